@@ -1,0 +1,86 @@
+import type { DType, TypedArray } from '../dtype.js';
+import type {
+  BinaryOp, Conv2dInfo, DataId, MatmulAttrs, PoolKind, ReduceOp, StridedView, TensorRef, UnaryAttrs, UnaryOp,
+} from './kernel-types.js';
+
+/** Memory figures a backend reports about the data it holds. */
+export interface BackendMemory {
+  /** Bytes held by live data. */
+  readonly bytes: number;
+  /** Number of live data buffers. */
+  readonly buffers: number;
+  /** Backend-specific extras (heap size, pooled buffers...). */
+  readonly [extra: string]: number;
+}
+
+/**
+ * The contract every ScratchNet backend implements: storage plus a small fixed table of primitive
+ * kernels. Ops, broadcasting rules, dtype promotion and gradients all live in core; a kernel only
+ * computes. Every kernel receives contiguous row-major inputs, never mutates them, and returns the
+ * id of newly allocated output data whose size follows from the shapes given.
+ */
+export interface Backend {
+  /** The name the backend is registered under. */
+  readonly name: string;
+
+  /** Stores `values` (core never mutates them afterwards, so a backend may keep the array). */
+  write(values: TypedArray, dtype: DType): DataId;
+  /** Reads data back; the caller owns the returned array. */
+  read(id: DataId): Promise<TypedArray>;
+  /** Reads data back synchronously, where the backend can (omit it when it cannot). */
+  readSync?(id: DataId): TypedArray;
+  /** Frees data. Called exactly once per id. */
+  dispose(id: DataId): void;
+  /** What the backend holds now. */
+  memory(): BackendMemory;
+  /** Free-form facts about the backend (SIMD, threads, adapter...). */
+  info?(): Record<string, unknown>;
+  /** Releases every resource (workers, devices); the backend is not used afterwards. */
+  shutdown?(): void | Promise<void>;
+
+  /** Elementwise unary op; output has x's shape and dtype `outDtype`. */
+  unary(op: UnaryOp, x: TensorRef, outDtype: DType, attrs: UnaryAttrs): DataId;
+  /** Elementwise binary op with broadcasting to `outShape`. */
+  binary(op: BinaryOp, a: TensorRef, b: TensorRef, outShape: readonly number[], outDtype: DType): DataId;
+  /** Selects a where cond (bool) is 1, else b; all three broadcast to `outShape`; a and b share a dtype. */
+  where(cond: TensorRef, a: TensorRef, b: TensorRef, outShape: readonly number[]): DataId;
+  /** Converts to another dtype (float→int truncates toward zero; →bool is x ≠ 0). */
+  cast(x: TensorRef, dtype: DType): DataId;
+  /** Reduces over `axes` (sorted, unique, non-empty); see {@link ReduceOp} for dtypes. */
+  reduce(op: ReduceOp, x: TensorRef, axes: readonly number[]): DataId;
+  /**
+   * Batched matrix product of float32 rank-3 operands: a is [ba, m, k] ([ba, k, m] when transposeA),
+   * b is [bb, k, n] ([bb, n, k] when transposeB), ba and bb are equal or one of them is 1;
+   * the output is [max(ba, bb), m, n].
+   */
+  matmul(a: TensorRef, b: TensorRef, attrs: MatmulAttrs): DataId;
+  /** 2-D convolution (cross-correlation), x [N, C, H, W], w [O, C / groups, kh, kw] → [N, O, outH, outW]. */
+  conv2d(x: TensorRef, w: TensorRef, info: Conv2dInfo): DataId;
+  /** Gradient of conv2d with respect to its input: dy [N, O, outH, outW], w → dx [N, C, H, W]. */
+  conv2dBackInput(dy: TensorRef, w: TensorRef, info: Conv2dInfo): DataId;
+  /** Gradient of conv2d with respect to its filter: x, dy → dw [O, C / groups, kh, kw]. */
+  conv2dBackFilter(x: TensorRef, dy: TensorRef, info: Conv2dInfo): DataId;
+  /** Max or average pooling over NCHW float32 input (info.outChannels = inChannels, groups = 1). Padding cells never win a max. */
+  pool2d(kind: PoolKind, x: TensorRef, info: Conv2dInfo): DataId;
+  /**
+   * Gradient of pooling: dy [N, C, outH, outW] → dx [N, C, H, W]. For max, each window's dy goes to the
+   * first (row-major) position holding the window's maximum in x.
+   */
+  pool2dBack(kind: PoolKind, dy: TensorRef, x: TensorRef, info: Conv2dInfo): DataId;
+  /** Materialises a strided view of x (transpose, slice with steps, broadcastTo, reverse). */
+  copy(x: TensorRef, view: StridedView): DataId;
+  /** Pads each axis by [before, after] elements of `value`. */
+  pad(x: TensorRef, paddings: readonly (readonly [number, number])[], value: number): DataId;
+  /** Joins inputs (one dtype) along `axis`; `outShape` is the joined shape. */
+  concat(xs: readonly TensorRef[], axis: number, outShape: readonly number[]): DataId;
+  /**
+   * Takes slices of x along `axis` at int32 `indices` (already checked in range):
+   * out shape = x.shape[:axis] + indices.shape + x.shape[axis+1:].
+   */
+  gather(x: TensorRef, indices: TensorRef, axis: number): DataId;
+  /**
+   * The adjoint of gather: starts from zeros of `outShape` (float32) and adds updates[..., j, ...] into
+   * out[..., indices[j], ...] along `axis`, where updates has gather's output shape for those indices.
+   */
+  scatterAdd(updates: TensorRef, indices: TensorRef, axis: number, outShape: readonly number[]): DataId;
+}
