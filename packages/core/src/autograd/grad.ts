@@ -1,0 +1,76 @@
+import { tidy } from '../engine/engine.js';
+import { ArgumentError, fmtShape } from '../errors.js';
+import { add } from '../ops/binary.js';
+import { expectTensor } from '../ops/convert.js';
+import { onesLike, zerosLike } from '../ops/creation.js';
+import { Tensor } from '../tensor.js';
+import { trainableVariables, type Variable } from '../variable.js';
+import { Tape, withTape, withoutTape } from './tape.js';
+
+/** Runs the tape backwards from `value` (cotangent of ones) and returns the gradients of `xs`. */
+function backprop(tape: Tape, value: Tensor, xs: readonly Tensor[]): Tensor[] {
+  return withoutTape(() => {
+    const grads = new Map<number, Tensor>();
+    grads.set(value.id, onesLike(value));
+    for (let i = tape.nodes.length - 1; i >= 0; i--) {
+      const node = tape.nodes[i]!;
+      const dy = grads.get(node.output.id);
+      if (!dy) continue;
+      const gs = node.backward(dy);
+      node.inputs.forEach((input, j) => {
+        const g = gs[j];
+        if (!g || !tape.reachable.has(input.id)) return;
+        if (g.shape.length !== input.shape.length || g.shape.some((d, k) => d !== input.shape[k])) {
+          throw new Error(`autodiff: internal error: gradient ${fmtShape(g.shape)} does not match input ${fmtShape(input.shape)}`);
+        }
+        const prev = grads.get(input.id);
+        grads.set(input.id, prev ? add(prev, g) : g);
+      });
+    }
+    return xs.map((x) => grads.get(x.id) ?? zerosLike(x));
+  });
+}
+
+function evaluate(f: () => Tensor, watched: readonly Tensor[], op: string): { value: Tensor; grads: Tensor[] } {
+  return tidy(() => {
+    const tape = new Tape();
+    tape.watch(watched);
+    const value = withTape(tape, f);
+    if (!(value instanceof Tensor)) throw new ArgumentError(`${op}: f must return a Tensor, got ${typeof value}`);
+    if (value.dtype !== 'float32') throw new ArgumentError(`${op}: f must return a float32 tensor to differentiate, got ${value.dtype}`);
+    const grads = backprop(tape, value, watched);
+    return { value, grads };
+  });
+}
+
+/**
+ * Returns a function computing the gradients of Σ f(xs) with respect to each input.
+ * @example const [da, db] = grad((a, b) => sum(mul(a, b)))(a, b);
+ */
+export function grad(f: (...xs: Tensor[]) => Tensor): (...xs: Tensor[]) => Tensor[] {
+  return (...xs) => {
+    const { value, grads } = valueAndGrad(f)(...xs);
+    value.dispose();
+    return grads;
+  };
+}
+
+/** Like {@link grad}, also returning f's value. */
+export function valueAndGrad(f: (...xs: Tensor[]) => Tensor): (...xs: Tensor[]) => { value: Tensor; grads: Tensor[] } {
+  if (typeof f !== 'function') throw new ArgumentError('valueAndGrad: f must be a function');
+  return (...xs) => {
+    xs.forEach((x, i) => expectTensor(x, 'valueAndGrad', `xs[${i}]`));
+    return evaluate(() => f(...xs), xs, 'valueAndGrad');
+  };
+}
+
+/**
+ * Gradients of f() with respect to variables (all trainable variables by default), for training loops.
+ * @returns f's value and a map from each variable to its gradient.
+ */
+export function variableGrads(f: () => Tensor, vars?: readonly Variable[]): { value: Tensor; grads: Map<Variable, Tensor> } {
+  if (typeof f !== 'function') throw new ArgumentError('variableGrads: f must be a function');
+  const list = vars ?? trainableVariables();
+  const { value, grads } = evaluate(f, list, 'variableGrads');
+  return { value, grads: new Map(list.map((v, i) => [v, grads[i]!])) };
+}

@@ -1,0 +1,311 @@
+import type { Backend, BackendMemory } from '../backend/backend.js';
+import type { DataId, TensorRef } from '../backend/kernel-types.js';
+import {
+  deleteEntry, entriesByPriority, entryFor, initEntry, initEntrySync, registerEntry, registeredNames,
+  type BackendFactory, type RegisterOptions, type RegistryEntry,
+} from '../backend/registry.js';
+import type { DType, TypedArray } from '../dtype.js';
+import { BackendError, DisposedError } from '../errors.js';
+import { sizeOf, type Shape } from '../shape.js';
+import { Tensor } from '../tensor.js';
+import { DataHandle } from './data-handle.js';
+import { currentScope, runInScope, type Scope } from './scope.js';
+
+/** The backend in use: its registry entry and instance. */
+interface Active {
+  readonly entry: RegistryEntry;
+  readonly backend: Backend;
+}
+
+let active: Active | null = null;
+const handles = new Set<DataHandle>();
+let liveTensors = 0;
+let nextTensorId = 1;
+/** Asked at scope end whether an autodiff tape still needs a tensor (set by the autograd module). */
+let heldByTape: (t: Tensor) => boolean = () => false;
+
+/** @internal Lets the autograd tape keep tensors it recorded alive past inner scopes. */
+export function setTapeHoldCheck(check: (t: Tensor) => boolean): void {
+  heldByTape = check;
+}
+
+/** Registers a backend under `name`; the highest `priority` available backend is the default. */
+export function registerBackend(name: string, factory: BackendFactory, options?: RegisterOptions): void {
+  registerEntry(name, factory, options);
+}
+
+/** Names of registered backends, best first. */
+export function listBackends(): string[] {
+  return registeredNames();
+}
+
+function activate(entry: RegistryEntry, backend: Backend): Active {
+  active = { entry, backend };
+  return active;
+}
+
+/** The active backend, initialising the best synchronously available one on first use. */
+function activeOrDefault(op: string): Active {
+  if (active) return active;
+  for (const entry of entriesByPriority()) {
+    const backend = initEntrySync(entry);
+    if (backend) return activate(entry, backend);
+  }
+  const names = registeredNames();
+  throw new BackendError(
+    names.length
+      ? `${op}: no backend is ready yet (registered: ${names.join(', ')}); call \`await ready()\` or \`await setBackend(name)\` first`
+      : `${op}: no backend is registered; import a backend package such as @scratchnet/backend-js`,
+  );
+}
+
+/** The active backend instance. */
+export function getBackend(): Backend {
+  return activeOrDefault('getBackend').backend;
+}
+
+/** The name of the active backend. */
+export function getBackendName(): string {
+  return activeOrDefault('getBackendName').entry.name;
+}
+
+/**
+ * Makes `name` the active backend, initialising it if needed. Tensors already made stay usable:
+ * their data moves on first use. Data held by a backend that can only be read asynchronously is
+ * read back here, so that later synchronous ops can move it.
+ */
+export async function setBackend(name: string): Promise<void> {
+  const entry = entryFor(name, 'setBackend');
+  const backend = await initEntry(entry);
+  const pending: Promise<void>[] = [];
+  for (const h of handles) {
+    if (h.backend !== backend && !h.backend.readSync && !h.hostCopy) {
+      pending.push(h.backend.read(h.id).then((v) => void (h.hostCopy = v)));
+    }
+  }
+  await Promise.all(pending);
+  activate(entry, backend);
+}
+
+/** Waits until a backend is active: the current one, else the best available one (trying each by priority). */
+export async function ready(): Promise<Backend> {
+  if (active) return active.backend;
+  const failures: string[] = [];
+  for (const entry of entriesByPriority()) {
+    try {
+      const backend = await initEntry(entry);
+      return (active ?? activate(entry, backend)).backend;
+    } catch (err) {
+      failures.push(err instanceof Error ? err.message : String(err));
+    }
+  }
+  throw new BackendError(
+    failures.length ? `ready: no backend could start: ${failures.join('; ')}` : 'ready: no backend is registered; import a backend package such as @scratchnet/backend-js',
+  );
+}
+
+/**
+ * Unregisters a backend. Tensors whose data it held are read back to the host first where the
+ * backend can read synchronously; otherwise they become unusable with a clear error.
+ */
+export async function removeBackend(name: string): Promise<void> {
+  const entry = entryFor(name, 'removeBackend');
+  const backend = entry.instance;
+  if (backend) {
+    for (const h of handles) {
+      if (h.backend !== backend) continue;
+      h.hostCopy ??= await backend.read(h.id);
+      h.backendRemoved = true;
+    }
+    await backend.shutdown?.();
+  }
+  deleteEntry(name);
+  if (active?.entry === entry) active = null;
+}
+
+/** Ids handed out to tensors. */
+export function newTensorId(): number {
+  return nextTensorId++;
+}
+
+/** Wraps freshly written or computed data into a tensor tracked by the current scope. */
+export function makeTensorFromData(backendName: string, backend: Backend, id: DataId, shape: Shape, dtype: DType): Tensor {
+  const handle = new DataHandle(backendName, backend, id, dtype, sizeOf(shape));
+  handles.add(handle);
+  return adoptHandle(handle, shape, dtype);
+}
+
+/** Makes a new tensor over an existing handle (reshape shares data). */
+export function adoptHandle(handle: DataHandle, shape: Shape, dtype: DType): Tensor {
+  const t = new Tensor(newTensorId(), shape, dtype, handle);
+  attachHandle(handle);
+  liveTensors++;
+  track(t);
+  return t;
+}
+
+/** @internal Counts a new reference to a handle. */
+export function attachHandle(handle: DataHandle): void {
+  handle.refs++;
+}
+
+/** @internal Drops a reference to a handle, freeing its data when none is left. */
+export function releaseHandle(handle: DataHandle): void {
+  handle.refs--;
+  if (handle.refs === 0) {
+    handles.delete(handle);
+    if (!handle.backendRemoved) handle.backend.dispose(handle.id);
+  }
+}
+
+/** Writes host values to the active backend as a new tensor. */
+export function writeTensor(values: TypedArray, shape: Shape, dtype: DType): Tensor {
+  const { entry, backend } = activeOrDefault('tensor');
+  return makeTensorFromData(entry.name, backend, backend.write(values, dtype), shape, dtype);
+}
+
+function track(t: Tensor): void {
+  currentScope()?.tracked.push(t);
+}
+
+/** The live handle of a tensor, or a DisposedError naming the op and argument. */
+export function liveHandle(t: Tensor, op: string, arg: string): DataHandle {
+  const h = t.handleOrNull;
+  if (!h) throw new DisposedError(`${op}: ${arg} (tensor #${t.id}, shape [${t.shape.join(',')}]) was disposed and cannot be used`);
+  return h;
+}
+
+/** Moves a handle's data to `target`, reading synchronously or from the cached host copy. */
+function migrate(h: DataHandle, targetName: string, target: Backend, op: string): void {
+  let values = h.hostCopy;
+  if (!values) {
+    if (!h.backend.readSync) {
+      throw new BackendError(
+        `${op}: the data lives on backend '${h.backendName}', which can only be read asynchronously; use \`await t.data()\` or switch with \`await setBackend(...)\`, which moves it`,
+      );
+    }
+    values = h.backend.readSync(h.id);
+  }
+  const newId = target.write(values, h.dtype);
+  if (!h.backendRemoved) h.backend.dispose(h.id);
+  h.backend = target;
+  h.backendName = targetName;
+  h.id = newId;
+  h.backendRemoved = false;
+}
+
+/** The active backend for running a kernel. */
+export function kernelBackend(op: string): { name: string; backend: Backend } {
+  const a = activeOrDefault(op);
+  return { name: a.entry.name, backend: a.backend };
+}
+
+/** A kernel input for `backend`, moving the tensor's data there first when it lives elsewhere. */
+export function refOn(t: Tensor, backendName: string, backend: Backend, op: string, arg: string): TensorRef {
+  const h = liveHandle(t, op, arg);
+  if (h.backend !== backend) migrate(h, backendName, backend, op);
+  return { id: h.id, shape: t.shape, dtype: t.dtype };
+}
+
+/** Reads a tensor's values asynchronously from wherever they live. */
+export async function readData(t: Tensor): Promise<TypedArray> {
+  const h = liveHandle(t, 'data', 'tensor');
+  if (h.hostCopy) return h.hostCopy.slice();
+  return h.backend.read(h.id);
+}
+
+/** Reads a tensor's values synchronously, or explains why it cannot. */
+export function readDataSync(t: Tensor): TypedArray {
+  const h = liveHandle(t, 'dataSync', 'tensor');
+  if (h.hostCopy) return h.hostCopy.slice();
+  if (!h.backend.readSync) {
+    throw new BackendError(`dataSync: backend '${h.backendName}' can only be read asynchronously; use \`await t.data()\` instead`);
+  }
+  return h.backend.readSync(h.id);
+}
+
+/** @internal Called by Tensor.dispose. */
+export function disposeTensor(t: Tensor): void {
+  const h = t.handleOrNull;
+  if (!h) return;
+  t.detach();
+  liveTensors--;
+  releaseHandle(h);
+}
+
+/** Marks a tensor so that no enclosing {@link tidy} disposes it. Returns it. */
+export function keep<T extends Tensor>(t: T): T {
+  t.kept = true;
+  return t;
+}
+
+/** Anything that may hold tensors: a tensor, arrays and plain objects of them. */
+export type TensorContainer = Tensor | TensorContainer[] | { [key: string]: TensorContainer } | null | undefined | number | string | boolean | Map<unknown, unknown>;
+
+function collect(value: unknown, out: Set<Tensor>, depth = 0): void {
+  if (depth > 8 || value === null || value === undefined) return;
+  if (value instanceof Tensor) out.add(value);
+  else if (Array.isArray(value)) for (const v of value) collect(v, out, depth + 1);
+  else if (value instanceof Map) for (const v of value.values()) collect(v, out, depth + 1);
+  else if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    for (const v of Object.values(value)) collect(v, out, depth + 1);
+  }
+}
+
+/** Disposes a tensor or every tensor inside arrays / objects / maps. */
+export function dispose(value: unknown): void {
+  const found = new Set<Tensor>();
+  collect(value, found);
+  for (const t of found) t.dispose();
+}
+
+/**
+ * Runs `fn` and then disposes every tensor it made, except those it returns (they move to the
+ * enclosing scope) and those marked with {@link keep}. `fn` may be async: the scope follows it
+ * across `await` and closes when its promise settles.
+ */
+export function tidy<R>(fn: () => R): R {
+  if (typeof fn !== 'function') throw new TypeError('tidy: fn must be a function');
+  const scope: Scope = { tracked: [], parent: currentScope() };
+  return runInScope(scope, fn, (result) => endScope(scope, result));
+}
+
+function endScope(scope: Scope, result: unknown): void {
+  const returned = new Set<Tensor>();
+  collect(result, returned);
+  for (const t of scope.tracked) {
+    if (t.isDisposed || t.kept) continue;
+    if (returned.has(t) || heldByTape(t)) scope.parent?.tracked.push(t);
+    else t.dispose();
+  }
+}
+
+/** Live tensors and data, overall and per backend. */
+export interface MemoryInfo {
+  /** Tensors not yet disposed. */
+  numTensors: number;
+  /** Distinct data buffers behind them. */
+  numDataBuffers: number;
+  /** Bytes of those buffers. */
+  numBytes: number;
+  /** Per backend: bytes and buffers of ScratchNet's data there, plus the backend's own figures. */
+  backends: Record<string, { bytes: number; buffers: number; backend: BackendMemory | null }>;
+}
+
+/** Reports live tensors and bytes, overall and per backend. */
+export function memory(): MemoryInfo {
+  const backends: MemoryInfo['backends'] = {};
+  let numBytes = 0;
+  for (const h of handles) {
+    numBytes += h.bytes;
+    const slot = (backends[h.backendName] ??= { bytes: 0, buffers: 0, backend: null });
+    slot.bytes += h.bytes;
+    slot.buffers += 1;
+  }
+  for (const entry of entriesByPriority()) {
+    if (!entry.instance) continue;
+    const slot = (backends[entry.name] ??= { bytes: 0, buffers: 0, backend: null });
+    slot.backend = entry.instance.memory();
+  }
+  return { numTensors: liveTensors, numDataBuffers: handles.size, numBytes, backends };
+}

@@ -1,0 +1,59 @@
+/**
+ * @packageDocumentation
+ * ScratchNet's tensor engine: tensors, ops with broadcasting, reverse-mode autodiff, memory
+ * scopes, a seeded random generator, and the backend contract with its registry.
+ */
+export type { DType, TypedArray } from './dtype.js';
+export { allocArray, bytesPerElement, dtypeOfArray, isDType, promoteTypes } from './dtype.js';
+export { ScratchNetError, ShapeError, DTypeError, ArgumentError, DisposedError, BackendError } from './errors.js';
+export type { Shape } from './shape.js';
+export { broadcastShapes, sizeOf, stridesOf } from './shape.js';
+
+export type { Backend, BackendMemory } from './backend/backend.js';
+export type {
+  DataId, TensorRef, UnaryOp, UnaryAttrs, BinaryOp, ReduceOp, StridedView, Conv2dInfo, PoolKind, MatmulAttrs,
+} from './backend/kernel-types.js';
+export type { BackendFactory, RegisterOptions } from './backend/registry.js';
+export {
+  registerBackend, setBackend, getBackend, getBackendName, listBackends, ready, removeBackend,
+  tidy, keep, dispose, memory,
+} from './engine/engine.js';
+export type { MemoryInfo } from './engine/engine.js';
+
+export { Tensor } from './tensor.js';
+export type { NestedArray } from './tensor.js';
+export { Variable, variable, trainableVariables } from './variable.js';
+export { RandomGenerator, setGlobalSeed } from './random/generator.js';
+
+export { tensor, scalar, full, zeros, ones, zerosLike, onesLike, arange, linspace, eye } from './ops/creation.js';
+export type { TensorInput } from './ops/creation.js';
+export { randomUniform, randomNormal, truncatedNormal } from './ops/random.js';
+export type { Seed, UniformOptions, NormalOptions } from './ops/random.js';
+export type { TensorLike } from './ops/convert.js';
+export {
+  neg, abs, sign, exp, expm1, log, log1p, sqrt, rsqrt, square, reciprocal, sin, cos, tanh, sigmoid, erf, floor, ceil, round,
+  relu, relu6, leakyRelu, elu, gelu, softplus, logicalNot,
+} from './ops/unary.js';
+export {
+  add, sub, mul, div, pow, maximum, minimum, equal, notEqual, less, lessEqual, greater, greaterEqual,
+  logicalAnd, logicalOr, where, clip,
+} from './ops/binary.js';
+export { cast } from './ops/cast.js';
+export { matmul } from './ops/matmul.js';
+export type { MatmulOptions } from './ops/matmul.js';
+export { transpose, permute } from './ops/transpose.js';
+export { reshape, squeeze, expandDims, flatten } from './ops/reshape.js';
+export { broadcastTo } from './ops/broadcast-to.js';
+export { slice, concat, stack, split, pad } from './ops/slicing.js';
+export { gather, oneHot } from './ops/indexing.js';
+export type { Indices, OneHotOptions } from './ops/indexing.js';
+export { sum, mean, max, min, prod, argmax, argmin, variance, logSumExp } from './ops/reduce.js';
+export type { Axes, VarianceOptions } from './ops/reduce.js';
+export { softmax, logSoftmax } from './ops/softmax.js';
+export { conv2d, maxPool2d, avgPool2d } from './ops/conv.js';
+export type { Conv2dOptions, Pool2dOptions } from './ops/conv.js';
+export type { Padding2d, Pair } from './ops/conv-geometry.js';
+export { dropout } from './ops/dropout.js';
+export type { DropoutOptions } from './ops/dropout.js';
+
+export { grad, valueAndGrad, variableGrads } from './autograd/grad.js';

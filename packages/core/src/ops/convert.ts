@@ -1,0 +1,49 @@
+import { DTypeError, ScratchNetError } from '../errors.js';
+import { Tensor } from '../tensor.js';
+import type { DType } from '../dtype.js';
+import { writeTensor } from '../engine/engine.js';
+import { toTypedArray } from '../dtype.js';
+
+/** An op operand: a tensor or a plain number (broadcast as a scalar). */
+export type TensorLike = Tensor | number | boolean;
+
+/**
+ * Turns an operand into a tensor. Numbers take `dtypeHint` (the other operand's dtype) unless
+ * they do not fit it (a fraction with int32 becomes float32).
+ */
+export function toTensor(x: TensorLike, op: string, arg: string, dtypeHint: DType = 'float32'): Tensor {
+  if (x instanceof Tensor) return x;
+  if (typeof x === 'boolean') return writeTensor(toTypedArray([x], 'bool'), [], 'bool');
+  if (typeof x === 'number') {
+    let dtype = dtypeHint;
+    if (dtype === 'bool') dtype = Number.isInteger(x) ? 'int32' : 'float32';
+    if (dtype === 'int32' && (!Number.isInteger(x) || Math.abs(x) > 2147483647)) dtype = 'float32';
+    return writeTensor(toTypedArray([x], dtype), [], dtype);
+  }
+  throw new ScratchNetError(`${op}: ${arg} must be a Tensor or a number, got ${describe(x)}`);
+}
+
+/** The dtype an operand would take: a tensor's own, or the number's natural one. */
+export function dtypeOfLike(x: TensorLike): DType | null {
+  if (x instanceof Tensor) return x.dtype;
+  return null;
+}
+
+/** Checks that a tensor has one of `allowed` dtypes. */
+export function expectDType(t: Tensor, allowed: readonly DType[], op: string, arg: string): void {
+  if (!allowed.includes(t.dtype)) {
+    throw new DTypeError(`${op}: ${arg} must have dtype ${allowed.join(' or ')}, got ${t.dtype} (shape [${t.shape.join(',')}])`);
+  }
+}
+
+/** Checks that the argument is a Tensor. */
+export function expectTensor(x: unknown, op: string, arg: string): Tensor {
+  if (!(x instanceof Tensor)) throw new ScratchNetError(`${op}: ${arg} must be a Tensor, got ${describe(x)}`);
+  return x;
+}
+
+function describe(x: unknown): string {
+  if (x === null) return 'null';
+  if (Array.isArray(x)) return 'an array (wrap it with tensor(...))';
+  return typeof x;
+}

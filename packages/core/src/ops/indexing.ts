@@ -1,0 +1,77 @@
+import { tidy } from '../engine/engine.js';
+import { ArgumentError, fmtShape } from '../errors.js';
+import { recordOp } from '../autograd/tape.js';
+import { normalizeAxis } from '../shape.js';
+import { Tensor } from '../tensor.js';
+import { equal, where } from './binary.js';
+import { cast } from './cast.js';
+import { expectDType, expectTensor } from './convert.js';
+import { arange, tensor } from './creation.js';
+import { runKernel } from './kernel-call.js';
+import { expandDims } from './reshape.js';
+
+/** Integer indices: an int32 tensor or a plain array. */
+export type Indices = Tensor | readonly number[];
+
+function toIndices(indices: Indices, op: string): Tensor {
+  if (indices instanceof Tensor) {
+    expectDType(indices, ['int32'], op, 'indices');
+    return indices;
+  }
+  if (!Array.isArray(indices)) throw new ArgumentError(`${op}: indices must be an int32 tensor or an array of integers`);
+  for (const v of indices) {
+    if (!Number.isInteger(v)) throw new ArgumentError(`${op}: indices must be integers, got ${String(v)}`);
+  }
+  return tensor(Int32Array.from(indices), [indices.length], 'int32');
+}
+
+/** Checks indices against [0, limit) where their values can be read synchronously. */
+function checkRange(idx: Tensor, limit: number, op: string, what: string): void {
+  let values: ArrayLike<number>;
+  try {
+    values = idx.dataSync();
+  } catch {
+    return; // async-only backend: the kernel clamps instead of reading out of bounds
+  }
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (v < 0 || v >= limit) throw new ArgumentError(`${op}: index ${v} at position ${i} is out of range for ${what} (expected 0..${limit - 1})`);
+  }
+}
+
+/**
+ * Takes slices of x along `axis` at the given indices:
+ * the result has shape x.shape[:axis] + indices.shape + x.shape[axis+1:].
+ */
+export function gather(x: Tensor, indices: Indices, axis = 0): Tensor {
+  expectTensor(x, 'gather', 'x');
+  const a = normalizeAxis(axis, x.rank, 'gather');
+  return tidy(() => {
+    const idx = toIndices(indices, 'gather');
+    checkRange(idx, x.shape[a]!, 'gather', `axis ${a} of x ${fmtShape(x.shape)}`);
+    const outShape = [...x.shape.slice(0, a), ...idx.shape, ...x.shape.slice(a + 1)];
+    const y = runKernel('gather', [x, idx], ['x', 'indices'], outShape, x.dtype, (b, [rx, ri]) => b.gather(rx!, ri!, a));
+    recordOp([x], y, (dy) => [
+      runKernel('scatterAdd', [dy, idx], ['updates', 'indices'], x.shape, 'float32', (b, [rd, ri]) => b.scatterAdd(rd!, ri!, a, x.shape)),
+    ], [idx]);
+    return y;
+  });
+}
+
+/** Options of {@link oneHot}. */
+export interface OneHotOptions {
+  onValue?: number;
+  offValue?: number;
+}
+
+/** One-hot encodes int32 class indices into float32 [...indices.shape, depth]. */
+export function oneHot(indices: Indices, depth: number, options: OneHotOptions = {}): Tensor {
+  if (!Number.isInteger(depth) || depth < 1) throw new ArgumentError(`oneHot: depth must be a positive integer, got ${depth}`);
+  const { onValue = 1, offValue = 0 } = options;
+  return tidy(() => {
+    const idx = toIndices(indices, 'oneHot');
+    checkRange(idx, depth, 'oneHot', `depth ${depth}`);
+    const hit = equal(expandDims(idx, -1), arange(0, depth, 1, 'int32'));
+    return cast(where(hit, onValue, offValue), 'float32');
+  });
+}

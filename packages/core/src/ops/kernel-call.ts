@@ -1,0 +1,25 @@
+import type { Backend } from '../backend/backend.js';
+import type { DataId, TensorRef } from '../backend/kernel-types.js';
+import { allocArray, type DType } from '../dtype.js';
+import { kernelBackend, makeTensorFromData, refOn } from '../engine/engine.js';
+import { sizeOf, type Shape } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+
+/**
+ * Runs one backend kernel: moves the inputs to the active backend, calls `call`, and wraps the
+ * result as a new tensor of `outShape` / `outDtype`. Size-0 outputs skip the kernel.
+ * `args` names each input for error messages.
+ */
+export function runKernel(
+  op: string,
+  inputs: readonly Tensor[],
+  args: readonly string[],
+  outShape: Shape,
+  outDtype: DType,
+  call: (backend: Backend, refs: TensorRef[]) => DataId,
+): Tensor {
+  const { name, backend } = kernelBackend(op);
+  const refs = inputs.map((t, i) => refOn(t, name, backend, op, args[i] ?? `input ${i}`));
+  const id = sizeOf(outShape) === 0 ? backend.write(allocArray(outDtype, 0), outDtype) : call(backend, refs);
+  return makeTensorFromData(name, backend, id, outShape, outDtype);
+}

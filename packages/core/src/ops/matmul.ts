@@ -1,0 +1,97 @@
+import { tidy } from '../engine/engine.js';
+import { ShapeError, fmtShape } from '../errors.js';
+import { recordOp } from '../autograd/tape.js';
+import { broadcastShapes, sizeOf } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+import { broadcastTo } from './broadcast-to.js';
+import { cast } from './cast.js';
+import { expectTensor } from './convert.js';
+import { runKernel } from './kernel-call.js';
+import { sum } from './reduce.js';
+import { reshape } from './reshape.js';
+
+/** Options of {@link matmul}. */
+export interface MatmulOptions {
+  /** Use a's last two dimensions transposed. */
+  transposeA?: boolean;
+  /** Use b's last two dimensions transposed. */
+  transposeB?: boolean;
+}
+
+/** The rank-3 kernel call with its gradient: a [ba, ·, ·] × b [bb, ·, ·] → [max(ba, bb), m, n]. */
+function matmul3(a: Tensor, b: Tensor, tA: boolean, tB: boolean): Tensor {
+  const [ba, ar, ac] = a.shape as [number, number, number];
+  const [bb, br, bc] = b.shape as [number, number, number];
+  const m = tA ? ac : ar;
+  const n = tB ? br : bc;
+  const outShape = [Math.max(ba, bb), m, n];
+  const y = runKernel('matmul', [a, b], ['a', 'b'], outShape, 'float32', (be, [ra, rb]) =>
+    be.matmul(ra!, rb!, { transposeA: tA, transposeB: tB }),
+  );
+  recordOp([a, b], y, (dy) => {
+    let da: Tensor;
+    let db: Tensor;
+    if (!tA && !tB) {
+      da = matmul3(dy, b, false, true);
+      db = matmul3(a, dy, true, false);
+    } else if (!tA && tB) {
+      da = matmul3(dy, b, false, false);
+      db = matmul3(dy, a, true, false);
+    } else if (tA && !tB) {
+      da = matmul3(b, dy, false, true);
+      db = matmul3(a, dy, false, false);
+    } else {
+      da = matmul3(b, dy, true, true);
+      db = matmul3(dy, a, true, true);
+    }
+    if (ba === 1 && da.shape[0] !== 1) da = sum(da, 0, true);
+    if (bb === 1 && db.shape[0] !== 1) db = sum(db, 0, true);
+    return [da, db];
+  });
+  return y;
+}
+
+/**
+ * Matrix product with NumPy semantics: batch dimensions broadcast, a rank-1 operand is a row
+ * (for a) or a column (for b) vector whose unit dimension is dropped from the result. Works in float32.
+ * @example matmul(randomNormal([8, 2, 3]), randomNormal([3, 4])) // [8, 2, 4]
+ */
+export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tensor {
+  expectTensor(a, 'matmul', 'a');
+  expectTensor(b, 'matmul', 'b');
+  const tA = options.transposeA ?? false;
+  const tB = options.transposeB ?? false;
+  if (a.rank === 0 || b.rank === 0) {
+    throw new ShapeError(`matmul: operands must have rank ≥ 1, got a ${fmtShape(a.shape)} and b ${fmtShape(b.shape)}`);
+  }
+  return tidy(() => {
+    const aVec = a.rank === 1;
+    const bVec = b.rank === 1;
+    const a2 = aVec ? reshape(a, tA ? [a.size, 1] : [1, a.size]) : a;
+    const b2 = bVec ? reshape(b, tB ? [1, b.size] : [b.size, 1]) : b;
+    const [ar, ac] = a2.shape.slice(-2) as [number, number];
+    const [br, bc] = b2.shape.slice(-2) as [number, number];
+    const k = tA ? ar : ac;
+    const kb = tB ? bc : br;
+    if (k !== kb) {
+      throw new ShapeError(
+        `matmul: inner dimensions of a ${fmtShape(a.shape)} and b ${fmtShape(b.shape)} do not match (${k} vs ${kb})${tA || tB ? ` with transposeA=${tA}, transposeB=${tB}` : ''}`,
+      );
+    }
+    const batchA = a2.shape.slice(0, -2);
+    const batchB = b2.shape.slice(0, -2);
+    const batch = broadcastShapes(batchA, batchB, 'matmul', ['batch dimensions of a', 'batch dimensions of b']);
+    const nb = sizeOf(batch);
+    const to3 = (t: Tensor, own: readonly number[]): Tensor => {
+      const rc = t.shape.slice(-2);
+      if (sizeOf(own) === 1) return reshape(t, [1, ...rc]);
+      const full = own.length === batch.length && own.every((d, i) => d === batch[i]) ? t : broadcastTo(t, [...batch, ...rc]);
+      return reshape(full, [nb, ...rc]);
+    };
+    const y3 = matmul3(cast(to3(a2, batchA), 'float32'), cast(to3(b2, batchB), 'float32'), tA, tB);
+    const m = tA ? ac : ar;
+    const n = tB ? br : bc;
+    const outShape = [...batch, ...(aVec ? [] : [m]), ...(bVec ? [] : [n])];
+    return reshape(y3, outShape);
+  });
+}

@@ -1,0 +1,129 @@
+import type { ReduceOp } from '../backend/kernel-types.js';
+import type { DType } from '../dtype.js';
+import { tidy } from '../engine/engine.js';
+import { ArgumentError, fmtShape } from '../errors.js';
+import { recordOp, withoutTape } from '../autograd/tape.js';
+import { normalizeAxes, normalizeAxis } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+import { add, div, equal, mul, sub, where } from './binary.js';
+import { broadcastTo } from './broadcast-to.js';
+import { cast } from './cast.js';
+import { expectTensor } from './convert.js';
+import { runKernel } from './kernel-call.js';
+import { reshape } from './reshape.js';
+import { exp, log, square, abs } from './unary.js';
+
+/** Axes to reduce: one, several, or undefined / null for all. */
+export type Axes = number | readonly number[] | null | undefined;
+
+function keptShape(shape: readonly number[], axes: readonly number[]): number[] {
+  return shape.map((d, i) => (axes.includes(i) ? 1 : d));
+}
+
+function reducedShape(shape: readonly number[], axes: readonly number[]): number[] {
+  return shape.filter((_, i) => !axes.includes(i));
+}
+
+/** Runs a reduce kernel and reshapes for keepDims. `dtype` is the dtype the kernel outputs. */
+function reduceKernel(op: ReduceOp, x: Tensor, axes: number[], keepDims: boolean, dtype: DType): Tensor {
+  const outShape = reducedShape(x.shape, axes);
+  const y = runKernel(op, [x], ['x'], outShape, dtype, (b, [r]) => b.reduce(op, r!, axes));
+  return keepDims ? reshape(y, keptShape(x.shape, axes)) : y;
+}
+
+/** Shared front of sum / prod / max / min: checks, axes, the no-axis case. */
+function reduceOp(op: 'sum' | 'prod' | 'max' | 'min', x: Tensor, axesArg: Axes, keepDims: boolean): Tensor {
+  expectTensor(x, op, 'x');
+  const axes = normalizeAxes(axesArg, x.rank, op);
+  const outDtype: DType = x.dtype === 'float32' ? 'float32' : op === 'sum' || op === 'prod' || x.dtype === 'bool' ? 'int32' : x.dtype;
+  if (axes.length === 0) return cast(x, outDtype);
+  return tidy(() => {
+    const input = x.dtype === 'bool' ? cast(x, 'int32') : x;
+    const y = reduceKernel(op, input, axes, keepDims, outDtype);
+    recordOp([input], y, (dy) => {
+      const shapeKeep = keptShape(x.shape, axes);
+      const g = broadcastTo(reshape(dy, shapeKeep), x.shape);
+      if (op === 'sum') return [g];
+      const yk = broadcastTo(reshape(y, shapeKeep), x.shape);
+      if (op === 'prod') return [mul(g, div(yk, input))];
+      const mask = cast(equal(input, yk), 'float32');
+      const count = broadcastTo(sum(mask, axes, true), x.shape);
+      return [div(mul(g, mask), count)];
+    });
+    return y;
+  });
+}
+
+/** Sum over `axes` (all by default). int32 / bool sum to int32. */
+export const sum = (x: Tensor, axes?: Axes, keepDims = false): Tensor => reduceOp('sum', x, axes, keepDims);
+/** Product over `axes`. Its gradient divides by x, so it is undefined where x is 0. */
+export const prod = (x: Tensor, axes?: Axes, keepDims = false): Tensor => reduceOp('prod', x, axes, keepDims);
+/** Maximum over `axes`; tied maxima share the gradient equally. */
+export const max = (x: Tensor, axes?: Axes, keepDims = false): Tensor => reduceOp('max', x, axes, keepDims);
+/** Minimum over `axes`; tied minima share the gradient equally. */
+export const min = (x: Tensor, axes?: Axes, keepDims = false): Tensor => reduceOp('min', x, axes, keepDims);
+
+function countOver(x: Tensor, axes: readonly number[]): number {
+  return axes.reduce((n, a) => n * x.shape[a]!, 1);
+}
+
+/** Arithmetic mean over `axes` (float32). The mean over nothing is NaN, as in NumPy. */
+export function mean(x: Tensor, axes?: Axes, keepDims = false): Tensor {
+  expectTensor(x, 'mean', 'x');
+  const ax = normalizeAxes(axes, x.rank, 'mean');
+  return tidy(() => div(sum(cast(x, 'float32'), ax, keepDims), countOver(x, ax)));
+}
+
+/** Options of {@link variance}. */
+export interface VarianceOptions {
+  /** Subtracted from the count in the denominator: 0 (default) is the population variance, 1 the unbiased one. */
+  correction?: number;
+}
+
+/** Variance over `axes`: mean of squared deviations, divided by (n − correction). */
+export function variance(x: Tensor, axes?: Axes, keepDims = false, options: VarianceOptions = {}): Tensor {
+  expectTensor(x, 'variance', 'x');
+  const ax = normalizeAxes(axes, x.rank, 'variance');
+  const correction = options.correction ?? 0;
+  if (!Number.isFinite(correction) || correction < 0) throw new ArgumentError(`variance: correction must be a non-negative number, got ${correction}`);
+  return tidy(() => {
+    const xf = cast(x, 'float32');
+    const m = mean(xf, ax, true);
+    const ss = sum(square(sub(xf, m)), ax, keepDims);
+    return div(ss, Math.max(countOver(x, ax) - correction, 0));
+  });
+}
+
+/** log(Σ exp(x)) over `axes`, computed stably by shifting by the maximum. */
+export function logSumExp(x: Tensor, axes?: Axes, keepDims = false): Tensor {
+  expectTensor(x, 'logSumExp', 'x');
+  const ax = normalizeAxes(axes, x.rank, 'logSumExp');
+  return tidy(() => {
+    const xf = cast(x, 'float32');
+    // The shift is a constant for autodiff: the exact gradient does not depend on it.
+    const shift = withoutTape(() => {
+      const m = max(xf, ax, true);
+      return where(equal(abs(m), Infinity), 0, m);
+    });
+    const lse = add(log(sum(exp(sub(xf, shift)), ax, true)), shift);
+    return keepDims ? lse : reshape(lse, reducedShape(x.shape, ax));
+  });
+}
+
+function argReduce(op: 'argmax' | 'argmin', x: Tensor, axis: number | undefined): Tensor {
+  expectTensor(x, op, 'x');
+  return tidy(() => {
+    const input = x.dtype === 'bool' ? cast(x, 'int32') : x;
+    const flat = axis === undefined;
+    const src = flat ? reshape(input, [input.size]) : input;
+    const a = flat ? 0 : normalizeAxis(axis, x.rank, op);
+    if (src.shape[a] === 0) throw new ArgumentError(`${op}: cannot take the ${op} over axis ${a} of size 0 (x ${fmtShape(x.shape)})`);
+    if (src.rank === 0) return reshape(runKernel(op, [reshape(src, [1])], ['x'], [], 'int32', (b, [r]) => b.reduce(op, r!, [0])), []);
+    return reduceKernel(op, src, [a], false, 'int32');
+  });
+}
+
+/** Index of the maximum along `axis` (into the flattened tensor when no axis); first index on ties. */
+export const argmax = (x: Tensor, axis?: number): Tensor => argReduce('argmax', x, axis);
+/** Index of the minimum along `axis` (into the flattened tensor when no axis); first index on ties. */
+export const argmin = (x: Tensor, axis?: number): Tensor => argReduce('argmin', x, axis);
