@@ -1,0 +1,196 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as sn from '../index.js';
+import type { Backend } from '../index.js';
+
+/** Options of {@link runEngineSuite}. */
+export interface EngineSuiteOptions {
+  /** The registered name of the backend under test. */
+  backend: string;
+}
+
+/**
+ * Wraps a backend so that it can only be read asynchronously (as a GPU backend), to prove that
+ * tensors migrate from such a backend through `setBackend`'s read-back.
+ */
+function asyncOnly(inner: Backend, name: string): Backend {
+  return new Proxy(inner, {
+    get(target, prop, receiver) {
+      if (prop === 'readSync') return undefined;
+      if (prop === 'name') return name;
+      const v: unknown = Reflect.get(target, prop, receiver);
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+}
+
+/**
+ * The engine half of the backend contract: tensors, memory accounting, scopes, disposal errors,
+ * migration between backends (also from an async-only one), variables and autodiff plumbing,
+ * all exercised on the backend under test. Registers vitest blocks.
+ */
+export function runEngineSuite(options: EngineSuiteOptions): void {
+  const name = options.backend;
+  const asyncName = `${name}-async-only`;
+
+  describe(`engine on backend '${name}'`, () => {
+    beforeAll(async () => {
+      await sn.setBackend(name);
+      const inner = sn.getBackend();
+      sn.registerBackend(asyncName, () => asyncOnly(inner, asyncName), { priority: -100 });
+    });
+    afterAll(async () => {
+      await sn.setBackend(name);
+      await sn.removeBackend(asyncName);
+    });
+
+    it('describes a tensor: shape, dtype, size, rank, nested values, readable text', async () => {
+      const t = sn.tensor([[1, 2, 3], [4, 5, 6]]);
+      expect([t.shape, t.dtype, t.size, t.rank]).toEqual([[2, 3], 'float32', 6, 2]);
+      expect(t.toArray()).toEqual([[1, 2, 3], [4, 5, 6]]);
+      expect(Array.from(await t.data())).toEqual([1, 2, 3, 4, 5, 6]);
+      expect(t.toString()).toContain('Tensor(float32, [2,3])');
+      expect(t.toString()).toContain('[4.0, 5.0, 6.0]');
+      const b = sn.tensor([true, false]);
+      expect([b.dtype, b.toArray()]).toEqual(['bool', [true, false]]);
+      expect(sn.scalar(3, 'int32').toArray()).toBe(3);
+      sn.dispose([t, b]);
+    });
+
+    it('rejects ragged nested arrays and wrong value counts, naming the op', () => {
+      expect(() => sn.tensor([[1, 2], [3]])).toThrow(/tensor: ragged nested array: \[1\] has length 1, expected 2/);
+      expect(() => sn.tensor([1, 2, 3], [2, 2])).toThrow(/tensor: 3 values do not fill shape \[2,2\]/);
+      expect(() => sn.zeros([2, -1])).toThrow(sn.ShapeError);
+      expect(() => sn.zeros([1.5])).toThrow(/invalid dimension 1.5/);
+    });
+
+    it('names the op, the arguments and the shapes in shape errors', () => {
+      sn.tidy(() => {
+        expect(() => sn.matmul(sn.zeros([2, 3]), sn.zeros([4, 5]))).toThrow(
+          'matmul: inner dimensions of a [2,3] and b [4,5] do not match (3 vs 4)',
+        );
+        expect(() => sn.add(sn.zeros([2, 3]), sn.zeros([4]))).toThrow(/add: shapes of a \[2,3\] and b \[4\] cannot be broadcast/);
+        expect(() => sn.sum(sn.zeros([2, 3]), 2)).toThrow(/sum: axes 2 is out of range for a tensor of rank 2/);
+        expect(() => sn.gather(sn.zeros([3]), [0, 3])).toThrow(/gather: index 3 at position 1 is out of range/);
+      });
+    });
+
+    it('throws a clear error when a disposed tensor is used, and double dispose is harmless', () => {
+      const t = sn.ones([2]);
+      t.dispose();
+      t.dispose();
+      expect(t.isDisposed).toBe(true);
+      expect(() => sn.exp(t)).toThrow(sn.DisposedError);
+      expect(() => sn.exp(t)).toThrow(/exp: x \(tensor #\d+, shape \[2\]\) was disposed/);
+      expect(() => t.dataSync()).toThrow(/dataSync: tensor .* was disposed/);
+    });
+
+    it('tidy frees intermediates, keeps what is returned or kept, and nests', () => {
+      const before = sn.memory().numTensors;
+      let kept: sn.Tensor | undefined;
+      const out = sn.tidy(() => {
+        const a = sn.ones([4]);
+        kept = sn.keep(sn.mul(a, 3));
+        const inner = sn.tidy(() => sn.add(a, sn.exp(a)));
+        return { inner, doubled: sn.mul(inner, 2) };
+      });
+      expect(sn.memory().numTensors).toBe(before + 3);
+      expect(out.doubled.dataSync()[0]).toBeCloseTo(2 * (1 + Math.E), 5);
+      sn.dispose([out, kept]);
+      expect(sn.memory().numTensors).toBe(before);
+    });
+
+    it('tidy follows an async function across await', async () => {
+      const before = sn.memory().numTensors;
+      const result = await sn.tidy(async () => {
+        const a = sn.ones([3]);
+        await new Promise((r) => setTimeout(r, 1));
+        const b = sn.add(a, 1);
+        const values = await b.data();
+        return sn.mul(b, values[0]!);
+      });
+      expect(Array.from(result.dataSync())).toEqual([4, 4, 4]);
+      result.dispose();
+      expect(sn.memory().numTensors).toBe(before);
+    });
+
+    it('reports memory per backend and frees shared data once', () => {
+      const before = sn.memory();
+      const a = sn.zeros([10]);
+      const r = sn.reshape(a, [2, 5]);
+      const m = sn.memory();
+      expect(m.numTensors).toBe(before.numTensors + 2);
+      expect(m.numBytes).toBe(before.numBytes + 40);
+      expect(m.backends[name]?.bytes).toBe((before.backends[name]?.bytes ?? 0) + 40);
+      a.dispose();
+      expect(r.dataSync().length).toBe(10);
+      r.dispose();
+      expect(sn.memory().numBytes).toBe(before.numBytes);
+    });
+
+    it('lists backends and rejects an unknown one with the available names', async () => {
+      expect(sn.listBackends()).toContain(name);
+      await expect(sn.setBackend('no-such-backend')).rejects.toThrow(new RegExp(`unknown backend 'no-such-backend'; registered backends: .*${name}`));
+      expect(sn.getBackendName()).toBe(name);
+    });
+
+    it('moves tensors from an async-only backend on switch, and mixes backends in one op', async () => {
+      await sn.setBackend(asyncName);
+      const onAsync = sn.tensor([1, 2, 3]);
+      expect(() => onAsync.dataSync()).toThrow(/can only be read asynchronously; use `await t.data\(\)`/);
+      expect(Array.from(await onAsync.data())).toEqual([1, 2, 3]);
+      await sn.setBackend(name);
+      const local = sn.tensor([10, 20, 30]);
+      const sum = sn.add(onAsync, local);
+      expect(Array.from(sum.dataSync())).toEqual([11, 22, 33]);
+      expect(onAsync.backendName).toBe(name);
+      sn.dispose([onAsync, local, sum]);
+    });
+
+    it('moves tensors to another backend on first use after setBackend', async () => {
+      const a = sn.tensor([1, 2]);
+      await sn.setBackend(asyncName);
+      const b = sn.mul(a, 2);
+      expect(a.backendName).toBe(asyncName);
+      expect(Array.from(await b.data())).toEqual([2, 4]);
+      await sn.setBackend(name);
+      expect(Array.from(sn.add(b, 1).dataSync())).toEqual([3, 5]);
+      sn.dispose([a, b]);
+    });
+
+    it('variables assign in place and differentiate with variableGrads', () => {
+      const w = sn.variable(sn.tensor([1, 2]), { name: 'w' });
+      const { value, grads } = sn.variableGrads(() => sn.sum(sn.square(w)), [w]);
+      expect(value.dataSync()[0]).toBe(5);
+      expect(Array.from(grads.get(w)!.dataSync())).toEqual([2, 4]);
+      sn.tidy(() => w.assign(sn.sub(w, sn.mul(grads.get(w)!, 0.5))));
+      expect(Array.from(w.dataSync())).toEqual([0, 0]);
+      expect(() => w.assign(sn.zeros([3]))).toThrow(/assign: value \[3\] does not match variable 'w' \[2\]/);
+      sn.dispose([value, grads.get(w), w]);
+    });
+
+    it('grad over several inputs, through inner tidy scopes, without leaking', () => {
+      const before = sn.memory().numTensors;
+      const a = sn.tensor([1, 2, 3]);
+      const b = sn.tensor([4, 5, 6]);
+      const f = (x: sn.Tensor, y: sn.Tensor): sn.Tensor => sn.tidy(() => sn.sum(sn.mul(sn.tidy(() => sn.mul(x, x)), y)));
+      const [da, db] = sn.grad(f)(a, b);
+      expect(Array.from(da!.dataSync())).toEqual([8, 20, 36]);
+      expect(Array.from(db!.dataSync())).toEqual([1, 4, 9]);
+      const { value, grads } = sn.valueAndGrad(f)(a, b);
+      expect(value.dataSync()[0]).toBe(4 + 20 + 54);
+      sn.dispose([a, b, da, db, value, grads]);
+      expect(sn.memory().numTensors).toBe(before);
+    });
+
+    it('gives the same random numbers for the same seed', () => {
+      const x = sn.randomNormal([5], { seed: 3 });
+      const y = sn.randomNormal([5], { seed: 3 });
+      const [g1, g2] = new sn.RandomGenerator(9).split(2);
+      expect(Array.from(x.dataSync())).toEqual(Array.from(y.dataSync()));
+      sn.tidy(() => {
+        expect(Array.from(sn.randomUniform([4], { seed: g1 }).dataSync())).not.toEqual(Array.from(sn.randomUniform([4], { seed: g2 }).dataSync()));
+      });
+      sn.dispose([x, y]);
+    });
+  });
+}
