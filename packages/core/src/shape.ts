@@ -75,3 +75,8 @@ export function normalizeAxes(axes: number | readonly number[] | undefined | nul
   }
   return sorted;
 }
+
+/** True when `v` is an array (a plain boolean, so it never narrows the caller's type). */
+export function isArray(v: unknown): boolean {
+  return Array.isArray(v);
+}

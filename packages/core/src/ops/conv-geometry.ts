@@ -42,7 +42,7 @@ export function conv2dInfo(
   groups: number,
 ): Conv2dInfo {
   if (typeof padding === 'string' && padding !== 'same' && padding !== 'valid') {
-    throw new ArgumentError(`${op}: padding must be a number, a pair, 'same' or 'valid', got '${padding}'`);
+    throw new ArgumentError(`${op}: padding must be a number, a pair, 'same' or 'valid', got '${String(padding)}'`);
   }
   const [batch, inChannels, inHeight, inWidth] = xShape as [number, number, number, number];
   const [outHeight, padTop] = axisGeometry(inHeight, kernel[0], stride[0], dilation[0], padding, 0, op);

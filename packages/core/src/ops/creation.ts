@@ -2,7 +2,7 @@ import { allocArray, isDType, toTypedArray, type DType, type TypedArray } from '
 import { writeTensor } from '../engine/engine.js';
 import { ArgumentError, DTypeError, ShapeError, fmtShape } from '../errors.js';
 import { checkShape, sizeOf, type Shape } from '../shape.js';
-import { Tensor } from '../tensor.js';
+import type { Tensor } from '../tensor.js';
 
 /** Values `tensor()` accepts: nested arrays of numbers / booleans, typed arrays, or a single value. */
 export type TensorInput = number | boolean | TensorInput[] | ArrayLike<number> | Float64Array;

@@ -1,7 +1,7 @@
 import { adoptHandle, liveHandle } from '../engine/engine.js';
 import { ArgumentError, ShapeError, fmtShape } from '../errors.js';
 import { recordOp } from '../autograd/tape.js';
-import { normalizeAxes, normalizeAxis, sizeOf, type Shape } from '../shape.js';
+import { normalizeAxes, normalizeAxis, sizeOf, type Shape, isArray } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { expectTensor } from './convert.js';
 
@@ -26,7 +26,7 @@ export function alias(x: Tensor): Tensor {
  */
 export function reshape(x: Tensor, shape: Shape): Tensor {
   expectTensor(x, 'reshape', 'x');
-  if (!Array.isArray(shape)) throw new ShapeError(`reshape: shape must be an array, got ${String(shape)}`);
+  if (!isArray(shape)) throw new ShapeError(`reshape: shape must be an array, got ${String(shape)}`);
   let inferAt = -1;
   let known = 1;
   shape.forEach((d, i) => {

@@ -2,7 +2,7 @@ import { promoteTypes } from '../dtype.js';
 import { tidy } from '../engine/engine.js';
 import { ArgumentError, ShapeError, fmtShape } from '../errors.js';
 import { recordOp } from '../autograd/tape.js';
-import { normalizeAxis, stridesOf } from '../shape.js';
+import { normalizeAxis, stridesOf, isArray } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { cast } from './cast.js';
 import { expectTensor } from './convert.js';
@@ -15,10 +15,10 @@ import { alias, expandDims } from './reshape.js';
  */
 export function slice(x: Tensor, begin: readonly number[], size?: readonly number[]): Tensor {
   expectTensor(x, 'slice', 'x');
-  if (!Array.isArray(begin) || begin.length > x.rank) {
+  if (!isArray(begin) || begin.length > x.rank) {
     throw new ArgumentError(`slice: begin [${String(begin)}] must be an array of at most ${x.rank} indices for x ${fmtShape(x.shape)}`);
   }
-  if (size !== undefined && (!Array.isArray(size) || size.length > x.rank)) {
+  if (size !== undefined && (!isArray(size) || size.length > x.rank)) {
     throw new ArgumentError(`slice: size [${String(size)}] must be an array of at most ${x.rank} sizes for x ${fmtShape(x.shape)}`);
   }
   const b = x.shape.map((_, i) => begin[i] ?? 0);
@@ -44,11 +44,11 @@ export function slice(x: Tensor, begin: readonly number[], size?: readonly numbe
 /** Pads each axis with `[before, after]` elements of `value`. */
 export function pad(x: Tensor, paddings: readonly (readonly [number, number])[], value = 0): Tensor {
   expectTensor(x, 'pad', 'x');
-  if (!Array.isArray(paddings) || paddings.length !== x.rank) {
+  if (!isArray(paddings) || paddings.length !== x.rank) {
     throw new ArgumentError(`pad: paddings must have one [before, after] pair per axis of x ${fmtShape(x.shape)} (${x.rank}), got ${JSON.stringify(paddings)}`);
   }
   for (const p of paddings) {
-    if (!Array.isArray(p) || p.length !== 2 || !p.every((v) => Number.isInteger(v) && v >= 0)) {
+    if (!isArray(p) || p.length !== 2 || !p.every((v) => Number.isInteger(v) && v >= 0)) {
       throw new ArgumentError(`pad: each padding must be a pair of non-negative integers, got ${JSON.stringify(p)}`);
     }
   }
@@ -61,7 +61,7 @@ export function pad(x: Tensor, paddings: readonly (readonly [number, number])[],
 
 /** Joins tensors along an existing axis. Dtypes are promoted to a common one. */
 export function concat(xs: readonly Tensor[], axis = 0): Tensor {
-  if (!Array.isArray(xs as unknown) || xs.length === 0) throw new ArgumentError('concat: xs must be a non-empty array of tensors');
+  if (!isArray(xs) || xs.length === 0) throw new ArgumentError('concat: xs must be a non-empty array of tensors');
   xs.forEach((t, i) => expectTensor(t, 'concat', `xs[${i}]`));
   const first = xs[0]!;
   const a = normalizeAxis(axis, first.rank, 'concat');
@@ -91,7 +91,7 @@ export function concat(xs: readonly Tensor[], axis = 0): Tensor {
 
 /** Joins same-shaped tensors along a new axis. */
 export function stack(xs: readonly Tensor[], axis = 0): Tensor {
-  if (!Array.isArray(xs as unknown) || xs.length === 0) throw new ArgumentError('stack: xs must be a non-empty array of tensors');
+  if (!isArray(xs) || xs.length === 0) throw new ArgumentError('stack: xs must be a non-empty array of tensors');
   xs.forEach((t, i) => {
     expectTensor(t, 'stack', `xs[${i}]`);
     if (t.shape.length !== xs[0]!.shape.length || t.shape.some((d, j) => d !== xs[0]!.shape[j])) {

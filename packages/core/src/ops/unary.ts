@@ -2,7 +2,7 @@ import type { UnaryAttrs, UnaryOp } from '../backend/kernel-types.js';
 import type { DType } from '../dtype.js';
 import { tidy } from '../engine/engine.js';
 import { ArgumentError } from '../errors.js';
-import { Tensor } from '../tensor.js';
+import type { Tensor } from '../tensor.js';
 import { recordOp, type BackwardFn } from '../autograd/tape.js';
 import { add, mul, div, sub, greater, less, logicalAnd, where } from './binary.js';
 import { cast } from './cast.js';
