@@ -21,6 +21,7 @@ export {
 export type { MemoryInfo } from './engine/engine.js';
 
 export { Tensor } from './tensor.js';
+import './tensor-methods.js';
 export type { NestedArray } from './tensor.js';
 export { Variable, variable, trainableVariables } from './variable.js';
 export { RandomGenerator, setGlobalSeed } from './random/generator.js';
