@@ -1,0 +1,64 @@
+import * as sn from '../../index.js';
+import { ensure, ensureClose, valuesOf } from './check.js';
+import type { ConformanceCase } from './types.js';
+
+export const autodiffCases: ConformanceCase[] = [
+  {
+    kind: 'property', op: 'valueAndGrad', name: 'value and gradient of Σx²', checksGradient: true,
+    check: async (rng) => {
+      const xv = Array.from({ length: 15 }, () => Math.fround(rng.normal()));
+      const x = sn.tensor(Float32Array.from(xv), [3, 5]);
+      const { value, grads } = sn.valueAndGrad((t) => sn.sum(sn.square(t)))(x);
+      const [v] = await valuesOf(value);
+      const want = xv.reduce((a, b) => a + b * b, 0);
+      ensure(Math.abs(v! - want) <= 1e-5 * Math.max(1, want), `valueAndGrad: value ${v}, expected ${want}`);
+      ensure(grads.length === 1, `valueAndGrad: ${grads.length} gradients for 1 input`);
+      ensureClose(await valuesOf(grads[0]!), xv.map((a) => 2 * a), 1e-5, 'valueAndGrad: gradient of Σx²');
+    },
+  },
+  {
+    kind: 'property', op: 'valueAndGrad', name: 'non-scalar output gets a cotangent of ones', checksGradient: true,
+    check: async (rng) => {
+      const xv = Array.from({ length: 6 }, () => Math.fround(rng.normal()));
+      const x = sn.tensor(Float32Array.from(xv), [2, 3]);
+      const { grads } = sn.valueAndGrad((t) => sn.mul(t, 3))(x);
+      ensureClose(await valuesOf(grads[0]!), xv.map(() => 3), 1e-6, 'valueAndGrad of 3x (non-scalar)');
+    },
+  },
+  {
+    kind: 'property', op: 'variableGrads', name: 'gradients for trainable variables', checksGradient: true,
+    check: async (rng) => {
+      const cv = Array.from({ length: 6 }, () => Math.fround(rng.normal()));
+      const wv = Array.from({ length: 6 }, () => Math.fround(rng.normal()));
+      const c = sn.tensor(Float32Array.from(cv), [2, 3]);
+      const w = sn.variable(sn.tensor(Float32Array.from(wv), [2, 3]), { name: 'w' });
+      try {
+        const { value, grads } = sn.variableGrads(() => sn.sum(sn.mul(sn.mul(w, w), c)));
+        const want = wv.reduce((a, b, i) => a + b * b * cv[i]!, 0);
+        const [v] = await valuesOf(value);
+        ensure(Math.abs(v! - want) <= 1e-5 * Math.max(1, Math.abs(want)), `variableGrads: value ${v}, expected ${want}`);
+        const g = grads.get(w);
+        ensure(g !== undefined, 'variableGrads: no gradient for the variable');
+        ensureClose(await valuesOf(g!), wv.map((a, i) => 2 * a * cv[i]!), 1e-5, 'variableGrads: d/dw Σ w²c');
+      } finally {
+        w.dispose();
+      }
+    },
+  },
+  {
+    kind: 'property', op: 'variable', name: 'assign replaces the value and keeps the shape',
+    check: async (rng) => {
+      const a = Array.from({ length: 4 }, () => Math.fround(rng.normal()));
+      const b = Array.from({ length: 4 }, () => Math.fround(rng.normal()));
+      const v = sn.variable(sn.tensor(Float32Array.from(a), [2, 2]));
+      try {
+        ensureClose(await valuesOf(v), a, 0, 'variable: initial value');
+        v.assign(sn.tensor(Float32Array.from(b), [2, 2]));
+        ensure(v.shape.length === 2 && v.shape[0] === 2 && v.shape[1] === 2, `variable: shape after assign [${v.shape.join(',')}]`);
+        ensureClose(await valuesOf(v), b, 0, 'variable: value after assign');
+      } finally {
+        v.dispose();
+      }
+    },
+  },
+];

@@ -1,0 +1,33 @@
+import { autodiffCases } from './autodiff.js';
+import { binaryCases } from './binary.js';
+import { convCasesAll } from './conv.js';
+import { creationCases } from './creation.js';
+import { errorCases } from './errors.js';
+import { indexingCases } from './indexing.js';
+import { joiningCases } from './joining.js';
+import { matmulCases } from './matmul.js';
+import { randomCases } from './random.js';
+import { reductionCases } from './reductions.js';
+import { selectCases } from './select.js';
+import { shapeCases } from './shape.js';
+import type { ConformanceCase } from './types.js';
+import { unaryCases } from './unary.js';
+
+/** Every conformance case, in the order the suite runs them. */
+export const conformanceCases: readonly ConformanceCase[] = [
+  ...creationCases,
+  ...unaryCases,
+  ...binaryCases,
+  ...selectCases,
+  ...reductionCases,
+  ...matmulCases,
+  ...shapeCases,
+  ...joiningCases,
+  ...indexingCases,
+  ...convCasesAll,
+  ...randomCases,
+  ...autodiffCases,
+  ...errorCases,
+];
+
+export type { CompareCase, ConformanceCase, ErrorCase, Gen, InputSpec, Layout, PropertyCase, Tolerance } from './types.js';

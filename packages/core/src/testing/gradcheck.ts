@@ -1,0 +1,42 @@
+import type { NDArray } from './reference/ndarray.js';
+
+/** Σ over outputs of Σ ref(xs)·c, in float64 (non-float outputs carry no gradient and are skipped). */
+export function scalarObjective(ref: (...xs: NDArray[]) => NDArray | NDArray[], xs: NDArray[], cotangents: readonly NDArray[]): number {
+  const out = ref(...xs);
+  const outs = Array.isArray(out) ? out : [out];
+  let total = 0;
+  outs.forEach((o, k) => {
+    if (o.dtype !== 'float32') return;
+    const c = cotangents[k]!;
+    for (let i = 0; i < o.data.length; i++) total += o.data[i]! * c.data[i]!;
+  });
+  return total;
+}
+
+/**
+ * Central differences of the objective with respect to input `which`, in float64 on the reference:
+ * ∂/∂x_j ≈ (L(x + h e_j) - L(x - h e_j)) / 2h with h = 1e-6·max(1, |x_j|).
+ */
+export function numericGradient(
+  ref: (...xs: NDArray[]) => NDArray | NDArray[],
+  xs: readonly NDArray[],
+  cotangents: readonly NDArray[],
+  which: number,
+): NDArray {
+  const x = xs[which]!;
+  const grad = new Float64Array(x.data.length);
+  const work = Float64Array.from(x.data);
+  const args = [...xs];
+  args[which] = { shape: x.shape, dtype: x.dtype, data: work };
+  for (let j = 0; j < work.length; j++) {
+    const v = x.data[j]!;
+    const h = 1e-6 * Math.max(1, Math.abs(v));
+    work[j] = v + h;
+    const up = scalarObjective(ref, args, cotangents);
+    work[j] = v - h;
+    const down = scalarObjective(ref, args, cotangents);
+    work[j] = v;
+    grad[j] = (up - down) / (2 * h);
+  }
+  return { shape: x.shape, dtype: 'float32', data: grad };
+}

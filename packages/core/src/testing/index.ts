@@ -1,0 +1,18 @@
+/**
+ * `@scratchnet/core/testing`: the backend conformance suite. A backend package runs it with
+ *
+ * ```ts
+ * import '../src/index.js'; // registers the backend
+ * import { runConformanceSuite } from '@scratchnet/core/testing';
+ * runConformanceSuite({ backend: 'mybackend' });
+ * ```
+ */
+export { runConformanceSuite, caseTitle, type ConformanceOptions } from './run-suite.js';
+export { conformanceCases } from './cases/index.js';
+export type { CompareCase, ConformanceCase, ErrorCase, Gen, InputSpec, Layout, PropertyCase, Tolerance } from './cases/index.js';
+export { REQUIRED_OPS, DIFFERENTIABLE_OPS, OP_TABLE } from './required-ops.js';
+export { coverageProblems, hasGradientCheck } from './coverage.js';
+export { runCompareCase, runGradientCase, runErrorCase, runPropertyCase, ConformanceFailure } from './execute.js';
+export { SuiteRng, caseSeed, fmtSeed } from './prng.js';
+export type { CoverageReport, OpResult } from './report.js';
+export * as reference from './reference/index.js';

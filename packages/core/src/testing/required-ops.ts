@@ -1,0 +1,37 @@
+/**
+ * Every public op of core the conformance suite must cover, with whether it has a gradient that the
+ * suite must check. Keep in step with core's public API.
+ */
+export const OP_TABLE: readonly (readonly [op: string, differentiable: boolean])[] = [
+  // creation
+  ['tensor', false], ['scalar', false], ['zeros', false], ['ones', false], ['full', false], ['zerosLike', false],
+  ['onesLike', false], ['arange', false], ['linspace', false], ['eye', false],
+  ['randomUniform', false], ['randomNormal', false], ['truncatedNormal', false], ['RandomGenerator', false],
+  ['variable', false],
+  // unary
+  ['neg', true], ['abs', true], ['sign', true], ['square', true], ['relu', true], ['relu6', true], ['exp', true],
+  ['expm1', true], ['log', true], ['log1p', true], ['sqrt', true], ['rsqrt', true], ['reciprocal', true], ['sin', true],
+  ['cos', true], ['tanh', true], ['sigmoid', true], ['erf', true], ['floor', true], ['ceil', true], ['round', true],
+  ['softplus', true], ['gelu', true], ['leakyRelu', true], ['elu', true],
+  // binary and selection
+  ['add', true], ['sub', true], ['mul', true], ['div', true], ['pow', true], ['maximum', true], ['minimum', true],
+  ['equal', false], ['notEqual', false], ['less', false], ['lessEqual', false], ['greater', false], ['greaterEqual', false],
+  ['logicalAnd', false], ['logicalOr', false], ['logicalNot', false], ['clip', true], ['where', true], ['cast', true],
+  // linear algebra and shapes
+  ['matmul', true], ['transpose', true], ['permute', true], ['reshape', true], ['squeeze', true], ['expandDims', true],
+  ['flatten', true], ['broadcastTo', true], ['slice', true], ['concat', true], ['stack', true], ['split', true],
+  ['gather', true], ['oneHot', false], ['pad', true],
+  // reductions
+  ['sum', true], ['mean', true], ['max', true], ['min', true], ['prod', true], ['logSumExp', true], ['variance', true],
+  ['argmax', false], ['argmin', false], ['softmax', true], ['logSoftmax', true],
+  // convolution and pooling
+  ['conv2d', true], ['maxPool2d', true], ['avgPool2d', true],
+  // regularisation and autodiff
+  ['dropout', true], ['valueAndGrad', true], ['variableGrads', true],
+];
+
+/** Every op name the suite must cover. */
+export const REQUIRED_OPS: readonly string[] = OP_TABLE.map(([op]) => op);
+
+/** The ops whose gradients the suite must check. */
+export const DIFFERENTIABLE_OPS: ReadonlySet<string> = new Set(OP_TABLE.filter(([, d]) => d).map(([op]) => op));

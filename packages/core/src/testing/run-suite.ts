@@ -1,0 +1,107 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as sn from '../index.js';
+import { conformanceCases } from './cases/index.js';
+import type { ConformanceCase } from './cases/types.js';
+import { coverageProblems, hasGradientCheck } from './coverage.js';
+import { runCompareCase, runErrorCase, runGradientCase, runPropertyCase } from './execute.js';
+import { caseSeed, fmtSeed } from './prng.js';
+import { REQUIRED_OPS } from './required-ops.js';
+import { ResultLog, writeReport } from './report.js';
+
+export interface ConformanceOptions {
+  /** The registered backend to test. */
+  backend: string;
+  /** Op names or case titles (`op › name`) to skip. */
+  skip?: string[];
+  /** Base seed (default: env SCRATCHNET_CONFORMANCE_SEED, else 0x5eed). */
+  seed?: number;
+}
+
+function env(name: string): string | undefined {
+  const proc = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process;
+  return proc?.env?.[name];
+}
+
+function baseSeedFrom(options: ConformanceOptions): number {
+  if (options.seed !== undefined) return options.seed >>> 0;
+  const fromEnv = env('SCRATCHNET_CONFORMANCE_SEED');
+  return fromEnv !== undefined && fromEnv !== '' ? Number(fromEnv) >>> 0 : 0x5eed;
+}
+
+/** The test title of a case. */
+export function caseTitle(c: ConformanceCase): string {
+  return `${c.op} › ${c.name}`;
+}
+
+async function runCase(c: ConformanceCase, seed: number): Promise<void> {
+  switch (c.kind) {
+    case 'compare': return runCompareCase(c, seed);
+    case 'error': return runErrorCase(c, seed);
+    case 'property': return runPropertyCase(c, seed);
+  }
+}
+
+/**
+ * Registers the conformance suite for `options.backend` as vitest tests: one test per case and one per
+ * gradient check, each on fresh seeded-random inputs compared with the float64 reference, plus a
+ * coverage test and a leak test. Call it at the top level of a backend package's test file, after
+ * importing the module that registers the backend.
+ */
+export function runConformanceSuite(options: ConformanceOptions): void {
+  const { backend } = options;
+  const skip = new Set(options.skip ?? []);
+  const baseSeed = baseSeedFrom(options);
+  const log = new ResultLog();
+  let startTensors = 0;
+
+  describe(`conformance: ${backend}`, () => {
+    beforeAll(async () => {
+      await sn.setBackend(backend);
+      startTensors = sn.memory().numTensors;
+    });
+
+    afterAll(async () => {
+      const path = env('SCRATCHNET_CONFORMANCE_REPORT');
+      if (path) await writeReport(path, backend, log, REQUIRED_OPS);
+    });
+
+    const register = (c: ConformanceCase, title: string, body: (seed: number) => Promise<void>): void => {
+      if (skip.has(c.op) || skip.has(caseTitle(c)) || skip.has(title)) {
+        log.record(c.op, title, 'skipped');
+        it.skip(title, () => undefined);
+        return;
+      }
+      const seed = caseSeed(title, baseSeed);
+      it(title, async () => {
+        try {
+          await body(seed);
+          log.record(c.op, title, 'passed');
+        } catch (e) {
+          log.record(c.op, title, 'failed');
+          const msg = e instanceof Error ? `${e.name === 'ConformanceFailure' ? '' : `${e.name}: `}${e.message}` : String(e);
+          const wrapped = new Error(
+            `[${backend}] ${title} (seed ${fmtSeed(seed)}; base seed ${baseSeed}, rerun with SCRATCHNET_CONFORMANCE_SEED=${baseSeed})\n  ${msg}`,
+          );
+          if (e instanceof Error && e.stack) wrapped.stack = `${wrapped.message}\n${e.stack.split('\n').slice(1).join('\n')}`;
+          throw wrapped;
+        }
+      });
+    };
+
+    for (const c of conformanceCases) {
+      const title = caseTitle(c);
+      register(c, title, (seed) => runCase(c, seed));
+      if (c.kind === 'compare' && hasGradientCheck(c)) {
+        register(c, `${title} › gradient`, (seed) => runGradientCase(c, seed));
+      }
+    }
+
+    it('covers every required op with a case, and every differentiable op with a gradient case', () => {
+      expect(coverageProblems(conformanceCases)).toEqual([]);
+    });
+
+    it('leaks no tensors', () => {
+      expect(sn.memory().numTensors).toBe(startTensors);
+    });
+  });
+}
