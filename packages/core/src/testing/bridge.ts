@@ -17,7 +17,7 @@ export function toTensor(x: NDArray): Tensor {
 /** Reads a core tensor back into an NDArray. */
 export async function fromTensor(t: Tensor): Promise<NDArray> {
   const data = await t.data();
-  return { shape: [...t.shape], dtype: t.dtype as RefDType, data: Float64Array.from(data) };
+  return { shape: [...t.shape], dtype: t.dtype, data: Float64Array.from(data) };
 }
 
 /** How an input reaches the op: the physical data handed to core, the view core applies, and the map of a logical array into physical space. */

@@ -8,6 +8,7 @@
  * ```
  */
 export { runConformanceSuite, caseTitle, type ConformanceOptions } from './run-suite.js';
+export { runEngineSuite, type EngineSuiteOptions } from './engine-suite.js';
 export { conformanceCases } from './cases/index.js';
 export type { CompareCase, ConformanceCase, ErrorCase, Gen, InputSpec, Layout, PropertyCase, Tolerance } from './cases/index.js';
 export { REQUIRED_OPS, DIFFERENTIABLE_OPS, OP_TABLE } from './required-ops.js';

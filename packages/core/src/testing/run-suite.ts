@@ -7,6 +7,7 @@ import { runCompareCase, runErrorCase, runGradientCase, runPropertyCase } from '
 import { caseSeed, fmtSeed } from './prng.js';
 import { REQUIRED_OPS } from './required-ops.js';
 import { ResultLog, writeReport } from './report.js';
+import { runEngineSuite } from './engine-suite.js';
 
 export interface ConformanceOptions {
   /** The registered backend to test. */
@@ -15,6 +16,8 @@ export interface ConformanceOptions {
   skip?: string[];
   /** Base seed (default: env SCRATCHNET_CONFORMANCE_SEED, else 0x5eed). */
   seed?: number;
+  /** Also run the engine half of the contract (memory, scopes, migration); default true. */
+  engine?: boolean;
 }
 
 function env(name: string): string | undefined {
@@ -53,6 +56,8 @@ export function runConformanceSuite(options: ConformanceOptions): void {
   const baseSeed = baseSeedFrom(options);
   const log = new ResultLog();
   let startTensors = 0;
+
+  if (options.engine !== false) runEngineSuite({ backend });
 
   describe(`conformance: ${backend}`, () => {
     beforeAll(async () => {
