@@ -2,7 +2,8 @@
  * A cache-blocked single-precision GEMM in plain JS (Goto-style): B is packed into KC×NR column panels,
  * A into MC×KC blocks of MR-row panels (both as float64 so the inner loop does no conversions), and a
  * 4×4 register-blocked micro-kernel accumulates in 16 locals. Operands are arbitrary strided views, so
- * transposes and im2col layouts are handled by packing rather than by copies.
+ * transposes and im2col layouts are handled by packing rather than by copies. Products with one or two
+ * rows or columns skip packing and use plain loops.
  */
 
 /** A strided 2-D view of a float32 buffer: element (r, c) is data[offset + r·rowStride + c·colStride]. */
@@ -23,6 +24,10 @@ const NC = 1024;
 let packA = new Float64Array(0);
 let packB = new Float64Array(0);
 const edgeTile = new Float64Array(MR * NR);
+let rowAcc = new Float64Array(0);
+
+/** Up to this many rows (or columns) packing costs more than it saves: plain loops instead. */
+const SKINNY = 2;
 
 /**
  * C[m×n] (row stride ldc, starting at cOffset) = A[m×k] · B[k×n], or += when `accumulate`.
@@ -37,6 +42,10 @@ export function gemm(
   if (m === 0 || n === 0) return;
   if (k === 0) {
     if (!accumulate) for (let i = 0; i < m; i++) c.fill(0, cOffset + i * ldc, cOffset + i * ldc + n);
+    return;
+  }
+  if (m <= SKINNY || n <= SKINNY) {
+    gemmSkinny(m, n, k, a, b, c, cOffset, ldc, accumulate);
     return;
   }
   const kcMax = Math.min(KC, k);
@@ -64,6 +73,50 @@ export function gemm(
           }
         }
       }
+    }
+  }
+}
+
+/**
+ * GEMM for very few rows or columns (matrix-vector products): no packing. With a row-contiguous B each
+ * row of C is built as Σ_p A[i,p]·B[p,:] in a float64 row accumulator, streaming through B; otherwise
+ * every C element is one dot product.
+ */
+function gemmSkinny(
+  m: number, n: number, k: number, a: MatrixView, b: MatrixView, c: Float32Array, cOffset: number, ldc: number, accumulate: boolean,
+): void {
+  const A = a.data;
+  const B = b.data;
+  const ars = a.rowStride;
+  const acs = a.colStride;
+  const brs = b.rowStride;
+  const bcs = b.colStride;
+  if (bcs === 1 && n > SKINNY) {
+    if (rowAcc.length < n) rowAcc = new Float64Array(n);
+    const acc = rowAcc;
+    for (let i = 0; i < m; i++) {
+      acc.fill(0, 0, n);
+      let ai = a.offset + i * ars;
+      let bi = b.offset;
+      for (let p = 0; p < k; p++, ai += acs, bi += brs) {
+        const av = A[ai]!;
+        for (let j = 0; j < n; j++) acc[j]! += av * B[bi + j]!;
+      }
+      const ci = cOffset + i * ldc;
+      if (accumulate) for (let j = 0; j < n; j++) c[ci + j]! += acc[j]!;
+      else for (let j = 0; j < n; j++) c[ci + j] = acc[j]!;
+    }
+    return;
+  }
+  for (let i = 0; i < m; i++) {
+    const ci = cOffset + i * ldc;
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      let ai = a.offset + i * ars;
+      let bi = b.offset + j * bcs;
+      for (let p = 0; p < k; p++, ai += acs, bi += brs) s += A[ai]! * B[bi]!;
+      if (accumulate) c[ci + j]! += s;
+      else c[ci + j] = s;
     }
   }
 }

@@ -39,7 +39,7 @@ function run(h: Harness, ba: number, bb: number, m: number, k: number, n: number
 describe('matmul kernel', () => {
   const h = new Harness();
   const sizes: [number, number, number][] = [
-    [1, 1, 1], [1, 7, 1], [3, 1, 5], [7, 13, 3], [4, 4, 4], [13, 7, 17], [5, 300, 6], [67, 33, 9], [130, 5, 70], [8, 9, 784],
+    [1, 1, 1], [1, 7, 1], [3, 1, 5], [7, 13, 3], [4, 4, 4], [13, 7, 17], [5, 300, 6], [67, 33, 9], [130, 5, 70], [8, 9, 784], [2, 300, 50], [300, 40, 2], [3, 20, 300], [1, 64, 1030],
   ];
   for (const [m, k, n] of sizes) {
     it(`[${m}×${k}]·[${k}×${n}] with every transpose combination`, () => {
