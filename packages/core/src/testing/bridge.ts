@@ -3,6 +3,7 @@ import type { Tensor } from '../index.js';
 import type { Layout } from './cases/types.js';
 import { fromFn, sizeOfShape, unravel, ravel, type NDArray, type RefDType } from './reference/ndarray.js';
 import { inversePerm, refTranspose } from './reference/layout.js';
+import { refSlice } from './reference/slicing.js';
 
 /** A core tensor holding exactly an NDArray's values (which the generators already rounded to the dtype). */
 export function toTensor(x: NDArray): Tensor {
@@ -27,6 +28,8 @@ export interface Placement {
   readonly view: (t: Tensor) => Tensor;
   /** Maps a logical-shaped array (e.g. an expected gradient) to the physical layout, zeros outside the view. */
   readonly toPhysical: (g: NDArray) => NDArray;
+  /** Maps a physical-shaped array back to the logical input (the cells the view reads). */
+  readonly toLogical: (g: NDArray) => NDArray;
   readonly describe: string;
 }
 
@@ -45,6 +48,7 @@ export function place(x: NDArray, layout: Layout = 'contiguous'): Placement {
       physical: refTranspose(x, perm),
       view: (t) => sn.transpose(t, inv),
       toPhysical: (g) => refTranspose(g, perm),
+      toLogical: (g) => refTranspose(g, inv),
       describe: `transpose(perm [${inv.join(',')}]) of a [${perm.map((a) => x.shape[a]).join(',')}] tensor`,
     };
   }
@@ -60,10 +64,11 @@ export function place(x: NDArray, layout: Layout = 'contiguous'): Placement {
       physical: embed(x, junkValue(x.dtype)),
       view: (t) => sn.slice(t, begin, [...x.shape]),
       toPhysical: (g) => embed(g, 0),
+      toLogical: (g) => refSlice(g, begin, [...x.shape]),
       describe: `slice at [${begin.join(',')}] of a [${big.join(',')}] tensor`,
     };
   }
-  return { physical: x, view: (t) => t, toPhysical: (g) => g, describe: 'contiguous' };
+  return { physical: x, view: (t) => t, toPhysical: (g) => g, toLogical: (g) => g, describe: 'contiguous' };
 }
 
 export { sizeOfShape };

@@ -9,6 +9,9 @@ import { REQUIRED_OPS } from './required-ops.js';
 import { ResultLog, writeReport } from './report.js';
 import { runEngineSuite } from './engine-suite.js';
 
+/** Generous: a slow backend (or a debug build) must not fail on time alone. */
+const CASE_TIMEOUT_MS = 60_000;
+
 export interface ConformanceOptions {
   /** The registered backend to test. */
   backend: string;
@@ -79,7 +82,12 @@ export function runConformanceSuite(options: ConformanceOptions): void {
       const seed = caseSeed(title, baseSeed);
       it(title, async () => {
         try {
+          const before = sn.memory().numTensors;
           await body(seed);
+          const after = sn.memory().numTensors;
+          if (after !== before) {
+            throw new Error(`live tensor count went from ${before} to ${after} across the case (tensors leaked, or counted wrongly)`);
+          }
           log.record(c.op, title, 'passed');
         } catch (e) {
           log.record(c.op, title, 'failed');
@@ -90,7 +98,7 @@ export function runConformanceSuite(options: ConformanceOptions): void {
           if (e instanceof Error && e.stack) wrapped.stack = `${wrapped.message}\n${e.stack.split('\n').slice(1).join('\n')}`;
           throw wrapped;
         }
-      });
+      }, CASE_TIMEOUT_MS);
     };
 
     for (const c of conformanceCases) {

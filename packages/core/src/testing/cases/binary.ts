@@ -114,6 +114,10 @@ const WRAPS: ConformanceCase[] = [
     inputs: [i32([4, 3]), i32([3])], run: (a: Tensor, b: Tensor) => sn.maximum(a, b), ref: (a: NDArray, b: NDArray) => refBinary('maximum', a, b),
   },
   {
+    kind: 'compare', op: 'mul', name: 'larger broadcast [33,1,65] and [17,65]', tol: 'elementwise', grad: true,
+    inputs: [f32([33, 1, 65]), f32([17, 65])], run: (a: Tensor, b: Tensor) => sn.mul(a, b), ref: (a: NDArray, b: NDArray) => refBinary('mul', a, b),
+  },
+  {
     kind: 'compare', op: 'less', name: 'bool operands compare as 0/1', tol: 'exact',
     inputs: [bool([3, 4]), bool([4])], run: (a: Tensor, b: Tensor) => sn.less(a, b), ref: (a: NDArray, b: NDArray) => refBinary('less', a, b),
   },

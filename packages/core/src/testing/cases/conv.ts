@@ -8,7 +8,7 @@ import type { ConformanceCase, Layout } from './types.js';
 
 /** [name, x shape, w shape, options, gradient, x layout] */
 const CONV: [string, number[], number[], RefConvOptions, boolean, Layout?][] = [
-  ['3×3 no padding [2,3,7,7] * [4,3,3,3]', [2, 3, 7, 7], [4, 3, 3, 3], {}, false],
+  ['3×3 no padding [2,3,7,7] * [4,3,3,3]', [2, 3, 7, 7], [4, 3, 3, 3], {}, true],
   ['small 3×3 no padding [1,2,5,5] * [3,2,3,3]', [1, 2, 5, 5], [3, 2, 3, 3], {}, true],
   ['numeric padding 1', [1, 2, 5, 5], [3, 2, 3, 3], { padding: 1 }, true],
   ['padding pair [2,0], stride 2', [1, 2, 7, 5], [2, 2, 3, 3], { padding: [2, 0], stride: 2 }, true],
@@ -25,7 +25,9 @@ const CONV: [string, number[], number[], RefConvOptions, boolean, Layout?][] = [
   ['stride larger than kernel', [1, 1, 9, 9], [2, 1, 2, 2], { stride: 3 }, true],
   ['transposed input view', [1, 3, 4, 4], [2, 3, 3, 3], { padding: 1 }, true, 'transposed'],
   ['sliced input view', [1, 2, 5, 6], [2, 2, 3, 3], { stride: 2, padding: 'same' }, true, 'sliced'],
-  ['wide channels [1,16,6,6] * [8,16,3,3]', [1, 16, 6, 6], [8, 16, 3, 3], { padding: 1 }, false],
+  ['wide channels [1,16,6,6] * [8,16,3,3]', [1, 16, 6, 6], [8, 16, 3, 3], { padding: 1 }, true],
+  ["larger [2,8,17,19] * [16,8,3,3] stride 2 'same'", [2, 8, 17, 19], [16, 8, 3, 3], { stride: 2, padding: 'same' }, true],
+  ['larger grouped, dilated [2,6,15,13] * [9,2,3,3]', [2, 6, 15, 13], [9, 2, 3, 3], { groups: 3, dilation: 2, padding: 2 }, true],
 ];
 
 const convCases: ConformanceCase[] = CONV.map(([name, xs, ws, opts, grad, layout]) => ({
@@ -52,6 +54,7 @@ const POOL: [string, number[], number | [number, number], RefPoolOptions, Layout
   ['global pool (kernel = input)', [2, 3, 4, 4], 4, {}],
   ['transposed input view', [1, 2, 4, 6], 2, {}, 'transposed'],
   ['sliced input view', [1, 2, 5, 5], 3, { stride: 2, padding: 1 }, 'sliced'],
+  ['larger [2,5,17,19] 3×3 stride 2 padding 1', [2, 5, 17, 19], 3, { stride: 2, padding: 1 }],
 ];
 
 function pool(op: 'maxPool2d' | 'avgPool2d'): ConformanceCase[] {

@@ -36,6 +36,16 @@ export const randomCases: ConformanceCase[] = [
     const st = stats(a);
     ensure(st.min >= 0 && st.max < 1, `randomUniform default range: min ${st.min}, max ${st.max}`);
   }),
+  prop('randomUniform', 'int32 dtype gives integers in [min, max)', async (rng) => {
+    const t = sn.randomUniform([N], { min: -3, max: 4, dtype: 'int32', seed: seedOf(rng) });
+    ensure(t.dtype === 'int32', `randomUniform int32: dtype ${t.dtype}`);
+    const v = await valuesOf(t);
+    ensure(v.every((x) => Number.isInteger(x) && x >= -3 && x < 4), 'randomUniform int32: a value outside the integers of [-3, 4)');
+    for (let k = -3; k < 4; k++) {
+      const share = v.filter((x) => x === k).length / v.length;
+      ensure(Math.abs(share - 1 / 7) < 0.02, `randomUniform int32: value ${k} has share ${share}, expected ≈ ${1 / 7}`);
+    }
+  }),
   prop('randomNormal', 'seeded determinism and N(0,1) moments', async (rng) => {
     const s = seedOf(rng);
     const a = await valuesOf(sn.randomNormal([N], { seed: s }));

@@ -41,7 +41,7 @@ export interface InputSpec {
  * Tolerance classes:
  * - 'exact': bit-for-bit (int32 and bool outputs are always compared exactly)
  * - 'elementwise': |got - want| ≤ 1e-5·|want| + 1e-6
- * - { accumulate: n }: a value built from n terms: |got - want| ≤ 1e-5·|want| + 2e-6·n·max(1, max|want|)
+ * - { accumulate: n }: a value built from n terms: |got - want| ≤ 1e-5·|want| + 2e-6·√n·max(1, max|want|)
  */
 export type Tolerance = 'exact' | 'elementwise' | { readonly accumulate: number };
 

@@ -120,6 +120,14 @@ const SPECIAL: ConformanceCase[] = [
     run: sn.tanh, ref: R('tanh'),
   },
   {
+    kind: 'compare', op: 'exp', name: 'bool input is cast to float32', inputs: [{ shape: [2, 3], dtype: 'bool' }],
+    run: sn.exp, ref: R('exp'),
+  },
+  {
+    kind: 'compare', op: 'relu', name: 'larger [64,129] (crosses chunk sizes)', inputs: [f32([64, 129], 'awayFromZero')],
+    run: sn.relu, ref: R('relu'), tol: 'exact', grad: true,
+  },
+  {
     kind: 'compare', op: 'logicalNot', name: 'bool [3,5]', inputs: [{ shape: [3, 5], dtype: 'bool' }],
     run: sn.logicalNot, ref: R('logicalNot'), tol: 'exact',
   },

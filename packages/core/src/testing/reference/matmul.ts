@@ -1,17 +1,14 @@
 import { broadcastShape } from './broadcast.js';
 import { fromFn, sizeOfShape, unravel, type NDArray } from './ndarray.js';
 
-/** Element [.., i, j] of a rank ≥ 2 operand read at batch multi-index `batch` (broadcast over size-1 batch dims). */
-function read(x: NDArray, batch: readonly number[], i: number, j: number, transposed: boolean): number {
+/** Flat offset of the matrix at batch multi-index `batch` in a rank ≥ 2 operand (size-1 batch dims broadcast). */
+function matrixOffset(x: NDArray, batch: readonly number[]): number {
   const r = x.shape.length;
-  const rows = x.shape[r - 2]!;
-  const cols = x.shape[r - 1]!;
   const xb = x.shape.slice(0, r - 2);
   const offset = batch.length - xb.length;
   let flat = 0;
   for (let d = 0; d < xb.length; d++) flat = flat * xb[d]! + (xb[d] === 1 ? 0 : batch[offset + d]!);
-  const [ri, ci] = transposed ? [j, i] : [i, j];
-  return x.data[(flat * rows + ri) * cols + ci]!;
+  return flat * x.shape[r - 2]! * x.shape[r - 1]!;
 }
 
 /**
@@ -37,8 +34,15 @@ export function refMatmul(a: NDArray, b: NDArray, transposeA = false, transposeB
     const bi = idx.slice(0, batch.length);
     const i = idx[batch.length]!;
     const j = idx[batch.length + 1]!;
+    // A[i, p] and B[p, j] of the (possibly transposed) matrices, as offsets + strides into row-major storage.
+    const colsA = A.shape[ra - 1]!;
+    const colsB = B.shape[rb - 1]!;
+    const a0 = matrixOffset(A, bi) + (transposeA ? i : i * colsA);
+    const aStep = transposeA ? colsA : 1;
+    const b0 = matrixOffset(B, bi) + (transposeB ? j * colsB : j);
+    const bStep = transposeB ? 1 : colsB;
     let s = 0;
-    for (let p = 0; p < k; p++) s += read(A, bi, i, p, transposeA) * read(B, bi, p, j, transposeB);
+    for (let p = 0; p < k; p++) s += A.data[a0 + p * aStep]! * B.data[b0 + p * bStep]!;
     return s;
   });
   let shape = full;
