@@ -1,5 +1,5 @@
 import type { DType } from './dtype.js';
-import { attachHandle, liveHandle, releaseHandle } from './engine/engine.js';
+import { attachHandle, countLiveTensor, liveHandle, releaseHandle } from './engine/engine.js';
 import { DTypeError, ShapeError, fmtShape } from './errors.js';
 import { expectTensor } from './ops/convert.js';
 import { Tensor } from './tensor.js';
@@ -22,6 +22,7 @@ export class Variable extends Tensor {
     const h = liveHandle(initial, 'variable', 'initial');
     super(newTensorId(), initial.shape, initial.dtype, h);
     attachHandle(h);
+    countLiveTensor();
     this.kept = true;
     this.trainable = trainable;
     this.name = name;

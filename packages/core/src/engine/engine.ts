@@ -144,6 +144,11 @@ export function adoptHandle(handle: DataHandle, shape: Shape, dtype: DType): Ten
   return t;
 }
 
+/** @internal Counts a tensor made outside {@link adoptHandle} (a Variable) as live; scopes do not track it. */
+export function countLiveTensor(): void {
+  liveTensors++;
+}
+
 /** @internal Counts a new reference to a handle. */
 export function attachHandle(handle: DataHandle): void {
   handle.refs++;
