@@ -118,6 +118,15 @@ const WRAPS: ConformanceCase[] = [
     inputs: [f32([33, 1, 65]), f32([17, 65])], run: (a: Tensor, b: Tensor) => sn.mul(a, b), ref: (a: NDArray, b: NDArray) => refBinary('mul', a, b),
   },
   {
+    kind: 'compare', op: 'mul', name: 'the same tensor on both sides (x·x) accumulates both gradients', tol: 'elementwise', grad: true,
+    inputs: [f32([3, 4])], run: (a: Tensor) => sn.mul(a, a), ref: (a: NDArray) => refBinary('mul', a, a),
+  },
+  {
+    kind: 'compare', op: 'pow', name: 'negative bases with integer exponents, 0^0, 0^2',
+    inputs: [f32([7], { values: [-2, -2, 0, 0, 2, -1.5, -3] }), f32([7], { values: [3, 2, 0, 2, 0.5, 2, -1] })],
+    run: (a: Tensor, b: Tensor) => sn.pow(a, b), ref: (a: NDArray, b: NDArray) => refBinary('pow', a, b),
+  },
+  {
     kind: 'compare', op: 'less', name: 'bool operands compare as 0/1', tol: 'exact',
     inputs: [bool([3, 4]), bool([4])], run: (a: Tensor, b: Tensor) => sn.less(a, b), ref: (a: NDArray, b: NDArray) => refBinary('less', a, b),
   },

@@ -45,6 +45,10 @@ export const errorCases: ConformanceCase[] = [
     run: (x: Tensor) => sn.transpose(x, [0, 0]), error: 'ArgumentError', message: ['[2,3]'],
   },
   {
+    kind: 'error', op: 'tensor', name: 'value count does not fill the shape', inputs: [],
+    run: () => sn.tensor([1, 2, 3], [2, 2]), error: 'ShapeError', message: ['[2,2]', '3'],
+  },
+  {
     kind: 'error', op: 'gather', name: 'index out of range', inputs: [f32([4, 3]), i32([2], { values: [1, 4] })],
     run: (x: Tensor, i: Tensor) => sn.gather(x, i, 0), error: 'ScratchNetError', message: ['4'],
   },

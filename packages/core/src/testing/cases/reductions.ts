@@ -58,6 +58,11 @@ const EXTRA: ConformanceCase[] = [
   { kind: 'compare', op: 'min', name: 'int32 keeps int32', inputs: [i32([5, 3], 'int', 'transposed')], run: (x: Tensor) => sn.min(x, 1), ref: (x: NDArray) => refReduce('min', x, 1), tol: 'exact' },
   { kind: 'compare', op: 'logSumExp', name: 'large values stay finite (stable)', inputs: [f32([2, 5], { min: 80, max: 120 })], run: (x: Tensor) => sn.logSumExp(x, 1), ref: (x: NDArray) => refReduce('logSumExp', x, 1), tol: { accumulate: 5 }, grad: true },
   { kind: 'compare', op: 'logSumExp', name: 'very negative values stay finite', inputs: [f32([3, 4], { min: -200, max: -120 })], run: (x: Tensor) => sn.logSumExp(x, -1, true), ref: (x: NDArray) => refReduce('logSumExp', x, -1, true), tol: { accumulate: 4 } },
+  {
+    kind: 'compare', op: 'logSumExp', name: '-Infinity entries (masked rows) give -Infinity or ignore them',
+    inputs: [f32([3, 3], { values: [-Infinity, -Infinity, -Infinity, -Infinity, 0, 1, 2, -Infinity, 2] })],
+    run: (x: Tensor) => sn.logSumExp(x, 1), ref: (x: NDArray) => refReduce('logSumExp', x, 1), tol: { accumulate: 3 },
+  },
 ];
 
 const varianceCases: ConformanceCase[] = [
@@ -91,6 +96,11 @@ function softmaxFamily(op: 'softmax' | 'logSoftmax', fn: (x: Tensor, axis?: numb
     { ...base, name: 'sliced [4,6]', inputs: [f32([4, 6], 'normal', 'sliced')], run: (x: Tensor) => fn(x, -1), ref: (x: NDArray) => ref(x, -1), tol: { accumulate: 6 }, grad: true },
     { ...base, name: 'large logits stay finite (stable)', inputs: [f32([2, 4], { min: 500, max: 1000 })], run: (x: Tensor) => fn(x), ref: (x: NDArray) => ref(x), tol: { accumulate: 4 } },
     { ...base, name: 'length-1 axis', inputs: [f32([5, 1])], run: (x: Tensor) => fn(x), ref: (x: NDArray) => ref(x), tol: 'elementwise' },
+    {
+      ...base, name: '-Infinity entries (masking) get zero probability',
+      inputs: [f32([2, 4], { values: [-Infinity, 0, 1, -Infinity, 3, -Infinity, -Infinity, -Infinity] })],
+      run: (x: Tensor) => fn(x), ref: (x: NDArray) => ref(x), tol: { accumulate: 4 },
+    },
     { ...base, name: 'long axis [2,257]', inputs: [f32([2, 257])], run: (x: Tensor) => fn(x), ref: (x: NDArray) => ref(x), tol: { accumulate: 257 } },
   ];
 }

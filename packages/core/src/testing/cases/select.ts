@@ -1,7 +1,7 @@
 import * as sn from '../../index.js';
 import type { Tensor } from '../../index.js';
 import { refClip, refWhere } from '../reference/binary.js';
-import { castTo, type NDArray } from '../reference/ndarray.js';
+import { castTo, nd, type NDArray } from '../reference/ndarray.js';
 import { bool, f32, i32 } from './helpers.js';
 import type { ConformanceCase } from './types.js';
 
@@ -35,6 +35,10 @@ const whereCases: ConformanceCase[] = [
   { kind: 'compare', op: 'where', name: 'cond [4,5] with scalar a and column b', inputs: [bool([4, 5]), f32([]), f32([4, 1])], run: whereRun, ref: whereRef, tol: 'exact', grad: [1, 2] },
   { kind: 'compare', op: 'where', name: 'rank mismatch: cond [2,1,3], a [4,3], b [2,4,1]', inputs: [bool([2, 1, 3]), f32([4, 3]), f32([2, 4, 1])], run: whereRun, ref: whereRef, tol: 'exact', grad: [1, 2] },
   { kind: 'compare', op: 'where', name: 'views: sliced cond, transposed a', inputs: [bool([3, 4], 'sliced'), f32([3, 4], 'normal', 'transposed'), f32([3, 4], 'normal', 'sliced')], run: whereRun, ref: whereRef, tol: 'exact', grad: [1, 2] },
+  {
+    kind: 'compare', op: 'where', name: 'a number branch adopts the tensor branch dtype', inputs: [bool([3, 4]), f32([3, 4])], tol: 'exact', grad: [1],
+    run: (c: Tensor, a: Tensor) => sn.where(c, a, 0), ref: (c: NDArray, a: NDArray) => refWhere(c, a, nd([], [0])),
+  },
   { kind: 'compare', op: 'where', name: 'int32 branches', inputs: [bool([6]), i32([6]), i32([6])], run: whereRun, ref: whereRef, tol: 'exact' },
   { kind: 'compare', op: 'where', name: 'empty [0,2]', inputs: [bool([0, 2]), f32([0, 2]), f32([2])], run: whereRun, ref: whereRef, tol: 'exact' },
 ];
