@@ -80,7 +80,14 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
     }
     const batchA = a2.shape.slice(0, -2);
     const batchB = b2.shape.slice(0, -2);
-    const batch = broadcastShapes(batchA, batchB, 'matmul', ['batch dimensions of a', 'batch dimensions of b']);
+    let batch: number[];
+    try {
+      batch = broadcastShapes(batchA, batchB, 'matmul');
+    } catch {
+      throw new ShapeError(
+        `matmul: batch dimensions of a ${fmtShape(a.shape)} and b ${fmtShape(b.shape)} cannot be broadcast together (${fmtShape(batchA)} vs ${fmtShape(batchB)})`,
+      );
+    }
     const nb = sizeOf(batch);
     const to3 = (t: Tensor, own: readonly number[]): Tensor => {
       const rc = t.shape.slice(-2);
