@@ -3,23 +3,9 @@
  * dimension collapsing and a row-wise multi-operand index walker.
  */
 
-/** Number of elements of a shape (1 for a scalar). */
-export function numElements(shape: readonly number[]): number {
-  let n = 1;
-  for (const d of shape) n *= d;
-  return n;
-}
+import { sizeOf as numElements, stridesOf as rowMajorStrides } from '@scratchnet/core';
 
-/** Row-major strides of a contiguous tensor of `shape`. */
-export function rowMajorStrides(shape: readonly number[]): number[] {
-  const strides = new Array<number>(shape.length);
-  let s = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    strides[i] = s;
-    s *= shape[i]!;
-  }
-  return strides;
-}
+export { numElements, rowMajorStrides };
 
 /**
  * Strides that read a contiguous tensor of `inShape` as if broadcast to `outShape` (NumPy rules, aligned

@@ -1,23 +1,7 @@
-import type { DataId, DType, TypedArray } from '@scratchnet/core';
+import { allocArray as allocFor, dtypeOfArray as dtypeOf } from '@scratchnet/core';
+import type { DataId, TypedArray } from '@scratchnet/core';
 
-/** Allocates a zero-filled typed array for `dtype` (Float32Array, Int32Array or Uint8Array). */
-export function allocFor(dtype: DType, size: number): TypedArray {
-  switch (dtype) {
-    case 'float32':
-      return new Float32Array(size);
-    case 'int32':
-      return new Int32Array(size);
-    case 'bool':
-      return new Uint8Array(size);
-  }
-}
-
-/** The dtype whose storage is this typed array. */
-export function dtypeOf(values: TypedArray): DType {
-  if (values instanceof Float32Array) return 'float32';
-  if (values instanceof Int32Array) return 'int32';
-  return 'bool';
-}
+export { allocFor, dtypeOf };
 
 /**
  * The JS backend's data store: numeric ids mapped to typed arrays, with byte and buffer accounting.
