@@ -212,6 +212,19 @@ export function refOn(t: Tensor, backendName: string, backend: Backend, op: stri
   return { id: h.id, shape: t.shape, dtype: t.dtype };
 }
 
+/**
+ * Moves a tensor's data to the named backend now (rather than on first use), initialising that
+ * backend if needed. Works from async-only backends too. Tensors sharing the data move with it.
+ */
+export async function moveToBackend(t: Tensor, name: string): Promise<void> {
+  const entry = entryFor(name, 'moveToBackend');
+  const backend = await initEntry(entry);
+  const h = liveHandle(t, 'moveToBackend', 'tensor');
+  if (h.backend === backend) return;
+  if (!h.hostCopy && !h.backend.readSync) h.hostCopy = await h.backend.read(h.id);
+  migrate(h, name, backend, 'moveToBackend');
+}
+
 /** Reads a tensor's values asynchronously from wherever they live. */
 export async function readData(t: Tensor): Promise<TypedArray> {
   const h = liveHandle(t, 'data', 'tensor');

@@ -157,6 +157,22 @@ export function runEngineSuite(options: EngineSuiteOptions): void {
       sn.dispose([a, b]);
     });
 
+    it('moveToBackend moves data eagerly, also off an async-only backend', async () => {
+      await sn.setBackend(asyncName);
+      const t = sn.tensor([5, 6]);
+      await sn.setBackend(name);
+      const before = sn.memory().backends[asyncName]?.bytes ?? 0;
+      await sn.moveToBackend(t, name);
+      expect(t.backendName).toBe(name);
+      expect(sn.memory().backends[asyncName]?.bytes ?? 0).toBe(before - 8);
+      expect(Array.from(t.dataSync())).toEqual([5, 6]);
+      await sn.moveToBackend(t, asyncName);
+      expect(t.backendName).toBe(asyncName);
+      expect(Array.from(await t.data())).toEqual([5, 6]);
+      await expect(sn.moveToBackend(t, 'nope')).rejects.toThrow(/moveToBackend: unknown backend 'nope'/);
+      t.dispose();
+    });
+
     it('variables assign in place and differentiate with variableGrads', () => {
       const w = sn.variable(sn.tensor([1, 2]), { name: 'w' });
       const { value, grads } = sn.variableGrads(() => sn.sum(sn.square(w)), [w]);
