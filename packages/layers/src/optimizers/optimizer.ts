@@ -1,4 +1,4 @@
-import { ArgumentError, DTypeError, ShapeError, Tensor, Variable, dispose, mul, tidy, variable, zeros } from '@scratchnet/core';
+import { ArgumentError, DTypeError, ShapeError, Tensor, Variable, dispose, moveToBackend, mul, tidy, variable, zeros } from '@scratchnet/core';
 
 /**
  * A snapshot of an optimizer (see {@link Optimizer.stateDict}): its hyperparameters, how many
@@ -232,6 +232,17 @@ export abstract class Optimizer {
     for (const name of names) {
       state.slots[name]!.forEach((t, i) => this.slotsOf(i)[name]!.assign(t));
     }
+  }
+
+  /**
+   * Moves the optimizer's state to the named backend now (as `Module.to` does for parameters), so
+   * that training after `setBackend` does not migrate it on first use.
+   */
+  async to(backendName: string): Promise<this> {
+    for (const list of this.slotStore.values()) {
+      for (const slot of list) if (slot) await moveToBackend(slot, backendName);
+    }
+    return this;
   }
 
   /** Frees the slot tensors. The optimizer can still step afterwards (it starts from fresh state). */

@@ -1,6 +1,6 @@
-import '@scratchnet/backend-js';
+import { createJsBackend } from '@scratchnet/backend-js';
 import {
-  ArgumentError, DTypeError, ShapeError, dispose, listBackends, memory, setBackend, tensor, tidy, variable, type Tensor, type Variable,
+  registerBackend, removeBackend, getBackendName, ArgumentError, DTypeError, ShapeError, dispose, listBackends, memory, moveToBackend, setBackend, tensor, tidy, variable, type Tensor, type Variable,
 } from '@scratchnet/core';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Adam, AdamW, type Optimizer, RMSprop, SGD, clipGradNorm, clipGradNormAsync, CosineAnnealingLR, ExponentialLR, StepLR } from './index.js';
@@ -235,6 +235,7 @@ for (const backend of listBackends()) {
           const b2 = variable(tensor(await read(b), [3]));
           const optB = make([a2, b2]);
           optB.loadStateDict(state);
+          await optB.to(backend); // eager move of the slots (a no-op here: already on this backend)
           expect(optB.lr).toBe(optA.lr);
           expect(optB.stepCount).toBe(2);
           dispose(state.slots); // the optimizer keeps its own references
@@ -409,5 +410,41 @@ describe('learning-rate schedules', () => {
     expect(() => new ExponentialLR(opt, { gamma: -1 })).toThrow(/ExponentialLR: gamma must be/);
     expect(() => new CosineAnnealingLR(opt, { tMax: 2.5 })).toThrow(/tMax must be a positive integer/);
     expect(() => new StepLR({ lr: 1 } as unknown as SGD, { stepSize: 1 })).toThrow(/optimizer must be an Optimizer/);
+  });
+});
+
+describe('optimizer state across a backend switch', () => {
+  it('training continues identically after setBackend, with the slots moved eagerly by to()', async () => {
+    const first = listBackends()[0]!;
+    registerBackend('js-second', () => createJsBackend(), { priority: -1 });
+    try {
+      await setBackend(first);
+      const run = async (switchAt: number | null): Promise<number[]> => {
+        const p = variable(tensor(THETA0, SHAPE), { name: 'w' });
+        const opt = new Adam([p], { lr: 0.05, weightDecay: 0.01 });
+        for (let k = 0; k < 5; k++) {
+          if (k === switchAt) {
+            await setBackend('js-second');
+            await moveToBackend(p, 'js-second');
+            await opt.to('js-second');
+            expect(memory().backends['js-second']?.buffers).toBeGreaterThanOrEqual(3);
+          }
+          const g = tensor(GRADS[k]!, SHAPE);
+          tidy(() => opt.step(new Map([[p, g]])));
+          g.dispose();
+        }
+        const out = await read(p);
+        opt.dispose();
+        p.dispose();
+        await setBackend(first);
+        return out;
+      };
+      const straight = await run(null);
+      const switched = await run(2);
+      expect(switched).toEqual(straight);
+    } finally {
+      if (getBackendName() !== first) await setBackend(first);
+      await removeBackend('js-second');
+    }
   });
 });
