@@ -131,8 +131,8 @@ describe('readIdxFile', () => {
     dir = await mkdtemp(join(tmpdir(), 'scratchnet-idx-'));
     const raw = makeIdx(0x08, [3], [7, 8, 9]);
     await writeFile(join(dir, 'a.idx'), raw);
-    await writeFile(join(dir, 'a.idx.gz'), gzipSync(raw));
-    await writeFile(join(dir, 'bad.idx.gz'), gzipSync(raw.subarray(0, 8)));
+    await writeFile(join(dir, 'a.idx.gz'), new Uint8Array(gzipSync(raw)));
+    await writeFile(join(dir, 'bad.idx.gz'), new Uint8Array(gzipSync(raw.subarray(0, 8))));
     expect([...(await readIdxFile(join(dir, 'a.idx'))).data]).toEqual([7, 8, 9]);
     expect([...(await readIdxFile(join(dir, 'a.idx.gz'))).data]).toEqual([7, 8, 9]);
     const missing = join(dir, 'missing.idx');

@@ -225,7 +225,7 @@ describe('serializeModel / deserializeModel', () => {
 });
 
 describe('corrupt model files: each case its own error', () => {
-  let good = new Uint8Array(0);
+  let good: Uint8Array = new Uint8Array(0);
   let dataStart = 0;
   let headerLength = 0;
   beforeAll(async () => {
