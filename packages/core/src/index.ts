@@ -57,4 +57,4 @@ export type { Padding2d, Pair } from './ops/conv-geometry.js';
 export { dropout } from './ops/dropout.js';
 export type { DropoutOptions } from './ops/dropout.js';
 
-export { grad, valueAndGrad, variableGrads } from './autograd/grad.js';
+export { grad, valueAndGrad, variableGrads, noGrad } from './autograd/grad.js';

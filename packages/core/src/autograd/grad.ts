@@ -74,3 +74,11 @@ export function variableGrads(f: () => Tensor, vars?: readonly Variable[]): { va
   const { value, grads } = evaluate(f, list, 'variableGrads');
   return { value, grads: new Map(list.map((v, i) => [v, grads[i]!])) };
 }
+
+/**
+ * Runs `fn` without recording anything for autodiff (PyTorch's `no_grad`): for updates of
+ * running statistics, metrics, and anything that must not receive gradients.
+ */
+export function noGrad<R>(fn: () => R): R {
+  return withoutTape(fn);
+}
