@@ -3,7 +3,7 @@
  * (parameters and buffers by dotted name) and, optionally, an optimizer's slots under
  * `optimizer/<slot>/<index>`. `__metadata__` holds `format: 'scratchnet-model'`, `version: '1'`,
  * `architecture` (JSON of `model.toConfig()`), optionally `optimizer` (JSON of its class name,
- * config, step and slot sizes), and `checksum` — `crc32:<8 hex digits>` over the data section
+ * config, step, per-parameter steps and slot sizes), and `checksum` — `crc32:<8 hex digits>` over the data section
  * followed by the UTF-8 of `architecture` and of `optimizer` — so damage inside the weights or
  * the architecture is detected on load.
  */
@@ -40,6 +40,8 @@ export interface OptimizerStateLike {
   step: number;
   /** Per-parameter state tensors by slot name. */
   slots: Record<string, Tensor[]>;
+  /** Per-parameter update counts, when they differ from `step` (saved and restored as given). */
+  paramSteps?: number[];
 }
 
 /** Options of {@link serializeModel} and {@link saveModel}. */
@@ -70,6 +72,7 @@ interface OptimizerHeader {
   config: Record<string, number | boolean>;
   step: number;
   slots: Record<string, number>;
+  paramSteps?: number[];
 }
 
 function checksumOf(data: Uint8Array, architecture: string, optimizer: string | undefined): string {
@@ -94,6 +97,9 @@ function checkOptimizerState(state: OptimizerStateLike): void {
     if (typeof v !== 'number' && typeof v !== 'boolean') throw new ArgumentError(`${where}.config.${k} must be a number or boolean, got ${typeof v}`);
   }
   if (!Number.isSafeInteger(state.step) || state.step < 0) throw new ArgumentError(`${where}.step must be a non-negative integer, got ${state.step}`);
+  if (state.paramSteps !== undefined && (!Array.isArray(state.paramSteps) || state.paramSteps.some((n) => !Number.isSafeInteger(n) || n < 0))) {
+    throw new ArgumentError(`${where}.paramSteps must be an array of non-negative integers`);
+  }
   if (typeof state.slots !== 'object' || state.slots === null) throw new ArgumentError(`${where}.slots must be an object of tensor arrays`);
   for (const [slot, list] of Object.entries(state.slots)) {
     if (slot === '' || slot.includes('/')) throw new ArgumentError(`${where}.slots: slot name '${slot}' must be non-empty and contain no '/'`);
@@ -125,6 +131,7 @@ export async function serializeModel(model: Module, options: SerializeModelOptio
     const state = options.optimizer;
     checkOptimizerState(state);
     const header: OptimizerHeader = { className: state.className, config: { ...state.config }, step: state.step, slots: {} };
+    if (state.paramSteps !== undefined) header.paramSteps = [...state.paramSteps];
     for (const [slot, list] of Object.entries(state.slots)) {
       header.slots[slot] = list.length;
       for (let i = 0; i < list.length; i++) tensors.set(`${OPTIMIZER_PREFIX}${slot}/${i}`, await toEntry(list[i]!));
@@ -198,7 +205,8 @@ function parseModelFile(bytes: Uint8Array, source: string): ParsedModelFile {
       typeof o.step === 'number' &&
       typeof o.slots === 'object' &&
       o.slots !== null &&
-      Object.values(o.slots).every((n) => Number.isSafeInteger(n) && n >= 0);
+      Object.values(o.slots).every((n) => Number.isSafeInteger(n) && n >= 0) &&
+      (o.paramSteps === undefined || (Array.isArray(o.paramSteps) && o.paramSteps.every((n) => Number.isSafeInteger(n) && n >= 0)));
     if (!valid) throw new FileFormatError(source, 'bad-header', "the 'optimizer' metadata is not { className, config, step, slots }");
     optimizer = o as OptimizerHeader;
   }
@@ -308,8 +316,10 @@ function deserializeModelNow(bytes: Uint8Array, options: DeserializeModelOptions
         return x;
       });
     }
-    const { className, config, step } = parsed.optimizer;
-    return { model, optimizerState: { className, config: { ...config }, step, slots: stateSlots } };
+    const { className, config, step, paramSteps } = parsed.optimizer;
+    const optimizerState: OptimizerStateLike = { className, config: { ...config }, step, slots: stateSlots };
+    if (paramSteps !== undefined) optimizerState.paramSteps = [...paramSteps];
+    return { model, optimizerState };
   } catch (err) {
     for (const t of made) t.dispose();
     model.dispose();
