@@ -1,0 +1,59 @@
+import {
+  RandomGenerator, ShapeError, add, conv2d, reshape, type Pair, type Padding2d, type Tensor, type Variable,
+} from '@scratchnet/core';
+import { initialize, type Initializer } from '../init.js';
+import { Module, expectRank, registerModule } from '../module.js';
+import { checkPositiveInt } from './checks.js';
+
+/** Options of {@link Conv2D}. */
+export interface Conv2DOptions {
+  stride?: Pair;
+  /** Symmetric zero padding, or 'same' / 'valid' (default 0). */
+  padding?: Padding2d;
+  dilation?: Pair;
+  groups?: number;
+  /** Add a learned bias per output channel (default true). */
+  bias?: boolean;
+  weightInit?: Initializer;
+  biasInit?: Initializer;
+  seed?: number;
+}
+
+/** 2-D convolution over NCHW input with weight [outChannels, inChannels / groups, kh, kw]. */
+export class Conv2D extends Module {
+  readonly weight: Variable;
+  readonly bias: Variable | null;
+  readonly kernelSize: [number, number];
+
+  constructor(readonly inChannels: number, readonly outChannels: number, kernelSize: Pair, readonly options: Conv2DOptions = {}) {
+    super();
+    checkPositiveInt('Conv2D', 'inChannels', inChannels);
+    checkPositiveInt('Conv2D', 'outChannels', outChannels);
+    this.kernelSize = typeof kernelSize === 'number' ? [kernelSize, kernelSize] : [kernelSize[0], kernelSize[1]];
+    this.kernelSize.forEach((k) => checkPositiveInt('Conv2D', 'kernelSize', k));
+    const groups = options.groups ?? 1;
+    checkPositiveInt('Conv2D', 'groups', groups);
+    if (inChannels % groups !== 0 || outChannels % groups !== 0) {
+      throw new ShapeError(`Conv2D: inChannels ${inChannels} and outChannels ${outChannels} must both be divisible by groups ${groups}`);
+    }
+    const gen = options.seed === undefined ? undefined : new RandomGenerator(options.seed);
+    this.weight = this.addParameter('weight', initialize(options.weightInit ?? 'kaimingUniform', [outChannels, inChannels / groups, ...this.kernelSize], gen));
+    this.bias = options.bias === false ? null : this.addParameter('bias', initialize(options.biasInit ?? 'zeros', [outChannels], gen));
+  }
+
+  forward(x: Tensor): Tensor {
+    expectRank('Conv2D', x, [4], 'an NCHW');
+    if (x.shape[1] !== this.inChannels) {
+      throw new ShapeError(`Conv2D: input [${x.shape.join(',')}] has ${x.shape[1]} channels, expected inChannels ${this.inChannels}`);
+    }
+    const { stride, padding, dilation, groups } = this.options;
+    const y = conv2d(x, this.weight, { stride, padding, dilation, groups });
+    return this.bias ? add(y, reshape(this.bias, [1, this.outChannels, 1, 1])) : y;
+  }
+
+  protected getConfig(): Record<string, unknown> {
+    return { inChannels: this.inChannels, outChannels: this.outChannels, kernelSize: this.kernelSize, ...this.options };
+  }
+}
+
+registerModule('Conv2D', Conv2D, (c) => new Conv2D(c.inChannels as number, c.outChannels as number, c.kernelSize as Pair, c));

@@ -1,0 +1,46 @@
+import { RandomGenerator, ShapeError, add, matmul, type Tensor, type Variable } from '@scratchnet/core';
+import { initialize, type Initializer } from '../init.js';
+import { Module, expectRank, registerModule } from '../module.js';
+import { checkPositiveInt } from './checks.js';
+
+/** Options of {@link Linear}. */
+export interface LinearOptions {
+  /** Add a learned bias (default true). */
+  bias?: boolean;
+  /** Weight initialiser (default 'kaimingUniform'). */
+  weightInit?: Initializer;
+  /** Bias initialiser (default 'zeros'). */
+  biasInit?: Initializer;
+  /** Seed for the initial weights. */
+  seed?: number;
+}
+
+/** y = x·Wᵀ + b over the last axis; weight is [outFeatures, inFeatures] as in PyTorch. */
+export class Linear extends Module {
+  readonly weight: Variable;
+  readonly bias: Variable | null;
+
+  constructor(readonly inFeatures: number, readonly outFeatures: number, readonly options: LinearOptions = {}) {
+    super();
+    checkPositiveInt('Linear', 'inFeatures', inFeatures);
+    checkPositiveInt('Linear', 'outFeatures', outFeatures);
+    const gen = options.seed === undefined ? undefined : new RandomGenerator(options.seed);
+    this.weight = this.addParameter('weight', initialize(options.weightInit ?? 'kaimingUniform', [outFeatures, inFeatures], gen));
+    this.bias = options.bias === false ? null : this.addParameter('bias', initialize(options.biasInit ?? 'zeros', [outFeatures], gen));
+  }
+
+  forward(x: Tensor): Tensor {
+    expectRank('Linear', x, [1, 2, 3, 4, 5, 6], 'a');
+    if (x.shape[x.rank - 1] !== this.inFeatures) {
+      throw new ShapeError(`Linear: input [${x.shape.join(',')}] has ${x.shape[x.rank - 1]} features in its last dimension, expected inFeatures ${this.inFeatures}`);
+    }
+    const y = matmul(x, this.weight, { transposeB: true });
+    return this.bias ? add(y, this.bias) : y;
+  }
+
+  protected getConfig(): Record<string, unknown> {
+    return { inFeatures: this.inFeatures, outFeatures: this.outFeatures, ...this.options };
+  }
+}
+
+registerModule('Linear', Linear, (c) => new Linear(c.inFeatures as number, c.outFeatures as number, c));

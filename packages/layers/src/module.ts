@@ -1,0 +1,201 @@
+import type { Variable} from '@scratchnet/core';
+import {
+  ArgumentError, ShapeError, Tensor, dispose, moveToBackend, variable, type DType,
+} from '@scratchnet/core';
+import { summarize } from './summary.js';
+
+/** A JSON description of a module: its class name and constructor options (children nested). */
+export interface ModuleConfig {
+  className: string;
+  config: Record<string, unknown>;
+}
+
+/**
+ * The base of every layer and model, as in PyTorch: it owns parameters (trainable variables),
+ * buffers (non-trainable state such as BatchNorm's running statistics) and child modules, and
+ * computes `forward`. Subclasses register what they own in their constructor.
+ */
+export abstract class Module {
+  /** True in training mode (dropout active, BatchNorm uses batch statistics). */
+  training = true;
+  private readonly ownParams = new Map<string, Variable>();
+  private readonly ownBuffers = new Map<string, Variable>();
+  private readonly ownChildren = new Map<string, Module>();
+
+  /** Computes the module's output. */
+  abstract forward(x: Tensor): Tensor;
+
+  /** The constructor options that rebuild this module (see {@link Module.toConfig}). */
+  protected abstract getConfig(): Record<string, unknown>;
+
+  /** The class name used in saved configs (the registered name; survives minification). */
+  get className(): string {
+    return classNames.get(this.constructor) ?? this.constructor.name;
+  }
+
+  /** Registers a trainable parameter under `name` and returns it as a Variable. */
+  protected addParameter(name: string, initial: Tensor): Variable {
+    const v = variable(initial, { name, trainable: true });
+    initial.dispose();
+    this.ownParams.set(name, v);
+    return v;
+  }
+
+  /** Registers a non-trainable buffer (saved with the weights, moved by `to`). */
+  protected addBuffer(name: string, initial: Tensor): Variable {
+    const v = variable(initial, { name, trainable: false });
+    initial.dispose();
+    this.ownBuffers.set(name, v);
+    return v;
+  }
+
+  /** Registers a child module under `name`. */
+  protected addChild<M extends Module>(name: string, child: M): M {
+    if (!(child instanceof Module)) throw new ArgumentError(`${this.className}: child '${name}' is not a Module`);
+    this.ownChildren.set(name, child);
+    return child;
+  }
+
+  /** Direct children with their names. */
+  namedChildren(): [string, Module][] {
+    return [...this.ownChildren];
+  }
+
+  /** Direct children. */
+  children(): Module[] {
+    return [...this.ownChildren.values()];
+  }
+
+  /** This module and every descendant, depth first. */
+  modules(): Module[] {
+    return [this, ...this.children().flatMap((c) => c.modules())];
+  }
+
+  /** Every trainable parameter with its dotted path (e.g. `0.weight`). */
+  namedParameters(prefix = ''): [string, Variable][] {
+    const own = [...this.ownParams].map(([n, v]): [string, Variable] => [prefix + n, v]);
+    return [...own, ...this.namedChildren().flatMap(([n, c]) => c.namedParameters(`${prefix}${n}.`))];
+  }
+
+  /** Every trainable parameter. */
+  parameters(): Variable[] {
+    return this.namedParameters().map(([, v]) => v);
+  }
+
+  /** Every buffer with its dotted path (e.g. `3.runningMean`). */
+  namedBuffers(prefix = ''): [string, Variable][] {
+    const own = [...this.ownBuffers].map(([n, v]): [string, Variable] => [prefix + n, v]);
+    return [...own, ...this.namedChildren().flatMap(([n, c]) => c.namedBuffers(`${prefix}${n}.`))];
+  }
+
+  /** Parameters and buffers by dotted path: everything that `save` writes. */
+  stateDict(): Map<string, Variable> {
+    return new Map([...this.namedParameters(), ...this.namedBuffers()]);
+  }
+
+  /**
+   * Copies values into the parameters and buffers. With `strict` (default), missing or unexpected
+   * names are an error; shapes and dtypes must match.
+   */
+  loadStateDict(state: ReadonlyMap<string, Tensor> | Record<string, Tensor>, options: { strict?: boolean } = {}): void {
+    const entries = state instanceof Map ? new Map<string, Tensor>(state as ReadonlyMap<string, Tensor>) : new Map<string, Tensor>(Object.entries(state as Record<string, Tensor>));
+    const own = this.stateDict();
+    if (options.strict ?? true) {
+      const missing = [...own.keys()].filter((k) => !entries.has(k));
+      const unexpected = [...entries.keys()].filter((k) => !own.has(k));
+      if (missing.length || unexpected.length) {
+        throw new ArgumentError(
+          `loadStateDict: ${this.className} state does not match${missing.length ? `; missing: ${missing.join(', ')}` : ''}${unexpected.length ? `; unexpected: ${unexpected.join(', ')}` : ''}`,
+        );
+      }
+    }
+    for (const [name, target] of own) {
+      const value = entries.get(name);
+      if (!value) continue;
+      if (value.shape.length !== target.shape.length || value.shape.some((d, i) => d !== target.shape[i])) {
+        throw new ShapeError(`loadStateDict: '${name}' has shape [${value.shape.join(',')}], the model expects [${target.shape.join(',')}]`);
+      }
+      if (value.dtype !== target.dtype) throw new ArgumentError(`loadStateDict: '${name}' has dtype ${value.dtype}, the model expects ${target.dtype}`);
+    }
+    for (const [name, target] of own) {
+      const value = entries.get(name);
+      if (value) target.assign(value);
+    }
+  }
+
+  /** Sets training mode on this module and all descendants. */
+  train(mode = true): this {
+    for (const m of this.modules()) m.training = mode;
+    return this;
+  }
+
+  /** Sets evaluation mode (dropout off, BatchNorm uses running statistics). */
+  eval(): this {
+    return this.train(false);
+  }
+
+  /** Moves every parameter and buffer to the named backend now. */
+  async to(backendName: string): Promise<this> {
+    for (const [, v] of [...this.namedParameters(), ...this.namedBuffers()]) await moveToBackend(v, backendName);
+    return this;
+  }
+
+  /**
+   * A table of layers, output shapes (when `inputShape` is given, e.g. [1, 1, 28, 28]) and
+   * parameter counts, like Keras's `model.summary()`.
+   */
+  summary(inputShape?: readonly number[]): string {
+    return summarize(this, inputShape);
+  }
+
+  /** Number of trainable scalars. */
+  parameterCount(): number {
+    return this.parameters().reduce((n, p) => n + p.size, 0);
+  }
+
+  /** A JSON-able description of the architecture that {@link moduleFromConfig} rebuilds. */
+  toConfig(): ModuleConfig {
+    return { className: this.className, config: this.getConfig() };
+  }
+
+  /** Frees every parameter and buffer. */
+  dispose(): void {
+    dispose([...this.stateDict().values()]);
+  }
+}
+
+/** A parameter's dtype is always float32; kept for readability at call sites. */
+export const PARAM_DTYPE: DType = 'float32';
+
+type ModuleFactory = (config: Record<string, unknown>) => Module;
+const factories = new Map<string, ModuleFactory>();
+const classNames = new Map<unknown, string>();
+
+/**
+ * Makes a module class loadable from configs under `className`; layers in this package register
+ * themselves. `factory` rebuilds an instance from the object `getConfig` returned.
+ */
+export function registerModule(className: string, moduleClass: abstract new (...args: never[]) => Module, factory: ModuleFactory): void {
+  factories.set(className, factory);
+  classNames.set(moduleClass, className);
+}
+
+/** Rebuilds a module (with fresh weights) from {@link Module.toConfig}'s output. */
+export function moduleFromConfig(cfg: ModuleConfig): Module {
+  if (typeof cfg !== 'object' || cfg === null || typeof cfg.className !== 'string') {
+    throw new ArgumentError(`moduleFromConfig: expected { className, config }, got ${JSON.stringify(cfg)?.slice(0, 80)}`);
+  }
+  const factory = factories.get(cfg.className);
+  if (!factory) {
+    throw new ArgumentError(`moduleFromConfig: unknown module class '${cfg.className}'; known: ${[...factories.keys()].sort().join(', ')} (call registerModule for your own classes)`);
+  }
+  return factory(cfg.config ?? {});
+}
+
+/** Checks that x has the given rank (or one of them); the error names the layer and the shape. */
+export function expectRank(layer: string, x: Tensor, ranks: readonly number[], what: string): void {
+  if (!(x instanceof Tensor)) throw new ArgumentError(`${layer}: input must be a Tensor`);
+  if (!ranks.includes(x.rank)) {
+    throw new ShapeError(`${layer}: expected ${what} input of rank ${ranks.join(' or ')}, got shape [${x.shape.join(',')}]`);
+  }
+}

@@ -1,0 +1,117 @@
+import { ArgumentError, keep, noGrad, tidy, variableGrads, type Tensor, type Variable } from '@scratchnet/core';
+import { clipGradNorm } from '../optimizers/index.js';
+import type { TensorDataset } from '../data/dataset.js';
+import type { Module } from '../module.js';
+import { evaluate } from './evaluate.js';
+import { accuracy } from './metrics.js';
+import type { BatchLogs, EpochLogs, LossLike, MetricName, OptimizerLike, SchedulerLike } from './types.js';
+
+/** Options of {@link fit}. */
+export interface FitOptions {
+  loss: LossLike;
+  optimizer: OptimizerLike;
+  epochs?: number;
+  batchSize?: number;
+  /** Shuffle each epoch (default true), reproducibly from `seed`. */
+  shuffle?: boolean;
+  seed?: number;
+  validationData?: TensorDataset;
+  metrics?: readonly MetricName[];
+  /** Clip gradients to this global L2 norm before each step. */
+  clipNorm?: number;
+  /** Stepped at the end of each epoch. */
+  scheduler?: SchedulerLike;
+  /** Called after each batch; awaited. */
+  onBatchEnd?: (logs: BatchLogs) => void | Promise<void>;
+  /** Called after each epoch; awaited (switching backend here is fine). */
+  onEpochEnd?: (logs: EpochLogs) => void | Promise<void>;
+  /** Stops training before the next batch once aborted. */
+  signal?: AbortSignal;
+}
+
+/** What {@link fit} returns: per-epoch logs, the same as columns (Keras-style), and whether it was stopped. */
+export interface History {
+  epochs: EpochLogs[];
+  history: Record<string, number[]>;
+  stopped: boolean;
+}
+
+function checkOptions(o: FitOptions): void {
+  if (!o || typeof o.loss?.forward !== 'function') throw new ArgumentError('fit: options.loss must be a loss such as new CrossEntropyLoss()');
+  if (typeof o.optimizer?.step !== 'function') throw new ArgumentError('fit: options.optimizer must be an optimizer such as new Adam(model.parameters())');
+  for (const [k, v] of [['epochs', o.epochs ?? 1], ['batchSize', o.batchSize ?? 32]] as const) {
+    if (!Number.isInteger(v) || v < 1) throw new ArgumentError(`fit: ${k} must be a positive integer, got ${String(v)}`);
+  }
+}
+
+/**
+ * Trains `model` on `data`: for each epoch, seeded shuffling, batches, forward, loss, gradients,
+ * optional clipping, an optimizer step; then validation and callbacks. Every tensor of a step is
+ * freed inside it, so memory stays flat across epochs. Returns the history.
+ */
+export async function fit(model: Module, data: TensorDataset, options: FitOptions): Promise<History> {
+  checkOptions(options);
+  const { loss, optimizer, epochs = 1, batchSize = 32, shuffle = true, seed = 0, metrics = [] } = options;
+  const wantAccuracy = metrics.includes('accuracy');
+  const params = optimizer.params as Variable[];
+  const history: History = { epochs: [], history: {}, stopped: false };
+  const batches = data.batchCount(batchSize);
+  for (let epoch = 0; epoch < epochs && !history.stopped; epoch++) {
+    model.train();
+    const started = performance.now();
+    let lossSum = 0;
+    let accSum = 0;
+    let seen = 0;
+    let batch = 0;
+    for (const b of data.batches(batchSize, { shuffle, seed: seed * 100003 + epoch })) {
+      if (options.signal?.aborted) {
+        history.stopped = true;
+        b.x.dispose();
+        b.y.dispose();
+        break;
+      }
+      let prediction: Tensor | null = null;
+      const [lossValue, accValue] = tidy(() => {
+        const { value, grads } = variableGrads(() => {
+          // Kept past variableGrads' own scope for the accuracy below; disposed after the step.
+          prediction = wantAccuracy ? keep(model.forward(b.x)) : model.forward(b.x);
+          return loss.forward(prediction, b.y);
+        }, params);
+        const clipped = options.clipNorm === undefined ? grads : clipGradNorm(grads, options.clipNorm).grads;
+        optimizer.step(clipped);
+        const acc = wantAccuracy && prediction ? noGrad(() => accuracy(prediction!, b.y)) : null;
+        return [value, acc] as const;
+      });
+      if (wantAccuracy) (prediction as Tensor | null)?.dispose();
+      const l = (await lossValue.data())[0]!;
+      const a = accValue ? (await accValue.data())[0]! : 0;
+      lossValue.dispose();
+      accValue?.dispose();
+      b.x.dispose();
+      b.y.dispose();
+      lossSum += l * b.size;
+      accSum += a * b.size;
+      seen += b.size;
+      batch++;
+      const elapsed = (performance.now() - started) / 1000;
+      await options.onBatchEnd?.({
+        epoch, batch, batches, loss: l, ...(wantAccuracy ? { accuracy: a } : {}), samples: seen, samplesPerSecond: seen / Math.max(elapsed, 1e-9),
+      });
+    }
+    if (history.stopped || seen === 0) break;
+    options.scheduler?.step();
+    const millis = performance.now() - started;
+    const logs: EpochLogs = { epoch, loss: lossSum / seen, samplesPerSecond: seen / (millis / 1000), millis };
+    if (wantAccuracy) logs.accuracy = accSum / seen;
+    if (options.validationData) {
+      const val = await evaluate(model, options.validationData, { loss, batchSize, metrics });
+      logs.valLoss = val.loss;
+      if (val.accuracy !== undefined) logs.valAccuracy = val.accuracy;
+    }
+    history.epochs.push(logs);
+    for (const [k, v] of Object.entries(logs)) (history.history[k] ??= []).push(v as number);
+    await options.onEpochEnd?.(logs);
+    if (options.signal?.aborted) history.stopped = true;
+  }
+  return history;
+}
