@@ -5,9 +5,9 @@
  */
 export type { DType, TypedArray } from './dtype.js';
 export { allocArray, bytesPerElement, dtypeOfArray, isDType, promoteTypes } from './dtype.js';
-export { ScratchNetError, ShapeError, DTypeError, ArgumentError, DisposedError, BackendError } from './errors.js';
+export { ScratchNetError, ShapeError, DTypeError, ArgumentError, DisposedError, BackendError, fmtShape } from './errors.js';
 export type { Shape } from './shape.js';
-export { broadcastShapes, sizeOf, stridesOf } from './shape.js';
+export { broadcastShapes, sizeOf, stridesOf, shapesEqual } from './shape.js';
 
 export type { Backend, BackendMemory } from './backend/backend.js';
 export type {
@@ -43,7 +43,7 @@ export { cast } from './ops/cast.js';
 export { matmul } from './ops/matmul.js';
 export type { MatmulOptions } from './ops/matmul.js';
 export { transpose, permute } from './ops/transpose.js';
-export { reshape, squeeze, expandDims, flatten } from './ops/reshape.js';
+export { reshape, squeeze, expandDims, flatten, clone } from './ops/reshape.js';
 export { broadcastTo } from './ops/broadcast-to.js';
 export { slice, concat, stack, split, pad } from './ops/slicing.js';
 export { gather, oneHot } from './ops/indexing.js';

@@ -1,4 +1,3 @@
-import type { DType } from './dtype.js';
 import { attachHandle, countLiveTensor, liveHandle, releaseHandle } from './engine/engine.js';
 import { DTypeError, ShapeError, fmtShape } from './errors.js';
 import { expectTensor } from './ops/convert.js';
@@ -50,7 +49,7 @@ export class Variable extends Tensor {
 }
 
 /** Makes a variable holding `initial`'s values (shared, not copied; tensors are immutable). */
-export function variable(initial: Tensor, options: { trainable?: boolean; name?: string; dtype?: DType } = {}): Variable {
+export function variable(initial: Tensor, options: { trainable?: boolean; name?: string } = {}): Variable {
   expectTensor(initial, 'variable', 'initial');
   return new Variable(initial, options.trainable ?? true, options.name);
 }

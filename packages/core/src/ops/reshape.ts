@@ -21,6 +21,15 @@ export function alias(x: Tensor): Tensor {
 }
 
 /**
+ * A new tensor with x's values, independent of x's lifetime (disposing either leaves the other
+ * usable). Tensors are immutable, so the data is shared rather than copied.
+ */
+export function clone(x: Tensor): Tensor {
+  expectTensor(x, 'clone', 'x');
+  return view(x, x.shape, 'clone');
+}
+
+/**
  * Gives the data a new shape with the same number of elements; one dimension may be -1 (inferred).
  * Metadata only: the data is shared, not copied.
  */
