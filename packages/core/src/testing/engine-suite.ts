@@ -84,6 +84,17 @@ export function runEngineSuite(options: EngineSuiteOptions): void {
       expect(() => t.dataSync()).toThrow(/dataSync: tensor .* was disposed/);
     });
 
+    it('clone gives a tensor that outlives its source, and ops never return their input object', () => {
+      const a = sn.tensor([1, 2, 3]);
+      const c = sn.clone(a);
+      const same = sn.cast(a, 'float32');
+      expect(same).not.toBe(a);
+      a.dispose();
+      expect(Array.from(c.dataSync())).toEqual([1, 2, 3]);
+      expect(Array.from(same.dataSync())).toEqual([1, 2, 3]);
+      sn.dispose([c, same]);
+    });
+
     it('tidy frees intermediates, keeps what is returned or kept, and nests', () => {
       const before = sn.memory().numTensors;
       let kept: sn.Tensor | undefined;
