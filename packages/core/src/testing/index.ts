@@ -15,5 +15,6 @@ export { REQUIRED_OPS, DIFFERENTIABLE_OPS, OP_TABLE } from './required-ops.js';
 export { coverageProblems, hasGradientCheck } from './coverage.js';
 export { runCompareCase, runGradientCase, runErrorCase, runPropertyCase, ConformanceFailure } from './execute.js';
 export { SuiteRng, caseSeed, fmtSeed } from './prng.js';
+export { numericGradient } from './gradcheck.js';
 export type { CoverageReport, OpResult } from './report.js';
 export * as reference from './reference/index.js';
