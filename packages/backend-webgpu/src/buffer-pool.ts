@@ -1,0 +1,86 @@
+/**
+ * A pool of GPU buffers of one usage, grouped by size class (powers of two from 256 bytes, then
+ * quarter steps between powers of two above 1 MiB). Freed buffers wait in their class for reuse; the
+ * bytes kept idle are bounded, and the oldest idle buffers are destroyed first when the bound is hit.
+ */
+
+const MIN_CLASS = 256;
+const FINE_ABOVE = 1 << 20;
+
+/** The allocation size used for a request of `bytes` bytes. */
+export function sizeClass(bytes: number): number {
+  const b = Math.max(bytes, MIN_CLASS);
+  let p = MIN_CLASS;
+  while (p < b) p *= 2;
+  if (p <= FINE_ABOVE) return p;
+  // Between p/2 and p, step by p/8 so that large tensors waste at most 25 %.
+  const step = p / 8;
+  return Math.ceil(b / step) * step;
+}
+
+/** Pooled buffers of one usage. */
+export class BufferPool {
+  private readonly free = new Map<number, GPUBuffer[]>();
+  /** Idle buffers in release order, for eviction. */
+  private readonly idleOrder: GPUBuffer[] = [];
+  private idle = 0;
+  private allocated = 0;
+  private live = 0;
+
+  /**
+   * @param maxIdleBytes the most bytes kept in idle buffers; beyond it the oldest are destroyed.
+   */
+  constructor(private readonly device: GPUDevice, private readonly usage: number, private readonly maxIdleBytes: number) {}
+
+  /** A buffer of at least `bytes` bytes, reused from the pool when one of its size class is free. */
+  acquire(bytes: number): GPUBuffer {
+    const size = sizeClass(bytes);
+    const list = this.free.get(size);
+    const reused = list?.pop();
+    this.live += size;
+    if (reused) {
+      this.idle -= size;
+      const at = this.idleOrder.lastIndexOf(reused);
+      if (at >= 0) this.idleOrder.splice(at, 1);
+      return reused;
+    }
+    this.allocated += size;
+    return this.device.createBuffer({ size, usage: this.usage });
+  }
+
+  /** Returns a buffer for reuse (the caller guarantees no pending command still needs its old contents). */
+  release(buffer: GPUBuffer): void {
+    const size = buffer.size;
+    this.live -= size;
+    let list = this.free.get(size);
+    if (!list) {
+      list = [];
+      this.free.set(size, list);
+    }
+    list.push(buffer);
+    this.idleOrder.push(buffer);
+    this.idle += size;
+    while (this.idle > this.maxIdleBytes && this.idleOrder.length > 0) {
+      const old = this.idleOrder.shift()!;
+      const l = this.free.get(old.size)!;
+      l.splice(l.indexOf(old), 1);
+      this.idle -= old.size;
+      this.allocated -= old.size;
+      old.destroy();
+    }
+  }
+
+  /** Bytes in buffers handed out, idle in the pool, and allocated in all. */
+  stats(): { liveBytes: number; idleBytes: number; allocatedBytes: number; idleBuffers: number } {
+    return { liveBytes: this.live, idleBytes: this.idle, allocatedBytes: this.allocated, idleBuffers: this.idleOrder.length };
+  }
+
+  /** Destroys every idle buffer. */
+  clear(): void {
+    for (const b of this.idleOrder) b.destroy();
+    this.free.clear();
+    this.idleOrder.length = 0;
+    this.allocated -= this.idle;
+    this.idle = 0;
+  }
+}

@@ -1,0 +1,51 @@
+/** What every kernel needs from the backend: buffers of inputs, new outputs, and dispatch. */
+import type { DType, TensorRef } from '@scratchnet/core';
+import type { Program } from '../runtime.js';
+import { WG, type Uniforms } from '../wgsl.js';
+import { foldGroups } from '../runtime.js';
+
+/** Data the backend holds for one DataId: a storage buffer of `size` elements of `dtype`. */
+export interface GpuData {
+  readonly buffer: GPUBuffer;
+  readonly size: number;
+  readonly dtype: DType;
+}
+
+/** The kernel's view of the backend. */
+export interface KernelContext {
+  /** The storage buffer behind an input. */
+  buf(t: TensorRef): GPUBuffer;
+  /** New output data of `size` elements. */
+  alloc(size: number, dtype: DType): GpuData;
+  /** Records a dispatch: storage buffers at bindings 0..n-1 (inputs, then outputs), uniforms after. */
+  run(program: Program, buffers: readonly GPUBuffer[], uniforms: Uniforms, groups: readonly [number, number, number]): void;
+}
+
+/** Workgroup counts for `threads` threads of a {@link WG}-wide one-thread-per-element kernel. */
+export function groupsFor(threads: number, wg = WG): [number, number, number] {
+  return foldGroups(Math.ceil(threads / wg));
+}
+
+/**
+ * WGSL that computes, from the flat output index `i`, one i32 offset `off<k>` per operand of a strided
+ * walk over `rank` axes. Uniform layout from word `at`: the shape (rank words), then per operand a base
+ * offset and rank strides. `rank` 0 means every operand is contiguous: `off<k> = i`.
+ */
+export function stridedOffsets(rank: number, operands: number, at: number): string {
+  if (rank === 0) return Array.from({ length: operands }, (_, k) => `  let off${k} = i32(i);`).join('\n');
+  const lines: string[] = [];
+  for (let k = 0; k < operands; k++) lines.push(`  var off${k} = u(${at + rank + k * (rank + 1)}u);`);
+  lines.push('  var rem = i;');
+  for (let d = rank - 1; d >= 0; d--) {
+    lines.push(`  { let dim = u32(u(${at + d}u)); let c = i32(rem % dim); rem = rem / dim;`);
+    for (let k = 0; k < operands; k++) lines.push(`    off${k} = off${k} + c * u(${at + rank + k * (rank + 1) + 1 + d}u);`);
+    lines.push('  }');
+  }
+  return lines.join('\n');
+}
+
+/** Pushes the uniforms {@link stridedOffsets} reads. */
+export function pushStrided(u: Uniforms, shape: readonly number[], operands: readonly { base: number; strides: readonly number[] }[]): void {
+  u.push(...shape);
+  for (const o of operands) u.push(o.base, ...o.strides);
+}

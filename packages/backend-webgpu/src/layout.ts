@@ -1,0 +1,61 @@
+/** Shape arithmetic on the host side: sizes, strides, broadcasting, and merging of axes. */
+
+/** Number of elements of a shape. */
+export function sizeOf(shape: readonly number[]): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+/** Row-major strides of a contiguous shape. */
+export function contiguousStrides(shape: readonly number[]): number[] {
+  const s = new Array<number>(shape.length);
+  let acc = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    s[i] = acc;
+    acc *= shape[i]!;
+  }
+  return s;
+}
+
+/** Strides that read a contiguous `inShape` broadcast (right-aligned) to `outShape`: 0 where the input is 1 or absent. */
+export function stridesBroadcastTo(inShape: readonly number[], outShape: readonly number[]): number[] {
+  const own = contiguousStrides(inShape);
+  const lead = outShape.length - inShape.length;
+  return outShape.map((_, i) => {
+    const j = i - lead;
+    return j < 0 || inShape[j] === 1 ? 0 : own[j]!;
+  });
+}
+
+/**
+ * Reduces an iteration space walked by several operands to fewer axes: size-1 axes are dropped and an
+ * axis merges into the previous one when every operand's stride allows it. Returns at least one axis.
+ */
+export function mergeAxes(shape: readonly number[], strides: readonly (readonly number[])[]): { shape: number[]; strides: number[][] } {
+  const outShape: number[] = [];
+  const outStrides: number[][] = strides.map(() => []);
+  shape.forEach((d, ax) => {
+    if (d === 1) return;
+    const k = outShape.length - 1;
+    const mergeable = k >= 0 && strides.every((s, o) => outStrides[o]![k] === s[ax]! * d);
+    if (mergeable) {
+      outShape[k] = outShape[k]! * d;
+      strides.forEach((s, o) => (outStrides[o]![k] = s[ax]!));
+    } else {
+      outShape.push(d);
+      strides.forEach((s, o) => outStrides[o]!.push(s[ax]!));
+    }
+  });
+  if (outShape.length === 0) {
+    outShape.push(1);
+    outStrides.forEach((s) => s.push(0));
+  }
+  return { shape: outShape, strides: outStrides };
+}
+
+/** True when strides are the row-major strides of `shape` (ignoring size-1 axes). */
+export function isContiguous(shape: readonly number[], strides: readonly number[]): boolean {
+  const c = contiguousStrides(shape);
+  return shape.every((d, i) => d === 1 || strides[i] === c[i]);
+}

@@ -1,0 +1,159 @@
+/**
+ * The GPU side of the backend: the device, a pipeline cache, a buffer pool by size class, and a
+ * command encoder that collects many dispatches before one submission.
+ */
+import { BufferPool } from './buffer-pool.js';
+
+/** One compute shader plus the identity it is cached under (shader text and specialisation). */
+export interface Program {
+  /** Unique per distinct WGSL text: kernel name plus every specialisation baked into the code. */
+  readonly key: string;
+  /** Makes the WGSL source; called once per key. */
+  readonly source: () => string;
+}
+
+/** Dispatches per command buffer before the runtime submits on its own. */
+const DISPATCHES_PER_SUBMIT = 64;
+/** The largest count of workgroups in one dispatch dimension (WebGPU's default limit). */
+const MAX_GROUPS_PER_DIM = 65535;
+
+/** Workgroup counts [x, y, z] for `groups` one-dimensional workgroups, folded into y when x overflows. */
+export function foldGroups(groups: number, z = 1): [number, number, number] {
+  if (groups <= MAX_GROUPS_PER_DIM) return [Math.max(groups, 1), 1, z];
+  const y = Math.ceil(groups / MAX_GROUPS_PER_DIM);
+  return [Math.ceil(groups / y), y, z];
+}
+
+/** The WebGPU device and everything cached against it. */
+export class GpuRuntime {
+  readonly pool: BufferPool;
+  private readonly uniformPool: BufferPool;
+  private readonly pipelines = new Map<string, GPUComputePipeline>();
+  private encoder: GPUCommandEncoder | null = null;
+  private pass: GPUComputePassEncoder | null = null;
+  private pending = 0;
+  /** Buffers released while commands that use them are still unsubmitted; they return to the pool at submit. */
+  private releasedAfterSubmit: { pool: BufferPool; buffer: GPUBuffer }[] = [];
+  /** Counters for info(): dispatches, submissions, pipelines compiled. */
+  readonly stats = { dispatches: 0, submits: 0, compiled: 0 };
+  private lost: string | null = null;
+  /** The first validation or out-of-memory error the device reported since the last read. */
+  private firstError: string | null = null;
+
+  constructor(readonly device: GPUDevice, readonly adapterInfo: Record<string, unknown>) {
+    const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
+    this.pool = new BufferPool(device, usage, 256 * 1024 * 1024);
+    this.uniformPool = new BufferPool(device, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST, 4 * 1024 * 1024);
+    device.addEventListener('uncapturederror', (e) => {
+      this.firstError ??= e.error.message;
+    });
+    void device.lost.then((info) => {
+      this.lost = `the WebGPU device was lost (${info.reason}): ${info.message}`;
+    });
+  }
+
+  /** Throws when the device is gone, so kernels fail with a reason instead of silently producing nothing. */
+  checkAlive(): void {
+    if (this.lost) throw new Error(this.lost);
+  }
+
+  /** The cached pipeline for a program, compiling it on first use. */
+  pipeline(program: Program): GPUComputePipeline {
+    let p = this.pipelines.get(program.key);
+    if (!p) {
+      const module = this.device.createShaderModule({ code: program.source(), label: program.key });
+      p = this.device.createComputePipeline({ layout: 'auto', compute: { module, entryPoint: 'main' }, label: program.key });
+      this.pipelines.set(program.key, p);
+      this.stats.compiled++;
+    }
+    return p;
+  }
+
+  /** Number of distinct pipelines compiled so far. */
+  get pipelineCount(): number {
+    return this.pipelines.size;
+  }
+
+  /**
+   * Records one dispatch of `program` with its storage buffers bound in order (inputs, then outputs)
+   * at bindings 0..n-1 and the uniform words at binding n. Submits when enough work is queued.
+   */
+  dispatch(program: Program, buffers: readonly GPUBuffer[], uniforms: ArrayBuffer, groups: readonly [number, number, number]): void {
+    this.checkAlive();
+    const pipeline = this.pipeline(program);
+    const ubuf = this.uniformPool.acquire(Math.max(uniforms.byteLength, 16));
+    this.device.queue.writeBuffer(ubuf, 0, uniforms);
+    const entries: GPUBindGroupEntry[] = buffers.map((buffer, binding) => ({ binding, resource: { buffer } }));
+    entries.push({ binding: buffers.length, resource: { buffer: ubuf, size: Math.max(uniforms.byteLength, 16) } });
+    const bindGroup = this.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries });
+    this.encoder ??= this.device.createCommandEncoder();
+    this.pass ??= this.encoder.beginComputePass();
+    this.pass.setPipeline(pipeline);
+    this.pass.setBindGroup(0, bindGroup);
+    this.pass.dispatchWorkgroups(groups[0], groups[1], groups[2]);
+    this.releasedAfterSubmit.push({ pool: this.uniformPool, buffer: ubuf });
+    this.pending++;
+    this.stats.dispatches++;
+    if (this.pending >= DISPATCHES_PER_SUBMIT) this.submit();
+  }
+
+  /** Gives a storage buffer back; it is reused only after the commands already recorded were submitted. */
+  release(buffer: GPUBuffer): void {
+    if (this.pending > 0) this.releasedAfterSubmit.push({ pool: this.pool, buffer });
+    else this.pool.release(buffer);
+  }
+
+  /** Submits the recorded dispatches (if any) and recycles buffers released meanwhile. */
+  submit(extra?: (encoder: GPUCommandEncoder) => void): void {
+    if (this.pass) {
+      this.pass.end();
+      this.pass = null;
+    }
+    if (extra) {
+      this.encoder ??= this.device.createCommandEncoder();
+      extra(this.encoder);
+    }
+    if (this.encoder) {
+      this.device.queue.submit([this.encoder.finish()]);
+      this.encoder = null;
+      this.stats.submits++;
+    }
+    this.pending = 0;
+    for (const { pool, buffer } of this.releasedAfterSubmit) pool.release(buffer);
+    this.releasedAfterSubmit = [];
+  }
+
+  /** Copies `bytes` bytes of `buffer` to the host once every recorded dispatch has run. */
+  async readBytes(buffer: GPUBuffer, bytes: number): Promise<ArrayBuffer> {
+    this.checkAlive();
+    const size = Math.max(4, Math.ceil(bytes / 4) * 4);
+    const staging = this.device.createBuffer({ size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    this.submit((enc) => enc.copyBufferToBuffer(buffer, 0, staging, 0, size));
+    try {
+      await staging.mapAsync(GPUMapMode.READ);
+      const err = this.firstError;
+      if (err) {
+        this.firstError = null;
+        throw new Error(`webgpu: the device reported an error while computing this tensor: ${err}`);
+      }
+      return staging.getMappedRange(0, size).slice(0, bytes);
+    } finally {
+      staging.destroy();
+    }
+  }
+
+  /** Waits until the queue has run everything submitted so far. */
+  async sync(): Promise<void> {
+    this.submit();
+    await this.device.queue.onSubmittedWorkDone();
+  }
+
+  /** Frees every buffer and the device. */
+  destroy(): void {
+    this.submit();
+    this.pool.clear();
+    this.uniformPool.clear();
+    this.pipelines.clear();
+    this.device.destroy();
+  }
+}

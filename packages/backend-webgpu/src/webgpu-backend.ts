@@ -1,0 +1,222 @@
+import {
+  BackendError, bytesPerElement,
+  type Backend, type BackendMemory, type BinaryOp, type Conv2dInfo, type DataId, type DType, type MatmulAttrs,
+  type PoolKind, type ReduceOp, type StridedView, type TensorRef, type TypedArray, type UnaryAttrs, type UnaryOp,
+} from '@scratchnet/core';
+import { requestAdapter } from './gpu.js';
+import { GpuRuntime, type Program } from './runtime.js';
+import type { Uniforms } from './wgsl.js';
+import type { GpuData, KernelContext } from './kernels/context.js';
+import { binary, cast, unary, where } from './kernels/elementwise.js';
+import { concat, copy, gather, pad, scatterAdd } from './kernels/movement.js';
+import { reduce } from './kernels/reduce.js';
+import { conv2d, conv2dBackFilter, conv2dBackInput, matmul } from './kernels/matmul-conv.js';
+import { pool2d, pool2dBack } from './kernels/pool.js';
+
+/** Options of {@link createWebGpuBackend}. */
+export interface WebGpuBackendOptions {
+  /** Use this device instead of requesting one (the caller keeps ownership of its adapter). */
+  readonly device?: GPUDevice;
+}
+
+function dataOf(id: DataId): GpuData {
+  if (typeof id !== 'object' || !('buffer' in id)) throw new BackendError('webgpu: data id was not made by the webgpu backend');
+  return id as GpuData;
+}
+
+/**
+ * ScratchNet's WebGPU backend. Tensors live in GPU storage buffers (float32 as f32, int32 as i32, bool
+ * as one u32 word of 0 or 1 per element); every kernel records a WGSL compute dispatch into a shared
+ * command encoder and returns at once; {@link WebGpuBackend.read} submits and maps a copy. There is no
+ * synchronous read: `dataSync()` tells the user to `await t.data()`.
+ */
+export class WebGpuBackend implements Backend {
+  /** The name the backend registers under. */
+  readonly name = 'webgpu';
+  private readonly live = new Set<GpuData>();
+  private logicalBytes = 0;
+  private readonly ctx: KernelContext;
+  private readonly maxBinding: number;
+
+  /** Wraps a runtime (use {@link createWebGpuBackend} to make one from the environment). */
+  constructor(private readonly rt: GpuRuntime) {
+    this.maxBinding = Math.min(rt.device.limits.maxStorageBufferBindingSize, rt.device.limits.maxBufferSize);
+    this.ctx = {
+      buf: (t: TensorRef): GPUBuffer => dataOf(t.id).buffer,
+      alloc: (size: number, dtype: DType): GpuData => this.alloc(size, dtype),
+      run: (program: Program, buffers: readonly GPUBuffer[], u: Uniforms, groups: readonly [number, number, number]): void =>
+        rt.dispatch(program, buffers, u.bytes(), groups),
+    };
+  }
+
+  /** The GPU device in use. */
+  get device(): GPUDevice {
+    return this.rt.device;
+  }
+
+  private alloc(size: number, dtype: DType): GpuData {
+    const bytes = size * 4;
+    if (bytes > this.maxBinding) {
+      throw new BackendError(
+        `webgpu: a tensor of ${size} elements (${bytes} bytes) exceeds this device's maxStorageBufferBindingSize of ${this.maxBinding} bytes; use a smaller tensor or another backend`,
+      );
+    }
+    const d: GpuData = { buffer: this.rt.pool.acquire(Math.max(bytes, 4)), size, dtype };
+    this.live.add(d);
+    this.logicalBytes += size * bytesPerElement(dtype);
+    return d;
+  }
+
+  /** Uploads values into a new storage buffer. */
+  write(values: TypedArray, dtype: DType): DataId {
+    this.rt.checkAlive();
+    const d = this.alloc(values.length, dtype);
+    if (values.length > 0) {
+      let words: Float32Array | Int32Array | Uint32Array;
+      if (dtype === 'float32') words = values instanceof Float32Array ? values : Float32Array.from(values);
+      else if (dtype === 'int32') words = values instanceof Int32Array ? values : Int32Array.from(values);
+      else words = Uint32Array.from(values, (v) => (v !== 0 ? 1 : 0));
+      this.rt.device.queue.writeBuffer(d.buffer, 0, words.buffer, words.byteOffset, words.byteLength);
+    }
+    return d;
+  }
+
+  /** Submits pending work and reads the data back (float32 → Float32Array, int32 → Int32Array, bool → Uint8Array). */
+  async read(id: DataId): Promise<TypedArray> {
+    const d = dataOf(id);
+    if (d.size === 0) return d.dtype === 'float32' ? new Float32Array(0) : d.dtype === 'int32' ? new Int32Array(0) : new Uint8Array(0);
+    const bytes = await this.rt.readBytes(d.buffer, d.size * 4);
+    if (d.dtype === 'float32') return new Float32Array(bytes);
+    if (d.dtype === 'int32') return new Int32Array(bytes);
+    return Uint8Array.from(new Uint32Array(bytes));
+  }
+
+  /** Returns the buffer to the pool (reused once the commands already recorded were submitted). */
+  dispose(id: DataId): void {
+    const d = dataOf(id);
+    if (!this.live.delete(d)) return;
+    this.logicalBytes -= d.size * bytesPerElement(d.dtype);
+    this.rt.release(d.buffer);
+  }
+
+  /** Live tensor bytes (by dtype size), buffers, and the pool's figures. */
+  memory(): BackendMemory {
+    const p = this.rt.pool.stats();
+    return { bytes: this.logicalBytes, buffers: this.live.size, gpuBytes: p.liveBytes, pooledBytes: p.idleBytes, pooledBuffers: p.idleBuffers, allocatedBytes: p.allocatedBytes };
+  }
+
+  /** Facts about the adapter, the device limits that matter and the runtime's counters. */
+  info(): Record<string, unknown> {
+    return {
+      kind: 'webgpu', ...this.rt.adapterInfo, maxStorageBufferBindingSize: this.maxBinding,
+      pipelines: this.rt.pipelineCount, ...this.rt.stats,
+    };
+  }
+
+  /** Waits for the GPU to finish everything recorded so far. */
+  sync(): Promise<void> {
+    return this.rt.sync();
+  }
+
+  /** Destroys the device and every buffer. */
+  shutdown(): void {
+    for (const d of this.live) d.buffer.destroy();
+    this.live.clear();
+    this.logicalBytes = 0;
+    this.rt.destroy();
+  }
+
+  private release = (d: GpuData): void => this.dispose(d);
+
+  unary(op: UnaryOp, x: TensorRef, outDtype: DType, attrs: UnaryAttrs): DataId {
+    return unary(this.ctx, op, x, outDtype, attrs);
+  }
+  binary(op: BinaryOp, a: TensorRef, b: TensorRef, outShape: readonly number[], outDtype: DType): DataId {
+    return binary(this.ctx, op, a, b, outShape, outDtype);
+  }
+  where(cond: TensorRef, a: TensorRef, b: TensorRef, outShape: readonly number[]): DataId {
+    return where(this.ctx, cond, a, b, outShape);
+  }
+  cast(x: TensorRef, dtype: DType): DataId {
+    return cast(this.ctx, x, dtype);
+  }
+  reduce(op: ReduceOp, x: TensorRef, axes: readonly number[]): DataId {
+    return reduce(this.ctx, op, x, axes, this.release);
+  }
+  matmul(a: TensorRef, b: TensorRef, attrs: MatmulAttrs): DataId {
+    return matmul(this.ctx, a, b, attrs);
+  }
+  conv2d(x: TensorRef, w: TensorRef, info: Conv2dInfo): DataId {
+    return conv2d(this.ctx, x, w, info);
+  }
+  conv2dBackInput(dy: TensorRef, w: TensorRef, info: Conv2dInfo): DataId {
+    return conv2dBackInput(this.ctx, dy, w, info);
+  }
+  conv2dBackFilter(x: TensorRef, dy: TensorRef, info: Conv2dInfo): DataId {
+    return conv2dBackFilter(this.ctx, x, dy, info);
+  }
+  pool2d(kind: PoolKind, x: TensorRef, info: Conv2dInfo): DataId {
+    return pool2d(this.ctx, kind, x, info);
+  }
+  pool2dBack(kind: PoolKind, dy: TensorRef, x: TensorRef, info: Conv2dInfo): DataId {
+    return pool2dBack(this.ctx, kind, dy, x, info);
+  }
+  copy(x: TensorRef, view: StridedView): DataId {
+    return copy(this.ctx, x, view);
+  }
+  pad(x: TensorRef, paddings: readonly (readonly [number, number])[], value: number): DataId {
+    return pad(this.ctx, x, paddings, value);
+  }
+  concat(xs: readonly TensorRef[], axis: number, outShape: readonly number[]): DataId {
+    return concat(this.ctx, xs, axis, outShape);
+  }
+  gather(x: TensorRef, indices: TensorRef, axis: number): DataId {
+    return gather(this.ctx, x, indices, axis);
+  }
+  scatterAdd(updates: TensorRef, indices: TensorRef, axis: number, outShape: readonly number[]): DataId {
+    return scatterAdd(this.ctx, updates, indices, axis, outShape);
+  }
+}
+
+/**
+ * Makes a WebGPU backend from the environment's adapter (`navigator.gpu` in browsers, the `webgpu`
+ * package in Node). Rejects with the reason when there is no adapter or no device.
+ */
+export async function createWebGpuBackend(options: WebGpuBackendOptions = {}): Promise<WebGpuBackend> {
+  let device = options.device;
+  let info: Record<string, unknown> = {};
+  if (!device) {
+    const found = await requestAdapter();
+    if (!found.adapter) throw new BackendError(`webgpu: ${found.reason}`);
+    const a = found.adapter;
+    const ai = a.info as GPUAdapterInfo | undefined;
+    info = { source: found.source, vendor: ai?.vendor ?? '', architecture: ai?.architecture ?? '', device: ai?.device ?? '', description: ai?.description ?? '' };
+    const lim = a.limits;
+    try {
+      device = await a.requestDevice({
+        requiredLimits: {
+          maxStorageBufferBindingSize: lim.maxStorageBufferBindingSize,
+          maxBufferSize: lim.maxBufferSize,
+          maxComputeWorkgroupStorageSize: lim.maxComputeWorkgroupStorageSize,
+          maxComputeInvocationsPerWorkgroup: lim.maxComputeInvocationsPerWorkgroup,
+        },
+      });
+    } catch (e) {
+      throw new BackendError(`webgpu: the adapter refused a device: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  return new WebGpuBackend(new GpuRuntime(device, info));
+}
+
+/**
+ * True when a WebGPU adapter can be found here (a cheap probe: requests an adapter, no device).
+ */
+export async function isAvailable(): Promise<boolean> {
+  return (await requestAdapter()).adapter !== null;
+}
+
+/** Why WebGPU is not available here, or null when it is. */
+export async function unavailableReason(): Promise<string | null> {
+  const found = await requestAdapter();
+  return found.adapter ? null : found.reason;
+}

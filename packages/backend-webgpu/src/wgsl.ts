@@ -1,0 +1,304 @@
+/**
+ * WGSL building blocks shared by the kernels: storage types per dtype, the uniform block, the
+ * invocation index, and scalar math that WGSL lacks or leaves loose (NaN tests by bit pattern,
+ * C-style pow, erf / erfc, expm1 / log1p, float → int32 with wrap-around).
+ *
+ * Storage: float32 as `array<f32>`, int32 as `array<i32>`, bool as `array<u32>` holding 0 or 1 (one
+ * 32-bit word per element: WGSL has no 8-bit storage, and packing would need atomics for writes).
+ */
+import type { DType } from '@scratchnet/core';
+
+/** Threads per workgroup of the one-thread-per-element kernels (SwiftShader allows at most 256). */
+export const WG = 64;
+
+/** The WGSL element type that stores a dtype. */
+export function storageType(dtype: DType): 'f32' | 'i32' | 'u32' {
+  return dtype === 'float32' ? 'f32' : dtype === 'int32' ? 'i32' : 'u32';
+}
+
+/** Declares a read-only input at `binding`. */
+export function inputDecl(name: string, binding: number, dtype: DType): string {
+  return `@group(0) @binding(${binding}) var<storage, read> ${name}: array<${storageType(dtype)}>;`;
+}
+
+/** Declares a writable output at `binding`. */
+export function outputDecl(name: string, binding: number, dtype: DType): string {
+  return `@group(0) @binding(${binding}) var<storage, read_write> ${name}: array<${storageType(dtype)}>;`;
+}
+
+/**
+ * Uniform words: int32 values (and float32 values stored by bit pattern) packed into 16-byte rows.
+ * Word 0 is by convention the number of threads that do work.
+ */
+export class Uniforms {
+  private readonly words: number[] = [];
+  private readonly floats = new Map<number, number>();
+
+  /** Appends int32 values; returns the index of the first. */
+  push(...values: readonly number[]): number {
+    const at = this.words.length;
+    for (const v of values) this.words.push(v | 0);
+    return at;
+  }
+
+  /** Appends a float32 value (read in WGSL with `uf(i)`); returns its index. */
+  pushFloat(value: number): number {
+    const at = this.words.length;
+    this.words.push(0);
+    this.floats.set(at, value);
+    return at;
+  }
+
+  /** Number of vec4 rows the WGSL declaration needs. */
+  get rows(): number {
+    return Math.max(1, Math.ceil(this.words.length / 4));
+  }
+
+  /** The bytes to upload. */
+  bytes(): ArrayBuffer {
+    const buf = new ArrayBuffer(this.rows * 16);
+    const i32 = new Int32Array(buf);
+    i32.set(this.words);
+    const f32 = new Float32Array(buf);
+    for (const [i, v] of this.floats) f32[i] = v;
+    return buf;
+  }
+}
+
+/** The uniform block declaration and its accessors `u(i)` (int32) and `uf(i)` (float32). */
+export function uniformDecl(binding: number, rows: number): string {
+  return `@group(0) @binding(${binding}) var<uniform> U: array<vec4<i32>, ${rows}>;
+fn u(i: u32) -> i32 { return U[i >> 2u][i & 3u]; }
+fn uf(i: u32) -> f32 { return bitcast<f32>(U[i >> 2u][i & 3u]); }`;
+}
+
+/** The entry point of a one-thread-per-element kernel: `i` is the flat thread index; threads ≥ u(0) return. */
+export function elementwiseMain(body: string, wg = WG): string {
+  return `@compute @workgroup_size(${wg})
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let i = gid.x + gid.y * nwg.x * ${wg}u;
+  if (i >= u32(u(0u))) { return; }
+${body}
+}`;
+}
+
+/** Scalar helpers every kernel may call (unused ones cost nothing). */
+export const MATH = /* wgsl */ `
+fn is_nan(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u; }
+fn is_inf(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) == 0x7f800000u; }
+// NaN and infinity cannot be const-expressions in WGSL: read their bit patterns from private variables.
+var<private> NAN_BITS: u32 = 0x7fc00000u;
+var<private> INF_BITS: u32 = 0x7f800000u;
+fn nan_f32() -> f32 { return bitcast<f32>(NAN_BITS); }
+fn inf_f32() -> f32 { return bitcast<f32>(INF_BITS); }
+
+fn log_f(x: f32) -> f32 {
+  if (x < 0.0) { return nan_f32(); }
+  if (x == 0.0) { return -inf_f32(); }
+  return log(x);
+}
+fn sqrt_f(x: f32) -> f32 {
+  if (x < 0.0) { return nan_f32(); }
+  return sqrt(x);
+}
+// IEEE division, spelled out for a zero divisor (WGSL leaves it indeterminate).
+fn div_f(a: f32, b: f32) -> f32 {
+  if (b == 0.0) {
+    if (a == 0.0 || is_nan(a)) { return nan_f32(); }
+    let neg = ((bitcast<u32>(a) ^ bitcast<u32>(b)) >> 31u) == 1u;
+    return select(inf_f32(), -inf_f32(), neg);
+  }
+  return a / b;
+}
+// sin and cos with our own range reduction (Cody–Waite, π/2 split in three) and the usual minimax
+// polynomials on [-π/4, π/4]: some adapters' built-ins (SwiftShader) are off by ~2e-4.
+fn sin_poly(r: f32) -> f32 {
+  let z = r * r;
+  return r + r * z * (-1.6666654611e-1 + z * (8.3321608736e-3 + z * -1.9515295891e-4));
+}
+fn cos_poly(r: f32) -> f32 {
+  let z = r * r;
+  return 1.0 - 0.5 * z + z * z * (4.166664568298827e-2 + z * (-1.388731625493765e-3 + z * 2.443315711809948e-5));
+}
+// x = k·π/2 + r: returns (r, k mod 4); falls back to the built-ins far from 0, where k·π/2 is inexact.
+fn reduce_half_pi(x: f32) -> vec2<f32> {
+  let k = round(x * 0.6366197723675814);
+  let r = ((x - k * 1.5703125) - k * 4.837512969970703125e-4) - k * 7.549789954891882e-8;
+  return vec2<f32>(r, f32(i32(k) & 3));
+}
+fn sin_f(x: f32) -> f32 {
+  if (is_nan(x) || is_inf(x)) { return nan_f32(); }
+  if (abs(x) > 65536.0) { return sin(x); }
+  let rq = reduce_half_pi(x);
+  let q = u32(rq.y);
+  let v = select(sin_poly(rq.x), cos_poly(rq.x), (q & 1u) == 1u);
+  return select(v, -v, q >= 2u);
+}
+fn cos_f(x: f32) -> f32 {
+  if (is_nan(x) || is_inf(x)) { return nan_f32(); }
+  if (abs(x) > 65536.0) { return cos(x); }
+  let rq = reduce_half_pi(x);
+  let q = u32(rq.y);
+  let v = select(cos_poly(rq.x), sin_poly(rq.x), (q & 1u) == 1u);
+  return select(v, -v, q == 1u || q == 2u);
+}
+fn f2b(x: f32) -> u32 { return select(0u, 1u, x != 0.0 || is_nan(x)); }
+
+// exp(x) - 1 without cancellation near 0 (Kahan's trick: the rounding of exp cancels in (u-1)/log(u)).
+fn expm1_f(x: f32) -> f32 {
+  if (abs(x) < 1e-5) { return x + 0.5 * x * x; }
+  let e = exp(x);
+  if (x > 0.5 || x < -0.5) { return e - 1.0; }
+  let um1 = e - 1.0;
+  if (um1 == 0.0) { return x; }
+  return um1 * x / log(e);
+}
+
+// log(1 + x) without cancellation near 0.
+fn log1p_f(x: f32) -> f32 {
+  if (is_inf(x) && x > 0.0) { return x; }
+  let w = 1.0 + x;
+  let d = w - 1.0;
+  if (d == 0.0) { return x; }
+  return log(w) * (x / d);
+}
+
+fn tanh_f(x: f32) -> f32 {
+  if (is_nan(x)) { return x; }
+  let a = abs(x);
+  if (a > 10.0) { return sign(x); }
+  let e = expm1_f(2.0 * a);
+  return sign(x) * (e / (e + 2.0));
+}
+
+fn sigmoid_f(x: f32) -> f32 {
+  if (x >= 0.0) { return 1.0 / (1.0 + exp(-x)); }
+  let e = exp(x);
+  return e / (1.0 + e);
+}
+
+// erfc for x ≥ 0: exp(-x² + Chebyshev-fitted polynomial in t = 1/(1 + x/2)) · t, relative error ~1e-7
+// (the classic fit of Press et al., Numerical Recipes §6.2).
+fn erfc_pos(x: f32) -> f32 {
+  let t = 1.0 / (1.0 + 0.5 * x);
+  let p = -1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807
+    + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))));
+  return t * exp(-x * x + p);
+}
+
+// Maclaurin series of erf for |x| < 0.5 (terms to x^15).
+fn erf_series(x: f32) -> f32 {
+  let z = x * x;
+  let s = 1.0 + z * (-1.0 / 3.0 + z * (1.0 / 10.0 + z * (-1.0 / 42.0 + z * (1.0 / 216.0 + z * (-1.0 / 1320.0
+    + z * (1.0 / 9360.0 + z * (-1.0 / 75600.0)))))));
+  return 1.1283791670955126 * x * s;
+}
+
+fn erf_f(x: f32) -> f32 {
+  if (is_nan(x)) { return x; }
+  let a = abs(x);
+  if (a < 0.5) { return erf_series(x); }
+  if (a > 10.0) { return sign(x); }
+  return sign(x) * (1.0 - erfc_pos(a));
+}
+
+fn erfc_f(x: f32) -> f32 {
+  if (is_nan(x)) { return x; }
+  if (x >= 0.5) { if (x > 10.0) { return 0.0; } return erfc_pos(x); }
+  if (x > -0.5) { return 1.0 - erf_series(x); }
+  if (x < -10.0) { return 2.0; }
+  return 2.0 - erfc_pos(-x);
+}
+
+fn gelu_f(x: f32) -> f32 {
+  if (is_inf(x)) { return select(0.0, x, x > 0.0); }
+  return 0.5 * x * erfc_f(-x * 0.7071067811865476);
+}
+
+fn is_int_f(y: f32) -> bool { return floor(y) == y && !is_inf(y); }
+fn is_odd_int_f(y: f32) -> bool { return is_int_f(y) && abs(y) < 16777216.0 && (i32(abs(y)) & 1) == 1; }
+
+// pow with C's rules (pow(x, 0) = 1 even for NaN, pow(1, y) = 1, pow(-1, ±∞) = 1, negative bases need an
+// integer exponent); small integer exponents multiply exactly by squaring.
+fn pow_f(x: f32, y: f32) -> f32 {
+  if (y == 0.0 || x == 1.0) { return 1.0; }
+  if (is_nan(x) || is_nan(y)) { return nan_f32(); }
+  let ax = abs(x);
+  if (is_inf(y)) {
+    if (ax == 1.0) { return 1.0; }
+    if ((ax > 1.0) == (y > 0.0)) { return inf_f32(); }
+    return 0.0;
+  }
+  let yi = is_int_f(y);
+  let odd = is_odd_int_f(y);
+  if (x < 0.0 && !yi) { return nan_f32(); }
+  let neg = x < 0.0 && odd;
+  var r: f32;
+  if (ax == 0.0) {
+    r = select(0.0, inf_f32(), y < 0.0);
+    if (odd && (bitcast<u32>(x) >> 31u) == 1u) { r = -r; }
+    return r;
+  }
+  if (is_inf(ax)) {
+    r = select(0.0, inf_f32(), y > 0.0);
+  } else if (yi && abs(y) <= 64.0) {
+    var n = u32(abs(y));
+    var b = ax;
+    r = 1.0;
+    loop {
+      if ((n & 1u) == 1u) { r = r * b; }
+      n = n >> 1u;
+      if (n == 0u) { break; }
+      b = b * b;
+    }
+    if (y < 0.0) { r = 1.0 / r; }
+  } else {
+    r = exp2(y * log2(ax));
+  }
+  return select(r, -r, neg);
+}
+
+// Integer power with 32-bit wrap-around; negative exponents truncate 1/x^n toward zero.
+fn pow_i(x: i32, y: i32) -> i32 {
+  if (y < 0) {
+    if (x == 1) { return 1; }
+    if (x == -1) { return select(-1, 1, (y & 1) == 0); }
+    return 0;
+  }
+  var r = 1;
+  var b = x;
+  var e = u32(y);
+  loop {
+    if (e == 0u) { break; }
+    if ((e & 1u) == 1u) { r = r * b; }
+    b = b * b;
+    e = e >> 1u;
+  }
+  return r;
+}
+
+// Math.max / Math.min: NaN wins; +0 beats -0 in max and loses in min.
+fn max_f(a: f32, b: f32) -> f32 {
+  if (is_nan(a) || is_nan(b)) { return nan_f32(); }
+  if (a == b) { return select(b, a, (bitcast<u32>(a) >> 31u) == 0u); }
+  return select(b, a, a > b);
+}
+fn min_f(a: f32, b: f32) -> f32 {
+  if (is_nan(a) || is_nan(b)) { return nan_f32(); }
+  if (a == b) { return select(b, a, (bitcast<u32>(a) >> 31u) == 1u); }
+  return select(b, a, a < b);
+}
+
+// float → int32 like JavaScript's ToInt32: truncate toward zero, NaN and ±∞ give 0, wrap modulo 2^32.
+fn f2i(x: f32) -> i32 {
+  let b = bitcast<u32>(x);
+  let e = i32((b >> 23u) & 0xffu) - 127;
+  if (e < 31) { return i32(x); }
+  if (e == 128) { return 0; }
+  let sh = e - 23;
+  var r = 0u;
+  if (sh < 32) { r = ((b & 0x7fffffu) | 0x800000u) << u32(sh); }
+  if ((b >> 31u) == 1u) { r = 0u - r; }
+  return bitcast<i32>(r);
+}
+`;
