@@ -4,6 +4,8 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', '**/.turbo/**', 'coverage/**'] },
+  // AssemblyScript sources (compiled by asc, not tsc) and their generated .wasm builds.
+  { ignores: ['packages/backend-wasm/assembly/**', 'packages/backend-wasm/wasm/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

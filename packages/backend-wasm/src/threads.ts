@@ -1,0 +1,205 @@
+/**
+ * The worker pool: kernel workers on the backend's shared WebAssembly.Memory (worker_threads in Node,
+ * Web Workers in browsers). A parallel call hands each worker one argument list through a shared
+ * control block, runs the first list on the calling thread, then waits until every worker is done, so
+ * kernels stay synchronous as the backend contract requires.
+ */
+import type * as NodeWorkerThreads from 'node:worker_threads';
+import { CTRL_ERROR, CTRL_HEADER, CTRL_PENDING, CTRL_SLOT, MAX_ARGS, WORKER_SOURCE } from './worker-source.js';
+
+/** The most workers a pool will start (the control block is sized for it). */
+export const MAX_WORKERS = 63;
+
+interface Handle {
+  readonly slot: number;
+  terminate(): void;
+}
+
+type KernelFn = (...args: number[]) => unknown;
+
+const isNode = typeof process === 'object' && typeof process.versions === 'object' && typeof process.versions.node === 'string';
+
+/** Imports a Node built-in without letting browser bundlers try to resolve it. */
+export async function nodeModule<T>(name: string): Promise<T> {
+  const specifier = `node:${name}`;
+  return (await import(/* @vite-ignore */ specifier)) as T;
+}
+
+/** Whether this thread may block in Atomics.wait (Node and workers may; a browser page's main thread may not). */
+function canBlock(probe: Int32Array): boolean {
+  try {
+    Atomics.wait(probe, 0, 1, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A pool of kernel workers over one shared memory. */
+export class ThreadPool {
+  private readonly ctrl: Int32Array;
+  private readonly args: Float64Array;
+  private readonly ready: Handle[] = [];
+  private readonly starting = new Set<Handle>();
+  private readonly blocking: boolean;
+  private wanted = 1;
+  private closed = false;
+  private spawnChain: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly module: WebAssembly.Module,
+    private readonly memory: WebAssembly.Memory,
+    private readonly names: readonly string[],
+    private readonly local: readonly KernelFn[],
+  ) {
+    const ctrlBuf = new SharedArrayBuffer((CTRL_HEADER + MAX_WORKERS * CTRL_SLOT) * 4);
+    this.ctrl = new Int32Array(ctrlBuf);
+    this.args = new Float64Array(new SharedArrayBuffer(MAX_WORKERS * MAX_ARGS * 8));
+    this.blocking = canBlock(new Int32Array(new SharedArrayBuffer(4)));
+  }
+
+  /** Threads a parallel call uses now: the calling thread plus the workers that are ready. */
+  get size(): number {
+    return Math.min(this.wanted, this.ready.length + 1);
+  }
+
+  /** The requested number of threads (workers may still be starting). */
+  get requested(): number {
+    return this.wanted;
+  }
+
+  /** Sets the number of threads (calling thread included); resolves when the workers are running. */
+  resize(threads: number): Promise<void> {
+    this.wanted = Math.max(1, Math.min(MAX_WORKERS + 1, Math.floor(threads)));
+    const need = this.wanted - 1;
+    while (this.ready.length > need) this.stop(this.ready.pop()!);
+    const missing = need - this.ready.length - this.starting.size;
+    for (let i = 0; i < missing; i++) {
+      this.spawnChain = this.spawnChain.then(() => this.spawn());
+    }
+    return this.spawnChain;
+  }
+
+  /**
+   * Calls kernel `fn` once per argument list, in parallel: list 0 on this thread, list i on worker i−1.
+   * At most `size` lists. Throws if any call failed.
+   */
+  run(fn: number, lists: readonly (readonly number[])[]): void {
+    const workers = lists.length - 1;
+    if (workers > this.ready.length) throw new Error('wasm backend: more parallel tasks than threads');
+    const ctrl = this.ctrl;
+    Atomics.store(ctrl, CTRL_ERROR, 0);
+    Atomics.store(ctrl, CTRL_PENDING, workers);
+    for (let w = 0; w < workers; w++) {
+      const slot = this.ready[w]!.slot;
+      const list = lists[w + 1]!;
+      const base = slot * MAX_ARGS;
+      for (let i = 0; i < MAX_ARGS; i++) this.args[base + i] = list[i] ?? 0;
+      const seqAt = CTRL_HEADER + slot * CTRL_SLOT;
+      ctrl[seqAt + 1] = fn;
+      Atomics.add(ctrl, seqAt, 1);
+      Atomics.notify(ctrl, seqAt, 1);
+    }
+    let failure: unknown = null;
+    try {
+      this.local[fn]!(...lists[0]!);
+    } catch (e) {
+      failure = e;
+    }
+    for (;;) {
+      const left = Atomics.load(ctrl, CTRL_PENDING);
+      if (left === 0) break;
+      if (this.blocking) Atomics.wait(ctrl, CTRL_PENDING, left);
+    }
+    if (failure !== null) throw failure instanceof Error ? failure : new Error('wasm backend: kernel failed');
+    if (Atomics.load(ctrl, CTRL_ERROR) !== 0) throw new Error(`wasm backend: kernel '${this.names[fn]}' failed in a worker thread`);
+  }
+
+  /** Stops every worker. */
+  close(): void {
+    this.closed = true;
+    this.wanted = 1;
+    for (const h of this.ready.splice(0)) this.stop(h);
+    for (const h of this.starting) this.stop(h);
+    this.starting.clear();
+  }
+
+  private freeSlot(): number {
+    const taken = new Set<number>();
+    for (const h of this.ready) taken.add(h.slot);
+    for (const h of this.starting) taken.add(h.slot);
+    let slot = 0;
+    while (taken.has(slot)) slot++;
+    return slot;
+  }
+
+  private stop(h: Handle): void {
+    const seqAt = CTRL_HEADER + h.slot * CTRL_SLOT;
+    this.ctrl[seqAt + 1] = -1;
+    Atomics.add(this.ctrl, seqAt, 1);
+    Atomics.notify(this.ctrl, seqAt);
+    h.terminate();
+  }
+
+  private async spawn(): Promise<void> {
+    if (this.closed || this.ready.length + this.starting.size >= this.wanted - 1) return;
+    const slot = this.freeSlot();
+    const seqAt = CTRL_HEADER + slot * CTRL_SLOT;
+    Atomics.store(this.ctrl, seqAt, 0);
+    const message = {
+      module: this.module, memory: this.memory, ctrl: this.ctrl.buffer, args: this.args.buffer, slot, names: this.names,
+    };
+    const started = isNode ? await startNodeWorker(message) : startWebWorker(message);
+    const handle: Handle = { slot, terminate: started.terminate };
+    this.starting.add(handle);
+    try {
+      await started.ready;
+    } catch (e) {
+      this.starting.delete(handle);
+      handle.terminate();
+      throw e;
+    }
+    this.starting.delete(handle);
+    if (this.closed || this.ready.length >= this.wanted - 1) {
+      this.stop(handle);
+      return;
+    }
+    this.ready.push(handle);
+  }
+}
+
+interface Started {
+  readonly ready: Promise<void>;
+  readonly terminate: () => void;
+}
+
+async function startNodeWorker(message: object): Promise<Started> {
+  const wt = await nodeModule<typeof NodeWorkerThreads>('worker_threads');
+  const worker: NodeWorkerThreads.Worker = new wt.Worker(WORKER_SOURCE, { eval: true });
+  // Workers sleeping in Atomics.wait must not keep a finished script alive.
+  worker.unref();
+  const ready = new Promise<void>((resolve, reject) => {
+    worker.once('message', () => resolve());
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`wasm backend: worker exited early (code ${code})`)));
+  });
+  worker.postMessage(message);
+  return { ready, terminate: () => void worker.terminate() };
+}
+
+function startWebWorker(message: object): Started {
+  const url = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: 'text/javascript' }));
+  const worker = new Worker(url);
+  const ready = new Promise<void>((resolve, reject) => {
+    worker.onmessage = () => resolve();
+    worker.onerror = (e) => reject(new Error(`wasm backend: worker failed to start: ${e.message}`));
+  });
+  worker.postMessage(message);
+  return {
+    ready,
+    terminate: () => {
+      worker.terminate();
+      URL.revokeObjectURL(url);
+    },
+  };
+}

@@ -1,0 +1,498 @@
+import type {
+  Backend, BackendMemory, BinaryOp, Conv2dInfo, DataId, DType, MatmulAttrs, PoolKind, ReduceOp, StridedView,
+  TensorRef, TypedArray, UnaryAttrs, UnaryOp,
+} from '@scratchnet/core';
+import { castInto, forEachRow, hostWhere, intBinary, intReduce, intUnary } from './host-kernels.js';
+import type { Isa } from './loader.js';
+import { elementBytes, type Entry, type Runtime } from './runtime.js';
+import { broadcastStrides, contiguousStrides, mergeAxes, planReduce, sizeOf } from './shapes.js';
+
+const UNARY_CODES: Partial<Record<UnaryOp, number>> = {
+  neg: 0, abs: 1, sign: 2, exp: 3, expm1: 4, log: 5, log1p: 6, sqrt: 7, rsqrt: 8, square: 9, reciprocal: 10,
+  sin: 11, cos: 12, tanh: 13, sigmoid: 14, relu: 15, relu6: 16, leakyRelu: 17, elu: 18, gelu: 19, erf: 20,
+  softplus: 21, floor: 22, ceil: 23, round: 24,
+};
+const BINARY_CODES: Partial<Record<BinaryOp, number>> = {
+  add: 0, sub: 1, mul: 2, div: 3, pow: 4, maximum: 5, minimum: 6,
+  equal: 7, notEqual: 8, less: 9, lessEqual: 10, greater: 11, greaterEqual: 12,
+};
+const REDUCE_CODES: Record<ReduceOp, number> = { sum: 0, prod: 1, max: 2, min: 3, argmax: 4, argmin: 5 };
+const REDUCE_IDENTITY: Record<ReduceOp, number> = { sum: 0, prod: 1, max: -Infinity, min: Infinity, argmax: 0, argmin: 0 };
+
+/** Elementwise work below this many elements stays on one thread (waking workers costs more). */
+const ELEMENTWISE_GRAIN = 1 << 16;
+/** Matmuls below this many multiply-adds stay on one thread. */
+const GEMM_GRAIN = 1 << 19;
+
+/** What `info()` reports. */
+export interface WasmBackendInfo {
+  readonly kind: 'wasm';
+  /** The instruction set of the loaded build. */
+  readonly isa: Isa;
+  /** Whether the memory is shared with worker threads. */
+  readonly sharedMemory: boolean;
+  /** Threads kernels use now (the calling thread included). */
+  readonly threads: number;
+  /** Threads asked for with setThreads / the `threads` option. */
+  readonly threadsRequested: number;
+  /** Why the backend runs single-threaded, when it must. */
+  readonly singleThreadedReason: string | null;
+}
+
+/**
+ * ScratchNet's WebAssembly backend: tensors live in one WebAssembly.Memory managed by a best-fit
+ * allocator; float32 kernels are AssemblyScript compiled to SIMD / relaxed-SIMD / scalar builds; matmul
+ * and convolutions run through a packed, register-blocked GEMM; large kernels are split across worker
+ * threads sharing the memory. Create it with {@link createWasmBackend} (importing the package registers
+ * it as 'wasm').
+ */
+export class WasmBackend implements Backend {
+  constructor(
+    /** The name the backend registers under. */
+    readonly name: string,
+    private readonly rt: Runtime,
+    private readonly isaName: Isa,
+    private readonly singleReason: string | null,
+  ) {}
+
+  /**
+   * Sets how many threads kernels use (the calling thread included); resolves once the workers run.
+   * Without shared memory it stays at 1.
+   */
+  setThreads(n: number): Promise<void> {
+    if (!Number.isFinite(n) || n < 1) throw new RangeError(`wasm backend: setThreads needs a positive number, got ${n}`);
+    if (this.rt.pool === null) return Promise.resolve();
+    return this.rt.pool.resize(n);
+  }
+
+  /** Threads kernels use now. */
+  get threads(): number {
+    return this.rt.threads;
+  }
+
+  /** Stores a copy of `values` in wasm memory. */
+  write(values: TypedArray, dtype: DType): DataId {
+    const id = this.rt.create(dtype, values.length);
+    const e = this.rt.get(id);
+    const dst = this.rt.view(e);
+    if (dtypeOfArray(values) === dtype) dst.set(values);
+    else castInto(values, dst, dtype);
+    return id;
+  }
+
+  /** A copy of the data. */
+  read(id: DataId): Promise<TypedArray> {
+    try {
+      return Promise.resolve(this.readSync(id));
+    } catch (e) {
+      return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+    }
+  }
+
+  /** A copy of the data, synchronously. */
+  readSync(id: DataId): TypedArray {
+    return this.rt.view(this.rt.get(id)).slice();
+  }
+
+  /** Frees the data. */
+  dispose(id: DataId): void {
+    this.rt.delete(id);
+  }
+
+  /** Live data (`bytes`, `buffers`) plus the heap: `heapBytes` (extent in use), `memoryBytes` (wasm memory size). */
+  memory(): BackendMemory {
+    const s = this.rt.heap.stats();
+    return { ...this.rt.counts(), heapBytes: s.heapBytes, memoryBytes: s.memoryBytes, allocatedBytes: s.liveBytes, freeBytes: s.freeBytes };
+  }
+
+  /** Build, threads and memory facts. */
+  info(): Record<string, unknown> & WasmBackendInfo {
+    return {
+      kind: 'wasm',
+      isa: this.isaName,
+      sharedMemory: this.rt.pool !== null,
+      threads: this.rt.threads,
+      threadsRequested: this.rt.pool?.requested ?? 1,
+      singleThreadedReason: this.singleReason,
+    };
+  }
+
+  /** Stops the worker threads and frees all data. */
+  shutdown(): void {
+    this.rt.pool?.close();
+    this.rt.clear();
+  }
+
+  /** The runtime (for the package's tests and benchmarks). */
+  get runtime(): Runtime {
+    return this.rt;
+  }
+
+  private entry(t: TensorRef): Entry {
+    return this.rt.get(t.id);
+  }
+
+  unary(op: UnaryOp, x: TensorRef, outDtype: DType, attrs: UnaryAttrs): DataId {
+    const xe = this.entry(x);
+    const n = xe.length;
+    const id = this.rt.create(outDtype, n);
+    const oe = this.rt.get(id);
+    const code = UNARY_CODES[op];
+    if (xe.dtype === 'float32' && outDtype === 'float32' && code !== undefined) {
+      const alpha = attrs.alpha ?? (op === 'elu' ? 1 : 0.01);
+      this.rt.parallel('unary', n, ELEMENTWISE_GRAIN, (s, e) => [code, xe.ptr, oe.ptr, s, e, alpha], 4);
+    } else {
+      intUnary(op, this.rt.view(xe) as Int32Array | Uint8Array, this.rt.view(oe));
+    }
+    return id;
+  }
+
+  binary(op: BinaryOp, a: TensorRef, b: TensorRef, outShape: readonly number[], outDtype: DType): DataId {
+    const ae = this.entry(a);
+    const be = this.entry(b);
+    const n = sizeOf(outShape);
+    const id = this.rt.create(outDtype, n);
+    const oe = this.rt.get(id);
+    if (n === 0) return id;
+    const walk = mergeAxes(outShape, [contiguousStrides(outShape), broadcastStrides(a.shape, outShape), broadcastStrides(b.shape, outShape)]);
+    const code = BINARY_CODES[op];
+    if (ae.dtype === 'float32' && code !== undefined) {
+      const rank = walk.shape.length;
+      const meta = this.rt.writeMeta([...walk.shape, ...walk.strides[1]!, ...walk.strides[2]!]);
+      this.rt.parallel('binary', n, ELEMENTWISE_GRAIN, (s, e) => [code, rank, meta, ae.ptr, be.ptr, oe.ptr, s, e], 4);
+    } else {
+      intBinary(op, this.rt.view(ae), this.rt.view(be), this.rt.view(oe), walk);
+    }
+    return id;
+  }
+
+  where(cond: TensorRef, a: TensorRef, b: TensorRef, outShape: readonly number[]): DataId {
+    const ce = this.entry(cond);
+    const ae = this.entry(a);
+    const be = this.entry(b);
+    const n = sizeOf(outShape);
+    const id = this.rt.create(ae.dtype, n);
+    const oe = this.rt.get(id);
+    if (n === 0) return id;
+    const walk = mergeAxes(outShape, [
+      contiguousStrides(outShape), broadcastStrides(cond.shape, outShape), broadcastStrides(a.shape, outShape), broadcastStrides(b.shape, outShape),
+    ]);
+    if (ae.dtype !== 'bool') {
+      const rank = walk.shape.length;
+      const meta = this.rt.writeMeta([...walk.shape, ...walk.strides[1]!, ...walk.strides[2]!, ...walk.strides[3]!]);
+      this.rt.parallel('where4', n, ELEMENTWISE_GRAIN, (s, e) => [rank, meta, ce.ptr, ae.ptr, be.ptr, oe.ptr, s, e]);
+    } else {
+      hostWhere(this.rt.view(ce) as Uint8Array, this.rt.view(ae), this.rt.view(be), this.rt.view(oe), walk);
+    }
+    return id;
+  }
+
+  cast(x: TensorRef, dtype: DType): DataId {
+    const xe = this.entry(x);
+    const id = this.rt.create(dtype, xe.length);
+    castInto(this.rt.view(xe), this.rt.view(this.rt.get(id)), dtype);
+    return id;
+  }
+
+  reduce(op: ReduceOp, x: TensorRef, axes: readonly number[]): DataId {
+    const xe = this.entry(x);
+    const plan = planReduce(x.shape, axes);
+    const outLen = plan.outer * plan.inner;
+    const outDtype: DType = op === 'argmax' || op === 'argmin' || ((op === 'sum' || op === 'prod') && xe.dtype !== 'float32') ? 'int32' : xe.dtype;
+    const id = this.rt.create(outDtype, outLen);
+    const oe = this.rt.get(id);
+    if (outLen === 0) return id;
+    if (plan.r === 0) {
+      this.rt.view(oe).fill(REDUCE_IDENTITY[op]);
+      return id;
+    }
+    let src = xe;
+    let tmp: number | null = null;
+    if (plan.perm !== null) {
+      const strides = contiguousStrides(x.shape);
+      tmp = this.copyView(xe, plan.perm.map((d) => x.shape[d]!), plan.perm.map((d) => strides[d]!), 0);
+      src = this.rt.get(tmp);
+    }
+    try {
+      if (xe.dtype === 'float32') {
+        const { r, inner } = plan;
+        this.rt.parallel('reduce', plan.outer, Math.max(1, Math.ceil(ELEMENTWISE_GRAIN / (r * inner))), (s, e) => [REDUCE_CODES[op], src.ptr, oe.ptr, r, inner, s, e]);
+      } else {
+        intReduce(op, this.rt.view(src), this.rt.view(oe), plan.outer, plan.r, plan.inner);
+      }
+    } finally {
+      if (tmp !== null) this.rt.delete(tmp);
+    }
+    return id;
+  }
+
+  matmul(a: TensorRef, b: TensorRef, attrs: MatmulAttrs): DataId {
+    const [ba, ar, ac] = a.shape as [number, number, number];
+    const [bb, br, bc] = b.shape as [number, number, number];
+    const m = attrs.transposeA ? ac : ar;
+    const k = attrs.transposeA ? ar : ac;
+    const n = attrs.transposeB ? br : bc;
+    const batch = Math.max(ba, bb);
+    const ae = this.entry(a);
+    const be = this.entry(b);
+    const id = this.rt.create('float32', batch * m * n);
+    const oe = this.rt.get(id);
+    if (batch * m * n === 0) return id;
+    const [rsa, csa] = attrs.transposeA ? [1, m] : [k, 1];
+    const [rsb, csb] = attrs.transposeB ? [1, k] : [n, 1];
+    const flops = m * n * k;
+    const parts = flops >= GEMM_GRAIN ? this.rt.threads : 1;
+    // Split the longer of m and n into thread ranges (multiples of 12 rows / 8 columns keep full tiles).
+    const splitRows = m >= n || n < 16;
+    const along = splitRows ? m : n;
+    const align = splitRows ? 12 : 8;
+    const usable = Math.max(1, Math.min(parts, Math.floor(along / align)));
+    const workBytes = this.rt.exports.gemmWorkBytes();
+    const work = this.rt.heap.alloc(workBytes * usable);
+    try {
+      for (let i = 0; i < batch; i++) {
+        const pa = ae.ptr + (ba === 1 ? 0 : i) * m * k * 4;
+        const pb = be.ptr + (bb === 1 ? 0 : i) * k * n * 4;
+        const pc = oe.ptr + i * m * n * 4;
+        const lists: number[][] = [];
+        const steps = Math.ceil(along / align);
+        for (let p = 0; p < usable; p++) {
+          const s = Math.min(along, Math.floor((steps * p) / usable) * align);
+          const e = Math.min(along, Math.floor((steps * (p + 1)) / usable) * align);
+          const w = work + p * workBytes;
+          if (splitRows) lists.push([e - s, n, k, pa + s * rsa * 4, rsa, csa, pb, rsb, csb, pc + s * n * 4, n, 0, w]);
+          else lists.push([m, e - s, k, pa, rsa, csa, pb + s * csb * 4, rsb, csb, pc + s * 4, n, 0, w]);
+        }
+        this.rt.runLists('gemm', lists);
+      }
+    } finally {
+      this.rt.heap.release(work);
+    }
+    return id;
+  }
+
+  conv2d(x: TensorRef, w: TensorRef, info: Conv2dInfo): DataId {
+    const id = this.rt.create('float32', info.batch * info.outChannels * info.outHeight * info.outWidth);
+    this.convByBatch('conv2d', this.entry(x).ptr, this.entry(w).ptr, this.rt.get(id).ptr, info);
+    return id;
+  }
+
+  conv2dBackInput(dy: TensorRef, w: TensorRef, info: Conv2dInfo): DataId {
+    const id = this.rt.create('float32', info.batch * info.inChannels * info.inHeight * info.inWidth);
+    this.convByBatch('conv2dBackInput', this.entry(dy).ptr, this.entry(w).ptr, this.rt.get(id).ptr, info);
+    return id;
+  }
+
+  conv2dBackFilter(x: TensorRef, dy: TensorRef, info: Conv2dInfo): DataId {
+    const len = info.outChannels * (info.inChannels / info.groups) * info.kernelHeight * info.kernelWidth;
+    const id = this.rt.create('float32', len);
+    const out = this.rt.get(id).ptr;
+    const infoPtr = this.writeInfo(info);
+    const parts = this.convParts(info);
+    const workBytes = this.rt.exports.convWorkBytes(infoPtr);
+    const work = this.rt.heap.alloc(workBytes * parts);
+    // Thread 0 writes into the output, the others into partial sums added at the end.
+    const partials = parts > 1 ? this.rt.heap.alloc(len * 4 * (parts - 1)) : 0;
+    try {
+      const xp = this.entry(x).ptr;
+      const dyp = this.entry(dy).ptr;
+      const lists: number[][] = [];
+      for (let p = 0; p < parts; p++) {
+        const [s, e] = range(info.batch, parts, p);
+        lists.push([xp, dyp, p === 0 ? out : partials + (p - 1) * len * 4, infoPtr, s, e, work + p * workBytes]);
+      }
+      this.rt.runLists('conv2dBackFilter', lists);
+      for (let p = 1; p < parts; p++) this.rt.exports.addInto(out, partials + (p - 1) * len * 4, 0, len);
+    } finally {
+      this.rt.heap.release(work);
+      if (partials !== 0) this.rt.heap.release(partials);
+    }
+    return id;
+  }
+
+  pool2d(kind: PoolKind, x: TensorRef, info: Conv2dInfo): DataId {
+    const planes = info.batch * info.inChannels;
+    const id = this.rt.create('float32', planes * info.outHeight * info.outWidth);
+    const xp = this.entry(x).ptr;
+    const op = this.rt.get(id).ptr;
+    const infoPtr = this.writeInfo(info);
+    const grain = Math.max(1, Math.ceil(ELEMENTWISE_GRAIN / Math.max(1, info.inHeight * info.inWidth)));
+    this.rt.parallel('pool2d', planes, grain, (s, e) => [kind === 'max' ? 0 : 1, xp, op, infoPtr, s, e]);
+    return id;
+  }
+
+  pool2dBack(kind: PoolKind, dy: TensorRef, x: TensorRef, info: Conv2dInfo): DataId {
+    const planes = info.batch * info.inChannels;
+    const id = this.rt.create('float32', planes * info.inHeight * info.inWidth);
+    const dyp = this.entry(dy).ptr;
+    const xp = this.entry(x).ptr;
+    const dxp = this.rt.get(id).ptr;
+    const infoPtr = this.writeInfo(info);
+    const grain = Math.max(1, Math.ceil(ELEMENTWISE_GRAIN / Math.max(1, info.inHeight * info.inWidth)));
+    this.rt.parallel('pool2dBack', planes, grain, (s, e) => [kind === 'max' ? 0 : 1, dyp, xp, dxp, infoPtr, s, e]);
+    return id;
+  }
+
+  copy(x: TensorRef, view: StridedView): DataId {
+    return this.copyView(this.entry(x), view.shape, view.strides, view.offset);
+  }
+
+  pad(x: TensorRef, paddings: readonly (readonly [number, number])[], value: number): DataId {
+    const xe = this.entry(x);
+    const shape = x.shape;
+    const outShape = shape.map((d, i) => d + paddings[i]![0] + paddings[i]![1]);
+    const id = this.rt.create(xe.dtype, sizeOf(outShape));
+    const out = this.rt.view(this.rt.get(id));
+    const src = this.rt.view(xe);
+    out.fill(xe.dtype === 'bool' ? (value !== 0 ? 1 : 0) : value);
+    const region: number[] = [];
+    let srcOff = 0;
+    let dstOff = 0;
+    const xs = contiguousStrides(shape);
+    const os = contiguousStrides(outShape);
+    for (let i = 0; i < shape.length; i++) {
+      const before = paddings[i]![0];
+      const s0 = Math.max(0, -before);
+      const d0 = Math.max(0, before);
+      const len = Math.min(shape[i]! - s0, outShape[i]! - d0);
+      if (len <= 0) return id;
+      region.push(len);
+      srcOff += s0 * xs[i]!;
+      dstOff += d0 * os[i]!;
+    }
+    const walk = mergeAxes(region, [os, xs]);
+    const last = walk.shape.length - 1;
+    const so = walk.strides[0]![last]!;
+    const ss = walk.strides[1]![last]!;
+    forEachRow(walk, [dstOff, srcOff], (off, n) => {
+      if (so === 1 && ss === 1) out.set(src.subarray(off[1], off[1]! + n), off[0]);
+      else for (let i = 0, o = off[0]!, s = off[1]!; i < n; i++, o += so, s += ss) out[o] = src[s]!;
+    });
+    return id;
+  }
+
+  concat(xs: readonly TensorRef[], axis: number, outShape: readonly number[]): DataId {
+    const dtype = xs[0]?.dtype ?? 'float32';
+    const id = this.rt.create(dtype, sizeOf(outShape));
+    const out = this.rt.view(this.rt.get(id));
+    let outer = 1;
+    for (let i = 0; i < axis; i++) outer *= outShape[i]!;
+    const outInner = sizeOf(outShape.slice(axis));
+    let column = 0;
+    for (const t of xs) {
+      const src = this.rt.view(this.entry(t));
+      const inner = sizeOf(t.shape.slice(axis));
+      if (inner === 0) continue;
+      for (let o = 0; o < outer; o++) out.set(src.subarray(o * inner, (o + 1) * inner), o * outInner + column);
+      column += inner;
+    }
+    return id;
+  }
+
+  gather(x: TensorRef, indices: TensorRef, axis: number): DataId {
+    const [outer, d, inner] = around(x.shape, axis);
+    const ie = this.entry(indices);
+    const j = ie.length;
+    const xe = this.entry(x);
+    const id = this.rt.create(xe.dtype, outer * j * inner);
+    const out = this.rt.view(this.rt.get(id));
+    const src = this.rt.view(xe);
+    const idx = this.rt.view(ie);
+    let o = 0;
+    for (let a = 0; a < outer; a++) {
+      for (let t = 0; t < j; t++) {
+        const v = idx[t]!;
+        const s = (a * d + (v < 0 ? v + d : v)) * inner;
+        out.set(src.subarray(s, s + inner), o);
+        o += inner;
+      }
+    }
+    return id;
+  }
+
+  scatterAdd(updates: TensorRef, indices: TensorRef, axis: number, outShape: readonly number[]): DataId {
+    const [outer, d, inner] = around(outShape, axis);
+    const ie = this.entry(indices);
+    const j = ie.length;
+    const ue = this.entry(updates);
+    const id = this.rt.create('float32', sizeOf(outShape));
+    const out = this.rt.view(this.rt.get(id));
+    out.fill(0);
+    const upd = this.rt.view(ue);
+    const idx = this.rt.view(ie);
+    if (upd.length === 0) return id;
+    let u = 0;
+    for (let a = 0; a < outer; a++) {
+      for (let t = 0; t < j; t++) {
+        const v = idx[t]!;
+        const o = (a * d + (v < 0 ? v + d : v)) * inner;
+        for (let i = 0; i < inner; i++) out[o + i]! += upd[u++]!;
+      }
+    }
+    return id;
+  }
+
+  /** Materialises a strided view of an entry into a new entry. */
+  private copyView(xe: Entry, shape: readonly number[], strides: readonly number[], offset: number): number {
+    const n = sizeOf(shape);
+    const id = this.rt.create(xe.dtype, n);
+    const oe = this.rt.get(id);
+    if (n === 0) return id;
+    const walk = mergeAxes(shape, [contiguousStrides(shape), strides]);
+    const rank = walk.shape.length;
+    const meta = this.rt.writeMeta([...walk.shape, ...walk.strides[1]!]);
+    const bytes = elementBytes(xe.dtype);
+    const base = xe.ptr + offset * bytes;
+    this.rt.parallel(bytes === 4 ? 'copy4' : 'copy1', n, ELEMENTWISE_GRAIN, (s, e) => [rank, meta, base, oe.ptr, s, e]);
+    return id;
+  }
+
+  private writeInfo(g: Conv2dInfo): number {
+    return this.rt.writeMeta([
+      g.batch, g.inChannels, g.inHeight, g.inWidth, g.outChannels, g.outHeight, g.outWidth, g.kernelHeight, g.kernelWidth,
+      g.strideHeight, g.strideWidth, g.dilationHeight, g.dilationWidth, g.padTop, g.padLeft, g.groups,
+    ], 2048);
+  }
+
+  private convParts(info: Conv2dInfo): number {
+    const flops = info.batch * info.outChannels * info.outHeight * info.outWidth * (info.inChannels / info.groups) * info.kernelHeight * info.kernelWidth;
+    if (flops < GEMM_GRAIN) return 1;
+    return Math.max(1, Math.min(this.rt.threads, info.batch));
+  }
+
+  /** Runs a per-sample conv kernel with the batch split across threads, each with its own scratch. */
+  private convByBatch(name: 'conv2d' | 'conv2dBackInput', p0: number, p1: number, out: number, info: Conv2dInfo): void {
+    if (info.batch === 0) return;
+    const infoPtr = this.writeInfo(info);
+    const parts = this.convParts(info);
+    const workBytes = this.rt.exports.convWorkBytes(infoPtr);
+    const work = this.rt.heap.alloc(workBytes * parts);
+    try {
+      const lists: number[][] = [];
+      for (let p = 0; p < parts; p++) {
+        const [s, e] = range(info.batch, parts, p);
+        lists.push([p0, p1, out, infoPtr, s, e, work + p * workBytes]);
+      }
+      this.rt.runLists(name, lists);
+    } finally {
+      this.rt.heap.release(work);
+    }
+  }
+}
+
+/** [start, end) of part p when splitting n items into `parts`. */
+function range(n: number, parts: number, p: number): [number, number] {
+  return [Math.floor((n * p) / parts), Math.floor((n * (p + 1)) / parts)];
+}
+
+function around(shape: readonly number[], axis: number): [number, number, number] {
+  let outer = 1;
+  for (let i = 0; i < axis; i++) outer *= shape[i]!;
+  let inner = 1;
+  for (let i = axis + 1; i < shape.length; i++) inner *= shape[i]!;
+  return [outer, shape[axis]!, inner];
+}
+
+function dtypeOfArray(a: TypedArray): DType {
+  return a instanceof Float32Array ? 'float32' : a instanceof Int32Array ? 'int32' : 'bool';
+}

@@ -1,0 +1,63 @@
+/**
+ * The source of a kernel worker, as text so that it runs from any bundle without a separate file:
+ * Node starts it with `new Worker(src, { eval: true })`, browsers from a Blob URL.
+ *
+ * A worker instantiates the kernel module on the shared memory it is sent, says 'ready', then sleeps
+ * in Atomics.wait on its slot of the control block. The host writes a function index and arguments,
+ * bumps the slot's sequence number and wakes it; the worker runs the call, counts the pending counter
+ * down and wakes the host when it reaches zero. A negative function index ends the loop.
+ */
+
+/** Control block layout (Int32Array indices). */
+export const CTRL_PENDING = 0;
+export const CTRL_ERROR = 1;
+export const CTRL_HEADER = 4;
+/** Int32 entries per worker slot: sequence number, function index. */
+export const CTRL_SLOT = 2;
+/** Float64 arguments per worker slot. */
+export const MAX_ARGS = 12;
+
+export const WORKER_SOURCE = `
+'use strict';
+function start(data, send) {
+  const instance = new WebAssembly.Instance(data.module, {
+    env: { memory: data.memory, abort: function () { throw new Error('wasm abort'); } },
+  });
+  const fns = data.names.map(function (n) { return instance.exports[n]; });
+  const ctrl = new Int32Array(data.ctrl);
+  const args = new Float64Array(data.args);
+  const seqAt = ${CTRL_HEADER} + data.slot * ${CTRL_SLOT};
+  const fnAt = seqAt + 1;
+  const a = data.slot * ${MAX_ARGS};
+  let seen = Atomics.load(ctrl, seqAt);
+  send('ready');
+  for (;;) {
+    Atomics.wait(ctrl, seqAt, seen);
+    const seq = Atomics.load(ctrl, seqAt);
+    if (seq === seen) continue;
+    seen = seq;
+    const fn = ctrl[fnAt];
+    if (fn < 0) break;
+    try {
+      fns[fn](args[a], args[a + 1], args[a + 2], args[a + 3], args[a + 4], args[a + 5],
+        args[a + 6], args[a + 7], args[a + 8], args[a + 9], args[a + 10], args[a + 11]);
+    } catch (e) {
+      Atomics.store(ctrl, ${CTRL_ERROR}, 1);
+    }
+    if (Atomics.sub(ctrl, ${CTRL_PENDING}, 1) === 1) Atomics.notify(ctrl, ${CTRL_PENDING});
+  }
+}
+if (typeof process === 'object' && process.versions && process.versions.node) {
+  // A dynamic import works whether Node evaluates this as a script or as a module (--input-type).
+  import('node:worker_threads').then(function (wt) {
+    wt.parentPort.once('message', function (data) {
+      start(data, function (m) { wt.parentPort.postMessage(m); });
+    });
+  });
+} else {
+  self.onmessage = function (e) {
+    self.onmessage = null;
+    start(e.data, function (m) { self.postMessage(m); });
+  };
+}
+`;
