@@ -15,6 +15,7 @@ const sn = await import('@scratchnet/core');
 const { isAvailable, unavailableReason } = await import('@scratchnet/backend-webgpu');
 const tf = await import('@tensorflow/tfjs-core');
 await import('@tensorflow/tfjs-backend-webgpu');
+await import('@tensorflow/tfjs-layers'); // registers tfjs's gradients in Node
 
 if (!(await isAvailable())) {
   console.log(`backend-webgpu bench skipped: ${await unavailableReason()}`);

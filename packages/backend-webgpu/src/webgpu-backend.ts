@@ -153,7 +153,7 @@ export class WebGpuBackend implements Backend {
     return conv2dBackInput(this.ctx, dy, w, info);
   }
   conv2dBackFilter(x: TensorRef, dy: TensorRef, info: Conv2dInfo): DataId {
-    return conv2dBackFilter(this.ctx, x, dy, info);
+    return conv2dBackFilter(this.ctx, x, dy, info, this.release);
   }
   pool2d(kind: PoolKind, x: TensorRef, info: Conv2dInfo): DataId {
     return pool2d(this.ctx, kind, x, info);

@@ -169,6 +169,27 @@ if (gpuTestsEnabled('engine: webgpu')) {
         sn.dispose([a, b, got]);
       }
     });
+
+    it('conv2d filter gradient with a long K (split into chunks, then summed) matches backend-js', async () => {
+      const f = (x: sn.Tensor, w: sn.Tensor): sn.Tensor => sn.sum(sn.mul(sn.conv2d(x, w, { padding: 1, stride: 1 }), sn.cos(sn.conv2d(x, w, { padding: 1 }))));
+      const results: Float32Array[][] = [];
+      for (const name of ['webgpu', 'js']) {
+        await sn.setBackend(name);
+        const x = sn.randomNormal([16, 3, 20, 20], { seed: 11 });
+        const w = sn.randomNormal([4, 3, 3, 3], { seed: 12 });
+        const grads = sn.grad(f)(x, w);
+        results.push((await Promise.all(grads.map((g) => g.data()))) as Float32Array[]);
+        sn.dispose([x, w, grads]);
+      }
+      await sn.setBackend('webgpu');
+      const [gpu, js] = results as [Float32Array[], Float32Array[]];
+      for (let k = 0; k < 2; k++) {
+        const a = gpu[k]!;
+        const b = js[k]!;
+        const scale = b.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+        for (let j = 0; j < b.length; j++) expect(Math.abs(a[j]! - b[j]!)).toBeLessThanOrEqual(1e-4 * scale + 1e-5);
+      }
+    });
   });
 }
 

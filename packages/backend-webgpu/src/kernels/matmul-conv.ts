@@ -8,6 +8,7 @@ import { inputDecl, outputDecl } from '../wgsl.js';
 import { GEMM_USER_WORD as W } from './gemm.js';
 import { gemm } from './gemm.js';
 import type { GpuData, KernelContext } from './context.js';
+import { reduce } from './reduce.js';
 
 const decls = (outBinding: number): string =>
   `${inputDecl('x0', 0, 'float32')}\n${inputDecl('x1', 1, 'float32')}\n${outputDecl('y', outBinding, 'float32')}`;
@@ -117,12 +118,27 @@ fn storeC(b: u32, m: u32, p: u32, v: f32) {
   return out;
 }
 
-/** x, dy → dw [O, C/G, kh, kw]; GEMM per group: M = O/G, K = N·OH·OW, N = C/G·kh·kw. */
-export function conv2dBackFilter(ctx: KernelContext, x: TensorRef, dy: TensorRef, info: Conv2dInfo): GpuData {
+/**
+ * How many K chunks a GEMM with few output tiles and a long K is split into, so that enough workgroups
+ * run at once (each chunk's partial sums are added by a reduction afterwards).
+ */
+function splitsFor(M: number, N: number, K: number, batch: number): number {
+  const tiles = Math.ceil(M / 64) * Math.ceil(N / 64) * batch;
+  return Math.max(1, Math.min(Math.floor(K / 512), Math.ceil(128 / tiles), 64));
+}
+
+/**
+ * x, dy → dw [O, C/G, kh, kw]; GEMM per group: M = O/G, K = N·OH·OW, N = C/G·kh·kw. K is long and the
+ * output small, so K is split into chunks whose partial filters are summed by the reduce kernel.
+ */
+export function conv2dBackFilter(ctx: KernelContext, x: TensorRef, dy: TensorRef, info: Conv2dInfo, release: (d: GpuData) => void): GpuData {
   const i = info;
   const Cg = i.inChannels / i.groups;
   const Og = i.outChannels / i.groups;
-  const out = ctx.alloc(i.outChannels * Cg * i.kernelHeight * i.kernelWidth, 'float32');
+  const size = i.outChannels * Cg * i.kernelHeight * i.kernelWidth;
+  const K = i.batch * i.outHeight * i.outWidth;
+  const splits = splitsFor(Og, Cg * i.kernelHeight * i.kernelWidth, K, i.groups);
+  const out = ctx.alloc(size * splits, 'float32');
   const loaders = `
 fn loadA(g: u32, m: u32, k: u32) -> f32 {
   ${GEOMETRY}
@@ -139,11 +155,14 @@ fn loadB(g: u32, k: u32, q: u32) -> f32 {
 }
 fn storeC(g: u32, m: u32, q: u32, v: f32) {
   ${GEOMETRY}
-  y[(i32(g) * Og + i32(m)) * Cg * KK + i32(q)] = v;
+  y[i32(split_s) * O * Cg * KK + (i32(g) * Og + i32(m)) * Cg * KK + i32(q)] = v;
 }`;
   gemm(ctx, {
     key: 'conv2dBackFilter', decls: decls(2), loaders, buffers: [ctx.buf(x), ctx.buf(dy), out.buffer],
-    M: Og, N: Cg * i.kernelHeight * i.kernelWidth, K: i.batch * i.outHeight * i.outWidth, batch: i.groups, words: geometryWords(i),
+    M: Og, N: Cg * i.kernelHeight * i.kernelWidth, K, batch: i.groups, words: geometryWords(i), splits,
   });
-  return out;
+  if (splits === 1) return out;
+  const summed = reduce(ctx, 'sum', { id: out, shape: [splits, size], dtype: 'float32' }, [0], release);
+  release(out);
+  return summed;
 }
