@@ -87,6 +87,7 @@ export class ThreadPool {
   run(fn: number, lists: readonly (readonly number[])[]): void {
     const workers = lists.length - 1;
     if (workers > this.ready.length) throw new Error('wasm backend: more parallel tasks than threads');
+    if (lists.some((l) => l.length > MAX_ARGS)) throw new Error(`wasm backend: a kernel call has more than ${MAX_ARGS} arguments`);
     const ctrl = this.ctrl;
     Atomics.store(ctrl, CTRL_ERROR, 0);
     Atomics.store(ctrl, CTRL_PENDING, workers);

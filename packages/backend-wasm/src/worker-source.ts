@@ -15,7 +15,7 @@ export const CTRL_HEADER = 4;
 /** Int32 entries per worker slot: sequence number, function index. */
 export const CTRL_SLOT = 2;
 /** Float64 arguments per worker slot. */
-export const MAX_ARGS = 12;
+export const MAX_ARGS = 16;
 
 export const WORKER_SOURCE = `
 'use strict';
@@ -39,8 +39,8 @@ function start(data, send) {
     const fn = ctrl[fnAt];
     if (fn < 0) break;
     try {
-      fns[fn](args[a], args[a + 1], args[a + 2], args[a + 3], args[a + 4], args[a + 5],
-        args[a + 6], args[a + 7], args[a + 8], args[a + 9], args[a + 10], args[a + 11]);
+      fns[fn](args[a], args[a + 1], args[a + 2], args[a + 3], args[a + 4], args[a + 5], args[a + 6], args[a + 7],
+        args[a + 8], args[a + 9], args[a + 10], args[a + 11], args[a + 12], args[a + 13], args[a + 14], args[a + 15]);
     } catch (e) {
       Atomics.store(ctrl, ${CTRL_ERROR}, 1);
     }
