@@ -15,7 +15,8 @@ export interface EngineSuiteOptions {
 function asyncOnly(inner: Backend, name: string): Backend {
   return new Proxy(inner, {
     get(target, prop, receiver) {
-      if (prop === 'readSync') return undefined;
+      // No synchronous reads (like a GPU), and removing the proxy must not shut the real backend down.
+      if (prop === 'readSync' || prop === 'shutdown') return undefined;
       if (prop === 'name') return name;
       const v: unknown = Reflect.get(target, prop, receiver);
       return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
