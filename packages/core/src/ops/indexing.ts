@@ -25,13 +25,20 @@ function toIndices(indices: Indices, op: string): Tensor {
   return tensor(Int32Array.from(indices), [indices.length], 'int32');
 }
 
-/** Checks indices against [0, limit) where their values can be read synchronously. */
-function checkRange(idx: Tensor, limit: number, op: string, what: string): void {
+/**
+ * Checks indices against [0, limit): always for indices given as an array, and for tensors where
+ * their values can be read synchronously (on an async-only backend the kernel clamps instead of
+ * reading out of bounds).
+ */
+function checkRange(indices: Indices, idx: Tensor, limit: number, op: string, what: string): void {
   let values: ArrayLike<number>;
-  try {
-    values = idx.dataSync();
-  } catch {
-    return; // async-only backend: the kernel clamps instead of reading out of bounds
+  if (!(indices instanceof Tensor)) values = indices;
+  else {
+    try {
+      values = idx.dataSync();
+    } catch {
+      return;
+    }
   }
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
@@ -48,7 +55,7 @@ export function gather(x: Tensor, indices: Indices, axis = 0): Tensor {
   const a = normalizeAxis(axis, x.rank, 'gather');
   return tidy(() => {
     const idx = toIndices(indices, 'gather');
-    checkRange(idx, x.shape[a]!, 'gather', `axis ${a} of x ${fmtShape(x.shape)}`);
+    checkRange(indices, idx, x.shape[a]!, 'gather', `axis ${a} of x ${fmtShape(x.shape)}`);
     const outShape = [...x.shape.slice(0, a), ...idx.shape, ...x.shape.slice(a + 1)];
     const y = runKernel('gather', [x, idx], ['x', 'indices'], outShape, x.dtype, (b, [rx, ri]) => b.gather(rx!, ri!, a));
     recordOp([x], y, (dy) => [
@@ -70,7 +77,7 @@ export function oneHot(indices: Indices, depth: number, options: OneHotOptions =
   const { onValue = 1, offValue = 0 } = options;
   return tidy(() => {
     const idx = toIndices(indices, 'oneHot');
-    checkRange(idx, depth, 'oneHot', `depth ${depth}`);
+    checkRange(indices, idx, depth, 'oneHot', `depth ${depth}`);
     const hit = equal(expandDims(idx, -1), arange(0, depth, 1, 'int32'));
     return cast(where(hit, onValue, offValue), 'float32');
   });
