@@ -5,6 +5,7 @@ import { broadcastShapes, sizeOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { broadcastTo } from './broadcast-to.js';
 import { cast } from './cast.js';
+import { zeros } from './creation.js';
 import { expectTensor } from './convert.js';
 import { runKernel } from './kernel-call.js';
 import { sum } from './reduce.js';
@@ -24,10 +25,15 @@ function matmul3(a: Tensor, b: Tensor, tA: boolean, tB: boolean): Tensor {
   const [bb, br, bc] = b.shape as [number, number, number];
   const m = tA ? ac : ar;
   const n = tB ? br : bc;
-  const outShape = [Math.max(ba, bb), m, n];
-  const y = runKernel('matmul', [a, b], ['a', 'b'], outShape, 'float32', (be, [ra, rb]) =>
-    be.matmul(ra!, rb!, { transposeA: tA, transposeB: tB }),
-  );
+  // A batch of 1 broadcasts against any other, 0 included: [0, ·, ·] × [1, ·, ·] has no matrices at all.
+  // Kernels size their output as max(ba, bb), so an empty batch never reaches them.
+  const nb = ba === 1 ? bb : ba;
+  const outShape = [nb, m, n];
+  const y = nb === 0
+    ? zeros(outShape)
+    : runKernel('matmul', [a, b], ['a', 'b'], outShape, 'float32', (be, [ra, rb]) =>
+      be.matmul(ra!, rb!, { transposeA: tA, transposeB: tB }),
+    );
   recordOp([a, b], y, (dy) => {
     let da: Tensor;
     let db: Tensor;
