@@ -22,3 +22,4 @@ export { fit, type FitOptions, type History } from './training/fit.js';
 export { evaluate, predict, type EvaluateOptions } from './training/evaluate.js';
 export { accuracy } from './training/metrics.js';
 export type { BatchLogs, EpochLogs, LossLike, MetricName, OptimizerLike, SchedulerLike } from './training/types.js';
+export { exportOnnx, exportOnnxAsync, ONNX_SUPPORTED_MODULES, type ExportOnnxOptions } from './onnx/index.js';

@@ -1,0 +1,1 @@
+export { exportOnnx, exportOnnxAsync, ONNX_SUPPORTED_MODULES, type ExportOnnxOptions } from './export.js';
