@@ -1,4 +1,4 @@
-import { DTypeError, ScratchNetError } from '../errors.js';
+import { DTypeError, DisposedError, ScratchNetError } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import type { DType } from '../dtype.js';
 import { writeTensor } from '../engine/engine.js';
@@ -12,7 +12,7 @@ export type TensorLike = Tensor | number | boolean;
  * they do not fit it (a fraction with int32 becomes float32).
  */
 export function toTensor(x: TensorLike, op: string, arg: string, dtypeHint: DType = 'float32'): Tensor {
-  if (x instanceof Tensor) return x;
+  if (x instanceof Tensor) return live(x, op, arg);
   if (typeof x === 'boolean') return writeTensor(toTypedArray([x], 'bool'), [], 'bool');
   if (typeof x === 'number') {
     let dtype = dtypeHint;
@@ -39,7 +39,16 @@ export function expectDType(t: Tensor, allowed: readonly DType[], op: string, ar
 /** Checks that the argument is a Tensor. */
 export function expectTensor(x: unknown, op: string, arg: string): Tensor {
   if (!(x instanceof Tensor)) throw new ScratchNetError(`${op}: ${arg} must be a Tensor, got ${describe(x)}`);
-  return x;
+  return live(x, op, arg);
+}
+
+/**
+ * Rejects a disposed tensor at the op the user called, so the message names that op and argument
+ * rather than an internal op it is composed of (e.g. matmul's reshape, add's alias).
+ */
+function live(t: Tensor, op: string, arg: string): Tensor {
+  if (t.isDisposed) throw new DisposedError(`${op}: ${arg} (tensor #${t.id}, shape [${t.shape.join(',')}]) was disposed and cannot be used`);
+  return t;
 }
 
 function describe(x: unknown): string {
