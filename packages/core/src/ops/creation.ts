@@ -87,8 +87,13 @@ export function scalar(value: number | boolean, dtype?: DType): Tensor {
 
 /** A tensor of `shape` filled with `value`. */
 export function full(shape: Shape, value: number | boolean, dtype?: DType): Tensor {
-  checkShape(shape, 'full');
-  const dt = dtype === undefined ? (typeof value === 'boolean' ? 'bool' : 'float32') : checkDType(dtype, 'full');
+  return filled('full', shape, value, dtype);
+}
+
+/** `full` on behalf of `op`, so that errors name the op the user called. */
+function filled(op: string, shape: Shape, value: number | boolean, dtype?: DType): Tensor {
+  checkShape(shape, op);
+  const dt = dtype === undefined ? (typeof value === 'boolean' ? 'bool' : 'float32') : checkDType(dtype, op);
   const data = allocArray(dt, sizeOf(shape));
   data.fill(dt === 'bool' ? (value ? 1 : 0) : Number(value));
   return writeTensor(data, shape, dt);
@@ -96,12 +101,12 @@ export function full(shape: Shape, value: number | boolean, dtype?: DType): Tens
 
 /** A tensor of zeros. */
 export function zeros(shape: Shape, dtype: DType = 'float32'): Tensor {
-  return full(shape, 0, dtype);
+  return filled('zeros', shape, 0, dtype);
 }
 
 /** A tensor of ones. */
 export function ones(shape: Shape, dtype: DType = 'float32'): Tensor {
-  return full(shape, 1, dtype);
+  return filled('ones', shape, 1, dtype);
 }
 
 /** Zeros with the shape and dtype of `t`. */

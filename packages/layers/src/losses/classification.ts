@@ -1,6 +1,6 @@
 import {
   ArgumentError, ShapeError, Tensor, arange, cast, div, equal, expandDims, logSoftmax, mul, neg, notEqual, permute,
-  reshape, sum, tensor, tidy, add,
+  reshape, sum, tensor, tidy, add, where,
 } from '@scratchnet/core';
 import { Loss, fmtShape, sameShape, type LossOptions } from './loss.js';
 
@@ -129,12 +129,12 @@ abstract class ClassificationLoss extends Loss {
         if (eps > 0) p = add(mul(p, 1 - eps), eps / numClasses);
         const weighted = w ? mul(p, w) : p;
         // PyTorch divides the 'mean' of probability targets by the number of rows, not by the weights.
-        return this.reduce(neg(sum(mul(logp, weighted), -1)));
+        return this.reduce(neg(sum(weightedLogProbs(logp, weighted), -1)));
       }
       const valid = cast(notEqual(target, this.ignoreIndex), 'float32');
       const hit = mul(cast(equal(expandDims(target, -1), arange(0, numClasses, 1, 'int32')), 'float32'), expandDims(valid, -1));
       const hitWeighted = w ? mul(hit, w) : hit;
-      let perElement = neg(sum(mul(logp, hitWeighted), -1));
+      let perElement = neg(sum(weightedLogProbs(logp, hitWeighted), -1));
       if (eps > 0) {
         const smooth = mul(neg(sum(w ? mul(logp, w) : logp, -1)), valid);
         perElement = add(mul(perElement, 1 - eps), mul(smooth, eps / numClasses));
@@ -151,6 +151,14 @@ abstract class ClassificationLoss extends Loss {
       : `class indices ${fmtShape(indexShape)} (int32)`;
     return new ShapeError(`${this.name}: target shape ${fmtShape(target.shape)} (${target.dtype}) does not match input shape ${fmtShape(input.shape)}; expected ${expected}`);
   }
+}
+
+/**
+ * logp · weights, with 0 wherever the weight is 0: a class whose log-probability underflowed to
+ * −∞ (logits near the float32 limit) then contributes nothing instead of 0 · −∞ = NaN.
+ */
+function weightedLogProbs(logp: Tensor, weights: Tensor): Tensor {
+  return where(notEqual(weights, 0), mul(logp, weights), 0);
 }
 
 /**
