@@ -68,11 +68,12 @@ afterAll(() => {
 });
 
 describe('packed tarballs', () => {
-  it('hold only compiled JavaScript, declarations, .wasm, README and package.json, with no workspace specifiers', async () => {
+  it('hold only compiled JavaScript, declarations, .wasm, README, LICENSE and package.json, with no workspace specifiers', async () => {
     for (const [pkg, tgz] of tarballs) {
       const files = (await run('tar', ['-tzf', tgz], { cwd: tmp })).trim().split('\n').map((f) => f.replace(/^package\//, ''));
-      const stray = files.filter((f) => !/^(dist\/.+\.(js|d\.ts)|wasm\/[a-z-]+\.wasm|README\.md|package\.json)$/.test(f) || /\.test\./.test(f));
+      const stray = files.filter((f) => !/^(dist\/.+\.(js|d\.ts)|wasm\/[a-z-]+\.wasm|README\.md|LICENSE|package\.json)$/.test(f) || /\.test\./.test(f));
       expect(stray, `${pkg}: unexpected files`).toEqual([]);
+      expect(files, `${pkg}: the license text travels with the package`).toContain('LICENSE');
       expect(files).toContain('dist/index.js');
       expect(files).toContain('dist/index.d.ts');
       if (pkg === 'backend-wasm') expect(files.filter((f) => f.endsWith('.wasm')).length).toBe(6);
