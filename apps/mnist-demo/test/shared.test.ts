@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { PIXELS, groupByDigit, shiftAugment, splitPerDigit, takeDigits } from '../src/shared/data.js';
 import { mnistPreprocess, resizeGray } from '../src/shared/preprocess.js';
 import { confusionMatrix } from '../src/shared/model.js';
+import { isSoftwareGpu, pickDefault } from '../src/shared/backends.js';
 import { encodeIdxBytes } from '../src/node/pack.js';
 import { loadMnistPackage } from '../src/node/mnist-package.js';
 
@@ -126,5 +127,17 @@ describe('data files', () => {
   it('confusionMatrix counts [actual][predicted]', () => {
     const m = confusionMatrix({ actual: Int32Array.from([0, 0, 1, 2]), predicted: Int32Array.from([0, 1, 1, 0]) }, 3);
     expect(m).toEqual([[1, 1, 0], [0, 1, 0], [1, 0, 0]]);
+  });
+});
+
+describe('pickDefault', () => {
+  const gpu = (info: Record<string, unknown>) => ({ name: 'webgpu', available: true, info });
+  const wasm = { name: 'wasm', available: true, info: { isa: 'simd' } };
+  it('passes over a software-emulated GPU adapter (lavapipe in Node, SwiftShader in Chromium) unless nothing else runs', () => {
+    expect(pickDefault([gpu({ vendor: 'mesa', architecture: 'software', device: 'llvmpipe-llvm-15' }), wasm])?.name).toBe('wasm');
+    expect(pickDefault([gpu({ vendor: 'google', architecture: 'swiftshader' }), wasm])?.name).toBe('wasm');
+    expect(pickDefault([gpu({ vendor: 'nvidia', architecture: 'ada' }), wasm])?.name).toBe('webgpu');
+    expect(pickDefault([gpu({ architecture: 'software' }), { name: 'js', available: false }])?.name).toBe('webgpu');
+    expect(isSoftwareGpu(wasm)).toBe(false);
   });
 });

@@ -56,9 +56,12 @@ export function describeInfo(info: Record<string, unknown> | undefined): string 
   return parts.join(', ');
 }
 
-/** Whether a backend runs on a software emulation of a GPU (lavapipe, SwiftShader). */
+/** Whether a backend runs on a software emulation of a GPU (Mesa's llvmpipe/lavapipe, SwiftShader). */
 export function isSoftwareGpu(b: BackendStatus): boolean {
-  return b.info?.architecture === 'software' || b.info?.isFallbackAdapter === true;
+  const info = b.info ?? {};
+  if (info.isFallbackAdapter === true) return true;
+  const text = ['architecture', 'device', 'description', 'vendor'].map((k) => (typeof info[k] === 'string' ? info[k] : '')).join(' ').toLowerCase();
+  return /\b(software|swiftshader|llvmpipe|lavapipe)\b/.test(text);
 }
 
 /**

@@ -5,7 +5,7 @@
 import '../shared/register-backends.js';
 import { getBackendName, setBackend, tensor } from '@scratchnet/core';
 import { CosineAnnealingLR, CrossEntropyLoss, fit, loadModel, saveModel, type Module, type Optimizer, type TensorDataset } from '@scratchnet/layers';
-import { describeInfo, firstLine, probeBackends, type BackendStatus } from '../shared/backends.js';
+import { describeInfo, firstLine, isSoftwareGpu, probeBackends, type BackendStatus } from '../shared/backends.js';
 import { PIXELS, shiftAugment, takeDigits, toDataset, type DigitSplit } from '../shared/data.js';
 import { buildModel, classify, DEFAULT_LR, makeOptimizer, probabilities, type ModelKind, type OptimizerName } from '../shared/model.js';
 import { LiveChart } from './charts.js';
@@ -81,7 +81,8 @@ function renderBackends(): void {
     label.textContent = b.name;
     const facts = document.createElement('span');
     facts.className = 'facts';
-    facts.textContent = b.available ? `available${describeInfo(b.info) ? ` · ${describeInfo(b.info)}` : ''}` : `not available: ${b.reason ?? 'unknown reason'}`;
+    const soft = isSoftwareGpu(b) ? ' · a software emulation of a GPU, so not picked by default' : '';
+    facts.textContent = b.available ? `available${describeInfo(b.info) ? ` · ${describeInfo(b.info)}` : ''}${soft}` : `not available: ${b.reason ?? 'unknown reason'}`;
     li.append(input, label, facts);
     list.append(li);
   }
