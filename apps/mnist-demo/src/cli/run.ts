@@ -238,8 +238,8 @@ async function compare(o: CliOptions, data: Data, status: readonly BackendStatus
     const steady = performance.now() - afterFirst;
     const sps = train.size > samplesAfterFirst && steady > 0 ? (train.size - samplesAfterFirst) / (steady / 1000) : train.size / (millis / 1000);
     rows.push([name, String(train.batchCount(o.batchSize)), thousands(sps), firstLoss.toFixed(4), lastLoss.toFixed(4), seconds(millis)]);
-    model.parameters().forEach((p) => p.dispose());
-    model.namedBuffers().forEach(([, t]) => t.dispose());
+    optimizer.dispose();
+    model.dispose();
   }
   print(table(rows));
   print('(samples/s leaves out the first batch, which pays for warm-up and kernel compilation)');

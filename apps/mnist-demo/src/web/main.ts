@@ -110,6 +110,14 @@ async function moveTo(name: string): Promise<void> {
   app.dataset.backend = name;
 }
 
+/** Frees the current model's and optimizer's tensors (before another takes their place). */
+function releaseModel(): void {
+  optimizer?.dispose();
+  model?.dispose();
+  optimizer = null;
+  model = null;
+}
+
 // ── Training ────────────────────────────────────────────────────────────────────────────────
 
 const num = (id: string): number => Number($<HTMLInputElement>(id).value);
@@ -124,6 +132,7 @@ async function train(): Promise<void> {
   const maxBatches = Math.floor(num('max-batches'));
   const trainDigits = maxBatches > 0 ? takeDigits(split.train, maxBatches * batchSize) : split.train;
 
+  releaseModel();
   model = buildModel(kind, 1);
   optimizer = makeOptimizer(optName, model, lr);
   const scheduler = new CosineAnnealingLR(optimizer, { tMax: epochs });
@@ -308,8 +317,8 @@ $('save-idb').addEventListener('click', () => {
 });
 
 async function adopt(loaded: Module, from: string): Promise<void> {
+  releaseModel();
   model = loaded;
-  optimizer = null;
   $('model-status').textContent = `Loaded a model from ${from}.`;
   setState(app.dataset.state === 'loading' ? 'ready' : 'loaded');
   await updateGallery();
