@@ -105,10 +105,23 @@ function oneOf<T extends string>(flag: string, v: string | undefined, allowed: r
  * @throws {@link InputError} with a one-line message for an unknown flag, a missing value or a bad one.
  */
 export function parseCli(argv: readonly string[]): CliOptions {
+  // `--batch-size -3`: node's parseArgs calls a value starting with '-' "ambiguous" without saying what
+  // was expected; joined as `--batch-size=-3`, the value reaches the check below, which says.
+  const args: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const next = argv[i + 1];
+    if (/^--[a-z-]+$/.test(a) && next !== undefined && /^-\.?\d/.test(next)) {
+      args.push(`${a}=${next}`);
+      i++;
+    } else {
+      args.push(a);
+    }
+  }
   let parsed;
   try {
     parsed = parseArgs({
-      args: [...argv],
+      args,
       strict: true,
       allowPositionals: false,
       options: {
@@ -174,6 +187,8 @@ export function parseCli(argv: readonly string[]): CliOptions {
     maxBatches: int('--max-batches', v['max-batches'], 1),
     limit: int('--limit', v.limit, 1),
   };
+  // Training 0 epochs only makes sense to test a loaded model; otherwise it would test random weights.
+  if (opts.epochs === 0 && !opts.load && !opts.compare && !opts.help) throw new InputError(`--epochs must be an integer ≥ 1 (0 only with --load, to test the loaded model), got '${v.epochs}'`);
   if (opts.imageSize % 4 !== 0) throw new InputError(`--image-size must be a multiple of 4 (the CNN pools twice), got ${opts.imageSize}`);
   if (opts.data && opts.images) throw new InputError('--data and --images cannot be used together');
   if (opts.load && opts.images) throw new InputError('--load works with MNIST models; it cannot be used with --images');

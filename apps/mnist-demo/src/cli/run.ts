@@ -72,10 +72,10 @@ interface EpochRecord {
 export async function run(o: CliOptions, print: Print): Promise<void> {
   // Everything about the input is checked before any backend starts (a GPU backend's driver may
   // print its own lines when it starts), so that bad input gives one line and nothing else.
-  const wanted = [...(o.backend ? [o.backend] : []), ...o.switches.map((s) => s.backend)];
+  const wanted: [string, string][] = [...(o.backend ? [['--backend', o.backend] as [string, string]] : []), ...o.switches.map((s) => ['--switch-backend', s.backend] as [string, string])];
   const registered = listBackends();
-  for (const name of wanted) {
-    if (!registered.includes(name)) throw new InputError(`unknown backend '${name}'; registered here: ${registered.join(', ')}`);
+  for (const [flag, name] of wanted) {
+    if (!registered.includes(name)) throw new InputError(`${flag}: unknown backend '${name}'; registered here: ${registered.join(', ')}`);
   }
   if (o.save && !existsSync(dirname(resolve(o.save)))) throw new InputError(`--save ${o.save}: the directory ${dirname(resolve(o.save))} does not exist`);
   const data = await loadData(o);
@@ -91,9 +91,9 @@ export async function run(o: CliOptions, print: Print): Promise<void> {
   }
 
   const status = await probeBackends();
-  for (const name of wanted) {
+  for (const [flag, name] of wanted) {
     const s = status.find((b) => b.name === name);
-    if (s && !s.available) throw new InputError(`backend '${name}' is not available here: ${s.reason ?? 'unknown reason'}`);
+    if (s && !s.available) throw new InputError(`${flag}: backend '${name}' is not available here: ${s.reason ?? 'unknown reason'}`);
   }
   const best = o.backend ?? pickDefault(status)?.name;
   if (!best) throw new InputError(`no backend can start here: ${status.map((b) => `${b.name}: ${b.reason ?? '?'}`).join('; ')}`);
