@@ -1,11 +1,14 @@
 /**
- * The catalogue of misuses: each row calls core or layers wrongly and names the exact error class and a
+ * The catalogue of misuses: each row calls core, layers or the demo CLI wrongly and names the exact error class and a
  * message pattern (the op or argument, and what was expected). After every row a correct call must
  * still succeed, so a misuse leaves no state behind that later calls depend on. Runs on the js backend
  * (the checks are in core and layers, before any kernel); the WebGPU-without-adapter row runs a child
- * process whose Vulkan loader finds no driver.
+ * process whose Vulkan loader finds no driver; the CLI rows spawn the built `mnist-demo`.
  */
 import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -154,6 +157,53 @@ const layerRows: Misuse[] = [
 
 const rows = [...coreRows, ...layerRows];
 
+/** The built demo CLI (`pnpm build` builds it; the hardening package depends on mnist-demo for the order). */
+const CLI = fileURLToPath(new URL('../../../apps/mnist-demo/dist/node/cli/main.js', import.meta.url));
+/** Scratch files for the CLI rows: a malformed data directory, a corrupt model file. */
+const cliDir = mkdtempSync(join(tmpdir(), 'hardening-cli-'));
+const malformedData = join(cliDir, 'malformed');
+mkdirSync(malformedData);
+for (const f of ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte']) {
+  writeFileSync(join(malformedData, f), 'not an IDX file at all');
+}
+const corruptModel = join(cliDir, 'corrupt.safetensors');
+writeFileSync(corruptModel, 'garbage, not a model file');
+
+/** A misuse of the demo CLI: its arguments, and a pattern for its one stderr line (the flag and what was expected). */
+interface CliMisuse {
+  what: string;
+  args: string[];
+  message: RegExp;
+}
+
+const cliRows: CliMisuse[] = [
+  { what: 'unknown backend', args: ['--backend', 'cuda'], message: /--backend: unknown backend 'cuda'; registered here: .*js/ },
+  { what: '--epochs 0 without --load', args: ['--epochs', '0'], message: /--epochs must be an integer ≥ 1 \(0 only with --load.*got '0'/ },
+  { what: '--lr not a number', args: ['--lr', 'abc'], message: /--lr must be a positive number, got 'abc'/ },
+  { what: '--lr negative', args: ['--lr', '-0.1'], message: /--lr must be a positive number, got '-0\.1'/ },
+  { what: '--batch-size negative', args: ['--batch-size', '-3'], message: /--batch-size must be an integer ≥ 1, got '-3'/ },
+  { what: '--limit fractional', args: ['--limit', '2.5'], message: /--limit must be an integer ≥ 1, got '2\.5'/ },
+  { what: 'unknown flag', args: ['--frobnicate'], message: /Unknown option '--frobnicate'/ },
+  { what: 'flag without its value', args: ['--backend'], message: /--backend <value>' argument missing/ },
+  { what: 'missing data directory', args: ['--data', join(cliDir, 'nowhere')], message: /--data .*nowhere: no such directory/ },
+  { what: 'malformed data directory', args: ['--data', malformedData], message: /malformed[/\\]train-images-idx3-ubyte: bad magic number/ },
+  { what: '--load of a missing file', args: ['--load', join(cliDir, 'missing.safetensors')], message: /--load: .*missing\.safetensors: no such file/ },
+  { what: '--load of a corrupt file', args: ['--load', corruptModel], message: /--load: .*corrupt\.safetensors: truncated/ },
+  { what: '--switch-backend without an epoch', args: ['--switch-backend', 'js'], message: /--switch-backend must be EPOCH:NAME \(e\.g\. 2:wasm\), got 'js'/ },
+  { what: '--switch-backend to an unknown backend', args: ['--switch-backend', '2:cuda'], message: /--switch-backend: unknown backend 'cuda'; registered here: / },
+  { what: '--switch-backend past the last epoch', args: ['--switch-backend', '5:js', '--epochs', '2'], message: /--switch-backend 5:js: there are only 2 epochs/ },
+  { what: 'unknown model', args: ['--model', 'nope'], message: /--model must be one of cnn, mlp, got 'nope'/ },
+];
+
+/** Spawns the built CLI; resolves with its exit code and output whatever the code. */
+async function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    execFile(process.execPath, [CLI, ...args], { env: { ...process.env, MNIST_DEMO_DEBUG: '' }, timeout: 120_000 }, (e, stdout, stderr) => {
+      done({ code: e ? (typeof e.code === 'number' ? e.code : null) : 0, stdout, stderr });
+    });
+  });
+}
+
 async function expectMisuse(row: Misuse): Promise<void> {
   let thrown: unknown;
   try {
@@ -261,8 +311,35 @@ describe('catalogue of misuses', () => {
     expect(r.after).toEqual([2, 3]);
   });
 
+  describe('the demo CLI', () => {
+    beforeAll(() => {
+      if (!existsSync(CLI)) throw new Error(`hardening: the demo CLI is not built (${CLI}); run pnpm build`);
+    });
+    afterAll(() => rmSync(cliDir, { recursive: true, force: true }));
+
+    // Every row fails in the argument and file checks, before any backend starts: about 0.3 s each.
+    it.each(cliRows.map((r) => [r.what, r] as const))('mnist-demo: %s', async (_what, row) => {
+      const r = await cli(row.args);
+      expect(r.code, `${row.what}: exit code (stderr: ${r.stderr})`).not.toBe(0);
+      expect(r.code, `${row.what}: killed (stderr: ${r.stderr})`).not.toBeNull();
+      const lines = r.stderr.trimEnd().split('\n');
+      expect(lines, r.stderr).toHaveLength(1);
+      expect(lines[0]).toMatch(/^mnist-demo: /);
+      expect(lines[0]).toMatch(row.message);
+      expect(r.stderr).not.toMatch(/\n\s+at |Error:/);
+    });
+
+    it('after the misuses, a correct short run trains and tests', async () => {
+      const r = await cli(['--backend', 'js', '--model', 'mlp', '--epochs', '1', '--max-batches', '2', '--limit', '64', '--batch-size', '16']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/epoch 1\/1 \[js\] {2}loss \d\.\d{4}/);
+      expect(r.stdout).toMatch(/test accuracy: \d+\.\d\d%/);
+    });
+  });
+
   it('the catalogue has at least 50 misuses', () => {
-    // rows + truncations + checksum + architecture + removed backend + no adapter
-    expect(rows.length + boundaries.length + 4).toBeGreaterThanOrEqual(50);
+    // rows + truncations + checksum + architecture + removed backend + no adapter + CLI rows
+    expect(rows.length + boundaries.length + 4 + cliRows.length).toBeGreaterThanOrEqual(50);
+    console.log(`catalogue: ${rows.length + boundaries.length + 4 + cliRows.length} misuses (${rows.length} core/layers rows, ${boundaries.length} truncations, 4 file/backend rows, ${cliRows.length} CLI rows)`);
   });
 });
