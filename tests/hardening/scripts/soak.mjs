@@ -27,7 +27,8 @@ function judge(r) {
   const problems = [];
   if (r.end.tensors !== r.warm.tensors || r.maxAfterWarm.tensors !== r.warm.tensors) problems.push('live tensor count changed');
   if (r.end.bytes !== r.warm.bytes || r.maxAfterWarm.bytes !== r.warm.bytes) problems.push('live bytes changed');
-  if (r.warm.wasmHeap !== undefined && r.maxLate.wasmHeap > r.maxEarly.wasmHeap) problems.push(`wasm heap rose ${r.maxEarly.wasmHeap} → ${r.maxLate.wasmHeap}`);
+  // As in the short test: the heap extent may drift by allocator fragmentation (2% + 4 KiB); live bytes are exact.
+  if (r.warm.wasmHeap !== undefined && r.maxLate.wasmHeap > r.maxEarly.wasmHeap * 1.02 + 4096) problems.push(`wasm heap rose ${r.maxEarly.wasmHeap} → ${r.maxLate.wasmHeap}`);
   if (r.warm.gpuAllocated !== undefined && r.maxLate.gpuAllocated > r.maxEarly.gpuAllocated) problems.push(`webgpu allocation rose ${r.maxEarly.gpuAllocated} → ${r.maxLate.gpuAllocated}`);
   console.log(`${r.scenario}, ${r.steps} steps, batch ${batch}:\n  start  ${fmt(r.start)}\n  warm   ${fmt(r.warm)}\n  end    ${fmt(r.end)}\n  loss   ${r.firstLoss.toFixed(4)} → ${r.lastLoss.toFixed(4)}\n  ${problems.length ? `LEAK: ${problems.join('; ')}` : 'flat'}`);
   if (problems.length) failed = true;
