@@ -230,3 +230,66 @@ export function gemm(
     }
   }
 }
+
+/** Packed-B bytes per thread that gemmShared needs: all of k for one NC-wide column block, plus gemm's scratch. */
+export function gemmSharedWorkBytes(n: i32, k: i32): f64 {
+  const ncp = (min(NC, n) + NR - 1) / NR * NR;
+  return <f64>(MC * KC + MR * NR + 16) * 4 + <f64>k * <f64>ncp * 4 + 128;
+}
+
+/** Takes the next `chunk` rows from a counter the threads share; returns the first row taken. */
+@inline function claim(counter: usize, chunk: i32): i32 {
+  if (ASC_FEATURE_THREADS) return atomic.add<i32>(counter, chunk);
+  const v = load<i32>(counter);
+  store<i32>(counter, v + chunk);
+  return v;
+}
+
+/**
+ * gemm for several threads at once, rows handed out dynamically: every thread calls it with the same
+ * matrices and its own `work` (gemmSharedWorkBytes), and takes `chunk` rows at a time from the int32
+ * counters at `counters` (one per NC-wide column block, zeroed by the caller). Each thread packs B once
+ * per column block over the whole depth, so the rows it takes next cost no repacking, and a thread that
+ * runs slower (its core shared with another process, a late wake-up) simply takes fewer chunks instead of
+ * holding the others up. Requires k > 0.
+ */
+export function gemmShared(
+  m: i32, n: i32, k: i32, a: usize, rsa: i32, csa: i32, b: usize, rsb: i32, csb: i32,
+  c: usize, ldc: i32, accumulate: i32, work: usize, counters: usize, chunk: i32,
+): void {
+  if (m <= 0 || n <= 0 || k <= 0) return;
+  const pa = (work + 63) & ~(<usize>63);
+  const tile = pa + <usize>(MC * KC) * 4;
+  const pb = (tile + <usize>(MR * NR) * 4 + 63) & ~(<usize>63);
+  let jb = 0;
+  for (let jc = 0; jc < n; jc += NC) {
+    const nc = min(NC, n - jc);
+    const ncp = (nc + NR - 1) / NR * NR;
+    for (let pc = 0; pc < k; pc += KC) {
+      packB(min(KC, k - pc), nc, at(b, pc * rsb + jc * csb), rsb, csb, pb + <usize>(pc * ncp) * 4);
+    }
+    const counter = counters + (<usize>jb << 2);
+    for (;;) {
+      const i0 = claim(counter, chunk);
+      if (i0 >= m) break;
+      const iEnd = min(m, i0 + chunk);
+      for (let pc = 0; pc < k; pc += KC) {
+        const kc = min(KC, k - pc);
+        const pbk = pb + <usize>(pc * ncp) * 4;
+        const acc = accumulate != 0 || pc > 0;
+        for (let ic = i0; ic < iEnd; ic += MC) {
+          const mc = min(MC, iEnd - ic);
+          packA(mc, kc, at(a, ic * rsa + pc * csa), rsa, csa, pa);
+          for (let jr = 0; jr < nc; jr += NR) {
+            const bp = pbk + <usize>(jr * kc) * 4;
+            const cols = min(NR, nc - jr);
+            for (let ir = 0; ir < mc; ir += MR) {
+              microKernel(kc, pa + <usize>(ir * kc) * 4, bp, at(c, (ic + ir) * ldc + jc + jr), ldc, min(MR, mc - ir), cols, acc, tile);
+            }
+          }
+        }
+      }
+    }
+    jb++;
+  }
+}

@@ -1,5 +1,5 @@
 // Entry point of the kernel module: every export here is called by the host (src/) or by a worker.
-export { gemm, gemmWorkBytes } from './gemm';
+export { gemm, gemmWorkBytes, gemmShared, gemmSharedWorkBytes } from './gemm';
 export { unary } from './unary';
 export { binary, where4 } from './binary';
 export { reduce } from './reduce';

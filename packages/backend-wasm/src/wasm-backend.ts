@@ -23,6 +23,8 @@ const REDUCE_IDENTITY: Record<ReduceOp, number> = { sum: 0, prod: 1, max: -Infin
 const ELEMENTWISE_GRAIN = 1 << 16;
 /** Matmuls below this many multiply-adds stay on one thread. */
 const GEMM_GRAIN = 1 << 19;
+/** Per-thread packed-B scratch above which a threaded matmul falls back to fixed row ranges. */
+const SHARED_GEMM_MAX_BYTES = 32 << 20;
 
 /** What `info()` reports. */
 export interface WasmBackendInfo {
@@ -247,6 +249,13 @@ export class WasmBackend implements Backend {
     const along = splitRows ? m : n;
     const align = splitRows ? 12 : 8;
     const usable = Math.max(1, Math.min(parts, Math.floor(along / align)));
+    if (usable > 1 && splitRows && k > 0) {
+      const sharedBytes = this.rt.exports.gemmSharedWorkBytes(n, k);
+      if (sharedBytes <= SHARED_GEMM_MAX_BYTES) {
+        this.matmulShared(m, n, k, batch, ba, bb, ae.ptr, be.ptr, oe.ptr, rsa, csa, rsb, csb, usable, sharedBytes);
+        return id;
+      }
+    }
     const workBytes = this.rt.exports.gemmWorkBytes();
     const work = this.rt.heap.alloc(workBytes * usable);
     try {
@@ -269,6 +278,39 @@ export class WasmBackend implements Backend {
       this.rt.heap.release(work);
     }
     return id;
+  }
+
+  /**
+   * A multi-threaded matmul with rows handed out in small chunks through a shared counter (gemmShared)
+   * rather than in one fixed range per thread: with fixed halves the call lasts as long as the slower
+   * thread, so a core shared with any other process (or a worker woken late) brought 2 threads down to
+   * the speed of 1 at 1024. Each thread packs B once for the whole depth, as with fixed ranges.
+   */
+  private matmulShared(
+    m: number, n: number, k: number, batch: number, ba: number, bb: number, a: number, b: number, out: number,
+    rsa: number, csa: number, rsb: number, csb: number, parts: number, workBytes: number,
+  ): void {
+    const stride = Math.ceil(workBytes / 64) * 64;
+    // One counter per column block; n / 8 bounds their number whatever the kernel's block width.
+    const counterBytes = Math.ceil(n / 8) * 4 + 64;
+    const work = this.rt.heap.alloc(stride * parts + counterBytes);
+    const counters = work + stride * parts;
+    // About eight chunks per thread in whole 12-row steps (full micro-tiles), at most 48 rows: finer than
+    // one 96-row packing block balanced better with another process on one core, and cost nothing quiet.
+    const chunk = Math.min(48, Math.max(12, Math.ceil(m / (parts * 8) / 12) * 12));
+    try {
+      for (let i = 0; i < batch; i++) {
+        const pa = a + (ba === 1 ? 0 : i) * m * k * 4;
+        const pb = b + (bb === 1 ? 0 : i) * k * n * 4;
+        const pc = out + i * m * n * 4;
+        new Int32Array(this.rt.memory.buffer, counters, counterBytes / 4).fill(0);
+        const lists: number[][] = [];
+        for (let p = 0; p < parts; p++) lists.push([m, n, k, pa, rsa, csa, pb, rsb, csb, pc, n, 0, work + p * stride, counters, chunk]);
+        this.rt.runLists('gemmShared', lists);
+      }
+    } finally {
+      this.rt.heap.release(work);
+    }
   }
 
   conv2d(x: TensorRef, w: TensorRef, info: Conv2dInfo): DataId {

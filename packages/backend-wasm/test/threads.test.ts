@@ -35,7 +35,11 @@ describe('threaded kernels match the single-threaded ones', () => {
     expect(mt.info().threads).toBe(2);
   });
 
-  for (const [m, k, n, ta, tb] of [[300, 200, 250, false, false], [129, 300, 301, true, false], [40, 500, 900, false, true]] as const) {
+  for (const [m, k, n, ta, tb] of [
+    [300, 200, 250, false, false], [129, 300, 301, true, false], [40, 500, 900, false, true],
+    // rows handed out through the shared counter: several depth blocks, two column blocks, ragged edges
+    [1100, 600, 1030, false, true], [700, 300, 513, true, false],
+  ] as const) {
     it(`matmul ${m}×${k}×${n}${ta ? ' transposeA' : ''}${tb ? ' transposeB' : ''}, and a bystander tensor stays intact`, () => {
       const av = random(m * k, 1);
       const bv = random(k * n, 2);
@@ -51,6 +55,14 @@ describe('threaded kernels match the single-threaded ones', () => {
       expect(Array.from(results[0]!)).toEqual(Array.from(results[1]!));
     });
   }
+
+  it('batched matmul with rows handed out per batch item (the shared counters are reset each time)', () => {
+    const [batch, m, k, n] = [3, 260, 270, 150];
+    const av = random(batch * m * k, 3);
+    const bv = random(batch * k * n, 4);
+    const results = [mt, st].map((b) => b.readSync(b.matmul(upload(b, av, [batch, m, k]), upload(b, bv, [batch, k, n]), { transposeA: false, transposeB: false })));
+    expect(Array.from(results[0]!)).toEqual(Array.from(results[1]!));
+  });
 
   it('conv2d and both gradients over a batch split across threads', () => {
     const info: Conv2dInfo = {
