@@ -3,24 +3,10 @@
  * dimension collapsing and a row-wise multi-operand index walker.
  */
 
-import { sizeOf as numElements, stridesOf as rowMajorStrides } from '@scratchnet/core';
+import { broadcastStrides, sizeOf as numElements, stridesOf as rowMajorStrides } from '@scratchnet/core';
 
-export { numElements, rowMajorStrides };
+export { broadcastStrides, numElements, rowMajorStrides };
 
-/**
- * Strides that read a contiguous tensor of `inShape` as if broadcast to `outShape` (NumPy rules, aligned
- * on the right): 0 on every axis where the input has size 1 or no axis at all.
- */
-export function broadcastStrides(inShape: readonly number[], outShape: readonly number[]): number[] {
-  const own = rowMajorStrides(inShape);
-  const shift = outShape.length - inShape.length;
-  const out = new Array<number>(outShape.length);
-  for (let i = 0; i < outShape.length; i++) {
-    const j = i - shift;
-    out[i] = j < 0 || inShape[j] === 1 ? 0 : own[j]!;
-  }
-  return out;
-}
 
 /** A shape plus one stride list per operand, as produced by {@link collapseDims}. */
 export interface CollapsedLayout {

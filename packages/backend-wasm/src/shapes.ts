@@ -3,34 +3,9 @@
  * be walked as one, and the [outer, reduced, inner] form of a reduction.
  */
 
-/** Product of the dimensions. */
-export function sizeOf(shape: readonly number[]): number {
-  let n = 1;
-  for (const d of shape) n *= d;
-  return n;
-}
+import { broadcastStrides, sizeOf, stridesOf as contiguousStrides } from '@scratchnet/core';
 
-/** Row-major strides of a contiguous tensor. */
-export function contiguousStrides(shape: readonly number[]): number[] {
-  const s = new Array<number>(shape.length);
-  let acc = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    s[i] = acc;
-    acc *= shape[i]!;
-  }
-  return s;
-}
-
-/** Strides (in elements) that read a contiguous `shape` broadcast to `outShape` (right-aligned). */
-export function broadcastStrides(shape: readonly number[], outShape: readonly number[]): number[] {
-  const own = contiguousStrides(shape);
-  const shift = outShape.length - shape.length;
-  return outShape.map((_, i) => {
-    const j = i - shift;
-    if (j < 0) return 0;
-    return shape[j] === 1 ? 0 : own[j]!;
-  });
-}
+export { broadcastStrides, contiguousStrides, sizeOf };
 
 /** A walk over `shape` reading several operands with their own strides. */
 export interface Walk {

@@ -1,32 +1,8 @@
 /** Shape arithmetic on the host side: sizes, strides, broadcasting, and merging of axes. */
 
-/** Number of elements of a shape. */
-export function sizeOf(shape: readonly number[]): number {
-  let n = 1;
-  for (const d of shape) n *= d;
-  return n;
-}
+import { broadcastStrides as stridesBroadcastTo, sizeOf, stridesOf as contiguousStrides } from '@scratchnet/core';
 
-/** Row-major strides of a contiguous shape. */
-export function contiguousStrides(shape: readonly number[]): number[] {
-  const s = new Array<number>(shape.length);
-  let acc = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    s[i] = acc;
-    acc *= shape[i]!;
-  }
-  return s;
-}
-
-/** Strides that read a contiguous `inShape` broadcast (right-aligned) to `outShape`: 0 where the input is 1 or absent. */
-export function stridesBroadcastTo(inShape: readonly number[], outShape: readonly number[]): number[] {
-  const own = contiguousStrides(inShape);
-  const lead = outShape.length - inShape.length;
-  return outShape.map((_, i) => {
-    const j = i - lead;
-    return j < 0 || inShape[j] === 1 ? 0 : own[j]!;
-  });
-}
+export { contiguousStrides, sizeOf, stridesBroadcastTo };
 
 /**
  * Reduces an iteration space walked by several operands to fewer axes: size-1 axes are dropped and an

@@ -7,7 +7,7 @@ export type { DType, TypedArray } from './dtype.js';
 export { allocArray, bytesPerElement, dtypeOfArray, isDType, promoteTypes } from './dtype.js';
 export { ScratchNetError, ShapeError, DTypeError, ArgumentError, DisposedError, BackendError, fmtShape } from './errors.js';
 export type { Shape } from './shape.js';
-export { broadcastShapes, sizeOf, stridesOf, shapesEqual } from './shape.js';
+export { broadcastShapes, broadcastStrides, sizeOf, stridesOf, shapesEqual } from './shape.js';
 
 export type { Backend, BackendMemory } from './backend/backend.js';
 export type {

@@ -80,3 +80,17 @@ export function normalizeAxes(axes: number | readonly number[] | undefined | nul
 export function isArray(v: unknown): boolean {
   return Array.isArray(v);
 }
+
+/**
+ * Strides (in elements) that read a contiguous tensor of `inShape` as if broadcast to `outShape`
+ * (NumPy rules, aligned on the right): 0 on every axis where the input has size 1 or no axis.
+ * Backends use it to walk broadcast operands without copying them.
+ */
+export function broadcastStrides(inShape: Shape, outShape: Shape): number[] {
+  const own = stridesOf(inShape);
+  const lead = outShape.length - inShape.length;
+  return outShape.map((_, i) => {
+    const j = i - lead;
+    return j < 0 || inShape[j] === 1 ? 0 : own[j]!;
+  });
+}
