@@ -75,7 +75,7 @@ export class JsBackend implements Backend {
   }
 
   unary(op: UnaryOp, x: TensorRef, outDtype: DType, attrs: UnaryAttrs): DataId {
-    return this.put(unaryKernel(op, this.data(x), outDtype, attrs.alpha));
+    return this.put(unaryKernel(op, this.data(x), outDtype, attrs));
   }
 
   binary(op: BinaryOp, a: TensorRef, b: TensorRef, outShape: readonly number[], outDtype: DType): DataId {

@@ -13,6 +13,7 @@ export type { Backend, BackendMemory } from './backend/backend.js';
 export type {
   DataId, TensorRef, UnaryOp, UnaryAttrs, BinaryOp, ReduceOp, StridedView, Conv2dInfo, PoolKind, MatmulAttrs,
 } from './backend/kernel-types.js';
+export * from './ops/defs/index.js';
 export type { BackendFactory, RegisterOptions } from './backend/registry.js';
 export {
   registerBackend, setBackend, getBackend, getBackendName, listBackends, ready, removeBackend,

@@ -1,24 +1,27 @@
-import type { BinaryOp, DType, TypedArray } from '@scratchnet/core';
+import { binaryDef, type BinaryOp, type DType, type TypedArray } from '@scratchnet/core';
 import { broadcastStrides, collapseDims, forEachRow, numElements, rowMajorStrides } from '../broadcast.js';
 import { allocFor } from '../storage.js';
-import { intPow, powC } from '../math.js';
-import { castKernel } from './cast.js';
+import { testLoop, zipLoop, type ZipLoop } from './specialize.js';
 
-const COMPARISONS: ReadonlySet<BinaryOp> = new Set<BinaryOp>(['equal', 'notEqual', 'less', 'lessEqual', 'greater', 'greaterEqual']);
+/** One specialised row loop per op and form, built on first use. */
+const rows = new Map<string, ZipLoop>();
 
-/**
- * A row routine: out[io + i] = a[ia + i·sa] ∘ b[ib + i·sb] for i < n. One routine per output family so
- * that each inner loop stays monomorphic in its output array.
- */
-type RowFn = (
-  op: BinaryOp, a: TypedArray, ia: number, sa: number, b: TypedArray, ib: number, sb: number,
-  out: TypedArray, io: number, n: number,
-) => void;
+function rowFor(op: BinaryOp, int: boolean): ZipLoop {
+  const key = `${op}|${int ? 'int' : 'float'}`;
+  let row = rows.get(key);
+  if (row === undefined) {
+    const def = binaryDef(op);
+    if (def.kind !== 'arith') row = testLoop(def.ts);
+    else row = zipLoop(int && def.int ? def.tsInt : def.ts);
+    rows.set(key, row);
+  }
+  return row;
+}
 
 /**
  * Elementwise binary kernel with NumPy broadcasting of `a` (shape `aShape`) and `b` (shape `bShape`)
- * to `outShape`. Both inputs share a dtype. Arithmetic keeps it (int32 wraps like C), comparisons and
- * logical ops produce bool. When `outDtype` differs from that natural dtype the result is cast.
+ * to `outShape`, applying core's TypeScript form of `op`: the int32 form for int32 arithmetic, the
+ * double-precision form otherwise. Both inputs share a dtype; the output has `outDtype`.
  */
 export function binaryKernel(
   op: BinaryOp,
@@ -26,144 +29,29 @@ export function binaryKernel(
   b: TypedArray, bShape: readonly number[],
   outShape: readonly number[], outDtype: DType,
 ): TypedArray {
-  let natural: DType;
-  let row: RowFn;
-  if (op === 'logicalAnd' || op === 'logicalOr') {
-    natural = 'bool';
-    row = logicalRow;
-  } else if (COMPARISONS.has(op)) {
-    natural = 'bool';
-    row = compareRow;
-  } else if (a instanceof Float32Array) {
-    natural = 'float32';
-    row = floatRow;
-  } else {
-    // int32 arithmetic; bool arithmetic (not expected from core) is done in int32 and cast below.
-    natural = 'int32';
-    row = intRow;
-  }
+  const row = rowFor(op, a instanceof Int32Array);
   const size = numElements(outShape);
-  const out = allocFor(natural, size);
-  if (size > 0) {
-    if (a.length === size && b.length === size) {
-      row(op, a, 0, 1, b, 0, 1, out, 0, size);
-    } else if (a.length === 1 && b.length === size) {
-      row(op, a, 0, 0, b, 0, 1, out, 0, size);
-    } else if (b.length === 1 && a.length === size) {
-      row(op, a, 0, 1, b, 0, 0, out, 0, size);
-    } else {
-      const layout = collapseDims(outShape, [rowMajorStrides(outShape), broadcastStrides(aShape, outShape), broadcastStrides(bShape, outShape)]);
-      const [so, sa, sb] = layout.strides as [number[], number[], number[]];
-      const last = layout.shape.length - 1;
-      const n = layout.shape[last]!;
-      const soL = so[last]!;
-      const saL = sa[last]!;
-      const sbL = sb[last]!;
-      if (soL !== 1) throw new Error('binary: internal layout error');
-      forEachRow(layout.shape, [so, sa, sb], [0, 0, 0], (off) => {
-        row(op, a, off[1]!, saL, b, off[2]!, sbL, out, off[0]!, n);
-      });
-    }
-  }
-  return natural === outDtype ? out : castKernel(out, outDtype);
-}
-
-const floatRow: RowFn = (op, a, ia, sa, b, ib, sb, out, io, n) => {
-  const end = io + n;
-  switch (op) {
-    case 'add':
-      for (let o = io; o < end; o++, ia += sa, ib += sb) out[o] = a[ia]! + b[ib]!;
-      return;
-    case 'sub':
-      for (let o = io; o < end; o++, ia += sa, ib += sb) out[o] = a[ia]! - b[ib]!;
-      return;
-    case 'mul':
-      for (let o = io; o < end; o++, ia += sa, ib += sb) out[o] = a[ia]! * b[ib]!;
-      return;
-    case 'div':
-      for (let o = io; o < end; o++, ia += sa, ib += sb) out[o] = a[ia]! / b[ib]!;
-      return;
-    case 'pow':
-      for (let o = io; o < end; o++, ia += sa, ib += sb) out[o] = powC(a[ia]!, b[ib]!);
-      return;
-    case 'maximum':
-      for (let o = io; o < end; o++, ia += sa, ib += sb) out[o] = Math.max(a[ia]!, b[ib]!);
-      return;
-    case 'minimum':
-      for (let o = io; o < end; o++, ia += sa, ib += sb) out[o] = Math.min(a[ia]!, b[ib]!);
-      return;
-    default:
-      throw new Error(`binary: ${op} is not an arithmetic op`);
-  }
-};
-
-const intRow: RowFn = (op, a, ia, sa, b, ib, sb, out, io, n) => {
-  const end = io + n;
-  switch (op) {
-    case 'add':
-      for (let o = io; o < end; o++, ia += sa, ib += sb) out[o] = (a[ia]! + b[ib]!) | 0;
-      return;
-    case 'sub':
-      for (let o = io; o < end; o++, ia += sa, ib += sb) out[o] = (a[ia]! - b[ib]!) | 0;
-      return;
-    case 'mul':
-      for (let o = io; o < end; o++, ia += sa, ib += sb) out[o] = Math.imul(a[ia]!, b[ib]!);
-      return;
-    case 'div':
-      // Never called by core (it divides in float32); truncating division like C, 0 for x / 0.
-      for (let o = io; o < end; o++, ia += sa, ib += sb) {
-        const d = b[ib]!;
-        out[o] = d === 0 ? 0 : (a[ia]! / d) | 0;
-      }
-      return;
-    case 'pow':
-      for (let o = io; o < end; o++, ia += sa, ib += sb) out[o] = intPow(a[ia]!, b[ib]!);
-      return;
-    case 'maximum':
-      for (let o = io; o < end; o++, ia += sa, ib += sb) out[o] = Math.max(a[ia]!, b[ib]!);
-      return;
-    case 'minimum':
-      for (let o = io; o < end; o++, ia += sa, ib += sb) out[o] = Math.min(a[ia]!, b[ib]!);
-      return;
-    default:
-      throw new Error(`binary: ${op} is not an arithmetic op`);
-  }
-};
-
-const compareRow: RowFn = (op, a, ia, sa, b, ib, sb, out, io, n) => {
-  const end = io + n;
-  switch (op) {
-    case 'equal':
-      for (let o = io; o < end; o++, ia += sa, ib += sb) out[o] = a[ia] === b[ib] ? 1 : 0;
-      return;
-    case 'notEqual':
-      for (let o = io; o < end; o++, ia += sa, ib += sb) out[o] = a[ia] !== b[ib] ? 1 : 0;
-      return;
-    case 'less':
-      for (let o = io; o < end; o++, ia += sa, ib += sb) out[o] = a[ia]! < b[ib]! ? 1 : 0;
-      return;
-    case 'lessEqual':
-      for (let o = io; o < end; o++, ia += sa, ib += sb) out[o] = a[ia]! <= b[ib]! ? 1 : 0;
-      return;
-    case 'greater':
-      for (let o = io; o < end; o++, ia += sa, ib += sb) out[o] = a[ia]! > b[ib]! ? 1 : 0;
-      return;
-    case 'greaterEqual':
-      for (let o = io; o < end; o++, ia += sa, ib += sb) out[o] = a[ia]! >= b[ib]! ? 1 : 0;
-      return;
-    default:
-      throw new Error(`binary: ${op} is not a comparison`);
-  }
-};
-
-const logicalRow: RowFn = (op, a, ia, sa, b, ib, sb, out, io, n) => {
-  const end = io + n;
-  if (op === 'logicalAnd') {
-    for (let o = io; o < end; o++, ia += sa, ib += sb) out[o] = a[ia] !== 0 && b[ib] !== 0 ? 1 : 0;
+  const out = allocFor(outDtype, size);
+  if (size === 0) return out;
+  if (a.length === size && b.length === size) {
+    row(a, 0, 1, b, 0, 1, out, 0, size);
+  } else if (a.length === 1 && b.length === size) {
+    row(a, 0, 0, b, 0, 1, out, 0, size);
+  } else if (b.length === 1 && a.length === size) {
+    row(a, 0, 1, b, 0, 0, out, 0, size);
   } else {
-    for (let o = io; o < end; o++, ia += sa, ib += sb) out[o] = a[ia] !== 0 || b[ib] !== 0 ? 1 : 0;
+    const layout = collapseDims(outShape, [rowMajorStrides(outShape), broadcastStrides(aShape, outShape), broadcastStrides(bShape, outShape)]);
+    const [, sa, sb] = layout.strides as [number[], number[], number[]];
+    const last = layout.shape.length - 1;
+    const n = layout.shape[last]!;
+    const saL = sa[last]!;
+    const sbL = sb[last]!;
+    forEachRow(layout.shape, layout.strides, [0, 0, 0], (off) => {
+      row(a, off[1]!, saL, b, off[2]!, sbL, out, off[0]!, n);
+    });
   }
-};
+  return out;
+}
 
 /**
  * Selects a where `cond` (bool) is non-zero, else b; all three broadcast to `outShape`. The output has

@@ -12,33 +12,14 @@ export interface TensorRef {
   readonly dtype: DType;
 }
 
-/**
- * Elementwise unary kernels. The output has the input's shape. The output dtype is given to the kernel;
- * core casts inputs beforehand so that e.g. `exp` only ever sees float32.
- * - int32 inputs: neg abs sign square relu relu6 (output int32).
- * - bool inputs: logicalNot (output bool).
- * - everything else: float32 in, float32 out.
- */
-export type UnaryOp =
-  | 'neg' | 'abs' | 'sign' | 'exp' | 'expm1' | 'log' | 'log1p' | 'sqrt' | 'rsqrt' | 'square' | 'reciprocal'
-  | 'sin' | 'cos' | 'tanh' | 'sigmoid' | 'relu' | 'relu6' | 'leakyRelu' | 'elu' | 'gelu' | 'erf'
-  | 'softplus' | 'floor' | 'ceil' | 'round' | 'logicalNot';
+export type { UnaryOp } from '../ops/defs/unary-defs.js';
 
-/** Attributes of unary kernels: `alpha` is the negative slope of leakyRelu and the scale of elu. */
+/** Attributes of unary kernels: `alpha` is the negative slope of leakyRelu and the scale of elu (core always passes it to the ops whose definition has `alpha`). */
 export interface UnaryAttrs {
   readonly alpha?: number;
 }
 
-/**
- * Elementwise binary kernels with NumPy broadcasting. Both inputs have the same dtype (core promotes);
- * `outShape` is the broadcast shape. Arithmetic ops keep the input dtype (int32 arithmetic wraps like C);
- * comparisons output bool; logicalAnd / logicalOr take and give bool.
- * `div` on int32 is never called (core divides in float32).
- */
-export type BinaryOp =
-  | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum'
-  | 'equal' | 'notEqual' | 'less' | 'lessEqual' | 'greater' | 'greaterEqual'
-  | 'logicalAnd' | 'logicalOr';
+export type { BinaryOp } from '../ops/defs/binary-defs.js';
 
 /**
  * Reductions over a set of axes. The output shape is the input shape with those axes removed

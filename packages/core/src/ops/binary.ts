@@ -1,5 +1,6 @@
 import type { BinaryOp } from '../backend/kernel-types.js';
-import { promoteTypes, type DType } from '../dtype.js';
+import { promoteTypes } from '../dtype.js';
+import { binaryKernelDtype, binaryOutDtype } from './defs/binary-defs.js';
 import { tidy } from '../engine/engine.js';
 import { recordOp } from '../autograd/tape.js';
 import { ArgumentError } from '../errors.js';
@@ -11,27 +12,12 @@ import { runKernel } from './kernel-call.js';
 import { unbroadcast } from './unbroadcast.js';
 import { log } from './unary.js';
 
-type Kind = 'arith' | 'div' | 'compare' | 'logical';
-
-const KIND: Record<BinaryOp, Kind> = {
-  add: 'arith', sub: 'arith', mul: 'arith', pow: 'arith', maximum: 'arith', minimum: 'arith', div: 'div',
-  equal: 'compare', notEqual: 'compare', less: 'compare', lessEqual: 'compare', greater: 'compare', greaterEqual: 'compare',
-  logicalAnd: 'logical', logicalOr: 'logical',
-};
-
-/** Turns both operands into tensors of the dtype the op computes in. */
+/** Turns both operands into tensors of the dtype the op's kernel computes in. */
 function operands(op: BinaryOp, a: TensorLike, b: TensorLike): [Tensor, Tensor] {
   const hintA = a instanceof Tensor ? a.dtype : b instanceof Tensor ? b.dtype : 'float32';
   const ta = toTensor(a, op, 'a', hintA);
   const tb = toTensor(b, op, 'b', ta.dtype);
-  const kind = KIND[op];
-  let dtype: DType;
-  if (kind === 'logical') dtype = 'bool';
-  else if (kind === 'div') dtype = 'float32';
-  else {
-    dtype = promoteTypes(ta.dtype, tb.dtype);
-    if (kind === 'arith' && dtype === 'bool') dtype = 'int32';
-  }
+  const dtype = binaryKernelDtype(op, ta.dtype, tb.dtype);
   return [cast(ta, dtype), cast(tb, dtype)];
 }
 
@@ -61,8 +47,7 @@ function binary(op: BinaryOp, a: TensorLike, b: TensorLike): Tensor {
   return tidy(() => {
     const [ta, tb] = operands(op, a, b);
     const outShape = shapesEqual(ta.shape, tb.shape) ? ta.shape : broadcastShapes(ta.shape, tb.shape, op);
-    const kind = KIND[op];
-    const outDtype: DType = kind === 'compare' || kind === 'logical' ? 'bool' : ta.dtype;
+    const outDtype = binaryOutDtype(op, ta.dtype);
     const y = runKernel(op, [ta, tb], ['a', 'b'], outShape, outDtype, (be, [ra, rb]) => be.binary(op, ra!, rb!, outShape, outDtype));
     const rule = GRADS[op];
     if (rule) {

@@ -1,5 +1,5 @@
 import type { UnaryAttrs, UnaryOp } from '../backend/kernel-types.js';
-import type { DType } from '../dtype.js';
+import { unaryKernelDtype } from './defs/unary-defs.js';
 import { tidy } from '../engine/engine.js';
 import { ArgumentError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
@@ -9,19 +9,15 @@ import { cast } from './cast.js';
 import { expectTensor } from './convert.js';
 import { runKernel } from './kernel-call.js';
 
-/** Ops that also run on int32 (keeping int32). */
-const INT_OK: ReadonlySet<UnaryOp> = new Set<UnaryOp>(['neg', 'abs', 'sign', 'square', 'relu', 'relu6']);
 
 /** The gradient of one unary op: given x, y = op(x) and dy, returns dx (or null when zero). */
 type UnaryGrad = (x: Tensor, y: Tensor, dy: Tensor, attrs: UnaryAttrs) => Tensor | null;
 
 function unary(op: UnaryOp, x: Tensor, attrs: UnaryAttrs, gradFn: UnaryGrad | null): Tensor {
   expectTensor(x, op, 'x');
-  let outDtype: DType = 'float32';
-  if (op === 'logicalNot') outDtype = 'bool';
-  else if (INT_OK.has(op) && x.dtype === 'int32') outDtype = 'int32';
+  const outDtype = unaryKernelDtype(op, x.dtype);
   return tidy(() => {
-    const input = op === 'logicalNot' ? (x.dtype === 'bool' ? x : cast(x, 'bool')) : x.dtype === outDtype ? x : cast(x, outDtype);
+    const input = x.dtype === outDtype ? x : cast(x, outDtype);
     const y = runKernel(op, [input], ['x'], input.shape, outDtype, (b, [r]) => b.unary(op, r!, outDtype, attrs));
     if (gradFn) {
       const backward: BackwardFn = (dy) => [gradFn(input, y, dy, attrs)];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { erf, erfc, gelu, intPow, powC, roundHalfEven } from './math.js';
+import { erf, erfc, gelu, intPow, powC, roundHalfEven } from './scalar-math.js';
 
 // [x, erf(x), erfc(x)] from mpmath at 30 digits.
 const ERF_TABLE: [number, number, number][] = [

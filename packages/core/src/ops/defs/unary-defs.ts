@@ -1,0 +1,143 @@
+/**
+ * The one definition of every elementwise unary op: which dtypes core sends it, its attribute, and
+ * its scalar meaning in each language a backend computes in. Backends generate their kernels from
+ * these forms (backend-js calls the TypeScript functions, backend-webgpu splices the WGSL into
+ * shaders, backend-wasm's build generates its AssemblyScript dispatch from the AssemblyScript forms),
+ * so adding an op here is the whole of a backend's work, and leaving a form out is a compile error.
+ *
+ * Conventions of the source forms:
+ * - TypeScript `ts(x, alpha)`: evaluated in double precision, stored (rounded once) as float32.
+ *   `tsInt(x)`: int32 in, int32 out, wrapping like C. `tsBool(x)`: 0/1 in, 0/1 out.
+ * - WGSL `wgsl`: an f32 expression in `x: f32` and `alpha: f32`; `wgslInt`: an i32 expression in
+ *   `x: i32`; `wgslBool`: a bool expression in `x: u32` (0 or 1). They may call the helpers of the
+ *   webgpu backend's WGSL prelude (`erf_f`, `expm1_f`, `div_f`...).
+ * - AssemblyScript `as`: an f32 expression in `x: f32`, `d: f64` (x widened) and `alpha: f32`; it may
+ *   call the backend's `assembly/mathx.ts` helpers. `asVec`, where given, is the same op on four
+ *   lanes: a v128 expression in `x: v128` and `alpha: f32`, bit-identical to `as` on each lane.
+ */
+import type { DType } from '../../dtype.js';
+import { erf, gelu, roundHalfEven } from './scalar-math.js';
+
+/** The float32 forms every unary op has. */
+interface FloatForms {
+  readonly ts: (x: number, alpha: number) => number;
+  readonly wgsl: string;
+  readonly as: string;
+  readonly asVec?: string;
+  /** The op reads `attrs.alpha`, defaulting to this value. */
+  readonly alpha?: number;
+}
+
+/** An op core only sends float32 inputs (float32 out). */
+interface FloatUnaryDef extends FloatForms {
+  readonly input: 'float';
+}
+
+/** An op core sends float32 or int32 inputs; int32 in gives int32 out. */
+interface NumericUnaryDef extends FloatForms {
+  readonly input: 'numeric';
+  readonly tsInt: (x: number) => number;
+  readonly wgslInt: string;
+}
+
+/** An op core sends bool inputs only (bool out). */
+interface BoolUnaryDef {
+  readonly input: 'bool';
+  readonly tsBool: (x: number) => number;
+  readonly wgslBool: string;
+}
+
+/** The definition of one unary op; `input` says which dtypes core sends it. */
+export type UnaryDef = FloatUnaryDef | NumericUnaryDef | BoolUnaryDef;
+
+/** The float32 vector zero, spelled once for the SIMD forms below. */
+const Z = 'f32x4.splat(0)';
+
+/** Every elementwise unary op. The key order is the op's code in generated kernels. */
+export const UNARY_DEFS = {
+  neg: { input: 'numeric', ts: (x) => -x, tsInt: (x) => -x | 0, wgsl: '-x', wgslInt: '0 - x', as: '-x', asVec: 'f32x4.neg(x)' },
+  abs: {
+    input: 'numeric', ts: Math.abs, tsInt: (x) => Math.abs(x) | 0, wgsl: 'abs(x)', wgslInt: 'abs(x)',
+    as: 'Mathf.abs(x)', asVec: 'f32x4.abs(x)',
+  },
+  // Keeps ±0 and NaN, like Math.sign.
+  sign: {
+    input: 'numeric', ts: Math.sign, tsInt: Math.sign, wgsl: 'select(select(x, -1.0, x < 0.0), 1.0, x > 0.0)',
+    wgslInt: 'sign(x)', as: 'x > 0 ? <f32>1 : x < 0 ? <f32>-1 : x',
+  },
+  exp: { input: 'float', ts: Math.exp, wgsl: 'exp(x)', as: '<f32>Math.exp(d)' },
+  expm1: { input: 'float', ts: Math.expm1, wgsl: 'expm1_f(x)', as: '<f32>Math.expm1(d)' },
+  log: { input: 'float', ts: Math.log, wgsl: 'log_f(x)', as: '<f32>Math.log(d)' },
+  log1p: { input: 'float', ts: Math.log1p, wgsl: 'select(log1p_f(x), nan_f32(), x < -1.0)', as: '<f32>Math.log1p(d)' },
+  sqrt: { input: 'float', ts: Math.sqrt, wgsl: 'sqrt_f(x)', as: 'Mathf.sqrt(x)', asVec: 'f32x4.sqrt(x)' },
+  rsqrt: { input: 'float', ts: (x) => 1 / Math.sqrt(x), wgsl: 'div_f(1.0, sqrt_f(x))', as: '<f32>(1 / Math.sqrt(d))' },
+  square: {
+    input: 'numeric', ts: (x) => x * x, tsInt: (x) => Math.imul(x, x), wgsl: 'x * x', wgslInt: 'x * x',
+    as: 'x * x', asVec: 'f32x4.mul(x, x)',
+  },
+  reciprocal: { input: 'float', ts: (x) => 1 / x, wgsl: 'div_f(1.0, x)', as: '<f32>1 / x', asVec: 'f32x4.div(f32x4.splat(1), x)' },
+  sin: { input: 'float', ts: Math.sin, wgsl: 'sin_f(x)', as: '<f32>Math.sin(d)' },
+  cos: { input: 'float', ts: Math.cos, wgsl: 'cos_f(x)', as: '<f32>Math.cos(d)' },
+  tanh: { input: 'float', ts: Math.tanh, wgsl: 'tanh_f(x)', as: '<f32>Math.tanh(d)' },
+  // 1 / (1 + e⁻ˣ), written per sign so that neither side overflows.
+  sigmoid: {
+    input: 'float', ts: (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))),
+    wgsl: 'sigmoid_f(x)', as: '<f32>sigmoid(d)',
+  },
+  // `x <= 0 ? 0 : x` gives +0 for -0 (as NumPy and PyTorch) and lets NaN through.
+  relu: {
+    input: 'numeric', ts: (x) => (x <= 0 ? 0 : x), tsInt: (x) => (x < 0 ? 0 : x), wgsl: 'select(x, 0.0, x <= 0.0)',
+    wgslInt: 'max(x, 0)', as: 'x <= 0 ? <f32>0 : x', asVec: `v128.bitselect(${Z}, x, f32x4.le(x, ${Z}))`,
+  },
+  relu6: {
+    input: 'numeric', ts: (x) => (x <= 0 ? 0 : x > 6 ? 6 : x), tsInt: (x) => (x < 0 ? 0 : x > 6 ? 6 : x),
+    wgsl: 'select(select(x, 6.0, x > 6.0), 0.0, x <= 0.0)', wgslInt: 'clamp(x, 0, 6)',
+    as: 'x <= 0 ? <f32>0 : x > 6 ? <f32>6 : x',
+    asVec: `v128.bitselect(f32x4.splat(6), v128.bitselect(${Z}, x, f32x4.le(x, ${Z})), f32x4.gt(x, f32x4.splat(6)))`,
+  },
+  leakyRelu: {
+    input: 'float', alpha: 0.01, ts: (x, a) => (x > 0 ? x : a * x), wgsl: 'select(alpha * x, x, x > 0.0)',
+    as: 'x > 0 ? x : <f32>(<f64>alpha * d)', asVec: `v128.bitselect(x, f32x4.mul(x, f32x4.splat(alpha)), f32x4.gt(x, ${Z}))`,
+  },
+  elu: {
+    input: 'float', alpha: 1, ts: (x, a) => (x > 0 ? x : a * Math.expm1(x)), wgsl: 'select(alpha * expm1_f(x), x, x > 0.0)',
+    as: 'x > 0 ? x : <f32>(<f64>alpha * Math.expm1(d))',
+  },
+  gelu: { input: 'float', ts: gelu, wgsl: 'gelu_f(x)', as: '<f32>gelu(d)' },
+  erf: { input: 'float', ts: erf, wgsl: 'erf_f(x)', as: '<f32>erf(d)' },
+  // log(1 + eˣ) = log1p(e^-|x|) + max(x, 0), stable on both sides.
+  softplus: {
+    input: 'float', ts: (x) => Math.log1p(Math.exp(-Math.abs(x))) + Math.max(x, 0),
+    wgsl: 'select(log1p_f(exp(-abs(x))) + max(x, 0.0), x, is_nan(x))',
+    as: '<f32>(Math.log1p(Math.exp(-Math.abs(d))) + Math.max(d, 0))',
+  },
+  floor: { input: 'float', ts: Math.floor, wgsl: 'floor(x)', as: 'Mathf.floor(x)', asVec: 'f32x4.floor(x)' },
+  ceil: { input: 'float', ts: Math.ceil, wgsl: 'ceil(x)', as: 'Mathf.ceil(x)', asVec: 'f32x4.ceil(x)' },
+  // Ties to even (NumPy / PyTorch `round`).
+  round: { input: 'float', ts: roundHalfEven, wgsl: 'round(x)', as: 'nearest<f32>(x)', asVec: 'f32x4.nearest(x)' },
+  logicalNot: { input: 'bool', tsBool: (x) => (x === 0 ? 1 : 0), wgslBool: 'x == 0u' },
+} as const satisfies Record<string, UnaryDef>;
+
+/**
+ * Elementwise unary kernels: the keys of {@link UNARY_DEFS}. The output has the input's shape; core
+ * casts the input first, so a kernel only ever sees the dtypes its definition's `input` names.
+ */
+export type UnaryOp = keyof typeof UNARY_DEFS;
+
+/** Every unary op name, in code order. */
+export const UNARY_OPS = Object.keys(UNARY_DEFS) as UnaryOp[];
+
+/** The definition of `op`, widened to the {@link UnaryDef} union. */
+export function unaryDef(op: UnaryOp): UnaryDef {
+  return UNARY_DEFS[op];
+}
+
+/**
+ * The dtype of `op`'s kernel for an input of `xDtype`: core casts the input to it, and the output has
+ * it too. Bool ops compute in bool, int-capable ops keep int32, everything else computes in float32.
+ */
+export function unaryKernelDtype(op: UnaryOp, xDtype: DType): DType {
+  const def = unaryDef(op);
+  if (def.input === 'bool') return 'bool';
+  return def.input === 'numeric' && xDtype === 'int32' ? 'int32' : 'float32';
+}
