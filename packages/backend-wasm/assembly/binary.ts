@@ -1,82 +1,8 @@
 // Broadcasting float32 binary kernels and a 4-byte `where`, over a flat output range [start, end).
 // `meta` holds i32 [shape(rank), strides of each input(rank)...]; the host merges axes first, so the
 // last axis is long and its strides are 0 or 1 in the common cases handled with SIMD.
-import { powC } from './mathx';
+import { binaryRun } from './generated/elementwise-dispatch';
 import { at } from './simd';
-
-export const B_ADD = 0, B_SUB = 1, B_MUL = 2, B_DIV = 3, B_POW = 4, B_MAX = 5, B_MIN = 6;
-export const B_EQ = 7, B_NE = 8, B_LT = 9, B_LE = 10, B_GT = 11, B_GE = 12;
-
-// @ts-ignore: decorator
-@inline function arith(op: i32, x: f32, y: f32): f32 {
-  switch (op) {
-    case B_ADD: return x + y;
-    case B_SUB: return x - y;
-    case B_MUL: return x * y;
-    case B_DIV: return x / y;
-    case B_POW: return <f32>powC(<f64>x, <f64>y);
-    case B_MAX: return max(x, y);
-    default: return min(x, y);
-  }
-}
-
-// @ts-ignore: decorator
-@inline function arithV(op: i32, x: v128, y: v128): v128 {
-  switch (op) {
-    case B_ADD: return f32x4.add(x, y);
-    case B_SUB: return f32x4.sub(x, y);
-    case B_MUL: return f32x4.mul(x, y);
-    case B_DIV: return f32x4.div(x, y);
-    case B_MAX: return f32x4.max(x, y);
-    default: return f32x4.min(x, y);
-  }
-}
-
-// @ts-ignore: decorator
-@inline function compare(op: i32, x: f32, y: f32): u8 {
-  switch (op) {
-    case B_EQ: return <u8>(x == y);
-    case B_NE: return <u8>(x != y);
-    case B_LT: return <u8>(x < y);
-    case B_LE: return <u8>(x <= y);
-    case B_GT: return <u8>(x > y);
-    default: return <u8>(x >= y);
-  }
-}
-
-/** One run of `len` outputs of an arithmetic op; sa / sb are the inputs' element strides along it. */
-// @ts-ignore: decorator
-@inline function arithRun(op: i32, a: usize, sa: i32, b: usize, sb: i32, out: usize, len: i32): void {
-  let i = 0;
-  if (ASC_FEATURE_SIMD && op != B_POW) {
-    if (sa == 1 && sb == 1) {
-      for (; i + 4 <= len; i += 4) v128.store(at(out, i), arithV(op, v128.load(at(a, i)), v128.load(at(b, i))));
-    } else if (sa == 1 && sb == 0) {
-      const vb = v128.load32_splat(b);
-      for (; i + 4 <= len; i += 4) v128.store(at(out, i), arithV(op, v128.load(at(a, i)), vb));
-    } else if (sa == 0 && sb == 1) {
-      const va = v128.load32_splat(a);
-      for (; i + 4 <= len; i += 4) v128.store(at(out, i), arithV(op, va, v128.load(at(b, i))));
-    }
-  }
-  for (; i < len; i++) store<f32>(at(out, i), arith(op, load<f32>(at(a, i * sa)), load<f32>(at(b, i * sb))));
-}
-
-function run(op: i32, a: usize, sa: i32, b: usize, sb: i32, out: usize, o: i32, len: i32): void {
-  switch (op) {
-    case B_ADD: arithRun(B_ADD, a, sa, b, sb, at(out, o), len); break;
-    case B_SUB: arithRun(B_SUB, a, sa, b, sb, at(out, o), len); break;
-    case B_MUL: arithRun(B_MUL, a, sa, b, sb, at(out, o), len); break;
-    case B_DIV: arithRun(B_DIV, a, sa, b, sb, at(out, o), len); break;
-    case B_POW: arithRun(B_POW, a, sa, b, sb, at(out, o), len); break;
-    case B_MAX: arithRun(B_MAX, a, sa, b, sb, at(out, o), len); break;
-    case B_MIN: arithRun(B_MIN, a, sa, b, sb, at(out, o), len); break;
-    default: {
-      const dst = out + <usize>o;
-      for (let i = 0; i < len; i++) store<u8>(dst + <usize>i, compare(op, load<f32>(at(a, i * sa)), load<f32>(at(b, i * sb))));
-    }
-  }
-}
 
 /**
  * out[i] = a[·] op b[·] with broadcasting, for flat output indices [start, end). Arithmetic ops write
@@ -107,7 +33,7 @@ export function binary(op: i32, rank: i32, meta: usize, a: usize, b: usize, out:
       r = q;
     }
     const len = min(inner - col, end - i);
-    run(op, at(a, offA), ia, at(b, offB), ib, out, i, len);
+    binaryRun(op, at(a, offA), ia, at(b, offB), ib, out, i, len);
     i += len;
     col = 0;
     row++;

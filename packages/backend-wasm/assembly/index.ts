@@ -1,6 +1,7 @@
 // Entry point of the kernel module: every export here is called by the host (src/) or by a worker.
 export { gemm, gemmWorkBytes, gemmShared, gemmSharedWorkBytes } from './gemm';
-export { unary } from './unary';
+export { unaryOp as unary } from './generated/elementwise-dispatch';
+import { ELEMENTWISE_ABI } from './generated/elementwise-forms';
 export { binary, where4 } from './binary';
 export { reduce } from './reduce';
 export { pool2d, pool2dBack } from './pool';
@@ -11,6 +12,11 @@ export { fill } from './simd';
 /** First free byte after the module's static data: the host's allocator starts here. */
 export function heapBase(): usize {
   return __heap_base;
+}
+
+/** The fingerprint of core's op tables this build was generated from (see elementwiseAbiHash). */
+export function elementwiseAbi(): i32 {
+  return ELEMENTWISE_ABI;
 }
 
 /** Which instruction set this build uses: 0 scalar, 1 SIMD, 2 relaxed SIMD (FMA). */

@@ -61,3 +61,10 @@ export function powC(x: f64, y: f64): f64 {
   if (x == -1 && Math.abs(y) == Infinity) return 1;
   return Math.pow(x, y);
 }
+
+/** 1 / (1 + e⁻ˣ), written per sign so that neither side overflows. */
+export function sigmoid(x: f64): f64 {
+  if (x >= 0) return 1 / (1 + Math.exp(-x));
+  const e = Math.exp(x);
+  return e / (1 + e);
+}

@@ -6,6 +6,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { generateElementwise } from './gen-elementwise.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -35,6 +36,7 @@ function compile(name, features, shared) {
   });
 }
 
+await generateElementwise(join(root, 'assembly'));
 await rm(outDir, { recursive: true, force: true });
 await mkdir(outDir, { recursive: true });
 const jobs = builds.flatMap((b) => [[b.name, b.features, false], [b.name, b.features, true]]);

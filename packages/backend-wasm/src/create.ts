@@ -3,6 +3,22 @@ import { KERNELS, type KernelExports, Runtime } from './runtime.js';
 import { MAX_WORKERS, nodeModule, ThreadPool } from './threads.js';
 import type * as NodeOs from 'node:os';
 import { WasmBackend } from './wasm-backend.js';
+import { elementwiseAbiHash } from '@scratchnet/core';
+
+/**
+ * The generated elementwise kernels number ops by their place in core's tables: refuse a module built
+ * from other tables than the core loaded now, rather than run the wrong ops.
+ */
+export function checkElementwiseAbi(exports: Pick<KernelExports, 'elementwiseAbi'>): void {
+  const built = exports.elementwiseAbi();
+  const expected = elementwiseAbiHash();
+  if (built !== expected) {
+    throw new Error(
+      `wasm backend: the kernel module was generated from other op tables (fingerprint ${built}) than @scratchnet/core's ` +
+        `(${expected}); rebuild @scratchnet/backend-wasm against this core`,
+    );
+  }
+}
 
 /** Options of {@link createWasmBackend}. */
 export interface WasmBackendOptions {
@@ -62,6 +78,7 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
     env: { memory, abort: () => { throw new Error('wasm backend: kernel aborted'); } },
   });
   const exports = instance.exports as unknown as KernelExports;
+  checkElementwiseAbi(exports);
   const rt = new Runtime(exports, memory, maxPages * PAGE, null);
   if (shared) {
     rt.pool = new ThreadPool(module, memory, KERNELS, rt.localKernels);

@@ -1,9 +1,8 @@
 /**
- * The int32 and bool kernels, run in JS directly on views of the wasm memory (the contract allows it;
- * these are never the float32 hot paths). Semantics follow core's TSDoc: int32 arithmetic wraps like C,
- * comparisons give bool, pow of int32 is the wrapping integer power.
+ * The int32 and bool kernels, run in JS directly on views of the wasm memory (these are never the
+ * float32 hot paths), with the TypeScript forms of core's op tables.
  */
-import type { BinaryOp, DType, TypedArray, UnaryOp } from '@scratchnet/core';
+import type { BinaryDef, DType, TypedArray, UnaryDef } from '@scratchnet/core';
 import type { Walk } from './shapes.js';
 
 /** Calls `row(offsets, n)` for every run along the last axis of a walk; offsets[k] is operand k's start. */
@@ -28,83 +27,30 @@ export function forEachRow(walk: Walk, base: readonly number[], row: (offsets: r
   }
 }
 
-/** int32 / bool unary ops (neg abs sign square relu relu6 on int32; logicalNot on bool). */
-export function intUnary(op: UnaryOp, x: Int32Array | Uint8Array, out: TypedArray): void {
-  const n = x.length;
-  switch (op) {
-    case 'logicalNot':
-      for (let i = 0; i < n; i++) out[i] = x[i] === 0 ? 1 : 0;
-      return;
-    case 'neg':
-      for (let i = 0; i < n; i++) out[i] = -x[i]! | 0;
-      return;
-    case 'abs':
-      for (let i = 0; i < n; i++) out[i] = Math.abs(x[i]!) | 0;
-      return;
-    case 'sign':
-      for (let i = 0; i < n; i++) out[i] = Math.sign(x[i]!);
-      return;
-    case 'square':
-      for (let i = 0; i < n; i++) out[i] = Math.imul(x[i]!, x[i]!);
-      return;
-    case 'relu':
-      for (let i = 0; i < n; i++) out[i] = Math.max(x[i]!, 0);
-      return;
-    case 'relu6':
-      for (let i = 0; i < n; i++) out[i] = Math.min(Math.max(x[i]!, 0), 6);
-      return;
-    default:
-      throw new Error(`wasm backend: unary '${op}' has no integer form`);
-  }
+/** The int32 or bool form of a unary op (core sends int32 only to 'numeric' ops, bool only to 'bool' ops). */
+export function hostUnary(def: UnaryDef, x: TypedArray, out: TypedArray): void {
+  if (def.input === 'float') throw new Error('wasm backend: a float-only unary op reached the host path');
+  const f = def.input === 'bool' ? def.tsBool : def.tsInt;
+  for (let i = 0; i < x.length; i++) out[i] = f(x[i]!);
 }
 
-/** Integer power with 32-bit wrap-around; negative exponents truncate 1/xⁿ toward zero. */
-function intPow(x: number, y: number): number {
-  if (y < 0) {
-    if (x === 1) return 1;
-    if (x === -1) return (y & 1) === 0 ? 1 : -1;
-    return 0;
-  }
-  let result = 1;
-  let b = x | 0;
-  let e = y;
-  while (e > 0) {
-    if ((e & 1) !== 0) result = Math.imul(result, b);
-    b = Math.imul(b, b);
-    e >>>= 1;
-  }
-  return result;
-}
-
-function scalarBinary(op: BinaryOp): (a: number, b: number) => number {
-  switch (op) {
-    case 'add': return (a, b) => (a + b) | 0;
-    case 'sub': return (a, b) => (a - b) | 0;
-    case 'mul': return (a, b) => Math.imul(a, b);
-    case 'div': return (a, b) => (b === 0 ? 0 : (a / b) | 0);
-    case 'pow': return intPow;
-    case 'maximum': return (a, b) => Math.max(a, b);
-    case 'minimum': return (a, b) => Math.min(a, b);
-    case 'equal': return (a, b) => (a === b ? 1 : 0);
-    case 'notEqual': return (a, b) => (a !== b ? 1 : 0);
-    case 'less': return (a, b) => (a < b ? 1 : 0);
-    case 'lessEqual': return (a, b) => (a <= b ? 1 : 0);
-    case 'greater': return (a, b) => (a > b ? 1 : 0);
-    case 'greaterEqual': return (a, b) => (a >= b ? 1 : 0);
-    case 'logicalAnd': return (a, b) => (a !== 0 && b !== 0 ? 1 : 0);
-    case 'logicalOr': return (a, b) => (a !== 0 || b !== 0 ? 1 : 0);
-  }
-}
-
-/** Broadcasting int32 / bool binary op over a merged walk of [out, a, b]. */
-export function intBinary(op: BinaryOp, a: TypedArray, b: TypedArray, out: TypedArray, walk: Walk): void {
-  const f = scalarBinary(op);
+/** Broadcasting int32 / bool binary op over a merged walk of [out, a, b], with core's integer forms. */
+export function hostBinary(def: BinaryDef, a: TypedArray, b: TypedArray, out: TypedArray, walk: Walk): void {
   const last = walk.shape.length - 1;
   const so = walk.strides[0]![last]!;
   const sa = walk.strides[1]![last]!;
   const sb = walk.strides[2]![last]!;
+  if (def.kind === 'arith') {
+    if (!def.int) throw new Error('wasm backend: a float-only binary op reached the host path');
+    const f = def.tsInt;
+    forEachRow(walk, [0, 0, 0], (off, n) => {
+      for (let i = 0, o = off[0]!, p = off[1]!, q = off[2]!; i < n; i++, o += so, p += sa, q += sb) out[o] = f(a[p]!, b[q]!);
+    });
+    return;
+  }
+  const test = def.ts;
   forEachRow(walk, [0, 0, 0], (off, n) => {
-    for (let i = 0, o = off[0]!, p = off[1]!, q = off[2]!; i < n; i++, o += so, p += sa, q += sb) out[o] = f(a[p]!, b[q]!);
+    for (let i = 0, o = off[0]!, p = off[1]!, q = off[2]!; i < n; i++, o += so, p += sa, q += sb) out[o] = test(a[p]!, b[q]!) ? 1 : 0;
   });
 }
 

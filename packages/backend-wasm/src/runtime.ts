@@ -35,6 +35,7 @@ export interface KernelExports {
   fill(p: number, n: number, v: number): void;
   heapBase(): number;
   isa(): number;
+  elementwiseAbi(): number;
   peak(iters: number, seed: number): number;
 }
 

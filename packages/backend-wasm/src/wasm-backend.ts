@@ -1,21 +1,16 @@
-import type {
-  Backend, BackendMemory, BinaryOp, Conv2dInfo, DataId, DType, MatmulAttrs, PoolKind, ReduceOp, StridedView,
-  TensorRef, TypedArray, UnaryAttrs, UnaryOp,
+import {
+  BINARY_OPS, UNARY_OPS, binaryDef, unaryDef,
+  type Backend, type BackendMemory, type BinaryOp, type Conv2dInfo, type DataId, type DType, type MatmulAttrs, type PoolKind,
+  type ReduceOp, type StridedView, type TensorRef, type TypedArray, type UnaryAttrs, type UnaryOp,
 } from '@scratchnet/core';
-import { castInto, forEachRow, hostWhere, intBinary, intReduce, intUnary } from './host-kernels.js';
+import { castInto, forEachRow, hostBinary, hostUnary, hostWhere, intReduce } from './host-kernels.js';
 import type { Isa } from './loader.js';
 import { elementBytes, type Entry, type Runtime } from './runtime.js';
 import { broadcastStrides, contiguousStrides, mergeAxes, planReduce, sizeOf } from './shapes.js';
 
-const UNARY_CODES: Partial<Record<UnaryOp, number>> = {
-  neg: 0, abs: 1, sign: 2, exp: 3, expm1: 4, log: 5, log1p: 6, sqrt: 7, rsqrt: 8, square: 9, reciprocal: 10,
-  sin: 11, cos: 12, tanh: 13, sigmoid: 14, relu: 15, relu6: 16, leakyRelu: 17, elu: 18, gelu: 19, erf: 20,
-  softplus: 21, floor: 22, ceil: 23, round: 24,
-};
-const BINARY_CODES: Partial<Record<BinaryOp, number>> = {
-  add: 0, sub: 1, mul: 2, div: 3, pow: 4, maximum: 5, minimum: 6,
-  equal: 7, notEqual: 8, less: 9, lessEqual: 10, greater: 11, greaterEqual: 12,
-};
+/** Op codes of the generated kernels: each op's index in core's table (scripts/gen-elementwise.mjs). */
+const UNARY_CODE = new Map<UnaryOp, number>(UNARY_OPS.map((op, code) => [op, code]));
+const BINARY_CODE = new Map<BinaryOp, number>(BINARY_OPS.map((op, code) => [op, code]));
 const REDUCE_CODES: Record<ReduceOp, number> = { sum: 0, prod: 1, max: 2, min: 3, argmax: 4, argmin: 5 };
 const REDUCE_IDENTITY: Record<ReduceOp, number> = { sum: 0, prod: 1, max: -Infinity, min: Infinity, argmax: 0, argmin: 0 };
 
@@ -139,12 +134,14 @@ export class WasmBackend implements Backend {
     const n = xe.length;
     const id = this.rt.create(outDtype, n);
     const oe = this.rt.get(id);
-    const code = UNARY_CODES[op];
-    if (xe.dtype === 'float32' && outDtype === 'float32' && code !== undefined) {
-      const alpha = attrs.alpha ?? (op === 'elu' ? 1 : 0.01);
+    const def = unaryDef(op);
+    if (outDtype === 'float32') {
+      const alpha = attrs.alpha ?? ('alpha' in def ? def.alpha : undefined) ?? 0;
+      const code = UNARY_CODE.get(op)!;
       this.rt.parallel('unary', n, ELEMENTWISE_GRAIN, (s, e) => [code, xe.ptr, oe.ptr, s, e, alpha], 4);
     } else {
-      intUnary(op, this.rt.view(xe) as Int32Array | Uint8Array, this.rt.view(oe));
+      // int32 and bool forms run on the host, over views of the wasm memory.
+      hostUnary(def, this.rt.view(xe), this.rt.view(oe));
     }
     return id;
   }
@@ -157,13 +154,13 @@ export class WasmBackend implements Backend {
     const oe = this.rt.get(id);
     if (n === 0) return id;
     const walk = mergeAxes(outShape, [contiguousStrides(outShape), broadcastStrides(a.shape, outShape), broadcastStrides(b.shape, outShape)]);
-    const code = BINARY_CODES[op];
-    if (ae.dtype === 'float32' && code !== undefined) {
+    if (ae.dtype === 'float32') {
+      const code = BINARY_CODE.get(op)!;
       const rank = walk.shape.length;
       const meta = this.rt.writeMeta([...walk.shape, ...walk.strides[1]!, ...walk.strides[2]!]);
       this.rt.parallel('binary', n, ELEMENTWISE_GRAIN, (s, e) => [code, rank, meta, ae.ptr, be.ptr, oe.ptr, s, e], 4);
     } else {
-      intBinary(op, this.rt.view(ae), this.rt.view(be), this.rt.view(oe), walk);
+      hostBinary(binaryDef(op), this.rt.view(ae), this.rt.view(be), this.rt.view(oe), walk);
     }
     return id;
   }
