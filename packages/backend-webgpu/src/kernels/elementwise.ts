@@ -1,5 +1,5 @@
 /** Elementwise kernels: unary, binary with broadcasting, where, cast. One thread per output element. */
-import type { BinaryOp, DType, TensorRef, UnaryAttrs, UnaryOp } from '@scratchnet/core';
+import { binaryDef, unaryDef, type BinaryOp, type DType, type TensorRef, type UnaryAttrs, type UnaryOp } from '@scratchnet/core';
 import { MATH, Uniforms, elementwiseMain, inputDecl, outputDecl, storageType, uniformDecl } from '../wgsl.js';
 import { contiguousStrides, mergeAxes, sizeOf, stridesBroadcastTo } from '../layout.js';
 import { groupsFor, pushStrided, stridedOffsets, type GpuData, type KernelContext } from './context.js';
@@ -13,77 +13,44 @@ export function convert(expr: string, from: 'f32' | 'i32' | 'u32', to: DType): s
   return `f32(${expr})`;
 }
 
-const FLOAT_UNARY: Record<Exclude<UnaryOp, 'logicalNot'>, string> = {
-  neg: '-v', abs: 'abs(v)', sign: 'select(select(v, -1.0, v < 0.0), 1.0, v > 0.0)',
-  exp: 'exp(v)', expm1: 'expm1_f(v)', log: 'log_f(v)', log1p: 'select(log1p_f(v), nan_f32(), v < -1.0)',
-  sqrt: 'sqrt_f(v)', rsqrt: 'div_f(1.0, sqrt_f(v))', square: 'v * v', reciprocal: 'div_f(1.0, v)',
-  sin: 'sin_f(v)', cos: 'cos_f(v)', tanh: 'tanh_f(v)', sigmoid: 'sigmoid_f(v)',
-  relu: 'select(v, 0.0, v < 0.0)', relu6: 'select(select(v, 6.0, v > 6.0), 0.0, v < 0.0)',
-  leakyRelu: 'select(uf(1u) * v, v, v > 0.0)', elu: 'select(uf(1u) * expm1_f(v), v, v > 0.0)',
-  gelu: 'gelu_f(v)', erf: 'erf_f(v)',
-  softplus: 'select(log1p_f(exp(-abs(v))) + max(v, 0.0), v, is_nan(v))',
-  floor: 'floor(v)', ceil: 'ceil(v)', round: 'round(v)',
-};
-
-const INT_UNARY: Partial<Record<UnaryOp, string>> = {
-  neg: '0 - v', abs: 'abs(v)', sign: 'sign(v)', square: 'v * v', relu: 'max(v, 0)', relu6: 'clamp(v, 0, 6)',
-};
-
 function launch(ctx: KernelContext, key: string, body: string, bindings: readonly { dtype: DType; out?: boolean }[], u: Uniforms, buffers: GPUBuffer[], threads: number): void {
   const decls = bindings.map((b, k) => (b.out ? outputDecl(`o${k}`, k, b.dtype) : inputDecl(`x${k}`, k, b.dtype)));
   const rows = u.rows;
   ctx.run({ key: `${key}|u${rows}`, source: () => `${decls.join('\n')}\n${uniformDecl(bindings.length, rows)}\n${MATH}\n${elementwiseMain(body)}` }, buffers, u, groupsFor(threads));
 }
 
-/** Elementwise unary op. */
+/**
+ * Elementwise unary op: core's WGSL form of `op` for the kernel dtype (`outDtype`, which x has too):
+ * the f32 form with `alpha` from the uniforms, the i32 form for int32, the bool form for bool.
+ */
 export function unary(ctx: KernelContext, op: UnaryOp, x: TensorRef, outDtype: DType, attrs: UnaryAttrs): GpuData {
   const n = sizeOf(x.shape);
   const out = ctx.alloc(n, outDtype);
   if (n === 0) return out;
-  const inT = storageType(x.dtype);
-  let expr: string;
-  let from: 'f32' | 'i32' | 'u32';
-  if (op === 'logicalNot') {
-    expr = inT === 'f32' ? 'select(1u, 0u, f2b(v) == 1u)' : `select(0u, 1u, v == 0${inT === 'i32' ? '' : 'u'})`;
-    from = 'u32';
-  } else if (outDtype === 'int32' && inT !== 'f32' && INT_UNARY[op]) {
-    expr = INT_UNARY[op];
-    from = 'i32';
-  } else {
-    expr = FLOAT_UNARY[op];
-    from = 'f32';
-  }
-  const load = op === 'logicalNot' || from === 'f32' ? convert('x0[i]', inT, from === 'f32' ? 'float32' : x.dtype) : convert('x0[i]', inT, 'int32');
+  const def = unaryDef(op);
+  let value: string;
+  if (def.input === 'bool') value = `select(0u, 1u, ${def.wgslBool})`;
+  else if (outDtype === 'int32' && def.input === 'numeric') value = def.wgslInt;
+  else value = def.wgsl;
   const u = new Uniforms();
   u.push(n);
-  const alpha = op === 'leakyRelu' ? (attrs.alpha ?? 0.01) : op === 'elu' ? (attrs.alpha ?? 1) : 0;
-  u.pushFloat(alpha);
-  const body = `  let v = ${load};\n  o1[i] = ${convert(`(${expr})`, from, outDtype)};`;
-  launch(ctx, `unary|${op}|${x.dtype}|${outDtype}`, body, [{ dtype: x.dtype }, { dtype: outDtype, out: true }], u, [ctx.buf(x), out.buffer], n);
+  u.pushFloat(attrs.alpha ?? ('alpha' in def ? def.alpha : undefined) ?? 0);
+  const body = `  let x = x0[i];\n  let alpha = uf(1u);\n  o1[i] = ${value};`;
+  launch(ctx, `unary|${op}|${outDtype}`, body, [{ dtype: x.dtype }, { dtype: outDtype, out: true }], u, [ctx.buf(x), out.buffer], n);
   return out;
 }
 
-const COMPARE: Partial<Record<BinaryOp, string>> = {
-  equal: '==', notEqual: '!=', less: '<', lessEqual: '<=', greater: '>', greaterEqual: '>=',
-};
-
-function binaryExpr(op: BinaryOp, t: 'f32' | 'i32' | 'u32'): { expr: string; from: 'f32' | 'i32' | 'u32'; load: 'f32' | 'i32' | 'u32' } {
-  if (op === 'logicalAnd' || op === 'logicalOr') {
-    const nz = (v: string): string => (t === 'f32' ? `(f2b(${v}) == 1u)` : `(${v} != 0${t === 'i32' ? '' : 'u'})`);
-    return { expr: `select(0u, 1u, ${nz('a')} ${op === 'logicalAnd' ? '&&' : '||'} ${nz('b')})`, from: 'u32', load: t };
+/** The WGSL value of binary `op` over loaded operands `a` and `b` of storage type `t`, in the output's storage type. */
+function binaryValue(op: BinaryOp, t: 'f32' | 'i32' | 'u32'): string {
+  const def = binaryDef(op);
+  switch (def.kind) {
+    case 'arith':
+      return t === 'i32' && def.int ? def.wgslInt : def.wgsl;
+    case 'compare':
+      return `select(0u, 1u, ${t === 'f32' ? def.wgsl : def.wgslInt})`;
+    case 'logical':
+      return `select(0u, 1u, ${def.wgslBool})`;
   }
-  const cmp = COMPARE[op];
-  if (cmp) {
-    if (t !== 'f32') return { expr: `select(0u, 1u, a ${cmp} b)`, from: 'u32', load: t };
-    const nanOut = op === 'notEqual' ? '1u' : '0u';
-    return { expr: `select(select(0u, 1u, a ${cmp} b), ${nanOut}, is_nan(a) || is_nan(b))`, from: 'u32', load: t };
-  }
-  if (t === 'f32') {
-    const f: Record<string, string> = { add: 'a + b', sub: 'a - b', mul: 'a * b', div: 'div_f(a, b)', pow: 'pow_f(a, b)', maximum: 'max_f(a, b)', minimum: 'min_f(a, b)' };
-    return { expr: f[op]!, from: 'f32', load: 'f32' };
-  }
-  const i: Record<string, string> = { add: 'a + b', sub: 'a - b', mul: 'a * b', div: 'select(a / b, 0, b == 0)', pow: 'pow_i(a, b)', maximum: 'max(a, b)', minimum: 'min(a, b)' };
-  return { expr: i[op]!, from: 'i32', load: 'i32' };
 }
 
 /** Broadcast layout of several inputs to `outShape`: merged axes (rank 0 when all are plain contiguous) and per-input strides. */
@@ -99,16 +66,15 @@ export function binary(ctx: KernelContext, op: BinaryOp, a: TensorRef, b: Tensor
   const n = sizeOf(outShape);
   const out = ctx.alloc(n, outDtype);
   if (n === 0) return out;
-  const t = storageType(a.dtype);
-  const { expr, from, load } = binaryExpr(op, t === 'u32' && !(op in COMPARE) && op !== 'logicalAnd' && op !== 'logicalOr' ? 'i32' : t);
+  const value = binaryValue(op, storageType(a.dtype));
   const L = broadcastLayout([a.shape, b.shape], outShape);
   const u = new Uniforms();
   u.push(n);
   pushStrided(u, L.shape, L.strides.map((s) => ({ base: 0, strides: s })));
   const body = `${stridedOffsets(L.rank, 2, 1)}
-  let a = ${convert('x0[off0]', t, load === 'f32' ? 'float32' : load === 'i32' ? 'int32' : 'bool')};
-  let b = ${convert('x1[off1]', t, load === 'f32' ? 'float32' : load === 'i32' ? 'int32' : 'bool')};
-  o2[i] = ${convert(`(${expr})`, from, outDtype)};`;
+  let a = x0[off0];
+  let b = x1[off1];
+  o2[i] = ${value};`;
   launch(ctx, `binary|${op}|${a.dtype}|${outDtype}|r${L.rank}`, body,
     [{ dtype: a.dtype }, { dtype: b.dtype }, { dtype: outDtype, out: true }], u, [ctx.buf(a), ctx.buf(b), out.buffer], n);
   return out;
