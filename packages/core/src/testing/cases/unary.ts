@@ -142,4 +142,18 @@ const SPECIAL: ConformanceCase[] = [
   },
 ];
 
-export const unaryCases: ConformanceCase[] = [...SPECS.flatMap(standard), ...SPECIAL];
+/** relu and relu6 give +0 at -0 (NumPy, PyTorch and tfjs do; the comparison above cannot tell ±0 apart) and pass NaN. */
+const SIGNED_ZERO: ConformanceCase[] = (['relu', 'relu6'] as const).map((op) => ({
+  kind: 'property',
+  op,
+  name: '-0 gives +0 and NaN stays NaN',
+  check: async () => {
+    const got = await sn[op](sn.tensor([-0, NaN, -1, 0.5])).data();
+    const want = [0, NaN, 0, 0.5];
+    want.forEach((w, i) => {
+      if (!Object.is(got[i], w)) throw new Error(`${op}: element ${i} is ${Object.is(got[i], -0) ? '-0' : String(got[i])}, expected ${String(w)}`);
+    });
+  },
+}));
+
+export const unaryCases: ConformanceCase[] = [...SPECS.flatMap(standard), ...SPECIAL, ...SIGNED_ZERO];
