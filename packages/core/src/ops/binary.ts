@@ -42,7 +42,8 @@ const GRADS: Partial<Record<BinaryOp, (a: Tensor, b: Tensor, y: Tensor, dy: Tens
   mul: (a, b, _y, dy) => [mul(dy, b), mul(dy, a)],
   div: (a, b, _y, dy) => [div(dy, b), mul(dy, div(mul(a, -1), mul(b, b)))],
   pow: (a, b, y, dy) => [
-    mul(dy, mul(b, pow(a, sub(b, 1)))),
+    // b·a^(b−1) is 0·∞ at a = 0, b = 0; the limit along b = 0 is 0 (as in PyTorch).
+    mul(dy, where(equal(b, 0), 0, mul(b, pow(a, sub(b, 1))))),
     mul(dy, where(greater(a, 0), mul(y, log(where(greater(a, 0), a, 1))), 0)),
   ],
   maximum: (a, b, _y, dy) => splitTies(a, b, dy, greater),

@@ -45,7 +45,7 @@ function reduceOp(op: 'sum' | 'prod' | 'max' | 'min', x: Tensor, axesArg: Axes, 
       const g = broadcastTo(reshape(dy, shapeKeep), x.shape);
       if (op === 'sum') return [g];
       const yk = broadcastTo(reshape(y, shapeKeep), x.shape);
-      if (op === 'prod') return [mul(g, div(yk, input))];
+      if (op === 'prod') return [mul(g, prodPartials(input, axes))];
       const mask = cast(equal(input, yk), 'float32');
       const count = broadcastTo(sum(mask, axes, true), x.shape);
       return [div(mul(g, mask), count)];
@@ -54,9 +54,22 @@ function reduceOp(op: 'sum' | 'prod' | 'max' | 'min', x: Tensor, axesArg: Axes, 
   });
 }
 
+/**
+ * ∂prod/∂x_i over `axes`, broadcast to x's shape: the product of the other elements of x_i's group.
+ * Computed without dividing by x so zeros are exact: with no zero in the group it is prod / x_i; with
+ * one zero, that element gets the product of the rest and the others 0; with two or more, all 0.
+ */
+function prodPartials(x: Tensor, axes: readonly number[]): Tensor {
+  const isZero = equal(x, 0);
+  const nonZero = where(isZero, 1, x);
+  const rest = broadcastTo(prod(nonZero, axes, true), x.shape);
+  const zeros = broadcastTo(sum(cast(isZero, 'int32'), axes, true), x.shape);
+  return where(isZero, where(equal(zeros, 1), rest, 0), where(equal(zeros, 0), div(rest, nonZero), 0));
+}
+
 /** Sum over `axes` (all by default). int32 / bool sum to int32. */
 export const sum = (x: Tensor, axes?: Axes, keepDims = false): Tensor => reduceOp('sum', x, axes, keepDims);
-/** Product over `axes`. Its gradient divides by x, so it is undefined where x is 0. */
+/** Product over `axes`. Its gradient is exact at zeros (the product of the other elements). */
 export const prod = (x: Tensor, axes?: Axes, keepDims = false): Tensor => reduceOp('prod', x, axes, keepDims);
 /** Maximum over `axes`; tied maxima share the gradient equally. */
 export const max = (x: Tensor, axes?: Axes, keepDims = false): Tensor => reduceOp('max', x, axes, keepDims);
