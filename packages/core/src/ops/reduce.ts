@@ -5,8 +5,7 @@ import { ArgumentError, fmtShape } from '../errors.js';
 import { recordOp, withoutTape } from '../autograd/tape.js';
 import { normalizeAxes, normalizeAxis } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { add, div, equal, mul, sub, where } from './binary.js';
-import { broadcastTo } from './broadcast-to.js';
+import { add, div, equal, sub, where } from './binary.js';
 import { cast } from './cast.js';
 import { expectTensor } from './convert.js';
 import { runKernel } from './kernel-call.js';
@@ -40,31 +39,9 @@ function reduceOp(op: 'sum' | 'prod' | 'max' | 'min', x: Tensor, axesArg: Axes, 
   return tidy(() => {
     const input = x.dtype === 'bool' ? cast(x, 'int32') : x;
     const y = reduceKernel(op, input, axes, keepDims, outDtype);
-    recordOp([input], y, (dy) => {
-      const shapeKeep = keptShape(x.shape, axes);
-      const g = broadcastTo(reshape(dy, shapeKeep), x.shape);
-      if (op === 'sum') return [g];
-      const yk = broadcastTo(reshape(y, shapeKeep), x.shape);
-      if (op === 'prod') return [mul(g, prodPartials(input, axes))];
-      const mask = cast(equal(input, yk), 'float32');
-      const count = broadcastTo(sum(mask, axes, true), x.shape);
-      return [div(mul(g, mask), count)];
-    });
+    recordOp(op, [input], y, { axes });
     return y;
   });
-}
-
-/**
- * ∂prod/∂x_i over `axes`, broadcast to x's shape: the product of the other elements of x_i's group.
- * Computed without dividing by x so zeros are exact: with no zero in the group it is prod / x_i; with
- * one zero, that element gets the product of the rest and the others 0; with two or more, all 0.
- */
-function prodPartials(x: Tensor, axes: readonly number[]): Tensor {
-  const isZero = equal(x, 0);
-  const nonZero = where(isZero, 1, x);
-  const rest = broadcastTo(prod(nonZero, axes, true), x.shape);
-  const zeros = broadcastTo(sum(cast(isZero, 'int32'), axes, true), x.shape);
-  return where(isZero, where(equal(zeros, 1), rest, 0), where(equal(zeros, 0), div(rest, nonZero), 0));
 }
 
 /** Sum over `axes` (all by default). int32 / bool sum to int32. */
