@@ -1,6 +1,7 @@
 import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import local from './scripts/eslint-no-import-cycle.mjs';
 
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', '**/.turbo/**', 'coverage/**'] },
@@ -20,4 +21,6 @@ export default tseslint.config(
     },
   },
   { files: ['**/*.js', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
+  // No module may reach itself again through value imports: cycles make evaluation order fragile.
+  { plugins: { local }, rules: { 'local/no-import-cycle': 'error' } },
 );

@@ -48,11 +48,16 @@ export function promoteTypes(a: DType, b: DType): DType {
   return DTYPES.indexOf(a) >= DTYPES.indexOf(b) ? a : b;
 }
 
+/** The bool storage of a number or boolean: 1 unless it is 0, -0 or false (NaN is true, as in NumPy and `cast`). */
+export function toBool(value: number | boolean): 0 | 1 {
+  return value === false || value === 0 ? 0 : 1;
+}
+
 /** Converts arbitrary numbers to the storage of `dtype` (truncating toward zero for int32, x ≠ 0 for bool). */
 export function toTypedArray(values: ArrayLike<number | boolean>, dtype: DType): TypedArray {
   const out = allocArray(dtype, values.length);
   if (dtype === 'bool') {
-    for (let i = 0; i < values.length; i++) out[i] = values[i] ? 1 : 0;
+    for (let i = 0; i < values.length; i++) out[i] = toBool(values[i]!);
   } else {
     for (let i = 0; i < values.length; i++) out[i] = Number(values[i]);
   }

@@ -1,6 +1,6 @@
 import type { DType, TypedArray } from './dtype.js';
 import type { DataHandle } from './engine/data-handle.js';
-import { disposeTensor, readData, readDataSync } from './engine/engine.js';
+import { disposeTensor, readData, readDataSync } from './engine/data-store.js';
 import { sizeOf } from './shape.js';
 
 /** Nested arrays of numbers (or booleans for bool tensors) as `toArray()` returns them. */

@@ -5,9 +5,10 @@ import { expectTensor } from '../ops/convert.js';
 import { onesLike, zerosLike } from '../ops/creation.js';
 import { Tensor } from '../tensor.js';
 import { trainableVariables, type Variable } from '../variable.js';
+import { backward } from './rules/index.js';
 import { Tape, withTape, withoutTape } from './tape.js';
 
-/** Runs the tape backwards from `value` (cotangent of ones) and returns the gradients of `xs`. */
+/** Runs the tape backwards from `value` (cotangent of ones), looking each node's rule up by op, and returns the gradients of `xs`. */
 function backprop(tape: Tape, value: Tensor, xs: readonly Tensor[]): Tensor[] {
   return withoutTape(() => {
     const grads = new Map<number, Tensor>();
@@ -16,7 +17,7 @@ function backprop(tape: Tape, value: Tensor, xs: readonly Tensor[]): Tensor[] {
       const node = tape.nodes[i]!;
       const dy = grads.get(node.output.id);
       if (!dy) continue;
-      const gs = node.backward(dy);
+      const gs = backward(node, dy);
       node.inputs.forEach((input, j) => {
         const g = gs[j];
         if (!g || !tape.reachable.has(input.id)) return;

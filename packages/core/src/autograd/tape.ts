@@ -1,22 +1,17 @@
 import { setTapeHoldCheck } from '../engine/engine.js';
-import type { Tensor } from '../tensor.js';
+import { Tensor } from '../tensor.js';
+import type { GradAttrs, GradOp, TapeNode } from './grad-attrs.js';
 
-/** The gradient rule of one recorded op: given the output's cotangent, the inputs' (null = none). */
-export type BackwardFn = (dy: Tensor) => readonly (Tensor | null)[];
-
-/** One op recorded while gradients were being watched. */
-export interface TapeNode {
-  readonly inputs: readonly Tensor[];
-  readonly output: Tensor;
-  readonly backward: BackwardFn;
-}
-
-/** A recording of the ops that lead from watched tensors to a result. */
+/**
+ * A recording of the ops that lead from watched tensors to a result. Ops record themselves by name
+ * (see {@link recordOp}); backprop looks each one's rule up in the rule table, so op modules never
+ * import gradient code.
+ */
 export class Tape {
   readonly nodes: TapeNode[] = [];
   /** Ids of tensors that depend on a watched tensor. */
   readonly reachable = new Set<number>();
-  /** Tensors that backward rules may still read: scopes must not dispose them while the tape lives. */
+  /** Tensors that gradient rules may still read: scopes must not dispose them while the tape lives. */
   readonly held = new Set<Tensor>();
 
   /** Marks tensors whose gradients are wanted. */
@@ -29,11 +24,6 @@ const tapes: Tape[] = [];
 
 setTapeHoldCheck((t) => tapes.some((tape) => tape.held.has(t)));
 
-/** The innermost recording tape, if any. */
-export function activeTape(): Tape | null {
-  return tapes[tapes.length - 1] ?? null;
-}
-
 /** Runs `fn` while `tape` records. */
 export function withTape<R>(tape: Tape, fn: () => R): R {
   tapes.push(tape);
@@ -45,7 +35,7 @@ export function withTape<R>(tape: Tape, fn: () => R): R {
   }
 }
 
-/** Runs `fn` with recording paused (backward rules run this way). */
+/** Runs `fn` with recording paused (gradient rules run this way). */
 export function withoutTape<R>(fn: () => R): R {
   const saved = tapes.splice(0, tapes.length);
   try {
@@ -56,17 +46,18 @@ export function withoutTape<R>(fn: () => R): R {
 }
 
 /**
- * Records an op for autodiff when a tape is active and one of its inputs depends on a watched
- * tensor. Only float32 outputs carry gradients. The rule reads `inputs` / `output` (held alive
- * by the tape) plus anything it captured.
+ * Records op `op` for autodiff when a tape is active and one of its inputs depends on a watched
+ * tensor. Only float32 outputs carry gradients. The tape keeps `inputs`, `output` and any tensor
+ * among `attrs` alive for the op's gradient rule.
  */
-export function recordOp(inputs: readonly Tensor[], output: Tensor, backward: BackwardFn, saved: readonly Tensor[] = []): void {
+export function recordOp<K extends GradOp>(op: K, inputs: readonly Tensor[], output: Tensor, attrs: GradAttrs[K]): void {
   const tape = tapes[tapes.length - 1];
   if (!tape || output.dtype !== 'float32') return;
   if (!inputs.some((t) => tape.reachable.has(t.id))) return;
-  tape.nodes.push({ inputs, output, backward });
+  const node: TapeNode<K> = { op, inputs, output, attrs };
+  tape.nodes.push(node);
   tape.reachable.add(output.id);
   for (const t of inputs) tape.held.add(t);
-  for (const t of saved) tape.held.add(t);
+  for (const v of Object.values(attrs)) if (v instanceof Tensor) tape.held.add(v);
   tape.held.add(output);
 }

@@ -5,10 +5,11 @@ import {
   type BackendFactory, type RegisterOptions, type RegistryEntry,
 } from '../backend/registry.js';
 import type { DType, TypedArray } from '../dtype.js';
-import { BackendError, DisposedError } from '../errors.js';
+import { BackendError } from '../errors.js';
 import { sizeOf, type Shape } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { DataHandle } from './data-handle.js';
+import type { DataHandle } from './data-handle.js';
+import { attachHandle, countLiveTensor, handles, liveHandle, liveTensorCount, newHandle } from './data-store.js';
 import { currentScope, runInScope, type Scope } from './scope.js';
 
 /** The backend in use: its registry entry and instance. */
@@ -18,8 +19,6 @@ interface Active {
 }
 
 let active: Active | null = null;
-const handles = new Set<DataHandle>();
-let liveTensors = 0;
 let nextTensorId = 1;
 /** Asked at scope end whether an autodiff tape still needs a tensor (set by the autograd module). */
 let heldByTape: (t: Tensor) => boolean = () => false;
@@ -28,6 +27,9 @@ let heldByTape: (t: Tensor) => boolean = () => false;
 export function setTapeHoldCheck(check: (t: Tensor) => boolean): void {
   heldByTape = check;
 }
+
+// The handle bookkeeping lives in data-store.ts (so tensor.ts can reach it without importing this module).
+export { attachHandle, countLiveTensor, liveHandle, releaseHandle } from './data-store.js';
 
 /** Registers a backend under `name`; the highest `priority` available backend is the default. */
 export function registerBackend(name: string, factory: BackendFactory, options?: RegisterOptions): void {
@@ -130,38 +132,20 @@ export function newTensorId(): number {
 
 /** Wraps freshly written or computed data into a tensor tracked by the current scope. */
 export function makeTensorFromData(backendName: string, backend: Backend, id: DataId, shape: Shape, dtype: DType): Tensor {
-  const handle = new DataHandle(backendName, backend, id, dtype, sizeOf(shape));
-  handles.add(handle);
-  return adoptHandle(handle, shape, dtype);
+  return adoptHandle(newHandle(backendName, backend, id, dtype, sizeOf(shape)), shape, dtype);
 }
 
 /** Makes a new tensor over an existing handle (reshape shares data). */
 export function adoptHandle(handle: DataHandle, shape: Shape, dtype: DType): Tensor {
   const t = new Tensor(newTensorId(), shape, dtype, handle);
   attachHandle(handle);
-  liveTensors++;
+  countLiveTensor();
   track(t);
   return t;
 }
 
-/** @internal Counts a tensor made outside {@link adoptHandle} (a Variable) as live; scopes do not track it. */
-export function countLiveTensor(): void {
-  liveTensors++;
-}
 
-/** @internal Counts a new reference to a handle. */
-export function attachHandle(handle: DataHandle): void {
-  handle.refs++;
-}
 
-/** @internal Drops a reference to a handle, freeing its data when none is left. */
-export function releaseHandle(handle: DataHandle): void {
-  handle.refs--;
-  if (handle.refs === 0) {
-    handles.delete(handle);
-    if (!handle.backendRemoved) handle.backend.dispose(handle.id);
-  }
-}
 
 /** Writes host values to the active backend as a new tensor. */
 export function writeTensor(values: TypedArray, shape: Shape, dtype: DType): Tensor {
@@ -173,12 +157,6 @@ function track(t: Tensor): void {
   currentScope()?.tracked.push(t);
 }
 
-/** The live handle of a tensor, or a DisposedError naming the op and argument. */
-export function liveHandle(t: Tensor, op: string, arg: string): DataHandle {
-  const h = t.handleOrNull;
-  if (!h) throw new DisposedError(`${op}: ${arg} (tensor #${t.id}, shape [${t.shape.join(',')}]) was disposed and cannot be used`);
-  return h;
-}
 
 /** Moves a handle's data to `target`, reading synchronously or from the cached host copy. */
 function migrate(h: DataHandle, targetName: string, target: Backend, op: string): void {
@@ -225,31 +203,8 @@ export async function moveToBackend(t: Tensor, name: string): Promise<void> {
   migrate(h, name, backend, 'moveToBackend');
 }
 
-/** Reads a tensor's values asynchronously from wherever they live. */
-export async function readData(t: Tensor): Promise<TypedArray> {
-  const h = liveHandle(t, 'data', 'tensor');
-  if (h.hostCopy) return h.hostCopy.slice();
-  return h.backend.read(h.id);
-}
 
-/** Reads a tensor's values synchronously, or explains why it cannot. */
-export function readDataSync(t: Tensor): TypedArray {
-  const h = liveHandle(t, 'dataSync', 'tensor');
-  if (h.hostCopy) return h.hostCopy.slice();
-  if (!h.backend.readSync) {
-    throw new BackendError(`dataSync: backend '${h.backendName}' can only be read asynchronously; use \`await t.data()\` instead`);
-  }
-  return h.backend.readSync(h.id);
-}
 
-/** @internal Called by Tensor.dispose. */
-export function disposeTensor(t: Tensor): void {
-  const h = t.handleOrNull;
-  if (!h) return;
-  t.detach();
-  liveTensors--;
-  releaseHandle(h);
-}
 
 /** Marks a tensor so that no enclosing {@link tidy} disposes it. Returns it. */
 export function keep<T extends Tensor>(t: T): T {
@@ -325,5 +280,5 @@ export function memory(): MemoryInfo {
     const slot = (backends[entry.name] ??= { bytes: 0, buffers: 0, backend: null });
     slot.backend = entry.instance.memory();
   }
-  return { numTensors: liveTensors, numDataBuffers: handles.size, numBytes, backends };
+  return { numTensors: liveTensorCount(), numDataBuffers: handles.size, numBytes, backends };
 }

@@ -9,8 +9,6 @@ import { Tensor } from '../tensor.js';
 import { cast } from './cast.js';
 import { toTensor, type TensorLike } from './convert.js';
 import { runKernel } from './kernel-call.js';
-import { unbroadcast } from './unbroadcast.js';
-import { log } from './unary.js';
 
 /** Turns both operands into tensors of the dtype the op's kernel computes in. */
 function operands(op: BinaryOp, a: TensorLike, b: TensorLike): [Tensor, Tensor] {
@@ -21,41 +19,13 @@ function operands(op: BinaryOp, a: TensorLike, b: TensorLike): [Tensor, Tensor] 
   return [cast(ta, dtype), cast(tb, dtype)];
 }
 
-/** The gradient rule of each differentiable binary op: (a, b, y, dy) → [da, db] before unbroadcasting. */
-const GRADS: Partial<Record<BinaryOp, (a: Tensor, b: Tensor, y: Tensor, dy: Tensor) => [Tensor | null, Tensor | null]>> = {
-  add: (_a, _b, _y, dy) => [dy, dy],
-  sub: (_a, _b, _y, dy) => [dy, mul(dy, -1)],
-  mul: (a, b, _y, dy) => [mul(dy, b), mul(dy, a)],
-  div: (a, b, _y, dy) => [div(dy, b), mul(dy, div(mul(a, -1), mul(b, b)))],
-  pow: (a, b, y, dy) => [
-    mul(dy, mul(b, pow(a, sub(b, 1)))),
-    mul(dy, where(greater(a, 0), mul(y, log(where(greater(a, 0), a, 1))), 0)),
-  ],
-  maximum: (a, b, _y, dy) => splitTies(a, b, dy, greater),
-  minimum: (a, b, _y, dy) => splitTies(a, b, dy, less),
-};
-
-/** Gradient of maximum/minimum: the winner takes dy, ties share it equally. */
-function splitTies(a: Tensor, b: Tensor, dy: Tensor, wins: (x: Tensor, y: Tensor) => Tensor): [Tensor, Tensor] {
-  const tie = mul(cast(equal(a, b), 'float32'), 0.5);
-  const wa = add(cast(wins(a, b), 'float32'), tie);
-  const wb = add(cast(wins(b, a), 'float32'), tie);
-  return [mul(dy, wa), mul(dy, wb)];
-}
-
 function binary(op: BinaryOp, a: TensorLike, b: TensorLike): Tensor {
   return tidy(() => {
     const [ta, tb] = operands(op, a, b);
     const outShape = shapesEqual(ta.shape, tb.shape) ? ta.shape : broadcastShapes(ta.shape, tb.shape, op);
     const outDtype = binaryOutDtype(op, ta.dtype);
     const y = runKernel(op, [ta, tb], ['a', 'b'], outShape, outDtype, (be, [ra, rb]) => be.binary(op, ra!, rb!, outShape, outDtype));
-    const rule = GRADS[op];
-    if (rule) {
-      recordOp([ta, tb], y, (dy) => {
-        const [da, db] = rule(ta, tb, y, dy);
-        return [da && unbroadcast(da, ta.shape), db && unbroadcast(db, tb.shape)];
-      });
-    }
+    recordOp(op, [ta, tb], y, {});
     return y;
   });
 }
@@ -108,10 +78,7 @@ export function where(cond: TensorLike, a: TensorLike, b: TensorLike): Tensor {
     const abShape = broadcastShapes(ta.shape, tb.shape, 'where', ['a', 'b']);
     const outShape = broadcastShapes(c.shape, abShape, 'where', ['cond', 'a/b']);
     const y = runKernel('where', [c, ta, tb], ['cond', 'a', 'b'], outShape, dtype, (be, [rc, ra, rb]) => be.where(rc!, ra!, rb!, outShape));
-    recordOp([ta, tb], y, (dy) => [
-      unbroadcast(where(c, dy, 0), ta.shape),
-      unbroadcast(where(c, 0, dy), tb.shape),
-    ], [c]);
+    recordOp('where', [ta, tb], y, { cond: c });
     return y;
   });
 }

@@ -6,7 +6,6 @@ import type { Tensor } from '../tensor.js';
 import { expectTensor } from './convert.js';
 import { alias } from './reshape.js';
 import { runKernel } from './kernel-call.js';
-import { unbroadcast } from './unbroadcast.js';
 
 /** Repeats size-1 (or missing leading) dimensions to reach `shape`, NumPy-style. */
 export function broadcastTo(x: Tensor, shape: Shape): Tensor {
@@ -26,7 +25,7 @@ export function broadcastTo(x: Tensor, shape: Shape): Tensor {
   return tidy(() => {
     const view = { shape, strides, offset: 0 };
     const y = runKernel('broadcastTo', [x], ['x'], shape, x.dtype, (b, [r]) => b.copy(r!, view));
-    recordOp([x], y, (dy) => [unbroadcast(dy, x.shape)]);
+    recordOp('broadcastTo', [x], y, {});
     return y;
   });
 }

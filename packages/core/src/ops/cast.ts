@@ -15,6 +15,6 @@ export function cast(x: Tensor, dtype: DType): Tensor {
   if (!isDType(dtype)) throw new DTypeError(`cast: dtype must be 'float32', 'int32' or 'bool', got ${String(dtype)}`);
   if (x.dtype === dtype) return alias(x);
   const y = runKernel('cast', [x], ['x'], x.shape, dtype, (b, [r]) => b.cast(r!, dtype));
-  recordOp([x], y, () => [null]);
+  recordOp('cast', [x], y, {});
   return y;
 }

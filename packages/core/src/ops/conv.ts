@@ -39,10 +39,7 @@ export function conv2d(x: Tensor, w: Tensor, options: Conv2dOptions = {}): Tenso
     const wf = cast(w, 'float32');
     const outShape = [info.batch, outC, info.outHeight, info.outWidth];
     const y = runKernel('conv2d', [xf, wf], ['x', 'w'], outShape, 'float32', (b, [rx, rw]) => b.conv2d(rx!, rw!, info));
-    recordOp([xf, wf], y, (dy) => [
-      runKernel('conv2dBackInput', [dy, wf], ['dy', 'w'], xf.shape, 'float32', (b, [rd, rw]) => b.conv2dBackInput(rd!, rw!, info)),
-      runKernel('conv2dBackFilter', [xf, dy], ['x', 'dy'], wf.shape, 'float32', (b, [rx, rd]) => b.conv2dBackFilter(rx!, rd!, info)),
-    ]);
+    recordOp('conv2d', [xf, wf], y, { info });
     return y;
   });
 }
@@ -63,9 +60,7 @@ function pool(kind: PoolKind, x: Tensor, kernelSize: Pair, options: Pool2dOption
   return tidy(() => {
     const xf = cast(x, 'float32');
     const y = runKernel(op, [xf], ['x'], [info.batch, info.inChannels, info.outHeight, info.outWidth], 'float32', (b, [rx]) => b.pool2d(kind, rx!, info));
-    recordOp([xf], y, (dy) => [
-      runKernel(`${op}Backward`, [dy, xf], ['dy', 'x'], xf.shape, 'float32', (b, [rd, rx]) => b.pool2dBack(kind, rd!, rx!, info)),
-    ]);
+    recordOp(op, [xf], y, { info });
     return y;
   });
 }

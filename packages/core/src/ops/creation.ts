@@ -1,4 +1,4 @@
-import { allocArray, isDType, toTypedArray, type DType, type TypedArray } from '../dtype.js';
+import { allocArray, isDType, toBool, toTypedArray, type DType, type TypedArray } from '../dtype.js';
 import { writeTensor } from '../engine/engine.js';
 import { ArgumentError, DTypeError, ShapeError, fmtShape } from '../errors.js';
 import { checkShape, sizeOf, type Shape } from '../shape.js';
@@ -95,7 +95,7 @@ function filled(op: string, shape: Shape, value: number | boolean, dtype?: DType
   checkShape(shape, op);
   const dt = dtype === undefined ? (typeof value === 'boolean' ? 'bool' : 'float32') : checkDType(dtype, op);
   const data = allocArray(dt, sizeOf(shape));
-  data.fill(dt === 'bool' ? (value ? 1 : 0) : Number(value));
+  data.fill(dt === 'bool' ? toBool(value) : Number(value));
   return writeTensor(data, shape, dt);
 }
 

@@ -58,9 +58,7 @@ export function gather(x: Tensor, indices: Indices, axis = 0): Tensor {
     checkRange(indices, idx, x.shape[a]!, 'gather', `axis ${a} of x ${fmtShape(x.shape)}`);
     const outShape = [...x.shape.slice(0, a), ...idx.shape, ...x.shape.slice(a + 1)];
     const y = runKernel('gather', [x, idx], ['x', 'indices'], outShape, x.dtype, (b, [rx, ri]) => b.gather(rx!, ri!, a));
-    recordOp([x], y, (dy) => [
-      runKernel('scatterAdd', [dy, idx], ['updates', 'indices'], x.shape, 'float32', (b, [rd, ri]) => b.scatterAdd(rd!, ri!, a, x.shape)),
-    ], [idx]);
+    recordOp('gather', [x], y, { indices: idx, axis: a });
     return y;
   });
 }

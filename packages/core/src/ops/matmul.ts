@@ -8,7 +8,6 @@ import { cast } from './cast.js';
 import { zeros } from './creation.js';
 import { expectTensor } from './convert.js';
 import { runKernel } from './kernel-call.js';
-import { sum } from './reduce.js';
 import { reshape } from './reshape.js';
 
 /** Options of {@link matmul}. */
@@ -19,8 +18,8 @@ export interface MatmulOptions {
   transposeB?: boolean;
 }
 
-/** The rank-3 kernel call with its gradient: a [ba, ·, ·] × b [bb, ·, ·] → [max(ba, bb), m, n]. */
-function matmul3(a: Tensor, b: Tensor, tA: boolean, tB: boolean): Tensor {
+/** The rank-3 kernel call, recorded for autodiff: a [ba, ·, ·] × b [bb, ·, ·] → [max(ba, bb), m, n] (ba, bb equal or 1). */
+export function matmul3(a: Tensor, b: Tensor, tA: boolean, tB: boolean): Tensor {
   const [ba, ar, ac] = a.shape as [number, number, number];
   const [bb, br, bc] = b.shape as [number, number, number];
   const m = tA ? ac : ar;
@@ -34,26 +33,7 @@ function matmul3(a: Tensor, b: Tensor, tA: boolean, tB: boolean): Tensor {
     : runKernel('matmul', [a, b], ['a', 'b'], outShape, 'float32', (be, [ra, rb]) =>
       be.matmul(ra!, rb!, { transposeA: tA, transposeB: tB }),
     );
-  recordOp([a, b], y, (dy) => {
-    let da: Tensor;
-    let db: Tensor;
-    if (!tA && !tB) {
-      da = matmul3(dy, b, false, true);
-      db = matmul3(a, dy, true, false);
-    } else if (!tA && tB) {
-      da = matmul3(dy, b, false, false);
-      db = matmul3(dy, a, true, false);
-    } else if (tA && !tB) {
-      da = matmul3(b, dy, false, true);
-      db = matmul3(a, dy, false, false);
-    } else {
-      da = matmul3(b, dy, true, true);
-      db = matmul3(dy, a, true, true);
-    }
-    if (ba === 1 && da.shape[0] !== 1) da = sum(da, 0, true);
-    if (bb === 1 && db.shape[0] !== 1) db = sum(db, 0, true);
-    return [da, db];
-  });
+  recordOp('matmul', [a, b], y, { transposeA: tA, transposeB: tB });
   return y;
 }
 

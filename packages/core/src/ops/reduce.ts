@@ -5,8 +5,7 @@ import { ArgumentError, fmtShape } from '../errors.js';
 import { recordOp, withoutTape } from '../autograd/tape.js';
 import { normalizeAxes, normalizeAxis } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { add, div, equal, mul, sub, where } from './binary.js';
-import { broadcastTo } from './broadcast-to.js';
+import { add, div, equal, sub, where } from './binary.js';
 import { cast } from './cast.js';
 import { expectTensor } from './convert.js';
 import { runKernel } from './kernel-call.js';
@@ -40,23 +39,14 @@ function reduceOp(op: 'sum' | 'prod' | 'max' | 'min', x: Tensor, axesArg: Axes, 
   return tidy(() => {
     const input = x.dtype === 'bool' ? cast(x, 'int32') : x;
     const y = reduceKernel(op, input, axes, keepDims, outDtype);
-    recordOp([input], y, (dy) => {
-      const shapeKeep = keptShape(x.shape, axes);
-      const g = broadcastTo(reshape(dy, shapeKeep), x.shape);
-      if (op === 'sum') return [g];
-      const yk = broadcastTo(reshape(y, shapeKeep), x.shape);
-      if (op === 'prod') return [mul(g, div(yk, input))];
-      const mask = cast(equal(input, yk), 'float32');
-      const count = broadcastTo(sum(mask, axes, true), x.shape);
-      return [div(mul(g, mask), count)];
-    });
+    recordOp(op, [input], y, { axes });
     return y;
   });
 }
 
 /** Sum over `axes` (all by default). int32 / bool sum to int32. */
 export const sum = (x: Tensor, axes?: Axes, keepDims = false): Tensor => reduceOp('sum', x, axes, keepDims);
-/** Product over `axes`. Its gradient divides by x, so it is undefined where x is 0. */
+/** Product over `axes`. Its gradient is exact at zeros (the product of the other elements). */
 export const prod = (x: Tensor, axes?: Axes, keepDims = false): Tensor => reduceOp('prod', x, axes, keepDims);
 /** Maximum over `axes`; tied maxima share the gradient equally. */
 export const max = (x: Tensor, axes?: Axes, keepDims = false): Tensor => reduceOp('max', x, axes, keepDims);

@@ -37,7 +37,7 @@ export function slice(x: Tensor, begin: readonly number[], size?: readonly numbe
   const xs = stridesOf(x.shape);
   const view = { shape: s, strides: xs, offset: b.reduce((o, bi, i) => o + bi * xs[i]!, 0) };
   const y = runKernel('slice', [x], ['x'], s, x.dtype, (be, [r]) => be.copy(r!, view));
-  recordOp([x], y, (dy) => [pad(dy, x.shape.map((d, i) => [b[i]!, d - b[i]! - s[i]!] as [number, number]))]);
+  recordOp('slice', [x], y, { begin: b });
   return y;
 }
 
@@ -55,7 +55,7 @@ export function pad(x: Tensor, paddings: readonly (readonly [number, number])[],
   if (paddings.every(([a, b]) => a === 0 && b === 0)) return alias(x);
   const outShape = x.shape.map((d, i) => d + paddings[i]![0] + paddings[i]![1]);
   const y = runKernel('pad', [x], ['x'], outShape, x.dtype, (b, [r]) => b.pad(r!, paddings, value));
-  recordOp([x], y, (dy) => [slice(dy, paddings.map((p) => p[0]), x.shape)]);
+  recordOp('pad', [x], y, { paddings });
   return y;
 }
 
@@ -77,14 +77,7 @@ export function concat(xs: readonly Tensor[], axis = 0): Tensor {
     const outShape = [...first.shape];
     outShape[a] = inputs.reduce((n, t) => n + t.shape[a]!, 0);
     const y = runKernel('concat', inputs, inputs.map((_, i) => `xs[${i}]`), outShape, dtype, (b, refs) => b.concat(refs, a, outShape));
-    recordOp(inputs, y, (dy) => {
-      let at = 0;
-      return inputs.map((t) => {
-        const begin = t.shape.map((_, j) => (j === a ? at : 0));
-        at += t.shape[a]!;
-        return slice(dy, begin, t.shape);
-      });
-    });
+    recordOp('concat', inputs, y, { axis: a });
     return y;
   });
 }

@@ -22,9 +22,7 @@ export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
   const xs = stridesOf(x.shape);
   const view = { shape: p.map((a) => x.shape[a]!), strides: p.map((a) => xs[a]!), offset: 0 };
   const y = runKernel('transpose', [x], ['x'], view.shape, x.dtype, (b, [r]) => b.copy(r!, view));
-  const inverse = new Array<number>(p.length);
-  p.forEach((a, i) => (inverse[a] = i));
-  recordOp([x], y, (dy) => [transpose(dy, inverse)]);
+  recordOp('transpose', [x], y, { perm: p });
   return y;
 }
 

@@ -1,6 +1,7 @@
 /**
  * Every public op of core the conformance suite must cover, with whether it has a gradient that the
- * suite must check. Keep in step with core's public API.
+ * suite must check. required-ops.test.ts holds it to core's exports: every export is either here or
+ * in {@link NON_OP_EXPORTS}.
  */
 export const OP_TABLE: readonly (readonly [op: string, differentiable: boolean])[] = [
   // creation
@@ -18,7 +19,7 @@ export const OP_TABLE: readonly (readonly [op: string, differentiable: boolean])
   ['equal', false], ['notEqual', false], ['less', false], ['lessEqual', false], ['greater', false], ['greaterEqual', false],
   ['logicalAnd', false], ['logicalOr', false], ['logicalNot', false], ['clip', true], ['where', true], ['cast', true],
   // linear algebra and shapes
-  ['matmul', true], ['transpose', true], ['permute', true], ['reshape', true], ['squeeze', true], ['expandDims', true],
+  ['matmul', true], ['transpose', true], ['permute', true], ['reshape', true], ['clone', true], ['squeeze', true], ['expandDims', true],
   ['flatten', true], ['broadcastTo', true], ['slice', true], ['concat', true], ['stack', true], ['split', true],
   ['gather', true], ['oneHot', false], ['pad', true],
   // reductions
@@ -27,7 +28,7 @@ export const OP_TABLE: readonly (readonly [op: string, differentiable: boolean])
   // convolution and pooling
   ['conv2d', true], ['maxPool2d', true], ['avgPool2d', true],
   // regularisation and autodiff
-  ['dropout', true], ['valueAndGrad', true], ['variableGrads', true],
+  ['dropout', true], ['grad', true], ['valueAndGrad', true], ['variableGrads', true], ['noGrad', true],
 ];
 
 /** Every op name the suite must cover. */
@@ -35,3 +36,20 @@ export const REQUIRED_OPS: readonly string[] = OP_TABLE.map(([op]) => op);
 
 /** The ops whose gradients the suite must check. */
 export const DIFFERENTIABLE_OPS: ReadonlySet<string> = new Set(OP_TABLE.filter(([, d]) => d).map(([op]) => op));
+
+/**
+ * Core's value exports that are not ops (classes, engine control, dtype / shape helpers, errors):
+ * the suite does not cover these. A new export of core must be added here or to OP_TABLE.
+ */
+export const NON_OP_EXPORTS: ReadonlySet<string> = new Set([
+  // errors
+  'ScratchNetError', 'ShapeError', 'DTypeError', 'ArgumentError', 'DisposedError', 'BackendError', 'fmtShape',
+  // dtype and shape helpers
+  'allocArray', 'bytesPerElement', 'dtypeOfArray', 'isDType', 'promoteTypes',
+  'broadcastShapes', 'broadcastStrides', 'sizeOf', 'stridesOf', 'shapesEqual',
+  // backends and memory
+  'registerBackend', 'setBackend', 'getBackend', 'getBackendName', 'listBackends', 'ready', 'removeBackend',
+  'tidy', 'keep', 'dispose', 'memory', 'moveToBackend',
+  // classes and global state
+  'Tensor', 'Variable', 'trainableVariables', 'setGlobalSeed',
+]);

@@ -1,5 +1,8 @@
 import * as sn from '../../index.js';
+import type { Tensor } from '../../index.js';
+import type { NDArray } from '../reference/ndarray.js';
 import { ensure, ensureClose, valuesOf } from './check.js';
+import { f32 } from './helpers.js';
 import type { ConformanceCase } from './types.js';
 
 export const autodiffCases: ConformanceCase[] = [
@@ -44,6 +47,33 @@ export const autodiffCases: ConformanceCase[] = [
         w.dispose();
       }
     },
+  },
+  {
+    kind: 'property', op: 'grad', name: 'gradients of Σ a·b with respect to each input', checksGradient: true,
+    check: async (rng) => {
+      const av = Array.from({ length: 6 }, () => Math.fround(rng.normal()));
+      const bv = Array.from({ length: 6 }, () => Math.fround(rng.normal()));
+      const grads = sn.grad((a, b) => sn.sum(sn.mul(a, b)))(sn.tensor(Float32Array.from(av), [2, 3]), sn.tensor(Float32Array.from(bv), [2, 3]));
+      ensure(grads.length === 2, `grad: ${grads.length} gradients for 2 inputs`);
+      ensureClose(await valuesOf(grads[0]!), bv, 1e-6, 'grad: d/da Σ a·b');
+      ensureClose(await valuesOf(grads[1]!), av, 1e-6, 'grad: d/db Σ a·b');
+    },
+  },
+  {
+    kind: 'property', op: 'noGrad', name: 'what runs inside passes no gradient', checksGradient: true,
+    check: async (rng) => {
+      const xv = Array.from({ length: 5 }, () => Math.fround(rng.normal()));
+      const x = sn.tensor(Float32Array.from(xv), [5]);
+      // d/dx [x · stop(x)] = stop(x): the product rule's other half is cut by noGrad.
+      const [g] = sn.grad((t) => sn.sum(sn.mul(t, sn.noGrad(() => sn.mul(t, 1)))))(x);
+      ensureClose(await valuesOf(g!), xv, 1e-6, 'noGrad: d/dx Σ x·noGrad(x)');
+      ensure(sn.noGrad(() => 42) === 42, 'noGrad: returns what fn returns');
+    },
+  },
+  {
+    kind: 'compare', op: 'clone', name: 'copies values, shape and gradient', grad: true,
+    inputs: [f32([3, 4], undefined, 'transposed')],
+    run: (x: Tensor) => sn.clone(x), ref: (x: NDArray) => x,
   },
   {
     kind: 'property', op: 'variable', name: 'assign replaces the value and keeps the shape',

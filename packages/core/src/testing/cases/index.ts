@@ -8,6 +8,7 @@ import { joiningCases } from './joining.js';
 import { matmulCases } from './matmul.js';
 import { randomCases } from './random.js';
 import { reductionCases } from './reductions.js';
+import { regressionCoreCases } from './regressions-core.js';
 import { selectCases } from './select.js';
 import { shapeCases } from './shape.js';
 import type { ConformanceCase } from './types.js';
@@ -28,6 +29,7 @@ export const conformanceCases: readonly ConformanceCase[] = [
   ...randomCases,
   ...autodiffCases,
   ...errorCases,
+  ...regressionCoreCases,
 ];
 
 export type { CompareCase, ConformanceCase, ErrorCase, Gen, InputSpec, Layout, PropertyCase, Tolerance } from './types.js';

@@ -74,7 +74,7 @@ export function normAxis(axis: number, rank: number): number {
 /** Stores a float64 value as `dtype` would: int32 wraps (ToInt32 of the truncated value), bool is x ≠ 0. */
 export function storeAs(value: number, dtype: RefDType): number {
   if (dtype === 'int32') return Math.trunc(value) | 0;
-  if (dtype === 'bool') return value !== 0 && !Number.isNaN(value) ? 1 : 0;
+  if (dtype === 'bool') return value !== 0 ? 1 : 0; // NaN is truthy, as in NumPy
   return value;
 }
 

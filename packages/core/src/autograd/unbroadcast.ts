@@ -1,7 +1,7 @@
+import { sum } from '../ops/reduce.js';
+import { reshape } from '../ops/reshape.js';
 import { shapesEqual, type Shape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { sum } from './reduce.js';
-import { reshape } from './reshape.js';
 
 /** Sums a gradient of a broadcast result back down to an operand's `shape`. */
 export function unbroadcast(g: Tensor, shape: Shape): Tensor {

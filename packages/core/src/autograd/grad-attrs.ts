@@ -1,0 +1,47 @@
+import type { BinaryOp, Conv2dInfo, ReduceOp, UnaryAttrs, UnaryOp } from '../backend/kernel-types.js';
+import type { Tensor } from '../tensor.js';
+
+/** An op that records nothing beyond its inputs and output. */
+export type NoAttrs = Readonly<Record<string, never>>;
+
+/**
+ * What each differentiable op records for its gradient rule, keyed by the op's name. Every op that
+ * calls `recordOp` has an entry here, and the rule table in `rules/index.ts` must have a rule (or
+ * null, for "no gradient flows") for every key: a missing or extra rule is a compile error.
+ * Tensors among the attributes are held alive by the tape until backprop.
+ */
+export type GradAttrs = { readonly [op in UnaryOp]: UnaryAttrs } & { readonly [op in BinaryOp]: NoAttrs } & {
+  readonly [op in ReduceOp]: { readonly axes: readonly number[] };
+} & {
+  readonly where: { readonly cond: Tensor };
+  readonly cast: NoAttrs;
+  readonly reshape: NoAttrs;
+  readonly broadcastTo: NoAttrs;
+  readonly transpose: { readonly perm: readonly number[] };
+  readonly slice: { readonly begin: readonly number[] };
+  readonly pad: { readonly paddings: readonly (readonly [number, number])[] };
+  readonly concat: { readonly axis: number };
+  readonly gather: { readonly indices: Tensor; readonly axis: number };
+  /** The rank-3 kernel call: a [ba, ·, ·] × b [bb, ·, ·], ba and bb equal or 1. */
+  readonly matmul: { readonly transposeA: boolean; readonly transposeB: boolean };
+  readonly conv2d: { readonly info: Conv2dInfo };
+  readonly maxPool2d: { readonly info: Conv2dInfo };
+  readonly avgPool2d: { readonly info: Conv2dInfo };
+};
+
+/** The name of an op the tape can record. */
+export type GradOp = keyof GradAttrs;
+
+/** One op recorded while gradients were being watched. */
+export interface TapeNode<K extends GradOp = GradOp> {
+  readonly op: K;
+  readonly inputs: readonly Tensor[];
+  readonly output: Tensor;
+  readonly attrs: GradAttrs[K];
+}
+
+/**
+ * The gradient rule of op K: given the output's cotangent `dy` and the recorded node, the cotangent
+ * of each input (null where none flows). Rules run with recording paused.
+ */
+export type GradRule<K extends GradOp> = (dy: Tensor, node: TapeNode<K>) => readonly (Tensor | null)[];

@@ -1,0 +1,39 @@
+import { where } from '../../ops/binary.js';
+import { runKernel } from '../../ops/kernel-call.js';
+import { reshape } from '../../ops/reshape.js';
+import { pad, slice } from '../../ops/slicing.js';
+import { transpose } from '../../ops/transpose.js';
+import type { GradRule } from '../grad-attrs.js';
+import { unbroadcast } from '../unbroadcast.js';
+
+/** The ops that move, select or re-type data. */
+type ShapeOp = 'where' | 'cast' | 'reshape' | 'broadcastTo' | 'transpose' | 'slice' | 'pad' | 'concat' | 'gather';
+
+/** Gradients of the data-movement ops: each sends dy back to where its values came from. */
+export const shapeRules: { readonly [op in ShapeOp]: GradRule<op> | null } = {
+  where: (dy, { inputs: [a, b], attrs: { cond } }) => [unbroadcast(where(cond, dy, 0), a!.shape), unbroadcast(where(cond, 0, dy), b!.shape)],
+  // cast into float32 starts from int32 / bool, which carry no gradient.
+  cast: null,
+  reshape: (dy, { inputs: [x] }) => [reshape(dy, x!.shape)],
+  broadcastTo: (dy, { inputs: [x] }) => [unbroadcast(dy, x!.shape)],
+  transpose: (dy, { attrs: { perm } }) => {
+    const inverse = new Array<number>(perm.length);
+    perm.forEach((a, i) => (inverse[a] = i));
+    return [transpose(dy, inverse)];
+  },
+  slice: (dy, { inputs: [x], output, attrs: { begin } }) => [
+    pad(dy, x!.shape.map((d, i) => [begin[i]!, d - begin[i]! - output.shape[i]!] as [number, number])),
+  ],
+  pad: (dy, { inputs: [x], attrs: { paddings } }) => [slice(dy, paddings.map((p) => p[0]), x!.shape)],
+  concat: (dy, { inputs, attrs: { axis } }) => {
+    let at = 0;
+    return inputs.map((t) => {
+      const begin = t.shape.map((_, j) => (j === axis ? at : 0));
+      at += t.shape[axis]!;
+      return slice(dy, begin, t.shape);
+    });
+  },
+  gather: (dy, { inputs: [x], attrs: { indices, axis } }) => [
+    runKernel('scatterAdd', [dy, indices], ['updates', 'indices'], x!.shape, 'float32', (b, [rd, ri]) => b.scatterAdd(rd!, ri!, axis, x!.shape)),
+  ],
+};

@@ -1,0 +1,47 @@
+import type { UnaryAttrs, UnaryOp } from '../../backend/kernel-types.js';
+import { add, div, greater, less, logicalAnd, mul, sub, where } from '../../ops/binary.js';
+import { cos, erf, exp, neg, sigmoid, sign, sin } from '../../ops/unary.js';
+import type { Tensor } from '../../tensor.js';
+import type { GradRule } from '../grad-attrs.js';
+
+/** A unary rule written on x, y = op(x), dy and the op's attributes. */
+function rule(f: (x: Tensor, y: Tensor, dy: Tensor, attrs: UnaryAttrs) => Tensor): GradRule<UnaryOp> {
+  return (dy, { inputs: [x], output, attrs }) => [f(x!, output, dy, attrs)];
+}
+
+const SQRT_2_OVER_PI = 2 / Math.sqrt(Math.PI);
+const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
+
+/** The gradient of every unary op (null: none flows, as for the step functions and logicalNot). */
+export const unaryRules: { readonly [op in UnaryOp]: GradRule<op> | null } = {
+  neg: rule((_x, _y, dy) => mul(dy, -1)),
+  abs: rule((x, _y, dy) => mul(dy, sign(x))),
+  sign: null,
+  exp: rule((_x, y, dy) => mul(dy, y)),
+  expm1: rule((_x, y, dy) => mul(dy, add(y, 1))),
+  log: rule((x, _y, dy) => div(dy, x)),
+  log1p: rule((x, _y, dy) => div(dy, add(x, 1))),
+  sqrt: rule((_x, y, dy) => div(dy, mul(y, 2))),
+  rsqrt: rule((x, y, dy) => mul(dy, div(mul(y, -0.5), x))),
+  square: rule((x, _y, dy) => mul(dy, mul(x, 2))),
+  reciprocal: rule((_x, y, dy) => mul(dy, neg(mul(y, y)))),
+  sin: rule((x, _y, dy) => mul(dy, cos(x))),
+  cos: rule((x, _y, dy) => mul(dy, neg(sin(x)))),
+  tanh: rule((_x, y, dy) => mul(dy, sub(1, mul(y, y)))),
+  sigmoid: rule((_x, y, dy) => mul(dy, mul(y, sub(1, y)))),
+  erf: rule((x, _y, dy) => mul(dy, mul(exp(neg(mul(x, x))), SQRT_2_OVER_PI))),
+  floor: null,
+  ceil: null,
+  round: null,
+  relu: rule((x, _y, dy) => where(greater(x, 0), dy, 0)),
+  relu6: rule((x, _y, dy) => where(logicalAnd(greater(x, 0), less(x, 6)), dy, 0)),
+  leakyRelu: rule((x, _y, dy, { alpha }) => where(greater(x, 0), dy, mul(dy, alpha!))),
+  elu: rule((x, y, dy, { alpha }) => where(greater(x, 0), dy, mul(dy, add(y, alpha!)))),
+  softplus: rule((x, _y, dy) => mul(dy, sigmoid(x))),
+  gelu: rule((x, _y, dy) => {
+    const cdf = mul(add(erf(mul(x, Math.SQRT1_2)), 1), 0.5);
+    const pdf = mul(exp(mul(mul(x, x), -0.5)), INV_SQRT_2PI);
+    return mul(dy, add(cdf, mul(x, pdf)));
+  }),
+  logicalNot: null,
+};

@@ -1,0 +1,80 @@
+import type { DataId } from '../backend/kernel-types.js';
+import type { Backend } from '../backend/backend.js';
+import type { DType, TypedArray } from '../dtype.js';
+import { BackendError, DisposedError } from '../errors.js';
+import type { Tensor } from '../tensor.js';
+import { DataHandle } from './data-handle.js';
+
+/**
+ * Every live data handle and the count of live tensors, with what a tensor does to its own data
+ * (read, free). Kept apart from engine.ts, which makes tensors, so that tensor.ts can use these
+ * without an import cycle: this module knows tensors only as a type.
+ */
+
+/** Every handle whose data has not been freed. */
+export const handles = new Set<DataHandle>();
+let liveTensors = 0;
+
+/** Tensors not yet disposed. */
+export function liveTensorCount(): number {
+  return liveTensors;
+}
+
+/** Registers a new handle over data a backend just wrote or computed. */
+export function newHandle(backendName: string, backend: Backend, id: DataId, dtype: DType, size: number): DataHandle {
+  const handle = new DataHandle(backendName, backend, id, dtype, size);
+  handles.add(handle);
+  return handle;
+}
+
+/** @internal Counts a tensor as live (every tensor, Variables included, calls this once). */
+export function countLiveTensor(): void {
+  liveTensors++;
+}
+
+/** @internal Counts a new reference to a handle. */
+export function attachHandle(handle: DataHandle): void {
+  handle.refs++;
+}
+
+/** @internal Drops a reference to a handle, freeing its data when none is left. */
+export function releaseHandle(handle: DataHandle): void {
+  handle.refs--;
+  if (handle.refs === 0) {
+    handles.delete(handle);
+    if (!handle.backendRemoved) handle.backend.dispose(handle.id);
+  }
+}
+
+/** The live handle of a tensor, or a DisposedError naming the op and argument. */
+export function liveHandle(t: Tensor, op: string, arg: string): DataHandle {
+  const h = t.handleOrNull;
+  if (!h) throw new DisposedError(`${op}: ${arg} (tensor #${t.id}, shape [${t.shape.join(',')}]) was disposed and cannot be used`);
+  return h;
+}
+
+/** Reads a tensor's values asynchronously from wherever they live. */
+export async function readData(t: Tensor): Promise<TypedArray> {
+  const h = liveHandle(t, 'data', 'tensor');
+  if (h.hostCopy) return h.hostCopy.slice();
+  return h.backend.read(h.id);
+}
+
+/** Reads a tensor's values synchronously, or explains why it cannot. */
+export function readDataSync(t: Tensor): TypedArray {
+  const h = liveHandle(t, 'dataSync', 'tensor');
+  if (h.hostCopy) return h.hostCopy.slice();
+  if (!h.backend.readSync) {
+    throw new BackendError(`dataSync: backend '${h.backendName}' can only be read asynchronously; use \`await t.data()\` instead`);
+  }
+  return h.backend.readSync(h.id);
+}
+
+/** @internal Called by Tensor.dispose. */
+export function disposeTensor(t: Tensor): void {
+  const h = t.handleOrNull;
+  if (!h) return;
+  t.detach();
+  liveTensors--;
+  releaseHandle(h);
+}
