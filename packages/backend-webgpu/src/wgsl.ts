@@ -301,4 +301,57 @@ fn f2i(x: f32) -> i32 {
   if ((b >> 31u) == 1u) { r = 0u - r; }
   return bitcast<i32>(r);
 }
+
+// Inverse trigonometric and hyperbolic functions with their domains spelled out (WGSL leaves values
+// outside them indeterminate) and without the cancellations of the textbook formulas near 0.
+// asin and acos through atan, whose built-in is accurate where asin / acos are not (lavapipe: 2e-4):
+// asin(x) = atan(x / √((1 − x)(1 + x))), acos(x) = 2·atan(√((1 − x) / (1 + x))), exact factors near ±1.
+fn asin_f(x: f32) -> f32 {
+  if (is_nan(x) || abs(x) > 1.0) { return nan_f32(); }
+  return atan(div_f(x, sqrt((1.0 - x) * (1.0 + x))));
+}
+fn acos_f(x: f32) -> f32 {
+  if (is_nan(x) || abs(x) > 1.0) { return nan_f32(); }
+  return 2.0 * atan(sqrt(div_f(1.0 - x, 1.0 + x)));
+}
+const LN2_F: f32 = 0.6931471805599453;
+// sinh(a) = (E + E / (E + 1)) / 2 with E = expm1(a); far out, exp(a - ln 2) avoids overflowing before the result does.
+fn sinh_f(x: f32) -> f32 {
+  if (is_nan(x)) { return x; }
+  let a = abs(x);
+  var s: f32;
+  if (a >= 20.0) { s = exp(a - LN2_F); } else {
+    let e = expm1_f(a);
+    s = 0.5 * (e + e / (e + 1.0));
+  }
+  return select(s, -s, x < 0.0);
+}
+fn cosh_f(x: f32) -> f32 {
+  let a = abs(x);
+  if (a >= 20.0) { return exp(a - LN2_F); }
+  let e = exp(a);
+  return 0.5 * (e + 1.0 / e);
+}
+// asinh(a) = log1p(a + a² / (1 + √(1 + a²))), log(a) + ln 2 once a² would overflow.
+fn asinh_f(x: f32) -> f32 {
+  if (is_nan(x)) { return x; }
+  let a = abs(x);
+  var r: f32;
+  if (a > 1e4) { r = log(a) + LN2_F; } else { r = log1p_f(a + a * a / (1.0 + sqrt(1.0 + a * a))); }
+  return select(r, -r, x < 0.0);
+}
+fn acosh_f(x: f32) -> f32 {
+  if (is_nan(x) || x < 1.0) { return nan_f32(); }
+  if (x > 1e4) { return log(x) + LN2_F; }
+  let t = x - 1.0;
+  return log1p_f(t + sqrt(t * (x + 1.0)));
+}
+// atanh(a) = log1p(2a / (1 − a)) / 2.
+fn atanh_f(x: f32) -> f32 {
+  let a = abs(x);
+  if (is_nan(x) || a > 1.0) { return nan_f32(); }
+  if (a == 1.0) { return select(inf_f32(), -inf_f32(), x < 0.0); }
+  let r = 0.5 * log1p_f(2.0 * a / (1.0 - a));
+  return select(r, -r, x < 0.0);
+}
 `;

@@ -32,10 +32,7 @@ export type { TensorInput } from './ops/creation.js';
 export { randomUniform, randomNormal, truncatedNormal } from './ops/random.js';
 export type { Seed, UniformOptions, NormalOptions } from './ops/random.js';
 export type { TensorLike } from './ops/convert.js';
-export {
-  neg, abs, sign, exp, expm1, log, log1p, sqrt, rsqrt, square, reciprocal, sin, cos, tanh, sigmoid, erf, floor, ceil, round,
-  relu, relu6, leakyRelu, elu, gelu, softplus, logicalNot,
-} from './ops/unary.js';
+export * from './ops/unary.js';
 export {
   add, sub, mul, div, pow, maximum, minimum, equal, notEqual, less, lessEqual, greater, greaterEqual,
   logicalAnd, logicalOr, where, clip,

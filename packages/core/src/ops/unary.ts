@@ -67,6 +67,24 @@ export const relu6 = (x: Tensor): Tensor => unary('relu6', x);
 export const softplus = (x: Tensor): Tensor => unary('softplus', x);
 /** GELU, exact form x·Φ(x) = 0.5·x·(1 + erf(x/√2)). */
 export const gelu = (x: Tensor): Tensor => unary('gelu', x);
+/** Tangent. */
+export const tan = (x: Tensor): Tensor => unary('tan', x);
+/** Arcsine, in [−π/2, π/2]; NaN outside [−1, 1]. */
+export const asin = (x: Tensor): Tensor => unary('asin', x);
+/** Arccosine, in [0, π]; NaN outside [−1, 1]. */
+export const acos = (x: Tensor): Tensor => unary('acos', x);
+/** Arctangent, in (−π/2, π/2). */
+export const atan = (x: Tensor): Tensor => unary('atan', x);
+/** Hyperbolic sine. */
+export const sinh = (x: Tensor): Tensor => unary('sinh', x);
+/** Hyperbolic cosine. */
+export const cosh = (x: Tensor): Tensor => unary('cosh', x);
+/** Inverse hyperbolic sine. */
+export const asinh = (x: Tensor): Tensor => unary('asinh', x);
+/** Inverse hyperbolic cosine; NaN below 1. */
+export const acosh = (x: Tensor): Tensor => unary('acosh', x);
+/** Inverse hyperbolic tangent; ±Infinity at ±1, NaN outside [−1, 1]. */
+export const atanh = (x: Tensor): Tensor => unary('atanh', x);
 /** Logical not of a bool tensor (other dtypes: x == 0). */
 export const logicalNot = (x: Tensor): Tensor => unary('logicalNot', x);
 

@@ -13,7 +13,8 @@ export const OP_TABLE: readonly (readonly [op: string, differentiable: boolean])
   ['neg', true], ['abs', true], ['sign', true], ['square', true], ['relu', true], ['relu6', true], ['exp', true],
   ['expm1', true], ['log', true], ['log1p', true], ['sqrt', true], ['rsqrt', true], ['reciprocal', true], ['sin', true],
   ['cos', true], ['tanh', true], ['sigmoid', true], ['erf', true], ['floor', true], ['ceil', true], ['round', true],
-  ['softplus', true], ['gelu', true], ['leakyRelu', true], ['elu', true],
+  ['softplus', true], ['gelu', true], ['leakyRelu', true], ['elu', true], ['tan', true], ['asin', true], ['acos', true],
+  ['atan', true], ['sinh', true], ['cosh', true], ['asinh', true], ['acosh', true], ['atanh', true],
   // binary and selection
   ['add', true], ['sub', true], ['mul', true], ['div', true], ['pow', true], ['maximum', true], ['minimum', true],
   ['equal', false], ['notEqual', false], ['less', false], ['lessEqual', false], ['greater', false], ['greaterEqual', false],
@@ -50,6 +51,9 @@ export const NON_OP_EXPORTS: ReadonlySet<string> = new Set([
   // backends and memory
   'registerBackend', 'setBackend', 'getBackend', 'getBackendName', 'listBackends', 'ready', 'removeBackend',
   'tidy', 'keep', 'dispose', 'memory', 'moveToBackend',
+  // op tables (the definitions kernels are generated from)
+  'UNARY_DEFS', 'UNARY_OPS', 'unaryDef', 'unaryKernelDtype', 'BINARY_DEFS', 'BINARY_OPS', 'binaryDef', 'binaryKernelDtype',
+  'binaryOutDtype', 'elementwiseAbiHash',
   // classes and global state
   'Tensor', 'Variable', 'trainableVariables', 'setGlobalSeed',
 ]);

@@ -1,6 +1,6 @@
 import type { UnaryAttrs, UnaryOp } from '../../backend/kernel-types.js';
 import { add, div, greater, less, logicalAnd, mul, sub, where } from '../../ops/binary.js';
-import { cos, erf, exp, neg, sigmoid, sign, sin } from '../../ops/unary.js';
+import { cos, cosh, erf, exp, neg, sigmoid, sign, sin, sinh, sqrt } from '../../ops/unary.js';
 import type { Tensor } from '../../tensor.js';
 import type { GradRule } from '../grad-attrs.js';
 
@@ -43,5 +43,14 @@ export const unaryRules: { readonly [op in UnaryOp]: GradRule<op> | null } = {
     const pdf = mul(exp(mul(mul(x, x), -0.5)), INV_SQRT_2PI);
     return mul(dy, add(cdf, mul(x, pdf)));
   }),
+  tan: rule((_x, y, dy) => mul(dy, add(mul(y, y), 1))),
+  asin: rule((x, _y, dy) => div(dy, sqrt(sub(1, mul(x, x))))),
+  acos: rule((x, _y, dy) => neg(div(dy, sqrt(sub(1, mul(x, x)))))),
+  atan: rule((x, _y, dy) => div(dy, add(mul(x, x), 1))),
+  sinh: rule((x, _y, dy) => mul(dy, cosh(x))),
+  cosh: rule((x, _y, dy) => mul(dy, sinh(x))),
+  asinh: rule((x, _y, dy) => div(dy, sqrt(add(mul(x, x), 1)))),
+  acosh: rule((x, _y, dy) => div(dy, sqrt(sub(mul(x, x), 1)))),
+  atanh: rule((x, _y, dy) => div(dy, sub(1, mul(x, x)))),
   logicalNot: null,
 };

@@ -115,6 +115,15 @@ export const UNARY_DEFS = {
   ceil: { input: 'float', ts: Math.ceil, wgsl: 'ceil(x)', as: 'Mathf.ceil(x)', asVec: 'f32x4.ceil(x)' },
   // Ties to even (NumPy / PyTorch `round`).
   round: { input: 'float', ts: roundHalfEven, wgsl: 'round(x)', as: 'nearest<f32>(x)', asVec: 'f32x4.nearest(x)' },
+  tan: { input: 'float', ts: Math.tan, wgsl: 'div_f(sin_f(x), cos_f(x))', as: '<f32>Math.tan(d)' },
+  asin: { input: 'float', ts: Math.asin, wgsl: 'asin_f(x)', as: '<f32>Math.asin(d)' },
+  acos: { input: 'float', ts: Math.acos, wgsl: 'acos_f(x)', as: '<f32>Math.acos(d)' },
+  atan: { input: 'float', ts: Math.atan, wgsl: 'atan(x)', as: '<f32>Math.atan(d)' },
+  sinh: { input: 'float', ts: Math.sinh, wgsl: 'sinh_f(x)', as: '<f32>Math.sinh(d)' },
+  cosh: { input: 'float', ts: Math.cosh, wgsl: 'cosh_f(x)', as: '<f32>Math.cosh(d)' },
+  asinh: { input: 'float', ts: Math.asinh, wgsl: 'asinh_f(x)', as: '<f32>Math.asinh(d)' },
+  acosh: { input: 'float', ts: Math.acosh, wgsl: 'acosh_f(x)', as: '<f32>Math.acosh(d)' },
+  atanh: { input: 'float', ts: Math.atanh, wgsl: 'atanh_f(x)', as: '<f32>Math.atanh(d)' },
   logicalNot: { input: 'bool', tsBool: (x) => (x === 0 ? 1 : 0), wgslBool: 'x == 0u' },
 } as const satisfies Record<string, UnaryDef>;
 

@@ -4,7 +4,7 @@ import { erf, gelu, roundHalfEven, sigmoid, softplus } from './special.js';
 export type RefUnaryOp =
   | 'neg' | 'abs' | 'sign' | 'square' | 'relu' | 'relu6' | 'exp' | 'expm1' | 'log' | 'log1p' | 'sqrt' | 'rsqrt'
   | 'reciprocal' | 'sin' | 'cos' | 'tanh' | 'sigmoid' | 'erf' | 'floor' | 'ceil' | 'round' | 'softplus' | 'gelu'
-  | 'leakyRelu' | 'elu' | 'logicalNot';
+  | 'leakyRelu' | 'elu' | 'logicalNot' | 'tan' | 'asin' | 'acos' | 'atan' | 'sinh' | 'cosh' | 'asinh' | 'acosh' | 'atanh';
 
 /** Ops that keep an int32 input int32; every other op (except logicalNot) works in float32. */
 const INT_PRESERVING = new Set<RefUnaryOp>(['neg', 'abs', 'sign', 'square', 'relu', 'relu6']);
@@ -33,6 +33,15 @@ const FNS: Record<Exclude<RefUnaryOp, 'leakyRelu' | 'elu' | 'logicalNot'>, (x: n
   round: roundHalfEven,
   softplus,
   gelu,
+  tan: Math.tan,
+  asin: Math.asin,
+  acos: Math.acos,
+  atan: Math.atan,
+  sinh: Math.sinh,
+  cosh: Math.cosh,
+  asinh: Math.asinh,
+  acosh: Math.acosh,
+  atanh: Math.atanh,
 };
 
 /** The result dtype of a unary op on an input dtype. */
