@@ -68,3 +68,20 @@ export function sigmoid(x: f64): f64 {
   const e = Math.exp(x);
   return e / (1 + e);
 }
+
+/** Floor modulo: the result has the divisor's sign (f64 `%` is C's fmod, exact). */
+export function floorMod(a: f64, b: f64): f64 {
+  const r = a % b;
+  return r != 0 && (r < 0) != (b < 0) ? r + b : r;
+}
+
+/** floor(a / b) from the exact remainder, as CPython computes it. */
+export function floorDiv(a: f64, b: f64): f64 {
+  if (b == 0 || !isFinite(a) || !isFinite(b)) return Math.floor(a / b);
+  const mod = a % b;
+  let div = (a - mod) / b;
+  if (mod != 0 && (b < 0) != (mod < 0)) div -= 1;
+  if (div == 0) return 0 * (a / b);
+  const floored = Math.floor(div);
+  return div - floored > 0.5 ? floored + 1 : floored;
+}

@@ -27,7 +27,7 @@ function codeList(items) {
 }
 
 const forms = `${HEADER}// The scalar and four-lane forms of each float32 elementwise op, selected by op code.
-import { erf, gelu, powC, sigmoid } from '../mathx';
+import { erf, floorDiv, floorMod, gelu, powC, sigmoid } from '../mathx';
 
 /** Fingerprint of the tables this module was generated from; the host refuses a stale build. */
 export const ELEMENTWISE_ABI: i32 = ${elementwiseAbiHash()};

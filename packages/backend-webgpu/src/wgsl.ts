@@ -354,4 +354,51 @@ fn atanh_f(x: f32) -> f32 {
   let r = 0.5 * log1p_f(2.0 * a / (1.0 - a));
   return select(r, -r, x < 0.0);
 }
+
+// C's fmod: exact while |a / b| < 2^24 (the remainder of the truncated quotient is recovered with an
+// FMA, then corrected by one b where the rounded quotient was one off).
+fn fmod_f(a: f32, b: f32) -> f32 {
+  if (is_nan(a) || is_nan(b) || is_inf(a) || b == 0.0) { return nan_f32(); }
+  if (is_inf(b)) { return a; }
+  let q = trunc(a / b);
+  var r = fma(-q, b, a);
+  let s = select(-1.0, 1.0, (a < 0.0) == (b < 0.0));
+  if (r != 0.0 && (r < 0.0) != (a < 0.0)) { r = r + s * b; }
+  if (abs(r) >= abs(b)) { r = r - s * b; }
+  return r;
+}
+// Floor modulo (the divisor's sign).
+fn mod_f(a: f32, b: f32) -> f32 {
+  let r = fmod_f(a, b);
+  if (r != 0.0 && (r < 0.0) != (b < 0.0)) { return r + b; }
+  return r;
+}
+// floor(a / b) from the remainder, as CPython does.
+fn floordiv_f(a: f32, b: f32) -> f32 {
+  if (b == 0.0 || is_inf(a) || is_inf(b) || is_nan(a) || is_nan(b)) { return floor(div_f(a, b)); }
+  let m = fmod_f(a, b);
+  var d = (a - m) / b;
+  if (m != 0.0 && (b < 0.0) != (m < 0.0)) { d = d - 1.0; }
+  let f = floor(d);
+  return select(f, f + 1.0, d - f > 0.5);
+}
+// int32 forms: 0 for a zero divisor; −2³¹ by −1 wraps.
+fn fmod_i(a: i32, b: i32) -> i32 {
+  if (b == 0 || b == -1) { return 0; }
+  return a % b;
+}
+fn mod_i(a: i32, b: i32) -> i32 {
+  let r = fmod_i(a, b);
+  return select(r, r + b, r != 0 && (r < 0) != (b < 0));
+}
+fn floordiv_i(a: i32, b: i32) -> i32 {
+  if (b == 0) { return 0; }
+  if (b == -1) { return 0 - a; }
+  let q = a / b;
+  return select(q, q - 1, a % b != 0 && (a < 0) != (b < 0));
+}
+fn atan2_f(y: f32, x: f32) -> f32 {
+  if (is_nan(x) || is_nan(y)) { return nan_f32(); }
+  return atan2(y, x);
+}
 `;

@@ -33,10 +33,7 @@ export { randomUniform, randomNormal, truncatedNormal } from './ops/random.js';
 export type { Seed, UniformOptions, NormalOptions } from './ops/random.js';
 export type { TensorLike } from './ops/convert.js';
 export * from './ops/unary.js';
-export {
-  add, sub, mul, div, pow, maximum, minimum, equal, notEqual, less, lessEqual, greater, greaterEqual,
-  logicalAnd, logicalOr, where, clip,
-} from './ops/binary.js';
+export * from './ops/binary.js';
 export { cast } from './ops/cast.js';
 export { matmul } from './ops/matmul.js';
 export type { MatmulOptions } from './ops/matmul.js';

@@ -44,6 +44,16 @@ export const pow = (a: TensorLike, b: TensorLike): Tensor => binary('pow', a, b)
 export const maximum = (a: TensorLike, b: TensorLike): Tensor => binary('maximum', a, b);
 /** Elementwise minimum; ties share the gradient. */
 export const minimum = (a: TensorLike, b: TensorLike): Tensor => binary('minimum', a, b);
+/** The angle of the point (x = b, y = a) in radians, in (−π, π] (`atan2(y, x)`); float32. */
+export const atan2 = (a: TensorLike, b: TensorLike): Tensor => binary('atan2', a, b);
+/** Floor modulo: a − b·floor(a / b), with the divisor's sign (NumPy `mod`, PyTorch `remainder`). int32 by 0 gives 0. */
+export const mod = (a: TensorLike, b: TensorLike): Tensor => binary('mod', a, b);
+/** PyTorch's name for {@link mod}. */
+export const remainder = mod;
+/** C's fmod: a − b·trunc(a / b), with the dividend's sign (PyTorch `fmod`). int32 by 0 gives 0. */
+export const fmod = (a: TensorLike, b: TensorLike): Tensor => binary('fmod', a, b);
+/** floor(a / b) (Python's `//`, PyTorch `floor_divide`); int32 stays int32 (by 0 gives 0). No gradient. */
+export const floorDiv = (a: TensorLike, b: TensorLike): Tensor => binary('floorDiv', a, b);
 /** a == b (bool) */
 export const equal = (a: TensorLike, b: TensorLike): Tensor => binary('equal', a, b);
 /** a != b (bool) */

@@ -1,7 +1,7 @@
 import type { BinaryOp } from '../../backend/kernel-types.js';
-import { add, div, equal, greater, less, mul, pow, sub, where } from '../../ops/binary.js';
+import { add, div, equal, floorDiv, greater, less, mul, pow, sub, where } from '../../ops/binary.js';
 import { cast } from '../../ops/cast.js';
-import { log } from '../../ops/unary.js';
+import { ceil, floor, log, neg } from '../../ops/unary.js';
 import type { Tensor } from '../../tensor.js';
 import type { GradRule } from '../grad-attrs.js';
 import { unbroadcast } from '../unbroadcast.js';
@@ -36,6 +36,17 @@ export const binaryRules: { readonly [op in BinaryOp]: GradRule<op> | null } = {
   ]),
   maximum: rule((a, b, _y, dy) => splitTies(a, b, dy, greater)),
   minimum: rule((a, b, _y, dy) => splitTies(a, b, dy, less)),
+  atan2: rule((a, b, _y, dy) => {
+    const r2 = add(mul(a, a), mul(b, b));
+    return [mul(dy, div(b, r2)), mul(dy, div(neg(a), r2))];
+  }),
+  mod: rule((a, b, _y, dy) => [dy, mul(dy, neg(floorDiv(a, b)))]),
+  // a − b·trunc(a / b): trunc rounds toward zero, so floor for a positive quotient, ceil for a negative one.
+  fmod: rule((a, b, _y, dy) => {
+    const q = div(a, b);
+    return [dy, mul(dy, neg(where(less(q, 0), ceil(q), floor(q))))];
+  }),
+  floorDiv: null,
   equal: null,
   notEqual: null,
   less: null,

@@ -10,7 +10,7 @@
  *   lanes of an arithmetic op over `a, b: v128`, bit-identical to `as` per lane.
  */
 import { promoteTypes, type DType } from '../../dtype.js';
-import { intPow, powC } from './scalar-math.js';
+import { floorDiv, floorDivInt, floorMod, floorModInt, fmodInt, intPow, powC } from './scalar-math.js';
 
 /** An arithmetic op: the output has the inputs' dtype. */
 interface ArithForms {
@@ -87,6 +87,23 @@ export const BINARY_DEFS = {
   minimum: {
     kind: 'arith', int: true, ts: Math.min, tsInt: Math.min, wgsl: 'min_f(a, b)', wgslInt: 'min(a, b)',
     as: 'min(a, b)', asVec: 'f32x4.min(a, b)',
+  },
+  // The angle of the point (b, a): atan2(y = a, x = b), in (−π, π].
+  atan2: { kind: 'arith', int: false, ts: Math.atan2, wgsl: 'atan2_f(a, b)', as: '<f32>Math.atan2(<f64>a, <f64>b)' },
+  // Floor modulo (NumPy / PyTorch `remainder`): the divisor's sign; int32 gives 0 for a zero divisor.
+  mod: {
+    kind: 'arith', int: true, ts: floorMod, tsInt: floorModInt, wgsl: 'mod_f(a, b)', wgslInt: 'mod_i(a, b)',
+    as: '<f32>floorMod(<f64>a, <f64>b)',
+  },
+  // C's fmod: the dividend's sign; int32 gives 0 for a zero divisor.
+  fmod: {
+    kind: 'arith', int: true, ts: (a, b) => a % b, tsInt: fmodInt, wgsl: 'fmod_f(a, b)', wgslInt: 'fmod_i(a, b)',
+    as: '<f32>(<f64>a % <f64>b)',
+  },
+  // floor(a / b), as Python's `//`; int32 gives 0 for a zero divisor.
+  floorDiv: {
+    kind: 'arith', int: true, ts: floorDiv, tsInt: floorDivInt, wgsl: 'floordiv_f(a, b)', wgslInt: 'floordiv_i(a, b)',
+    as: '<f32>floorDiv(<f64>a, <f64>b)',
   },
   equal: { kind: 'compare', ts: (a, b) => a === b, wgsl: ordered('=='), wgslInt: 'a == b', as: 'a == b' },
   notEqual: { kind: 'compare', ts: (a, b) => a !== b, wgsl: 'is_nan(a) || is_nan(b) || a != b', wgslInt: 'a != b', as: 'a != b' },

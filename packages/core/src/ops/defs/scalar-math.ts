@@ -157,3 +157,38 @@ export function intPow(x: number, y: number): number {
   }
   return result;
 }
+
+/** C's fmod on int32 (the result has the dividend's sign); 0 for a zero divisor, where C would trap. */
+export function fmodInt(a: number, b: number): number {
+  return b === 0 ? 0 : (a % b) | 0;
+}
+
+/** Floor modulo (Python's and NumPy's `%`, PyTorch's `remainder`): the result has the divisor's sign. */
+export function floorMod(a: number, b: number): number {
+  const r = a % b;
+  return r !== 0 && r < 0 !== b < 0 ? r + b : r;
+}
+
+/** Floor modulo on int32; 0 for a zero divisor. */
+export function floorModInt(a: number, b: number): number {
+  return b === 0 ? 0 : floorMod(a, b) | 0;
+}
+
+/**
+ * floor(a / b) computed as CPython does, from the exact remainder, so that 1 // 0.1 is 9 (the quotient
+ * of the stored values) rather than floor of the rounded quotient 10.000000000000002.
+ */
+export function floorDiv(a: number, b: number): number {
+  if (b === 0 || !Number.isFinite(a) || !Number.isFinite(b)) return Math.floor(a / b);
+  const mod = a % b;
+  let div = (a - mod) / b;
+  if (mod !== 0 && b < 0 !== mod < 0) div -= 1;
+  if (div === 0) return 0 * (a / b);
+  const floored = Math.floor(div);
+  return div - floored > 0.5 ? floored + 1 : floored;
+}
+
+/** floor(a / b) on int32; 0 for a zero divisor (int32 −2³¹ // −1 wraps to −2³¹). */
+export function floorDivInt(a: number, b: number): number {
+  return b === 0 ? 0 : Math.floor(a / b) | 0;
+}

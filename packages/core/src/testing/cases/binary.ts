@@ -28,6 +28,11 @@ const SPECS: BinarySpec[] = [
   { op: 'pow', run: sn.pow, genA: 'positive', genB: 'uniform', grad: true, intA: 'int', intB: 'indices<4' },
   { op: 'maximum', run: sn.maximum, genA: 'normal', genB: 'normal', grad: true },
   { op: 'minimum', run: sn.minimum, genA: 'normal', genB: 'normal', grad: true },
+  { op: 'atan2', run: sn.atan2, genA: 'normal', genB: 'awayFromZero', grad: true, noInt: true },
+  // Quotients kept off integers, where mod / fmod jump (and their gradients with them).
+  { op: 'mod', run: sn.mod, genA: 'awayFromInteger', genB: { min: 1.05, max: 1.95 }, grad: true, intB: { values: [3, -2, 5, -7, 1] } },
+  { op: 'fmod', run: sn.fmod, genA: 'awayFromInteger', genB: { min: 1.05, max: 1.95 }, grad: true, intB: { values: [3, -2, 5, -7, 1] } },
+  { op: 'floorDiv', run: sn.floorDiv, genA: 'awayFromInteger', genB: { min: 1.05, max: 1.95 }, grad: false, intB: { values: [3, -2, 5, -7, 1] } },
   // Comparisons draw small integers as floats so that equality actually happens.
   { op: 'equal', run: sn.equal, genA: 'indices<3', genB: 'indices<3', grad: false },
   { op: 'notEqual', run: sn.notEqual, genA: 'indices<3', genB: 'indices<3', grad: false },
@@ -126,6 +131,24 @@ const WRAPS: ConformanceCase[] = [
     inputs: [f32([7], { values: [-2, -2, 0, 0, 2, -1.5, -3] }), f32([7], { values: [3, 2, 0, 2, 0.5, 2, -1] })],
     run: (a: Tensor, b: Tensor) => sn.pow(a, b), ref: (a: NDArray, b: NDArray) => refBinary('pow', a, b),
   },
+  {
+    kind: 'compare', op: 'remainder', name: 'is mod under PyTorch\'s name', grad: true,
+    inputs: [f32([3, 4], 'awayFromInteger'), f32([4], { min: 1.05, max: 1.95 })],
+    run: (a: Tensor, b: Tensor) => sn.remainder(a, b), ref: (a: NDArray, b: NDArray) => refBinary('mod', a, b),
+  },
+  ...(['mod', 'fmod', 'floorDiv'] as const).flatMap((op): ConformanceCase[] => [
+    {
+      kind: 'compare', op, name: 'signs of dividend and divisor, zero and infinite divisors',
+      inputs: [f32([8], { values: [7, -7, 7, -7, 5.5, 0, 3, -3] }), f32([8], { values: [3, 3, -3, -3, 0, 2, Infinity, Infinity] })],
+      run: (a: Tensor, b: Tensor) => sn[op](a, b), ref: (a: NDArray, b: NDArray) => refBinary(op, a, b),
+    },
+    {
+      kind: 'compare', op, name: 'int32 signs, zero divisor and -2147483648 by -1', tol: 'exact',
+      inputs: [i32([7], { values: [7, -7, 7, -7, 5, -2147483648, 0] }), i32([7], { values: [3, 3, -3, -3, 0, -1, 4] })],
+      // -2147483648 // -1 overflows int32 and wraps back to -2147483648 (the reference stores with | 0).
+      run: (a: Tensor, b: Tensor) => sn[op](a, b), ref: (a: NDArray, b: NDArray) => refBinary(op, a, b),
+    },
+  ]),
   {
     kind: 'compare', op: 'less', name: 'bool operands compare as 0/1', tol: 'exact',
     inputs: [bool([3, 4]), bool([4])], run: (a: Tensor, b: Tensor) => sn.less(a, b), ref: (a: NDArray, b: NDArray) => refBinary('less', a, b),

@@ -4,7 +4,7 @@ import { nd, storeAs, type NDArray, type RefDType } from './ndarray.js';
 export type RefBinaryOp =
   | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum'
   | 'equal' | 'notEqual' | 'less' | 'lessEqual' | 'greater' | 'greaterEqual'
-  | 'logicalAnd' | 'logicalOr';
+  | 'logicalAnd' | 'logicalOr' | 'atan2' | 'mod' | 'fmod' | 'floorDiv';
 
 const ORDER: RefDType[] = ['bool', 'int32', 'float32'];
 
@@ -25,7 +25,7 @@ const COMPARE: Partial<Record<RefBinaryOp, (a: number, b: number) => boolean>> =
 /** The result dtype of a binary op on two input dtypes. */
 export function binaryDType(op: RefBinaryOp, a: RefDType, b: RefDType): RefDType {
   if (op in COMPARE || op === 'logicalAnd' || op === 'logicalOr') return 'bool';
-  if (op === 'div') return 'float32';
+  if (op === 'div' || op === 'atan2') return 'float32';
   return promote(a, b);
 }
 
@@ -36,6 +36,11 @@ function arith(op: RefBinaryOp, dtype: RefDType): (a: number, b: number) => numb
     case 'sub': return (a, b) => a - b;
     case 'mul': return isInt ? (a, b) => Math.imul(a, b) : (a, b) => a * b;
     case 'div': return (a, b) => a / b;
+    case 'atan2': return (a, b) => Math.atan2(a, b);
+    // Integer forms give 0 for a zero divisor (ScratchNet's rule; NumPy warns and gives 0 too).
+    case 'mod': return isInt ? (a, b) => (b === 0 ? 0 : (((a % b) + b) % b)) : refFloorMod;
+    case 'fmod': return isInt ? (a, b) => (b === 0 ? 0 : a % b) : (a, b) => a % b;
+    case 'floorDiv': return isInt ? (a, b) => (b === 0 ? 0 : Math.floor(a / b)) : (a, b) => Math.floor(a / b);
     case 'pow': return (a, b) => Math.pow(a, b);
     case 'maximum': return (a, b) => (Number.isNaN(a) || Number.isNaN(b) ? NaN : Math.max(a, b));
     case 'minimum': return (a, b) => (Number.isNaN(a) || Number.isNaN(b) ? NaN : Math.min(a, b));
@@ -46,6 +51,12 @@ function arith(op: RefBinaryOp, dtype: RefDType): (a: number, b: number) => numb
       return (a, b) => (cmp(a, b) ? 1 : 0);
     }
   }
+}
+
+/** Floor modulo in float64: a − b·⌊a / b⌋; an infinite divisor leaves a finite a alone when their signs agree, else gives b. */
+function refFloorMod(a: number, b: number): number {
+  if (Number.isFinite(b) || !Number.isFinite(a)) return a - b * Math.floor(a / b);
+  return a === 0 || a < 0 === b < 0 ? a : b;
 }
 
 /** A JS number operand: it adopts the other side's dtype unless it is fractional next to an integer tensor. */
