@@ -18,7 +18,7 @@ import { buildModel } from '../dist/node/shared/model.js';
 const BATCH = 64;
 const quick = process.argv.includes('--quick');
 const MODELS = process.argv.includes('--mlp') ? ['mlp'] : ['mlp', 'cnn'];
-const SETTINGS = { warmup: 2, repeats: quick ? 3 : 5 };
+const SETTINGS = { warmup: 3, repeats: quick ? 3 : 5 }; // 3 warm-up steps: V8 tiers up layers' code over the first ones
 const started = performance.now();
 
 const cores = await defaultThreads();
