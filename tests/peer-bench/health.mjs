@@ -1,8 +1,7 @@
 // What each peer reaches standalone on this machine kind (2-core AMD EPYC Zen 5, Node 20; from
 // shared/notes/peers.md, each the low end of the median of 7 repeats after warm-up, results read back),
 // and the check that flags a peer running at a fraction of that inside a benchmark: a peer below half
-// its standalone figure is misconfigured (or the machine is heavily shared), and the "vs best peer"
-// ratios printed beside it mean nothing.
+// its standalone figure is misconfigured, and the "vs best peer" ratios printed beside it mean nothing.
 
 /** WebAssembly SIMD peak of one idle core, GFLOPS, with f32x4.relaxed_madd (41.5 with mul + add). */
 export const IDLE_PEAK_FMA = 56;
@@ -26,17 +25,31 @@ export const STANDALONE_MNIST_SAMPLES_PER_S = {
 export const HEALTHY_FRACTION = 0.5;
 
 /**
- * Checks a peer's best figure of this run against its standalone one (higher is better for both).
+ * Checks a peer's best figures of this run against its standalone one (higher is better for all).
+ * A peer passes if either its best wall-clock rate or its rate per CPU-second (times the threads it
+ * ran, so it compares with a wall-clock figure) reaches HEALTHY_FRACTION of standalone: a busy shared
+ * machine stretches wall time, not CPU time, while a misconfigured peer is slow by both.
  * @param {string} what e.g. "tfjs-wasm 1t matmul 512"
- * @param {number} best the best (fastest) figure of this run's repeats
+ * @param {{ wall: number, cpu: number }} best the best rates of this run's repeats
  * @param {number | undefined} standalone
  * @param {string} unit
  * @returns {string | null} a WARNING line, or null when healthy or there is no standalone figure
  */
 export function healthWarning(what, best, standalone, unit) {
   if (standalone === undefined) return null;
-  if (Number.isFinite(best) && best >= HEALTHY_FRACTION * standalone) return null;
-  const got = Number.isFinite(best) ? best.toFixed(1) : 'n/a';
-  return `WARNING: ${what}: best ${got} ${unit}, under ${HEALTHY_FRACTION * 100}% of its standalone ${standalone} ${unit} ` +
-    '(peer misconfigured or machine busy: ratios against it are not meaningful)';
+  const floor = HEALTHY_FRACTION * standalone;
+  if (best.wall >= floor || best.cpu >= floor) return null;
+  const f = (v) => (Number.isFinite(v) ? v.toFixed(1) : 'n/a');
+  return `WARNING: ${what}: best ${f(best.wall)} ${unit} (${f(best.cpu)} per CPU-second × threads), under ` +
+    `${HEALTHY_FRACTION * 100}% of its standalone ${standalone} ${unit}: the peer is misconfigured and the ratios against it are wrong`;
+}
+
+/**
+ * The best rates of a timing for {@link healthWarning}.
+ * @param {import('./timing.mjs').Timing | undefined} t
+ * @param {number} work flop count / 1e6 for GFLOPS, batch × 1000 for samples/s
+ * @param {number} threads the threads the peer ran
+ */
+export function bestRates(t, work, threads) {
+  return t ? { wall: work / t.min, cpu: (work * threads) / t.cpuMin } : { wall: NaN, cpu: NaN };
 }
