@@ -11,6 +11,7 @@
 import * as sn from '@scratchnet/core';
 import '@scratchnet/backend-js';
 import { createWasmBackend, defaultThreads } from '@scratchnet/backend-wasm';
+import { CONV_LAYERS } from '@scratchnet/peer-bench/conv-layers';
 import { fmt, row, spread } from '@scratchnet/peer-bench/format';
 import { IDLE_PEAK_FMA, STANDALONE_MATMUL_GFLOPS, bestRates, healthWarning } from '@scratchnet/peer-bench/health';
 import { runPeer } from '@scratchnet/peer-bench/run-peer';
@@ -133,12 +134,8 @@ for (const threads of [1, cores]) {
 console.log(`\nMNIST-shaped conv2d 3×3, padding 1, batch 64, ms per call (lower is better): median (min–max)`);
 const CW = [18, 21, 18, 18, 18, 18, 18, 18];
 row(['layer', 'pass', 'wasm 1t', `wasm ${cores}t`, 'js', 'tfjs-wasm 1t', 'ort 1t', `ort ${cores}t`], CW);
-const convLayers = [
-  { name: '[64,1,28,28] 1→8', n: 64, c: 1, h: 28, o: 8 },
-  { name: '[64,8,14,14] 8→16', n: 64, c: 8, h: 14, o: 16 },
-];
 const convOf = (result, layer) => result.conv?.find((c) => c.layer === layer)?.ms;
-for (const l of convLayers) {
+for (const l of CONV_LAYERS) {
   const time = async (backend, threads) => {
     await sn.setBackend(backend);
     if (threads) await wasm.setThreads(threads);
