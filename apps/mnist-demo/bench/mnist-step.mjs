@@ -59,16 +59,17 @@ for (const threads of [1, cores]) {
 const perSecond = (t) => (t ? rate(t, BATCH * 1000) : undefined);
 const warnings = [];
 const health = [];
-console.log(`\nms per step: median (min–max) of ${SETTINGS.repeats} after ${SETTINGS.warmup} warm-up steps; samples/s from the median; ratio = jax-js best ÷ ScratchNet (>1: ScratchNet faster)`);
-const W = [5, 4, 22, 22, 22, 10, 10, 10, 7];
-row(['model', 'thr', 'ScratchNet layers', 'jax-js eager', 'jax-js jit', 'SN smp/s', 'jax smp/s', 'best jax', 'ratio'], W);
+console.log(`\nms per step: median (min–max) of ${SETTINGS.repeats} after ${SETTINGS.warmup} warm-up steps; samples/s from the median; ratio = jax-js best ÷ ScratchNet (>1: ScratchNet faster); ratio/CPU (1 thread) = the same from each one's least CPU time per step, which a shared machine does not tilt`);
+const W = [5, 4, 22, 22, 22, 10, 10, 10, 7, 9];
+row(['model', 'thr', 'ScratchNet layers', 'jax-js eager', 'jax-js jit', 'SN smp/s', 'jax smp/s', 'best jax', 'ratio', 'ratio/CPU'], W);
 for (const kind of MODELS) {
   for (const threads of [1, cores]) {
     const mine = ours[kind][threads];
     const peer = jax[threads].steps?.find((s) => s.model === kind);
     const [bestMode, best] = ['eager', 'jit'].map((m) => [m, peer?.[m]]).reduce((a, b) => (b[1] && !(b[1].median >= a[1]?.median) ? b : a), ['none', undefined]);
     row([kind, threads, spread(mine, 2), spread(peer?.eager, 2), spread(peer?.jit, 2), fmt(perSecond(mine).median, 0), fmt(perSecond(best)?.median, 0), bestMode,
-      `${fmt(best ? best.median / mine.median : NaN, 2)}×`], W);
+      `${fmt(best ? best.median / mine.median : NaN, 2)}×`,
+      threads === 1 ? `${fmt(Math.min(peer?.eager?.cpuMin ?? NaN, peer?.jit?.cpuMin ?? NaN) / mine.cpuMin, 2)}×` : ''], W);
     const standalone = STANDALONE_MNIST_SAMPLES_PER_S['jax-js jit']?.[kind];
     if (threads === 1 && standalone !== undefined) {
       const best = bestRates(peer?.jit, BATCH * 1000, 1);
