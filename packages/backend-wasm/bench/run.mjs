@@ -1,84 +1,27 @@
-// Benchmarks backend-wasm in one process against ScratchNet's JS backend, TensorFlow.js's wasm backend
-// (XNNPACK, 4.22, single-threaded in Node) and onnxruntime-web's wasm build (1 and 2 threads, one-node
-// MatMul / Conv ONNX graphs encoded below): matmul GFLOPS at 128..1024 at 1 thread and all threads,
-// the MNIST-shaped conv layers forward and forward + both gradients, this machine's WASM-SIMD peak
-// (so results are also a % of peak) and an MNIST CNN training step. Run with `pnpm bench` after a build;
-// `--quick` shortens every measurement. Nothing here is downloaded: all peers come from npm.
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+// Benchmarks backend-wasm against ScratchNet's JS backend and three wasm peers, all in one run:
+// tfjs-backend-wasm 4.22 (XNNPACK; 1 thread, and its threaded build forced on), onnxruntime-web 1.30
+// (1 and 2 threads, one-node graphs) and jax-js 0.1.25 (wasm device, relaxed SIMD, eager and `jit`;
+// 1 thread and a worker pool). Each peer runs in a process of its own, set up as its docs say (see
+// tests/peer-bench), and is checked against the figures it reaches standalone: a WARNING line says when
+// one runs below half of them, since every "vs best peer" ratio would then be wrong.
+// Sections: this machine's WASM-SIMD peak, matmul GFLOPS at n = 128..1024 (1 thread and all threads),
+// the MNIST-shaped conv layers, a CNN training step against backend-js. Every figure is from warm-up
+// calls then timed repeats (5 for matmul), results read back, shown as median (min–max).
+// Run with `pnpm bench` after a build; `--quick` takes fewer repeats.
 import * as sn from '@scratchnet/core';
 import '@scratchnet/backend-js';
 import { createWasmBackend, defaultThreads } from '@scratchnet/backend-wasm';
-import * as tf from '@tensorflow/tfjs-core';
-import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import * as ort from 'onnxruntime-web';
+import { CONV_LAYERS } from '@scratchnet/peer-bench/conv-layers';
+import { fmt, row, spread } from '@scratchnet/peer-bench/format';
+import { IDLE_PEAK_FMA, STANDALONE_MATMUL_GFLOPS, bestRates, healthWarning } from '@scratchnet/peer-bench/health';
+import { runPeer } from '@scratchnet/peer-bench/run-peer';
+import { measure, rate } from '@scratchnet/peer-bench/timing';
 
-const require = createRequire(import.meta.url);
 const quick = process.argv.includes('--quick');
-const MIN_TIME_MS = quick ? 200 : 700;
-const fmt = (v, d = 1) => (Number.isFinite(v) ? v.toFixed(d) : 'n/a');
-
-/** Median milliseconds per call after a warm-up: at least 3 runs and about MIN_TIME_MS. */
-async function time(fn) {
-  await fn();
-  const samples = [];
-  const start = performance.now();
-  while (samples.length < 3 || (performance.now() - start < MIN_TIME_MS && samples.length < 60)) {
-    const t0 = performance.now();
-    await fn();
-    samples.push(performance.now() - t0);
-  }
-  samples.sort((a, b) => a - b);
-  return samples[Math.floor(samples.length / 2)];
-}
-
-// ---------------------------------------------------------------- peers
-const tfWasmDir = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'));
-setWasmPaths(pathToFileURL(join(tfWasmDir, 'dist')).href + '/');
-setThreadsCount(1);
-await tf.setBackend('wasm');
-await tf.ready();
-
-const ortDir = dirname(require.resolve('onnxruntime-web')).replace(/dist.*$/, 'dist');
-ort.env.wasm.wasmPaths = pathToFileURL(ortDir).href + '/';
-ort.env.logLevel = 'error';
-
-// A tiny protobuf writer for the ONNX ModelProto fields a one-node graph needs.
-function varint(n) {
-  const out = [];
-  let v = BigInt(n);
-  do {
-    let byte = Number(v & 0x7fn);
-    v >>= 7n;
-    if (v > 0n) byte |= 0x80;
-    out.push(byte);
-  } while (v > 0n);
-  return out;
-}
-const tag = (field, wire) => varint((field << 3) | wire);
-const int = (field, n) => [...tag(field, 0), ...varint(n)];
-const bytes = (field, b) => [...tag(field, 2), ...varint(b.length), ...b];
-const str = (field, s) => bytes(field, [...new TextEncoder().encode(s)]);
-/** ValueInfoProto of a float tensor. */
-function valueInfo(name, shape) {
-  const dims = shape.flatMap((d) => bytes(1, int(1, d))); // TensorShapeProto.dim { dim_value }
-  const tensorType = [...int(1, 1), ...bytes(2, dims)]; // elem_type FLOAT, shape
-  return [...str(1, name), ...bytes(2, bytes(1, tensorType))]; // name, type { tensor_type }
-}
-/** AttributeProto with an INTS value. */
-const intsAttr = (name, values) => [...str(1, name), ...values.flatMap((v) => int(8, v)), ...int(20, 7)];
-/** A ModelProto with one node of `op` (opset 13). */
-function oneNodeModel(op, inputs, output, attrs = []) {
-  const node = [...inputs.flatMap(([n]) => str(1, n)), ...str(2, output[0]), ...str(4, op), ...attrs.flatMap((a) => bytes(5, a))];
-  const graph = [...bytes(1, node), ...str(2, 'g'), ...inputs.flatMap(([n, s]) => bytes(11, valueInfo(n, s))), ...bytes(12, valueInfo(output[0], output[1]))];
-  return new Uint8Array([...int(1, 8), ...bytes(8, [...str(1, ''), ...int(2, 13)]), ...bytes(7, graph)]);
-}
-
-async function ortSession(model, threads) {
-  ort.env.wasm.numThreads = threads;
-  return ort.InferenceSession.create(model, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
-}
+const REPEATS = { warmup: quick ? 1 : 2, repeats: quick ? 3 : 5 };
+const SLOW = { warmup: 1, repeats: 3 }; // backend-js and whole training steps
+const SIZES = [128, 256, 512, 1024];
+const started = performance.now();
 
 // ---------------------------------------------------------------- ours
 const cores = await defaultThreads();
@@ -86,10 +29,7 @@ const wasm = await createWasmBackend({ name: 'wasm-bench' });
 sn.registerBackend('wasm-bench', () => wasm, { priority: -1 });
 await sn.setBackend('wasm-bench');
 const info = wasm.info();
-console.log(
-  `ScratchNet backend-wasm (${info.isa}, ${cores} cores) vs backend-js, tfjs-backend-wasm ${tf.version_core} (XNNPACK, 1 thread) ` +
-  `and onnxruntime-web ${ort.env.versions?.web ?? ''} (wasm) — Node ${process.version}${quick ? ' — quick run' : ''}\n`,
-);
+console.log(`ScratchNet backend-wasm (${info.isa}, ${cores} cores) vs backend-js and wasm peers — Node ${process.version}${quick ? ' — quick run' : ''}\n`);
 
 // Peak: the relaxed build's FMA loop and the SIMD build's mul+add loop, one thread each.
 async function peakOf(isa) {
@@ -112,98 +52,125 @@ const peak = Number.isFinite(peakFma) ? peakFma : peakMulAdd;
 console.log(`WASM-SIMD peak per core: ${fmt(peakFma)} GFLOPS with relaxed FMA, ${fmt(peakMulAdd)} GFLOPS with mul + add`);
 console.log(`(% of peak below: of ${fmt(peak)} GFLOPS × threads used)\n`);
 
-// ---------------------------------------------------------------- matmul
-const rows = [];
-console.log('matmul (float32, n×n by n×n), GFLOPS');
-const header = ['n', 'wasm 1t', '% peak', `wasm ${cores}t`, '% peak', 'speed-up', 'js', 'tfjs-wasm', 'ort 1t', 'ort 2t', 'vs best 1t', `vs best ${cores}t`];
-console.log(header.map((h) => h.padStart(10)).join(' |'));
-for (const n of [128, 256, 512, 1024]) {
-  const flops = 2 * n ** 3;
-  const g = (ms) => flops / ms / 1e6;
+/** Reads a result back and frees it, outside any tidy (a tidy would walk the returned array). */
+const readBack = (t) => {
+  t.dataSync();
+  t.dispose();
+};
+
+const ours = { 1: {}, [cores]: {} };
+const js = {};
+for (const n of SIZES) {
+  const flops = (2 * n ** 3) / 1e6;
   const a = sn.randomNormal([n, n], { seed: 1 });
   const b = sn.randomNormal([n, n], { seed: 2 });
-  const mm = () => sn.tidy(() => sn.matmul(a, b).dataSync());
-  await wasm.setThreads(1);
-  const w1 = g(await time(mm));
-  await wasm.setThreads(cores);
-  const wN = g(await time(mm));
+  for (const threads of [1, cores]) {
+    await wasm.setThreads(threads);
+    const t = await measure(() => readBack(sn.matmul(a, b)), REPEATS);
+    ours[threads][n] = { ...rate(t, flops), cpuBest: flops / t.cpuMin };
+  }
+  sn.dispose([a, b]);
   await sn.setBackend('js');
   const aj = sn.randomNormal([n, n], { seed: 1 });
   const bj = sn.randomNormal([n, n], { seed: 2 });
-  const js = n <= 512 || !quick ? g(await time(() => sn.tidy(() => sn.matmul(aj, bj).dataSync()))) : NaN;
+  js[n] = rate(await measure(() => readBack(sn.matmul(aj, bj)), SLOW), flops);
   sn.dispose([aj, bj]);
   await sn.setBackend('wasm-bench');
-  const ta = tf.randomNormal([n, n], 0, 1, 'float32', 1);
-  const tb = tf.randomNormal([n, n], 0, 1, 'float32', 2);
-  const tfw = g(await time(() => tf.tidy(() => tf.matMul(ta, tb).dataSync())));
-  tf.dispose([ta, tb]);
-  const model = oneNodeModel('MatMul', [['A', [n, n]], ['B', [n, n]]], ['C', [n, n]]);
-  const feeds = { A: new ort.Tensor('float32', await a.data(), [n, n]), B: new ort.Tensor('float32', await b.data(), [n, n]) };
-  const ortG = [];
-  for (const threads of [1, 2]) {
-    const s = await ortSession(model, threads);
-    ortG.push(g(await time(async () => (await s.run(feeds)).C.data)));
-    await s.release();
+}
+
+// ---------------------------------------------------------------- peers, one process each
+const peerArgs = (threads, conv) => ['--threads', String(threads), '--matmul', SIZES.join(','), '--warmup', String(REPEATS.warmup), '--repeats', String(REPEATS.repeats), ...(conv ? ['--conv'] : [])];
+const peers = {};
+for (const threads of [1, cores]) {
+  peers[threads] = {
+    tfjs: await runPeer('tfjs-wasm', peerArgs(threads, threads === 1)),
+    ort: await runPeer('onnxruntime-web', peerArgs(threads, true)),
+    jax: await runPeer('jax-js', peerArgs(threads, false)),
+  };
+}
+console.log('peers (each in its own process):');
+for (const threads of [1, cores]) {
+  const { tfjs, ort, jax } = peers[threads];
+  const line = (r, what) => console.log(`  ${r.peer} ${r.version ?? ''}, ${threads} thread(s): ${r.error ? `FAILED: ${r.error}` : what(r)}`);
+  line(tfjs, (r) => `loaded ${r.binary} (SIMD ${r.simd}, ${r.threads} XNNPACK thread(s))`);
+  line(ort, (r) => `wasm, numThreads ${r.threads}`);
+  line(jax, (r) => `wasm device, relaxed SIMD ${r.relaxedSimd}, ${r.threads === 1 ? 'no workers' : `${r.threads} workers`}`);
+}
+
+// ---------------------------------------------------------------- matmul table
+const gflops = (result, n, key = 'ms') => {
+  const m = result.matmul?.find((x) => x.n === n);
+  return m?.[key] ? rate(m[key], (2 * n ** 3) / 1e6) : undefined;
+};
+/**
+ * The best single-thread peer rate per CPU-second at n: the load-proof comparison (peers run in their
+ * own processes at other moments of the run, so a shared machine can tilt the wall-clock ratio).
+ */
+const bestPerCpu = (n, ...results) => Math.max(...results.flatMap((r) => {
+  const m = r.matmul?.find((x) => x.n === n);
+  return [m?.ms, m?.eager, m?.jit].filter(Boolean).map((t) => (2 * n ** 3) / 1e6 / t.cpuMin);
+}));
+const warnings = [];
+const healthRows = [];
+const matmulRows = [];
+console.log(`\nmatmul (float32, n×n by n×n), GFLOPS: median (min–max) of ${REPEATS.repeats} after ${REPEATS.warmup} warm-up calls; ratio = ScratchNet ÷ best peer, medians; ratio/CPU (1 thread) = the same from each one's best GFLOPS per CPU-second, which a shared machine does not tilt`);
+const W = [5, 3, 18, 6, 18, 18, 18, 18, 18, 17, 7, 9];
+row(['n', 'thr', 'ScratchNet wasm', '%peak', 'tfjs-wasm', 'onnxruntime-web', 'jax-js', 'jax-js jit', 'backend-js', 'best peer', 'ratio', 'ratio/CPU'], W);
+for (const threads of [1, cores]) {
+  const { tfjs, ort, jax } = peers[threads];
+  for (const n of SIZES) {
+    const mine = ours[threads][n];
+    const cells = { 'tfjs-wasm': gflops(tfjs, n), 'onnxruntime-web': gflops(ort, n), 'jax-js': gflops(jax, n, 'eager'), 'jax-js jit': gflops(jax, n, 'jit') };
+    const [bestName, best] = Object.entries(cells).reduce((x, y) => (y[1] && !(y[1].median <= x[1].median) ? y : x), ['none', { median: NaN }]);
+    const ratio = mine.median / best.median;
+    matmulRows.push({ n, threads, mine, best, bestName, ratio });
+    row([n, threads, spread(mine), `${fmt((100 * mine.median) / (peak * threads), 0)}%`, spread(cells['tfjs-wasm']), spread(cells['onnxruntime-web']),
+      spread(cells['jax-js']), spread(cells['jax-js jit']), threads === 1 ? spread(js[n], 2) : '', bestName, `${fmt(ratio, 2)}×`,
+      threads === 1 ? `${fmt(mine.cpuBest / bestPerCpu(n, tfjs, ort, jax), 2)}×` : ''], W);
+    const timingOf = (result, key = 'ms') => result.matmul?.find((x) => x.n === n)?.[key];
+    const checks = [['tfjs-wasm', timingOf(tfjs)], ['onnxruntime-web', timingOf(ort)], ['jax-js eager', timingOf(jax, 'eager')], ['jax-js jit', timingOf(jax, 'jit')]];
+    for (const [what, timing] of checks) {
+      const standalone = STANDALONE_MATMUL_GFLOPS[what.split(' ')[0]]?.[threads]?.[n];
+      if (standalone === undefined) continue;
+      const best = bestRates(timing, (2 * n ** 3) / 1e6, threads);
+      healthRows.push([what, threads, n, fmt(best.wall), fmt(best.cpu), standalone, `${fmt((100 * Math.max(best.wall, best.cpu)) / standalone, 0)}%`]);
+      const w = healthWarning(`${what} ${threads}t matmul ${n}`, best, standalone, 'GFLOPS');
+      if (w) warnings.push(w);
+    }
   }
-  sn.dispose([a, b]);
-  const best1 = Math.max(tfw, ortG[0]);
-  const bestN = Math.max(tfw, ortG[1]);
-  rows.push({ n, w1, wN, js, tfw, ort1: ortG[0], ort2: ortG[1], best1, bestN });
-  console.log([n, fmt(w1), `${fmt((100 * w1) / peak, 0)}%`, fmt(wN), `${fmt((100 * wN) / (peak * cores), 0)}%`, `${fmt(wN / w1, 2)}×`,
-    fmt(js, 2), fmt(tfw), fmt(ortG[0]), fmt(ortG[1]), `${fmt(w1 / best1, 2)}×`, `${fmt(wN / bestN, 2)}×`].map((c) => String(c).padStart(10)).join(' |'));
 }
 
 // ---------------------------------------------------------------- conv layers
-console.log('\nMNIST-shaped conv2d 3×3, padding 1, batch 64 (ms per call; lower is better)');
-console.log('layer                  | pass                 | wasm 1t | wasm ' + `${cores}t`.padEnd(3) + '|      js | tfjs-wasm |  ort 1t |  ort 2t');
-const layers = [
-  { name: '[64,1,28,28] 1→8', n: 64, c: 1, h: 28, o: 8 },
-  { name: '[64,8,14,14] 8→16', n: 64, c: 8, h: 14, o: 16 },
-];
-const convRows = [];
-for (const l of layers) {
-  const measure = async (backend, threads) => {
+console.log(`\nMNIST-shaped conv2d 3×3, padding 1, batch 64, ms per call (lower is better): median (min–max)`);
+const CW = [18, 21, 18, 18, 18, 18, 18, 18];
+row(['layer', 'pass', 'wasm 1t', `wasm ${cores}t`, 'js', 'tfjs-wasm 1t', 'ort 1t', `ort ${cores}t`], CW);
+const convOf = (result, layer) => result.conv?.find((c) => c.layer === layer)?.ms;
+for (const l of CONV_LAYERS) {
+  const time = async (backend, threads) => {
     await sn.setBackend(backend);
     if (threads) await wasm.setThreads(threads);
     const x = sn.randomNormal([l.n, l.c, l.h, l.h], { seed: 3 });
     const w = sn.randomNormal([l.o, l.c, 3, 3], { seed: 4 });
-    const fwd = await time(() => sn.tidy(() => sn.conv2d(x, w, { padding: 1 }).dataSync()));
     const grad = sn.valueAndGrad((xx, ww) => sn.sum(sn.conv2d(xx, ww, { padding: 1 })));
-    const bwd = await time(() => sn.tidy(() => grad(x, w).grads.map((t) => t.dataSync())));
+    const settings = backend === 'js' ? SLOW : REPEATS;
+    const fwd = await measure(() => readBack(sn.conv2d(x, w, { padding: 1 })), settings);
+    const bwd = await measure(() => sn.tidy(() => grad(x, w).grads.forEach((t) => t.dataSync())), settings);
     sn.dispose([x, w]);
     return [fwd, bwd];
   };
-  const w1 = await measure('wasm-bench', 1);
-  const wN = await measure('wasm-bench', cores);
-  const js = await measure('js');
+  const w1 = await time('wasm-bench', 1);
+  const wN = await time('wasm-bench', cores);
+  const jsT = await time('js');
   await sn.setBackend('wasm-bench');
-  const tx = tf.randomNormal([l.n, l.h, l.h, l.c], 0, 1, 'float32', 3); // tfjs is NHWC
-  const tw = tf.randomNormal([3, 3, l.c, l.o], 0, 1, 'float32', 4);
-  const tfFwd = await time(() => tf.tidy(() => tf.conv2d(tx, tw, 1, 'same').dataSync()));
-  tf.dispose([tx, tw]);
-  const model = oneNodeModel('Conv', [['X', [l.n, l.c, l.h, l.h]], ['W', [l.o, l.c, 3, 3]]], ['Y', [l.n, l.o, l.h, l.h]], [
-    intsAttr('kernel_shape', [3, 3]), intsAttr('pads', [1, 1, 1, 1]), intsAttr('strides', [1, 1]),
-  ]);
-  const feeds = {
-    X: new ort.Tensor('float32', Float32Array.from({ length: l.n * l.c * l.h * l.h }, () => Math.random() - 0.5), [l.n, l.c, l.h, l.h]),
-    W: new ort.Tensor('float32', Float32Array.from({ length: l.o * l.c * 9 }, () => Math.random() - 0.5), [l.o, l.c, 3, 3]),
-  };
-  const ortMs = [];
-  for (const threads of [1, 2]) {
-    const s = await ortSession(model, threads);
-    ortMs.push(await time(async () => (await s.run(feeds)).Y.data));
-    await s.release();
-  }
-  convRows.push({ layer: l.name, w1, wN, js });
-  const line = (pass, i, tfv, o1, o2) =>
-    console.log(`${l.name.padEnd(22)} | ${pass.padEnd(20)} | ${fmt(w1[i], 2).padStart(7)} | ${fmt(wN[i], 2).padStart(7)} | ${fmt(js[i], 2).padStart(7)} | ${String(tfv).padStart(9)} | ${String(o1).padStart(7)} | ${String(o2).padStart(7)}`);
-  line('forward', 0, fmt(tfFwd, 2), fmt(ortMs[0], 2), fmt(ortMs[1], 2));
-  line('forward + both grads', 1, 'no kernel', '—', '—');
+  const p = [convOf(peers[1].tfjs, l.name), convOf(peers[1].ort, l.name), convOf(peers[cores].ort, l.name)];
+  row([l.name, 'forward', spread(w1[0], 2), spread(wN[0], 2), spread(jsT[0], 2), ...p.map((t) => spread(t, 2))], CW);
+  row([l.name, 'forward + both grads', spread(w1[1], 2), spread(wN[1], 2), spread(jsT[1], 2), 'no kernel', '—', '—'], CW);
 }
 
 // ---------------------------------------------------------------- CNN training step
 // conv 1→8 3×3 → relu → maxpool 2 → conv 8→16 3×3 → relu → maxpool 2 → dense 784→10 → log-softmax
-// cross-entropy; gradients by variableGrads, plain SGD updates. Batch 64.
+// cross-entropy; gradients by variableGrads, plain SGD updates. Batch 64. (The MNIST step through
+// @scratchnet/layers against jax-js is apps/mnist-demo/bench.)
 async function trainStep(backend, threads) {
   await sn.setBackend(backend);
   if (threads) await wasm.setThreads(threads);
@@ -225,30 +192,41 @@ async function trainStep(backend, threads) {
   const step = () => sn.tidy(() => {
     const { value, grads } = sn.variableGrads(loss, params);
     for (const p of params) p.assign(sn.sub(p, sn.mul(grads.get(p), 0.01)));
-    return value.dataSync()[0];
+    value.dataSync();
   });
-  const ms = await time(step);
+  const ms = await measure(step, SLOW);
   sn.dispose([...params, x, labels]);
   return ms;
 }
-console.log('\nMNIST CNN training step, batch 64 (forward + backward + SGD update), ms');
+console.log('\nMNIST CNN training step, batch 64 (forward + backward + SGD update), ms: median (min–max)');
 const stepJs = await trainStep('js');
 const step1 = await trainStep('wasm-bench', 1);
 const stepN = await trainStep('wasm-bench', cores);
-console.log(`backend-js ${fmt(stepJs, 2)} | wasm 1t ${fmt(step1, 2)} (${fmt(stepJs / step1, 2)}×) | wasm ${cores}t ${fmt(stepN, 2)} (${fmt(stepJs / stepN, 2)}×)`);
+console.log(`backend-js ${spread(stepJs, 2)} | wasm 1t ${spread(step1, 2)} (${fmt(stepJs.median / step1.median, 2)}×) | wasm ${cores}t ${spread(stepN, 2)} (${fmt(stepJs.median / stepN.median, 2)}×)`);
 
-// ---------------------------------------------------------------- targets
-const r1024 = rows.find((r) => r.n === 1024);
+// ---------------------------------------------------------------- peer health and targets
+console.log('\npeer health (best wall-clock and per-CPU-second figures of this run vs the peer standalone, tests/peer-bench/health.mjs)');
+console.log(`this run's relaxed-FMA peak is ${fmt((100 * peakFma) / IDLE_PEAK_FMA, 0)}% of the ${IDLE_PEAK_FMA} GFLOPS an idle core of this machine kind reaches (a shared machine scales every figure down)`);
+const HW = [14, 3, 5, 10, 14, 11, 12];
+row(['peer', 'thr', 'n', 'best wall', 'per CPU-s×thr', 'standalone', '% of stand.'], HW);
+for (const r of healthRows) row(r, HW);
+if (warnings.length === 0) console.log('all peers at or above half of their standalone figures');
+for (const w of warnings) console.log(w);
+
+const at = (n, threads) => matmulRows.find((r) => r.n === n && r.threads === threads);
+const r1 = at(1024, 1);
+const rN = at(1024, cores);
 const targets = [
-  ['matmul 1024, 1 thread vs best peer', r1024.w1 / r1024.best1, 1.2, '×'],
-  [`matmul 1024, ${cores} threads vs best peer`, r1024.wN / r1024.bestN, 1.2, '×'],
-  ['matmul 1024, 1 thread, % of single-core peak', (100 * r1024.w1) / peak, 70, '%'],
-  [`matmul 1024 speed-up 1 → ${cores} threads`, r1024.wN / r1024.w1, 1.7, '×'],
-  ['CNN training step vs backend-js (all threads)', stepJs / stepN, 3, '×'],
+  ['matmul 1024, 1 thread vs best peer', r1.ratio, 1.2, '×'],
+  [`matmul 1024, ${cores} threads vs best peer`, rN.ratio, 1.2, '×'],
+  ['matmul 1024, 1 thread, % of single-core peak', (100 * r1.mine.median) / peak, 70, '%'],
+  [`matmul 1024 speed-up 1 → ${cores} threads`, rN.mine.median / r1.mine.median, 1.7, '×'],
+  ['CNN training step vs backend-js (all threads)', stepJs.median / stepN.median, 3, '×'],
 ];
 console.log('\ntargets');
 for (const [name, v, min, unit] of targets) {
   console.log(`${name.padEnd(48)} ${fmt(v, 2)}${unit} (target ≥ ${min}${unit}) ${v >= min ? 'met' : 'NOT MET'}`);
 }
+console.log(`\nbench took ${fmt((performance.now() - started) / 1000, 0)} s`);
 wasm.shutdown();
 process.exit(0);

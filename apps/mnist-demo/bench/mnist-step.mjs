@@ -1,0 +1,88 @@
+// One MNIST training step, ScratchNet against jax-js, in the same run: the demo's networks (the MLP
+// 784-128-10 and the seed's CNN, built by the app's own buildModel) trained through @scratchnet/layers
+// (Sequential, CrossEntropyLoss, Adam 1e-3) on ScratchNet's wasm backend at 1 and all threads, against
+// jax-js's wasm device (relaxed SIMD) running the same networks, loss and Adam, eagerly and under
+// `jit`, in a process of its own (tests/peer-bench). Batch 64 of MNIST-shaped inputs; each timed step
+// reads the loss back. Prints ms per step and samples/s as median (min–max), the ratio ScratchNet ÷
+// best jax-js figure, and a WARNING where jax-js runs below half of its standalone figure.
+// Run with `pnpm bench` after a build; `--quick` takes fewer repeats, `--mlp` skips the CNN.
+import * as sn from '@scratchnet/core';
+import { createWasmBackend, defaultThreads } from '@scratchnet/backend-wasm';
+import { Adam, CrossEntropyLoss } from '@scratchnet/layers';
+import { fmt, row, spread } from '@scratchnet/peer-bench/format';
+import { STANDALONE_MNIST_SAMPLES_PER_S, bestRates, healthWarning } from '@scratchnet/peer-bench/health';
+import { runPeer } from '@scratchnet/peer-bench/run-peer';
+import { measure, rate } from '@scratchnet/peer-bench/timing';
+import { buildModel } from '../dist/node/shared/model.js';
+
+const BATCH = 64;
+const quick = process.argv.includes('--quick');
+const MODELS = process.argv.includes('--mlp') ? ['mlp'] : ['mlp', 'cnn'];
+const SETTINGS = { warmup: 3, repeats: quick ? 3 : 5 }; // 3 warm-up steps: V8 tiers up layers' code over the first ones
+const started = performance.now();
+
+const cores = await defaultThreads();
+const wasm = await createWasmBackend({ name: 'wasm-bench' });
+sn.registerBackend('wasm-bench', () => wasm, { priority: -1 });
+await sn.setBackend('wasm-bench');
+console.log(`MNIST training step, batch ${BATCH}, Adam 1e-3: ScratchNet (@scratchnet/layers on backend-wasm, ${wasm.info().isa}) vs jax-js — Node ${process.version}${quick ? ' — quick run' : ''}\n`);
+
+/** ms per step of `kind` trained through layers on the wasm backend at `threads`. */
+async function scratchnetStep(kind, threads) {
+  await wasm.setThreads(threads);
+  const model = buildModel(kind, 1);
+  const optimizer = new Adam(model.parameters(), { lr: 1e-3 });
+  const loss = new CrossEntropyLoss();
+  const params = model.parameters();
+  const x = sn.randomUniform([BATCH, 1, 28, 28], { seed: 99 });
+  const y = sn.tensor(Array.from({ length: BATCH }, (_, i) => i % 10), [BATCH], 'int32');
+  const step = () => sn.tidy(() => {
+    const { value, grads } = sn.variableGrads(() => loss.forward(model.forward(x), y), params);
+    optimizer.step(grads);
+    value.dataSync();
+  });
+  const ms = await measure(step, SETTINGS);
+  optimizer.dispose();
+  sn.dispose([...params, x, y]);
+  return ms;
+}
+
+const ours = {};
+for (const kind of MODELS) ours[kind] = { 1: await scratchnetStep(kind, 1), [cores]: await scratchnetStep(kind, cores) };
+const jax = {};
+for (const threads of [1, cores]) {
+  jax[threads] = await runPeer('jax-js-mnist', ['--threads', String(threads), '--steps', MODELS.join(','), '--warmup', String(SETTINGS.warmup), '--repeats', String(SETTINGS.repeats)]);
+  const r = jax[threads];
+  console.log(`jax-js ${r.version ?? ''}, ${threads} thread(s): ${r.error ? `FAILED: ${r.error}` : `wasm device, relaxed SIMD ${r.relaxedSimd}, ${r.threads === 1 ? 'no workers' : `${r.threads} workers`}`}`);
+}
+
+const perSecond = (t) => (t ? rate(t, BATCH * 1000) : undefined);
+const warnings = [];
+const health = [];
+console.log(`\nms per step: median (min–max) of ${SETTINGS.repeats} after ${SETTINGS.warmup} warm-up steps; samples/s from the median; ratio = jax-js best ÷ ScratchNet (>1: ScratchNet faster); ratio/CPU (1 thread) = the same from each one's least CPU time per step, which a shared machine does not tilt`);
+const W = [5, 4, 22, 22, 22, 10, 10, 10, 7, 9];
+row(['model', 'thr', 'ScratchNet layers', 'jax-js eager', 'jax-js jit', 'SN smp/s', 'jax smp/s', 'best jax', 'ratio', 'ratio/CPU'], W);
+for (const kind of MODELS) {
+  for (const threads of [1, cores]) {
+    const mine = ours[kind][threads];
+    const peer = jax[threads].steps?.find((s) => s.model === kind);
+    const [bestMode, best] = ['eager', 'jit'].map((m) => [m, peer?.[m]]).reduce((a, b) => (b[1] && !(b[1].median >= a[1]?.median) ? b : a), ['none', undefined]);
+    row([kind, threads, spread(mine, 2), spread(peer?.eager, 2), spread(peer?.jit, 2), fmt(perSecond(mine).median, 0), fmt(perSecond(best)?.median, 0), bestMode,
+      `${fmt(best ? best.median / mine.median : NaN, 2)}×`,
+      threads === 1 ? `${fmt(Math.min(peer?.eager?.cpuMin ?? NaN, peer?.jit?.cpuMin ?? NaN) / mine.cpuMin, 2)}×` : ''], W);
+    const standalone = STANDALONE_MNIST_SAMPLES_PER_S['jax-js jit']?.[kind];
+    if (threads === 1 && standalone !== undefined) {
+      const best = bestRates(peer?.jit, BATCH * 1000, 1);
+      health.push(`jax-js jit ${kind} 1t: best ${fmt(best.wall, 0)} samples/s wall-clock, ${fmt(best.cpu, 0)} per CPU-second; standalone ${standalone} (${fmt((100 * Math.max(best.wall, best.cpu)) / standalone, 0)}%)`);
+      const w = healthWarning(`jax-js jit ${kind} step`, best, standalone, 'samples/s');
+      if (w) warnings.push(w);
+    }
+  }
+}
+console.log('\npeer health (best wall-clock and per-CPU-second figures of this run vs the peer standalone, tests/peer-bench/health.mjs)');
+for (const line of health) console.log(line);
+if (warnings.length === 0) console.log('jax-js at or above half of its standalone figures');
+for (const w of warnings) console.log(w);
+console.log(`\nbench took ${fmt((performance.now() - started) / 1000, 0)} s`);
+wasm.shutdown();
+process.exit(0);
