@@ -34,6 +34,8 @@ export type { Seed, UniformOptions, NormalOptions } from './ops/random.js';
 export type { TensorLike } from './ops/convert.js';
 export * from './ops/unary.js';
 export * from './ops/binary.js';
+export * from './ops/activations.js';
+export * from './ops/arithmetic.js';
 export { cast } from './ops/cast.js';
 export { matmul } from './ops/matmul.js';
 export type { MatmulOptions } from './ops/matmul.js';

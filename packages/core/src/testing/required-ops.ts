@@ -17,6 +17,9 @@ export const OP_TABLE: readonly (readonly [op: string, differentiable: boolean])
   ['atan', true], ['sinh', true], ['cosh', true], ['asinh', true], ['acosh', true], ['atanh', true],
   // binary and selection
   ['add', true], ['sub', true], ['mul', true], ['div', true], ['pow', true], ['maximum', true], ['minimum', true],
+  ['logSigmoid', true], ['selu', true], ['prelu', true], ['hardSigmoid', true], ['hardSwish', true], ['silu', true],
+  ['swish', true], ['mish', true], ['squaredDifference', true], ['divNoNan', true], ['lerp', true], ['logicalXor', false],
+  ['isNaN', false], ['isInf', false], ['isFinite', false],
   ['atan2', true], ['mod', true], ['remainder', true], ['fmod', true], ['floorDiv', false],
   ['equal', false], ['notEqual', false], ['less', false], ['lessEqual', false], ['greater', false], ['greaterEqual', false],
   ['logicalAnd', false], ['logicalOr', false], ['logicalNot', false], ['clip', true], ['where', true], ['cast', true],

@@ -1,5 +1,6 @@
 import { autodiffCases } from './autodiff.js';
 import { binaryCases } from './binary.js';
+import { compositeCases } from './composites.js';
 import { convCasesAll } from './conv.js';
 import { creationCases } from './creation.js';
 import { errorCases } from './errors.js';
@@ -19,6 +20,7 @@ export const conformanceCases: readonly ConformanceCase[] = [
   ...creationCases,
   ...unaryCases,
   ...binaryCases,
+  ...compositeCases,
   ...selectCases,
   ...reductionCases,
   ...matmulCases,
