@@ -16,7 +16,7 @@ export type {
 export type { BackendFactory, RegisterOptions } from './backend/registry.js';
 export {
   registerBackend, setBackend, getBackend, getBackendName, listBackends, ready, removeBackend,
-  tidy, keep, dispose, memory, moveToBackend,
+  tidy, keep, dispose, memory, moveToBackend, checkValues,
 } from './engine/engine.js';
 export type { MemoryInfo } from './engine/engine.js';
 

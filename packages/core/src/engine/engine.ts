@@ -9,6 +9,7 @@ import { BackendError, DisposedError } from '../errors.js';
 import { sizeOf, type Shape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { DataHandle } from './data-handle.js';
+import { checksBeforeRead, deferCheck, reportDeferredErrors, reportSettledErrors, settleDeferredChecks } from './deferred-checks.js';
 import { currentScope, runInScope, type Scope } from './scope.js';
 
 /** The backend in use: its registry entry and instance. */
@@ -84,6 +85,8 @@ export async function setBackend(name: string): Promise<void> {
     }
   }
   await Promise.all(pending);
+  // Checks still in flight settle here, so that synchronous reads on the new backend can report them.
+  await settleDeferredChecks();
   activate(entry, backend);
 }
 
@@ -222,24 +225,48 @@ export async function moveToBackend(t: Tensor, name: string): Promise<void> {
   const h = liveHandle(t, 'moveToBackend', 'tensor');
   if (h.backend === backend) return;
   if (!h.hostCopy && !h.backend.readSync) h.hostCopy = await h.backend.read(h.id);
+  await settleDeferredChecks();
   migrate(h, name, backend, 'moveToBackend');
 }
 
-/** Reads a tensor's values asynchronously from wherever they live. */
+/**
+ * Reads a tensor's values asynchronously from wherever they live. A deferred check (see
+ * {@link checkValues}) started before the read and failed is thrown here instead.
+ */
 export async function readData(t: Tensor): Promise<TypedArray> {
   const h = liveHandle(t, 'data', 'tensor');
-  if (h.hostCopy) return h.hostCopy.slice();
-  return h.backend.read(h.id);
+  const checks = checksBeforeRead();
+  const values = h.hostCopy ? h.hostCopy.slice() : await h.backend.read(h.id);
+  await reportDeferredErrors(checks);
+  return values;
 }
 
-/** Reads a tensor's values synchronously, or explains why it cannot. */
+/** Reads a tensor's values synchronously, or explains why it cannot; throws a settled deferred check's failure first. */
 export function readDataSync(t: Tensor): TypedArray {
   const h = liveHandle(t, 'dataSync', 'tensor');
+  reportSettledErrors();
   if (h.hostCopy) return h.hostCopy.slice();
   if (!h.backend.readSync) {
     throw new BackendError(`dataSync: backend '${h.backendName}' can only be read asynchronously; use \`await t.data()\` instead`);
   }
   return h.backend.readSync(h.id);
+}
+
+/**
+ * Checks a tensor's values with `check`, which returns the error to throw or null. Where the values can
+ * be read synchronously the check runs now and throws now; otherwise (an async-only backend) it runs
+ * when they arrive, and its error is thrown by the next read of any tensor data. Ops validate
+ * data-dependent arguments (indices) with it, so a bad program fails on every backend with one error.
+ */
+export function checkValues(t: Tensor, op: string, check: (values: TypedArray) => Error | null): void {
+  const h = liveHandle(t, op, 'tensor');
+  const now = h.hostCopy ?? h.backend.readSync?.(h.id);
+  if (now) {
+    const error = check(now);
+    if (error) throw error;
+    return;
+  }
+  deferCheck(h.backend.read(h.id), check);
 }
 
 /** @internal Called by Tensor.dispose. */

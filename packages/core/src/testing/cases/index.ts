@@ -7,6 +7,7 @@ import { indexingCases } from './indexing.js';
 import { joiningCases } from './joining.js';
 import { matmulCases } from './matmul.js';
 import { randomCases } from './random.js';
+import { webgpuRegressionCases } from './regressions-webgpu.js';
 import { reductionCases } from './reductions.js';
 import { selectCases } from './select.js';
 import { shapeCases } from './shape.js';
@@ -28,6 +29,7 @@ export const conformanceCases: readonly ConformanceCase[] = [
   ...randomCases,
   ...autodiffCases,
   ...errorCases,
+  ...webgpuRegressionCases,
 ];
 
 export type { CompareCase, ConformanceCase, ErrorCase, Gen, InputSpec, Layout, PropertyCase, Tolerance } from './types.js';
