@@ -244,12 +244,12 @@ export async function readData(t: Tensor): Promise<TypedArray> {
 /** Reads a tensor's values synchronously, or explains why it cannot; throws a settled deferred check's failure first. */
 export function readDataSync(t: Tensor): TypedArray {
   const h = liveHandle(t, 'dataSync', 'tensor');
-  reportSettledErrors();
-  if (h.hostCopy) return h.hostCopy.slice();
-  if (!h.backend.readSync) {
+  if (!h.hostCopy && !h.backend.readSync) {
+    // Before reporting anything: a read that cannot happen leaves a failed check to the next real read.
     throw new BackendError(`dataSync: backend '${h.backendName}' can only be read asynchronously; use \`await t.data()\` instead`);
   }
-  return h.backend.readSync(h.id);
+  reportSettledErrors();
+  return h.hostCopy ? h.hostCopy.slice() : h.backend.readSync!(h.id);
 }
 
 /**

@@ -106,6 +106,24 @@ async function onAsyncOnlyView(): Promise<void> {
     // A good gather is unaffected, and nothing is reported for it.
     const good = await sn.tidy(() => sn.gather(sn.tensor([1, 2, 3]), sn.tensor([2, 0], [2], 'int32')).data());
     ensure(good[0] === 3 && good[1] === 1, `gather with good indices gave [${Array.from(good).join(',')}]`);
+    // A failure not yet reported survives reads that cannot happen (toString here) and a switch of
+    // backend, and is thrown by the first read there, synchronous or not.
+    const bad = sn.tidy(() => sn.gather(sn.tensor([1, 2, 3]), sn.tensor([3], [1], 'int32')));
+    ensure(bad.toString().includes('await t.data()'), `toString of an unreadable tensor gave "${bad.toString()}"`);
+    bad.dispose();
+    await sn.setBackend(base);
+    const probe = sn.tensor([1]);
+    let thrown: unknown = null;
+    try {
+      if (sn.getBackend().readSync) probe.dataSync();
+      else await probe.data();
+    } catch (e) {
+      thrown = e;
+    } finally {
+      probe.dispose();
+    }
+    ensure(thrown instanceof sn.ArgumentError && thrown.message.includes('gather: index 3 at position 0'),
+      `the first read after switching backends gave ${thrown instanceof Error ? `${thrown.name}: ${thrown.message}` : 'no error'}`);
   } finally {
     await sn.setBackend(base);
     await sn.removeBackend(name);
