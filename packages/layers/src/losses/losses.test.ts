@@ -1,6 +1,7 @@
 import '@scratchnet/backend-js';
 import {
-  ArgumentError, DTypeError, ShapeError, listBackends, memory, setBackend, tensor, tidy, valueAndGrad, mul, sum, type Tensor,
+  ArgumentError, DTypeError, ShapeError, dispose, getBackend, listBackends, memory, registerBackend, removeBackend, setBackend,
+  tensor, tidy, valueAndGrad, mul, sum, type Tensor,
 } from '@scratchnet/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BCEWithLogitsLoss, CrossEntropyLoss, MSELoss, NLLLoss, type Reduction } from './index.js';
@@ -367,3 +368,33 @@ for (const backend of listBackends()) {
     });
   });
 }
+
+describe('class-index targets on a backend that cannot read synchronously', () => {
+  it('an out-of-range target fails at the next read, with the message the synchronous check gives', async () => {
+    await setBackend('js');
+    const inner = getBackend();
+    const name = 'js-async-only-losses';
+    const asyncOnly = new Proxy(inner, {
+      get(target, prop, receiver) {
+        if (prop === 'readSync' || prop === 'shutdown') return undefined;
+        if (prop === 'name') return name;
+        const v: unknown = Reflect.get(target, prop, receiver);
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    });
+    registerBackend(name, () => asyncOnly, { priority: -100 });
+    try {
+      await setBackend(name);
+      const x = tensor([0.1, 0.5, -0.3, 1.2, 0.0, -0.7], [2, 3]);
+      const bad = tensor([0, 3], [2], 'int32');
+      const good = tensor([2, 0], [2], 'int32');
+      await expect(forwardAndRead(() => new CrossEntropyLoss().forward(x, bad))).rejects.toThrow(/CrossEntropyLoss: target class index 3 at position 1 is out of range for 3 classes/);
+      await expect(forwardAndRead(() => new NLLLoss().forward(x, bad))).rejects.toThrow(/NLLLoss: target class index 3 at position 1/);
+      await expect(forwardAndRead(() => new CrossEntropyLoss().forward(x, good))).resolves.toHaveLength(1);
+      dispose([x, bad, good]);
+    } finally {
+      await setBackend('js');
+      await removeBackend(name);
+    }
+  });
+});
