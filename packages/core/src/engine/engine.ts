@@ -166,10 +166,15 @@ export function releaseHandle(handle: DataHandle): void {
   }
 }
 
-/** Writes host values to the active backend as a new tensor. */
+/** int32 data written from the host up to this many elements keeps its values for checks (see DataHandle.writtenValues). */
+const KEEP_WRITTEN_INT32_UP_TO = 1 << 16;
+
+/** Writes host values (owned by core from now on) to the active backend as a new tensor. */
 export function writeTensor(values: TypedArray, shape: Shape, dtype: DType): Tensor {
   const { entry, backend } = activeOrDefault('tensor');
-  return makeTensorFromData(entry.name, backend, backend.write(values, dtype), shape, dtype);
+  const t = makeTensorFromData(entry.name, backend, backend.write(values, dtype), shape, dtype);
+  if (dtype === 'int32' && !backend.readSync && values.length <= KEEP_WRITTEN_INT32_UP_TO) liveHandle(t, 'tensor', 'values').writtenValues = values;
+  return t;
 }
 
 function track(t: Tensor): void {
@@ -254,13 +259,14 @@ export function readDataSync(t: Tensor): TypedArray {
 
 /**
  * Checks a tensor's values with `check`, which returns the error to throw or null. Where the values can
- * be read synchronously the check runs now and throws now; otherwise (an async-only backend) it runs
- * when they arrive, and its error is thrown by the next read of any tensor data. Ops validate
+ * be read synchronously (or are known: small int32 data written from the host) the check runs now and
+ * throws now; otherwise (values computed on an async-only backend) it runs when they arrive, and its
+ * error is thrown by the next read of any tensor data. Ops validate
  * data-dependent arguments (indices) with it, so a bad program fails on every backend with one error.
  */
 export function checkValues(t: Tensor, op: string, check: (values: TypedArray) => Error | null): void {
   const h = liveHandle(t, op, 'tensor');
-  const now = h.hostCopy ?? h.backend.readSync?.(h.id);
+  const now = h.hostCopy ?? h.writtenValues ?? h.backend.readSync?.(h.id);
   if (now) {
     const error = check(now);
     if (error) throw error;

@@ -1,6 +1,6 @@
 import '@scratchnet/backend-js';
 import {
-  ArgumentError, DTypeError, ShapeError, dispose, getBackend, listBackends, memory, registerBackend, removeBackend, setBackend,
+  ArgumentError, DTypeError, ShapeError, add, dispose, getBackend, listBackends, memory, registerBackend, removeBackend, setBackend,
   tensor, tidy, valueAndGrad, mul, sum, type Tensor,
 } from '@scratchnet/core';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -386,12 +386,14 @@ describe('class-index targets on a backend that cannot read synchronously', () =
     try {
       await setBackend(name);
       const x = tensor([0.1, 0.5, -0.3, 1.2, 0.0, -0.7], [2, 3]);
-      const bad = tensor([0, 3], [2], 'int32');
+      const bad = tensor([0, 3], [2], 'int32'); // written from the host: checked at once
+      const computed = add(tensor([0, 1], [2], 'int32'), tensor([0, 2], [2], 'int32')); // [0, 3] from a kernel: checked on arrival
       const good = tensor([2, 0], [2], 'int32');
       await expect(forwardAndRead(() => new CrossEntropyLoss().forward(x, bad))).rejects.toThrow(/CrossEntropyLoss: target class index 3 at position 1 is out of range for 3 classes/);
-      await expect(forwardAndRead(() => new NLLLoss().forward(x, bad))).rejects.toThrow(/NLLLoss: target class index 3 at position 1/);
+      await expect(forwardAndRead(() => new CrossEntropyLoss().forward(x, computed))).rejects.toThrow(/CrossEntropyLoss: target class index 3 at position 1 is out of range for 3 classes/);
+      await expect(forwardAndRead(() => new NLLLoss().forward(x, computed))).rejects.toThrow(/NLLLoss: target class index 3 at position 1/);
       await expect(forwardAndRead(() => new CrossEntropyLoss().forward(x, good))).resolves.toHaveLength(1);
-      dispose([x, bad, good]);
+      dispose([x, bad, computed, good]);
     } finally {
       await setBackend('js');
       await removeBackend(name);

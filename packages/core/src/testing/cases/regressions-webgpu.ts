@@ -2,7 +2,8 @@
  * Regression cases for bugs a differential check (float64 NumPy and tfjs-cpu) found on the webgpu
  * backend (issue 11, bugs 1, 3, 4, 5). They hold every backend to the same behaviour:
  * - indices out of range given as an int32 tensor fail with the same ArgumentError everywhere (at once
- *   where they can be read synchronously, at the next read of data on an async-only backend);
+ *   where they can be read synchronously or were written from the host, at the next read of data when
+ *   an async-only backend computed them);
  * - log1p / expm1 / tanh / elu / softplus keep their relative accuracy for tiny results (the suite's
  *   absolute floor of 1e-6 would hide a lost result there, so these cases compare ratios near 1);
  * - pow(-Infinity, y) follows C for non-integer y;
@@ -39,10 +40,19 @@ async function expectArgumentError(program: () => Promise<unknown>, fragments: r
   ensure(values[0] === 7 && values[1] === 8, `a read after the error returned [${values.join(',')}]`);
 }
 
-/** The index-range programs: each must fail with the error naming the op, the bad index and the valid range. */
+/** [0, 5] as int32, computed by a kernel (so an async-only backend cannot know the values when gather runs). */
+function computedIndices(): Tensor {
+  return sn.add(sn.tensor([0, 2], [2], 'int32'), sn.tensor([0, 3], [2], 'int32'));
+}
+
+/**
+ * The index-range programs: each must fail with the error naming the op, the bad index and the valid
+ * range. Indices written from the host are checked at once everywhere; indices computed by kernels are
+ * checked when they arrive on an async-only backend, the error coming from the next read.
+ */
 const INDEX_PROGRAMS: readonly { name: string; op: string; program: () => Promise<unknown>; message: readonly string[] }[] = [
   {
-    name: 'int32 tensor index past the end fails at the next read, as on every backend', op: 'gather',
+    name: 'int32 tensor index past the end fails, as on every backend', op: 'gather',
     program: () => sn.gather(sn.tensor([1, 2, 3]), sn.tensor([0, 5], [2], 'int32')).data(),
     message: ['gather', 'index 5 at position 1', 'axis 0 of x [3]', 'expected 0..2'],
   },
@@ -52,24 +62,34 @@ const INDEX_PROGRAMS: readonly { name: string; op: string; program: () => Promis
     message: ['gather', 'index -1 at position 1', 'axis 1 of x [2,2]', 'expected 0..1'],
   },
   {
+    name: 'kernel-computed index past the end fails by the next read', op: 'gather',
+    program: () => sn.gather(sn.tensor([1, 2, 3]), computedIndices()).data(),
+    message: ['gather', 'index 5 at position 1', 'axis 0 of x [3]', 'expected 0..2'],
+  },
+  {
     name: 'a result computed from a bad gather fails too', op: 'gather',
-    program: () => sn.sum(sn.mul(sn.gather(sn.tensor([1, 2, 3]), sn.tensor([2, 3], [2], 'int32')), 2)).data(),
-    message: ['gather', 'index 3 at position 1', 'expected 0..2'],
+    program: () => sn.sum(sn.mul(sn.gather(sn.tensor([1, 2, 3]), computedIndices()), 2)).data(),
+    message: ['gather', 'index 5 at position 1', 'expected 0..2'],
   },
   {
     name: 'the gradient of a bad gather fails', op: 'gather',
     program: async () => {
       const x = sn.tensor([1, 2, 3]);
-      const idx = sn.tensor([0, 4, 1], [3], 'int32');
+      const idx = computedIndices();
       const [dx] = sn.grad((v: Tensor) => sn.sum(sn.gather(v, idx)))(x);
       return dx!.data();
     },
-    message: ['gather', 'index 4 at position 1', 'expected 0..2'],
+    message: ['gather', 'index 5 at position 1', 'expected 0..2'],
   },
   {
     name: 'int32 tensor index outside the depth fails', op: 'oneHot',
     program: () => sn.oneHot(sn.tensor([1, 3, 0], [3], 'int32'), 3).data(),
     message: ['oneHot', 'index 3 at position 1', 'depth 3', 'expected 0..2'],
+  },
+  {
+    name: 'argmax-computed index outside the depth fails by the next read', op: 'oneHot',
+    program: () => sn.oneHot(sn.argmax(sn.tensor([[0, 0, 0, 0, 1], [1, 0, 0, 0, 0]]), 1), 3).data(),
+    message: ['oneHot', 'index 4 at position 0', 'depth 3', 'expected 0..2'],
   },
 ];
 
@@ -108,7 +128,7 @@ async function onAsyncOnlyView(): Promise<void> {
     ensure(good[0] === 3 && good[1] === 1, `gather with good indices gave [${Array.from(good).join(',')}]`);
     // A failure not yet reported survives reads that cannot happen (toString here) and a switch of
     // backend, and is thrown by the first read there, synchronous or not.
-    const bad = sn.tidy(() => sn.gather(sn.tensor([1, 2, 3]), sn.tensor([3], [1], 'int32')));
+    const bad = sn.tidy(() => sn.gather(sn.tensor([1, 2, 3]), computedIndices()));
     ensure(bad.toString().includes('await t.data()'), `toString of an unreadable tensor gave "${bad.toString()}"`);
     bad.dispose();
     await sn.setBackend(base);
@@ -122,7 +142,7 @@ async function onAsyncOnlyView(): Promise<void> {
     } finally {
       probe.dispose();
     }
-    ensure(thrown instanceof sn.ArgumentError && thrown.message.includes('gather: index 3 at position 0'),
+    ensure(thrown instanceof sn.ArgumentError && thrown.message.includes('gather: index 5 at position 1'),
       `the first read after switching backends gave ${thrown instanceof Error ? `${thrown.name}: ${thrown.message}` : 'no error'}`);
   } finally {
     await sn.setBackend(base);
