@@ -7,6 +7,7 @@
  * 32-bit word per element: WGSL has no 8-bit storage, and packing would need atomics for writes).
  */
 import type { DType } from '@scratchnet/core';
+import { twoOverPiWords } from './two-over-pi.js';
 
 /** Threads per workgroup of the one-thread-per-element kernels (SwiftShader allows at most 256). */
 export const WG = 64;
@@ -84,6 +85,7 @@ ${body}
 
 /** Scalar helpers every kernel may call (unused ones cost nothing). */
 export const MATH = /* wgsl */ `
+var<private> TWO_OVER_PI: array<u32, 9> = array<u32, 9>(0u, ${twoOverPiWords(8).map((w) => `${w}u`).join(', ')});
 fn is_nan(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u; }
 fn is_inf(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) == 0x7f800000u; }
 // NaN and infinity cannot be const-expressions in WGSL: read their bit patterns from private variables.
@@ -110,8 +112,9 @@ fn div_f(a: f32, b: f32) -> f32 {
   }
   return a / b;
 }
-// sin and cos with our own range reduction (Cody–Waite, π/2 split in three) and the usual minimax
-// polynomials on [-π/4, π/4]: some adapters' built-ins (SwiftShader) are off by ~2e-4.
+// sin and cos with our own range reduction (Cody–Waite with π/2 split in three up to 256, Payne–Hanek
+// beyond, so the whole float32 range is exact) and the usual minimax polynomials on [-π/4, π/4]: some
+// adapters' built-ins (SwiftShader) are off by ~2e-4, and lavapipe's are garbage beyond ~1e7.
 fn sin_poly(r: f32) -> f32 {
   let z = r * r;
   return r + r * z * (-1.6666654611e-1 + z * (8.3321608736e-3 + z * -1.9515295891e-4));
@@ -120,47 +123,98 @@ fn cos_poly(r: f32) -> f32 {
   let z = r * r;
   return 1.0 - 0.5 * z + z * z * (4.166664568298827e-2 + z * (-1.388731625493765e-3 + z * 2.443315711809948e-5));
 }
-// x = k·π/2 + r: returns (r, k mod 4); falls back to the built-ins far from 0, where k·π/2 is inexact.
+// x = k·π/2 + r: returns (r, k mod 4). Used for |x| ≤ 256, where k·1.5703125 is exact and the
+// rounding of k·4.8375e-4 stays below 4e-9 (near 2^16 it reaches 1e-6).
 fn reduce_half_pi(x: f32) -> vec2<f32> {
   let k = round(x * 0.6366197723675814);
   let r = ((x - k * 1.5703125) - k * 4.837512969970703125e-4) - k * 7.549789954891882e-8;
   return vec2<f32>(r, f32(i32(k) & 3));
 }
+// 32 × 32 → 64-bit unsigned product as (low word, high word).
+fn mul_wide(a: u32, b: u32) -> vec2<u32> {
+  let al = a & 0xffffu; let ah = a >> 16u;
+  let bl = b & 0xffffu; let bh = b >> 16u;
+  let ll = al * bl; let lh = al * bh; let hl = ah * bl;
+  let mid = (ll >> 16u) + (lh & 0xffffu) + (hl & 0xffffu);
+  return vec2<u32>((ll & 0xffffu) | (mid << 16u), ah * bh + (lh >> 16u) + (hl >> 16u) + (mid >> 16u));
+}
+// Word k (0-based) of 2/π's bits starting at table bit t (the table is one word of zeros, then 2/π's fraction).
+fn two_over_pi_window(w: u32, sh: u32, k: u32) -> u32 {
+  if (sh == 0u) { return TWO_OVER_PI[w + k]; }
+  return (TWO_OVER_PI[w + k] << sh) | (TWO_OVER_PI[w + k + 1u] >> (32u - sh));
+}
+// Exact reduction for any finite |x| ≥ 2^-7 (Payne–Hanek): with |x| = m·2^e (m the 24-bit significand),
+// |x|·2/π mod 4 is m times a 96-bit window of 2/π's bits (bits e-1 … e+94; earlier ones only add
+// multiples of 4), taken mod 2^96 in integer arithmetic. Its top 2 bits are the quadrant, the other 94
+// the position in it. Returns (r, k mod 4) with x = k·π/2 + r, |r| ≤ π/4.
+fn reduce_half_pi_large(x: f32) -> vec2<f32> {
+  let b = bitcast<u32>(x);
+  let m = (b & 0x7fffffu) | 0x800000u;
+  let t = u32(i32((b >> 23u) & 0xffu) - 150 + 30);
+  let w = t >> 5u; let sh = t & 31u;
+  let a0 = two_over_pi_window(w, sh, 0u);
+  let a1 = two_over_pi_window(w, sh, 1u);
+  let a2 = two_over_pi_window(w, sh, 2u);
+  let p2 = mul_wide(m, a2);
+  let p1 = mul_wide(m, a1);
+  let v1 = p2.y + p1.x;
+  let v0 = p1.y + m * a0 + select(0u, 1u, v1 < p2.y);
+  var q = v0 >> 30u;
+  var f: f32;
+  if ((v0 & 0x20000000u) == 0u) {
+    f = f32(v0 & 0x3fffffffu) * 9.313225746154785e-10 + f32(v1) * 2.168404344971009e-19;
+  } else {
+    // Past the middle of the quadrant: measure from the next one (1 - f, by complement).
+    q = q + 1u;
+    f = -(f32(~v0 & 0x3fffffffu) * 9.313225746154785e-10 + f32(~v1) * 2.168404344971009e-19);
+  }
+  var r = f * 1.5707963267948966;
+  if ((b >> 31u) == 1u) { r = -r; q = 4u - q; }
+  return vec2<f32>(r, f32(q & 3u));
+}
+fn reduce_any(x: f32) -> vec2<f32> {
+  if (abs(x) > 256.0) { return reduce_half_pi_large(x); }
+  return reduce_half_pi(x);
+}
 fn sin_f(x: f32) -> f32 {
   if (is_nan(x) || is_inf(x)) { return nan_f32(); }
-  if (abs(x) > 65536.0) { return sin(x); }
-  let rq = reduce_half_pi(x);
+  let rq = reduce_any(x);
   let q = u32(rq.y);
   let v = select(sin_poly(rq.x), cos_poly(rq.x), (q & 1u) == 1u);
   return select(v, -v, q >= 2u);
 }
 fn cos_f(x: f32) -> f32 {
   if (is_nan(x) || is_inf(x)) { return nan_f32(); }
-  if (abs(x) > 65536.0) { return cos(x); }
-  let rq = reduce_half_pi(x);
+  let rq = reduce_any(x);
   let q = u32(rq.y);
   let v = select(cos_poly(rq.x), sin_poly(rq.x), (q & 1u) == 1u);
   return select(v, -v, q == 1u || q == 2u);
 }
 fn f2b(x: f32) -> u32 { return select(0u, 1u, x != 0.0 || is_nan(x)); }
 
-// exp(x) - 1 without cancellation near 0 (Kahan's trick: the rounding of exp cancels in (u-1)/log(u)).
+// exp(x) - 1 without cancellation: its Taylor polynomial where |x| < 0.5 (terms to x⁹/9!, truncation
+// below 1e-9 relative), exp(x) - 1 beyond, where the subtraction costs at most a few ulps. No formula
+// relies on a rounding error cancelling, which shader compilers may fold away ((1 + x) - 1 → x).
 fn expm1_f(x: f32) -> f32 {
-  if (abs(x) < 1e-5) { return x + 0.5 * x * x; }
-  let e = exp(x);
-  if (x > 0.5 || x < -0.5) { return e - 1.0; }
-  let um1 = e - 1.0;
-  if (um1 == 0.0) { return x; }
-  return um1 * x / log(e);
+  if (abs(x) < 0.5) {
+    return x * (1.0 + x * (0.5 + x * (1.0 / 6.0 + x * (1.0 / 24.0 + x * (1.0 / 120.0 + x * (1.0 / 720.0
+      + x * (1.0 / 5040.0 + x * (1.0 / 40320.0 + x * (1.0 / 362880.0)))))))));
+  }
+  return exp(x) - 1.0;
 }
 
-// log(1 + x) without cancellation near 0.
+// log(1 + x) without cancellation: 2·atanh(s) with s = x / (2 + x), as its odd series, where
+// -0.3 < x < 0.45 (|s| < 0.19, truncation below 1e-11 relative); log(1 + x) beyond, where rounding 1 + x
+// costs at most ~2 ulps of the result. x < -1 gives NaN, -1 gives -∞.
 fn log1p_f(x: f32) -> f32 {
+  if (x > -0.3 && x < 0.45) {
+    let s = x / (2.0 + x);
+    let z = s * s;
+    return 2.0 * s * (1.0 + z * (1.0 / 3.0 + z * (1.0 / 5.0 + z * (1.0 / 7.0 + z * (1.0 / 9.0 + z * (1.0 / 11.0
+      + z * (1.0 / 13.0)))))));
+  }
   if (is_inf(x) && x > 0.0) { return x; }
-  let w = 1.0 + x;
-  let d = w - 1.0;
-  if (d == 0.0) { return x; }
-  return log(w) * (x / d);
+  return log_f(1.0 + x);
 }
 
 fn tanh_f(x: f32) -> f32 {
@@ -231,6 +285,11 @@ fn pow_f(x: f32, y: f32) -> f32 {
   }
   let yi = is_int_f(y);
   let odd = is_odd_int_f(y);
+  if (is_inf(x)) {
+    // ±∞: +∞ for y > 0, +0 for y < 0, negated for -∞ and an odd integer y (whatever else y is).
+    let r = select(0.0, inf_f32(), y > 0.0);
+    return select(r, -r, x < 0.0 && odd);
+  }
   if (x < 0.0 && !yi) { return nan_f32(); }
   let neg = x < 0.0 && odd;
   var r: f32;
@@ -239,9 +298,7 @@ fn pow_f(x: f32, y: f32) -> f32 {
     if (odd && (bitcast<u32>(x) >> 31u) == 1u) { r = -r; }
     return r;
   }
-  if (is_inf(ax)) {
-    r = select(0.0, inf_f32(), y > 0.0);
-  } else if (yi && abs(y) <= 64.0) {
+  if (yi && abs(y) <= 64.0) {
     var n = u32(abs(y));
     var b = ax;
     r = 1.0;

@@ -17,7 +17,7 @@ export * from './ops/defs/index.js';
 export type { BackendFactory, RegisterOptions } from './backend/registry.js';
 export {
   registerBackend, setBackend, getBackend, getBackendName, listBackends, ready, removeBackend,
-  tidy, keep, dispose, memory, moveToBackend,
+  tidy, keep, dispose, memory, moveToBackend, checkValues,
 } from './engine/engine.js';
 export type { MemoryInfo } from './engine/engine.js';
 

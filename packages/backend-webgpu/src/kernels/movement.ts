@@ -76,7 +76,10 @@ function around(shape: readonly number[], axis: number): [number, number, number
   return [sizeOf(shape.slice(0, axis)), shape[axis]!, sizeOf(shape.slice(axis + 1))];
 }
 
-/** Slices of x along `axis` at int32 indices (negative ones count from the end; out-of-range ones are clamped). */
+/**
+ * Slices of x along `axis` at int32 indices. Out-of-range ones are clamped only to stay in bounds: core
+ * checks the indices when they arrive and reports an ArgumentError at the next read.
+ */
 export function gather(ctx: KernelContext, x: TensorRef, indices: TensorRef, axis: number): GpuData {
   const [, d, inner] = around(x.shape, axis);
   const j = sizeOf(indices.shape);

@@ -74,8 +74,11 @@ export interface Backend {
   /** Joins inputs (one dtype) along `axis`; `outShape` is the joined shape. */
   concat(xs: readonly TensorRef[], axis: number, outShape: readonly number[]): DataId;
   /**
-   * Takes slices of x along `axis` at int32 `indices` (already checked in range):
-   * out shape = x.shape[:axis] + indices.shape + x.shape[axis+1:].
+   * Takes slices of x along `axis` at int32 `indices`:
+   * out shape = x.shape[:axis] + indices.shape + x.shape[axis+1:]. Core checks the indices in range
+   * before the call where they can be read synchronously; a backend without `readSync` may get
+   * out-of-range ones (core reports them at the next read), so its gather and scatterAdd must then
+   * stay in bounds, whatever values they produce.
    */
   gather(x: TensorRef, indices: TensorRef, axis: number): DataId;
   /**

@@ -12,6 +12,11 @@ export class DataHandle {
   refs = 0;
   /** A host copy of the data, filled when the data had to be read (e.g. before leaving an async-only backend). */
   hostCopy: TypedArray | null = null;
+  /**
+   * The values small int32 data was written with, kept where the backend cannot read synchronously,
+   * so that checks of those values (index ranges) run at once there too. Only {@link checkValues} reads it.
+   */
+  writtenValues: TypedArray | null = null;
   /** True once the backend was unregistered: the data then lives only in `hostCopy`. */
   backendRemoved = false;
 

@@ -4,6 +4,7 @@ import type { DType, TypedArray } from '../dtype.js';
 import { BackendError, DisposedError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { DataHandle } from './data-handle.js';
+import { checksBeforeRead, reportDeferredErrors, reportSettledErrors } from './deferred-checks.js';
 
 /**
  * Every live data handle and the count of live tensors, with what a tensor does to its own data
@@ -53,21 +54,27 @@ export function liveHandle(t: Tensor, op: string, arg: string): DataHandle {
   return h;
 }
 
-/** Reads a tensor's values asynchronously from wherever they live. */
+/**
+ * Reads a tensor's values asynchronously from wherever they live. A deferred check (see
+ * engine's checkValues) started before the read and failed is thrown here instead.
+ */
 export async function readData(t: Tensor): Promise<TypedArray> {
   const h = liveHandle(t, 'data', 'tensor');
-  if (h.hostCopy) return h.hostCopy.slice();
-  return h.backend.read(h.id);
+  const checks = checksBeforeRead();
+  const values = h.hostCopy ? h.hostCopy.slice() : await h.backend.read(h.id);
+  await reportDeferredErrors(checks);
+  return values;
 }
 
-/** Reads a tensor's values synchronously, or explains why it cannot. */
+/** Reads a tensor's values synchronously, or explains why it cannot; throws a settled deferred check's failure first. */
 export function readDataSync(t: Tensor): TypedArray {
   const h = liveHandle(t, 'dataSync', 'tensor');
-  if (h.hostCopy) return h.hostCopy.slice();
-  if (!h.backend.readSync) {
+  if (!h.hostCopy && !h.backend.readSync) {
+    // Before reporting anything: a read that cannot happen leaves a failed check to the next real read.
     throw new BackendError(`dataSync: backend '${h.backendName}' can only be read asynchronously; use \`await t.data()\` instead`);
   }
-  return h.backend.readSync(h.id);
+  reportSettledErrors();
+  return h.hostCopy ? h.hostCopy.slice() : h.backend.readSync!(h.id);
 }
 
 /** @internal Called by Tensor.dispose. */

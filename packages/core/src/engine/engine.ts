@@ -10,6 +10,7 @@ import { sizeOf, type Shape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import type { DataHandle } from './data-handle.js';
 import { attachHandle, countLiveTensor, handles, liveHandle, liveTensorCount, newHandle } from './data-store.js';
+import { deferCheck, settleDeferredChecks } from './deferred-checks.js';
 import { currentScope, runInScope, type Scope } from './scope.js';
 
 /** The backend in use: its registry entry and instance. */
@@ -86,6 +87,8 @@ export async function setBackend(name: string): Promise<void> {
     }
   }
   await Promise.all(pending);
+  // Checks still in flight settle here, so that synchronous reads on the new backend can report them.
+  await settleDeferredChecks();
   activate(entry, backend);
 }
 
@@ -148,9 +151,15 @@ export function adoptHandle(handle: DataHandle, shape: Shape, dtype: DType): Ten
 
 
 /** Writes host values to the active backend as a new tensor. */
+/** int32 data written from the host up to this many elements keeps its values for checks (see DataHandle.writtenValues). */
+const KEEP_WRITTEN_INT32_UP_TO = 1 << 16;
+
+/** Writes host values (owned by core from now on) to the active backend as a new tensor. */
 export function writeTensor(values: TypedArray, shape: Shape, dtype: DType): Tensor {
   const { entry, backend } = activeOrDefault('tensor');
-  return makeTensorFromData(entry.name, backend, backend.write(values, dtype), shape, dtype);
+  const t = makeTensorFromData(entry.name, backend, backend.write(values, dtype), shape, dtype);
+  if (dtype === 'int32' && !backend.readSync && values.length <= KEEP_WRITTEN_INT32_UP_TO) liveHandle(t, 'tensor', 'values').writtenValues = values;
+  return t;
 }
 
 function track(t: Tensor): void {
@@ -200,7 +209,26 @@ export async function moveToBackend(t: Tensor, name: string): Promise<void> {
   const h = liveHandle(t, 'moveToBackend', 'tensor');
   if (h.backend === backend) return;
   if (!h.hostCopy && !h.backend.readSync) h.hostCopy = await h.backend.read(h.id);
+  await settleDeferredChecks();
   migrate(h, name, backend, 'moveToBackend');
+}
+
+/**
+ * Checks a tensor's values with `check`, which returns the error to throw or null. Where the values can
+ * be read synchronously (or are known: small int32 data written from the host) the check runs now and
+ * throws now; otherwise (values computed on an async-only backend) it runs when they arrive, and its
+ * error is thrown by the next read of any tensor data. Ops validate
+ * data-dependent arguments (indices) with it, so a bad program fails on every backend with one error.
+ */
+export function checkValues(t: Tensor, op: string, check: (values: TypedArray) => Error | null): void {
+  const h = liveHandle(t, op, 'tensor');
+  const now = h.hostCopy ?? h.writtenValues ?? h.backend.readSync?.(h.id);
+  if (now) {
+    const error = check(now);
+    if (error) throw error;
+    return;
+  }
+  deferCheck(h.backend.read(h.id), check);
 }
 
 

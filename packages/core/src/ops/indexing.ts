@@ -1,4 +1,4 @@
-import { tidy } from '../engine/engine.js';
+import { checkValues, tidy } from '../engine/engine.js';
 import { ArgumentError, fmtShape } from '../errors.js';
 import { recordOp } from '../autograd/tape.js';
 import { normalizeAxis } from '../shape.js';
@@ -25,25 +25,27 @@ function toIndices(indices: Indices, op: string): Tensor {
   return tensor(Int32Array.from(indices), [indices.length], 'int32');
 }
 
-/**
- * Checks indices against [0, limit): always for indices given as an array, and for tensors where
- * their values can be read synchronously (on an async-only backend the kernel clamps instead of
- * reading out of bounds).
- */
-function checkRange(indices: Indices, idx: Tensor, limit: number, op: string, what: string): void {
-  let values: ArrayLike<number>;
-  if (!(indices instanceof Tensor)) values = indices;
-  else {
-    try {
-      values = idx.dataSync();
-    } catch {
-      return;
-    }
-  }
+/** The first index outside [0, limit) as an ArgumentError naming the op, the index, its position and the valid range; null when all are in range. */
+function rangeError(values: ArrayLike<number>, limit: number, op: string, what: string): ArgumentError | null {
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
-    if (v < 0 || v >= limit) throw new ArgumentError(`${op}: index ${v} at position ${i} is out of range for ${what} (expected 0..${limit - 1})`);
+    if (v < 0 || v >= limit) return new ArgumentError(`${op}: index ${v} at position ${i} is out of range for ${what} (expected 0..${limit - 1})`);
   }
+  return null;
+}
+
+/**
+ * Checks indices against [0, limit): at once for indices given as an array or held where they can be
+ * read synchronously; on an async-only backend when they arrive, the error then being thrown by the next
+ * read of tensor data (the kernel meanwhile stays in bounds). Either way the error is the same.
+ */
+function checkRange(indices: Indices, idx: Tensor, limit: number, op: string, what: string): void {
+  if (!(indices instanceof Tensor)) {
+    const error = rangeError(indices, limit, op, what);
+    if (error) throw error;
+    return;
+  }
+  checkValues(idx, op, (values) => rangeError(values, limit, op, what));
 }
 
 /**

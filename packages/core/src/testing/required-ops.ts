@@ -54,7 +54,7 @@ export const NON_OP_EXPORTS: ReadonlySet<string> = new Set([
   'broadcastShapes', 'broadcastStrides', 'sizeOf', 'stridesOf', 'shapesEqual',
   // backends and memory
   'registerBackend', 'setBackend', 'getBackend', 'getBackendName', 'listBackends', 'ready', 'removeBackend',
-  'tidy', 'keep', 'dispose', 'memory', 'moveToBackend',
+  'tidy', 'keep', 'dispose', 'memory', 'moveToBackend', 'checkValues',
   // op tables (the definitions kernels are generated from)
   'UNARY_DEFS', 'UNARY_OPS', 'unaryDef', 'unaryKernelDtype', 'BINARY_DEFS', 'BINARY_OPS', 'binaryDef', 'binaryKernelDtype',
   'binaryOutDtype', 'elementwiseAbiHash',

@@ -1,5 +1,5 @@
 import {
-  ArgumentError, ShapeError, Tensor, arange, cast, div, equal, expandDims, logSoftmax, mul, neg, notEqual, permute,
+  ArgumentError, ShapeError, Tensor, arange, cast, checkValues, div, equal, expandDims, logSoftmax, mul, neg, notEqual, permute,
   reshape, sum, tensor, tidy, add, where,
 } from '@scratchnet/core';
 import { Loss, fmtShape, sameShape, type LossOptions } from './loss.js';
@@ -43,20 +43,20 @@ function readWeight(loss: string, w: ClassificationLossOptions['weight']): numbe
   return values;
 }
 
-/** Checks class indices against [0, C) (except `ignoreIndex`) where they can be read synchronously. */
+/**
+ * Checks class indices against [0, C) (except `ignoreIndex`): at once where they can be read
+ * synchronously, otherwise when they arrive, the error then being thrown by the next read of tensor data.
+ */
 function checkClassIndices(loss: string, target: Tensor, numClasses: number, ignoreIndex: number): void {
-  let values: ArrayLike<number>;
-  try {
-    values = target.dataSync();
-  } catch {
-    return; // async-only backend: out-of-range rows select no class instead
-  }
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
-    if (v !== ignoreIndex && (v < 0 || v >= numClasses)) {
-      throw new ArgumentError(`${loss}: target class index ${v} at position ${i} is out of range for ${numClasses} classes (expected 0..${numClasses - 1}${ignoreIndex < 0 || ignoreIndex >= numClasses ? ` or ignoreIndex ${ignoreIndex}` : ''})`);
+  checkValues(target, loss, (values) => {
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i]!;
+      if (v !== ignoreIndex && (v < 0 || v >= numClasses)) {
+        return new ArgumentError(`${loss}: target class index ${v} at position ${i} is out of range for ${numClasses} classes (expected 0..${numClasses - 1}${ignoreIndex < 0 || ignoreIndex >= numClasses ? ` or ignoreIndex ${ignoreIndex}` : ''})`);
+      }
     }
-  }
+    return null;
+  });
 }
 
 /**

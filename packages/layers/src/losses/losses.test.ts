@@ -1,6 +1,7 @@
 import '@scratchnet/backend-js';
 import {
-  ArgumentError, DTypeError, ShapeError, listBackends, memory, setBackend, tensor, tidy, valueAndGrad, mul, sum, type Tensor,
+  ArgumentError, DTypeError, ShapeError, add, dispose, getBackend, listBackends, memory, registerBackend, removeBackend, setBackend,
+  tensor, tidy, valueAndGrad, mul, sum, type Tensor,
 } from '@scratchnet/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BCEWithLogitsLoss, CrossEntropyLoss, MSELoss, NLLLoss, type Reduction } from './index.js';
@@ -144,16 +145,13 @@ function tensorLike(r: Tensor, p: Tensor, lossFn: (p: Tensor) => Tensor): Tensor
   return r.reshape(shape);
 }
 
-/** Whether the current backend can be read synchronously (GPU backends cannot). */
-function readsSynchronously(): boolean {
-  const t = tensor([1], [1]);
+/** Runs `fn` and reads its result: a synchronous throw and a failed read both reject. */
+async function forwardAndRead(fn: () => Tensor): Promise<unknown> {
+  const out = fn();
   try {
-    t.dataSync();
-    return true;
-  } catch {
-    return false;
+    return await out.data();
   } finally {
-    t.dispose();
+    out.dispose();
   }
 }
 
@@ -263,16 +261,14 @@ for (const backend of listBackends()) {
         await gradCheck(logits, [N, C], (p) => loss.forward(p, t), (p) => refCE(toRows(p, N, C), soft, { reduction: 'mean', labelSmoothing: 0.05 }));
       });
 
-      it('errors name the loss, the argument and the shapes', () => {
+      it('errors name the loss, the argument and the shapes', async () => {
         const loss = new CrossEntropyLoss();
         const x = tensor(logits, [N, C]);
         expect(() => loss.forward(x, tensor([0, 1, 2], [3], 'int32'))).toThrow(ShapeError);
         expect(() => loss.forward(x, tensor([0, 1, 2], [3], 'int32'))).toThrow(/CrossEntropyLoss: target shape \[3\] \(int32\) does not match input shape \[5,4\]; expected class indices \[5\]/);
         expect(() => loss.forward(x, tensor(soft.flat().slice(0, 12), [3, 4]))).toThrow(/probabilities \[5,4\] \(float32\)/);
-        if (readsSynchronously()) {
-          // Where indices can be read synchronously; async-only backends skip the check (the row then selects no class).
-          expect(() => loss.forward(x, tensor([0, 1, 4, 2, 0], [5], 'int32'))).toThrow(/class index 4 at position 2 is out of range for 4 classes/);
-        }
+        // At once where the indices can be read synchronously, at the next read on an async-only backend.
+        await expect(forwardAndRead(() => loss.forward(x, tensor([0, 1, 4, 2, 0], [5], 'int32')))).rejects.toThrow(/class index 4 at position 2 is out of range for 4 classes/);
         expect(() => loss.forward(x, tensor([true, false, true, true, false], [5], 'bool'))).toThrow(DTypeError);
         expect(() => loss.forward(tensor(labels, [N], 'int32'), tensor(labels, [N], 'int32'))).toThrow(/CrossEntropyLoss: input must have dtype float32, got int32/);
         expect(() => new CrossEntropyLoss({ labelSmoothing: 1.5 })).toThrow(/labelSmoothing must be a number in \[0, 1\], got 1.5/);
@@ -372,3 +368,35 @@ for (const backend of listBackends()) {
     });
   });
 }
+
+describe('class-index targets on a backend that cannot read synchronously', () => {
+  it('an out-of-range target fails at the next read, with the message the synchronous check gives', async () => {
+    await setBackend('js');
+    const inner = getBackend();
+    const name = 'js-async-only-losses';
+    const asyncOnly = new Proxy(inner, {
+      get(target, prop, receiver) {
+        if (prop === 'readSync' || prop === 'shutdown') return undefined;
+        if (prop === 'name') return name;
+        const v: unknown = Reflect.get(target, prop, receiver);
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    });
+    registerBackend(name, () => asyncOnly, { priority: -100 });
+    try {
+      await setBackend(name);
+      const x = tensor([0.1, 0.5, -0.3, 1.2, 0.0, -0.7], [2, 3]);
+      const bad = tensor([0, 3], [2], 'int32'); // written from the host: checked at once
+      const computed = add(tensor([0, 1], [2], 'int32'), tensor([0, 2], [2], 'int32')); // [0, 3] from a kernel: checked on arrival
+      const good = tensor([2, 0], [2], 'int32');
+      await expect(forwardAndRead(() => new CrossEntropyLoss().forward(x, bad))).rejects.toThrow(/CrossEntropyLoss: target class index 3 at position 1 is out of range for 3 classes/);
+      await expect(forwardAndRead(() => new CrossEntropyLoss().forward(x, computed))).rejects.toThrow(/CrossEntropyLoss: target class index 3 at position 1 is out of range for 3 classes/);
+      await expect(forwardAndRead(() => new NLLLoss().forward(x, computed))).rejects.toThrow(/NLLLoss: target class index 3 at position 1/);
+      await expect(forwardAndRead(() => new CrossEntropyLoss().forward(x, good))).resolves.toHaveLength(1);
+      dispose([x, bad, computed, good]);
+    } finally {
+      await setBackend('js');
+      await removeBackend(name);
+    }
+  });
+});

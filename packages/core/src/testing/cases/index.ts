@@ -8,6 +8,7 @@ import { indexingCases } from './indexing.js';
 import { joiningCases } from './joining.js';
 import { matmulCases } from './matmul.js';
 import { randomCases } from './random.js';
+import { webgpuRegressionCases } from './regressions-webgpu.js';
 import { reductionCases } from './reductions.js';
 import { regressionCoreCases } from './regressions-core.js';
 import { selectCases } from './select.js';
@@ -32,6 +33,7 @@ export const conformanceCases: readonly ConformanceCase[] = [
   ...autodiffCases,
   ...errorCases,
   ...regressionCoreCases,
+  ...webgpuRegressionCases,
 ];
 
 export type { CompareCase, ConformanceCase, ErrorCase, Gen, InputSpec, Layout, PropertyCase, Tolerance } from './types.js';
