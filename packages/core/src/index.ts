@@ -36,6 +36,7 @@ export * from './ops/unary.js';
 export * from './ops/binary.js';
 export * from './ops/activations.js';
 export * from './ops/arithmetic.js';
+export * from './ops/rearrange.js';
 export { cast } from './ops/cast.js';
 export { matmul } from './ops/matmul.js';
 export type { MatmulOptions } from './ops/matmul.js';

@@ -19,6 +19,7 @@ export type GradAttrs = { readonly [op in UnaryOp]: UnaryAttrs } & { readonly [o
   readonly broadcastTo: NoAttrs;
   readonly transpose: { readonly perm: readonly number[] };
   readonly slice: { readonly begin: readonly number[] };
+  readonly flip: { readonly axes: readonly number[] };
   readonly pad: { readonly paddings: readonly (readonly [number, number])[] };
   readonly concat: { readonly axis: number };
   readonly gather: { readonly indices: Tensor; readonly axis: number };

@@ -26,7 +26,9 @@ export const OP_TABLE: readonly (readonly [op: string, differentiable: boolean])
   // linear algebra and shapes
   ['matmul', true], ['transpose', true], ['permute', true], ['reshape', true], ['clone', true], ['squeeze', true], ['expandDims', true],
   ['flatten', true], ['broadcastTo', true], ['slice', true], ['concat', true], ['stack', true], ['split', true],
-  ['gather', true], ['oneHot', false], ['pad', true],
+  ['gather', true], ['oneHot', false], ['pad', true], ['flip', true], ['reverse', true], ['tile', true], ['repeat', true],
+  ['repeatInterleave', true], ['roll', true], ['tril', true], ['triu', true], ['diag', true], ['trace', true], ['meshgrid', true],
+  ['unstack', true], ['outer', true], ['dot', true],
   // reductions
   ['sum', true], ['mean', true], ['max', true], ['min', true], ['prod', true], ['logSumExp', true], ['variance', true],
   ['argmax', false], ['argmin', false], ['softmax', true], ['logSoftmax', true],

@@ -1,13 +1,14 @@
 import { where } from '../../ops/binary.js';
 import { runKernel } from '../../ops/kernel-call.js';
 import { reshape } from '../../ops/reshape.js';
+import { flip } from '../../ops/rearrange.js';
 import { pad, slice } from '../../ops/slicing.js';
 import { transpose } from '../../ops/transpose.js';
 import type { GradRule } from '../grad-attrs.js';
 import { unbroadcast } from '../unbroadcast.js';
 
 /** The ops that move, select or re-type data. */
-type ShapeOp = 'where' | 'cast' | 'reshape' | 'broadcastTo' | 'transpose' | 'slice' | 'pad' | 'concat' | 'gather';
+type ShapeOp = 'where' | 'cast' | 'reshape' | 'broadcastTo' | 'transpose' | 'slice' | 'flip' | 'pad' | 'concat' | 'gather';
 
 /** Gradients of the data-movement ops: each sends dy back to where its values came from. */
 export const shapeRules: { readonly [op in ShapeOp]: GradRule<op> | null } = {
@@ -24,6 +25,7 @@ export const shapeRules: { readonly [op in ShapeOp]: GradRule<op> | null } = {
   slice: (dy, { inputs: [x], output, attrs: { begin } }) => [
     pad(dy, x!.shape.map((d, i) => [begin[i]!, d - begin[i]! - output.shape[i]!] as [number, number])),
   ],
+  flip: (dy, { attrs: { axes } }) => [flip(dy, axes)],
   pad: (dy, { inputs: [x], attrs: { paddings } }) => [slice(dy, paddings.map((p) => p[0]), x!.shape)],
   concat: (dy, { inputs, attrs: { axis } }) => {
     let at = 0;

@@ -9,6 +9,7 @@ import { joiningCases } from './joining.js';
 import { matmulCases } from './matmul.js';
 import { randomCases } from './random.js';
 import { webgpuRegressionCases } from './regressions-webgpu.js';
+import { rearrangeCases } from './rearrange.js';
 import { reductionCases } from './reductions.js';
 import { regressionCoreCases } from './regressions-core.js';
 import { selectCases } from './select.js';
@@ -26,6 +27,7 @@ export const conformanceCases: readonly ConformanceCase[] = [
   ...reductionCases,
   ...matmulCases,
   ...shapeCases,
+  ...rearrangeCases,
   ...joiningCases,
   ...indexingCases,
   ...convCasesAll,
