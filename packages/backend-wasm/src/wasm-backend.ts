@@ -2,6 +2,7 @@ import type {
   Backend, BackendMemory, BinaryOp, Conv2dInfo, DataId, DType, MatmulAttrs, PoolKind, ReduceOp, StridedView,
   TensorRef, TypedArray, UnaryAttrs, UnaryOp,
 } from '@scratchnet/core';
+import { dtypeOfArray } from '@scratchnet/core';
 import { castInto, forEachRow, hostWhere, intBinary, intReduce, intUnary } from './host-kernels.js';
 import type { Isa } from './loader.js';
 import { elementBytes, type Entry, type Runtime } from './runtime.js';
@@ -533,8 +534,4 @@ function around(shape: readonly number[], axis: number): [number, number, number
   let inner = 1;
   for (let i = axis + 1; i < shape.length; i++) inner *= shape[i]!;
   return [outer, shape[axis]!, inner];
-}
-
-function dtypeOfArray(a: TypedArray): DType {
-  return a instanceof Float32Array ? 'float32' : a instanceof Int32Array ? 'int32' : 'bool';
 }
