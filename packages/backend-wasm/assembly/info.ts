@@ -1,5 +1,5 @@
 // Conv / pool geometry as the host writes it into linear memory: 16 consecutive i32 fields in the
-// order of core's Conv2dInfo (see src/kernels/geometry.ts on the host side).
+// order of core's Conv2dInfo (written by `writeInfo` in src/wasm-backend.ts on the host side).
 
 /** A view of the 16-field geometry block; obtain it with changetype<Info>(pointer). */
 @unmanaged

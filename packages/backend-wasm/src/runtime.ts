@@ -32,7 +32,6 @@ export interface KernelExports {
   addInto(dst: number, src: number, start: number, end: number): void;
   copy4(rank: number, meta: number, x: number, out: number, start: number, end: number): void;
   copy1(rank: number, meta: number, x: number, out: number, start: number, end: number): void;
-  fill(p: number, n: number, v: number): void;
   heapBase(): number;
   isa(): number;
   elementwiseAbi(): number;
@@ -149,11 +148,6 @@ export class Runtime {
       lists.push(args(s, e, p));
     }
     this.pool.run(KERNELS.indexOf(name), lists);
-  }
-
-  /** How many parts `parallel` would use for these sizes. */
-  partsFor(total: number, grain: number): number {
-    return Math.max(1, Math.min(this.threads, Math.floor(total / Math.max(1, grain))));
   }
 
   /** Runs explicit argument lists (one per thread, at most `threads`) of kernel `name`. */

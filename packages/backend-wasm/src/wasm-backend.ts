@@ -1,7 +1,7 @@
 import {
   BINARY_OPS, UNARY_OPS, binaryDef, unaryDef,
   type Backend, type BackendMemory, type BinaryOp, type Conv2dInfo, type DataId, type DType, type MatmulAttrs, type PoolKind,
-  type ReduceOp, type StridedView, type TensorRef, type TypedArray, type UnaryAttrs, type UnaryOp,
+  type ReduceOp, type StridedView, type TensorRef, type TypedArray, type UnaryAttrs, type UnaryOp, dtypeOfArray,
 } from '@scratchnet/core';
 import { castInto, forEachRow, hostBinary, hostUnary, hostWhere, intReduce } from './host-kernels.js';
 import type { Isa } from './loader.js';
@@ -530,8 +530,4 @@ function around(shape: readonly number[], axis: number): [number, number, number
   let inner = 1;
   for (let i = axis + 1; i < shape.length; i++) inner *= shape[i]!;
   return [outer, shape[axis]!, inner];
-}
-
-function dtypeOfArray(a: TypedArray): DType {
-  return a instanceof Float32Array ? 'float32' : a instanceof Int32Array ? 'int32' : 'bool';
 }

@@ -29,9 +29,3 @@ export function mergeAxes(shape: readonly number[], strides: readonly (readonly 
   }
   return { shape: outShape, strides: outStrides };
 }
-
-/** True when strides are the row-major strides of `shape` (ignoring size-1 axes). */
-export function isContiguous(shape: readonly number[], strides: readonly number[]): boolean {
-  const c = contiguousStrides(shape);
-  return shape.every((d, i) => d === 1 || strides[i] === c[i]);
-}

@@ -1,6 +1,6 @@
 /**
- * The engine half of the backend contract on 'webgpu', read asynchronously (core's own engine suite
- * reads with dataSync, which a GPU backend cannot serve), plus what is particular to this backend:
+ * The engine half of the backend contract on 'webgpu': core's engine suite (which reads
+ * asynchronously, so it runs on an async-only backend), plus what is particular to this backend:
  * migration both ways, memory figures, the pipeline cache, batching of dispatches, the bounded pool,
  * the storage size limit, and the behaviour without an adapter.
  */
@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as sn from '@scratchnet/core';
+import { runEngineSuite } from '@scratchnet/core/testing';
 import '@scratchnet/backend-js';
 import '../src/index.js';
 import type { WebGpuBackend } from '../src/index.js';
@@ -24,6 +25,8 @@ function backend(): WebGpuBackend {
 }
 
 if (gpuTestsEnabled('engine: webgpu')) {
+  runEngineSuite({ backend: 'webgpu' });
+
   describe('engine on webgpu (async reads)', () => {
     beforeAll(async () => {
       await sn.setBackend('webgpu');

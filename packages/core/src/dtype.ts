@@ -4,13 +4,6 @@ export type DType = 'float32' | 'int32' | 'bool';
 /** The typed array that stores each dtype: float32 → Float32Array, int32 → Int32Array, bool → Uint8Array (0 or 1). */
 export type TypedArray = Float32Array | Int32Array | Uint8Array;
 
-/** Maps a dtype to the typed array that stores it. */
-export interface DTypeStorage {
-  float32: Float32Array;
-  int32: Int32Array;
-  bool: Uint8Array;
-}
-
 /** All dtypes, in promotion order (bool < int32 < float32). */
 export const DTYPES: readonly DType[] = ['bool', 'int32', 'float32'];
 

@@ -1,6 +1,6 @@
 import type { Variable} from '@scratchnet/core';
 import {
-  ArgumentError, ShapeError, Tensor, dispose, moveToBackend, variable, type DType,
+  ArgumentError, ShapeError, Tensor, dispose, fmtShape, moveToBackend, variable,
 } from '@scratchnet/core';
 import { summarize } from './summary.js';
 
@@ -113,7 +113,7 @@ export abstract class Module {
       const value = entries.get(name);
       if (!value) continue;
       if (value.shape.length !== target.shape.length || value.shape.some((d, i) => d !== target.shape[i])) {
-        throw new ShapeError(`loadStateDict: '${name}' has shape [${value.shape.join(',')}], the model expects [${target.shape.join(',')}]`);
+        throw new ShapeError(`loadStateDict: '${name}' has shape ${fmtShape(value.shape)}, the model expects ${fmtShape(target.shape)}`);
       }
       if (value.dtype !== target.dtype) throw new ArgumentError(`loadStateDict: '${name}' has dtype ${value.dtype}, the model expects ${target.dtype}`);
     }
@@ -164,9 +164,6 @@ export abstract class Module {
   }
 }
 
-/** A parameter's dtype is always float32; kept for readability at call sites. */
-export const PARAM_DTYPE: DType = 'float32';
-
 type ModuleFactory = (config: Record<string, unknown>) => Module;
 const factories = new Map<string, ModuleFactory>();
 const classNames = new Map<unknown, string>();
@@ -196,6 +193,6 @@ export function moduleFromConfig(cfg: ModuleConfig): Module {
 export function expectRank(layer: string, x: Tensor, ranks: readonly number[], what: string): void {
   if (!(x instanceof Tensor)) throw new ArgumentError(`${layer}: input must be a Tensor`);
   if (!ranks.includes(x.rank)) {
-    throw new ShapeError(`${layer}: expected ${what} input of rank ${ranks.join(' or ')}, got shape [${x.shape.join(',')}]`);
+    throw new ShapeError(`${layer}: expected ${what} input of rank ${ranks.join(' or ')}, got shape ${fmtShape(x.shape)}`);
   }
 }

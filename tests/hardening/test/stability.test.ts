@@ -1,7 +1,7 @@
 /**
  * Numerical stability at extreme magnitudes on every backend, and determinism: the same seed gives
  * bitwise-identical weights after 100 training steps, run twice, on every backend (webgpu at batch 2,
- * lavapipe being slow); wasm across 1 vs 2 threads is reported rather than asserted.
+ * lavapipe being slow); wasm on 1 vs 2 threads gives the same loss curve within 1e-3 (not bitwise).
  */
 import { describe, expect, it } from 'vitest';
 import * as sn from '@scratchnet/core';
@@ -86,13 +86,27 @@ describe('determinism', () => {
     expect(bitwise(a, b)).toBe(true);
   });
 
-  it.runIf(backends.includes('wasm'))('wasm: 1 thread vs 2 threads (reported)', async () => {
+  // Not bitwise: splitting work across threads changes the order of some float sums, and Adam turns
+  // that rounding noise into full-size steps for the conv biases that BatchNorm leaves with a zero
+  // gradient. Those biases do not change the model's output, so the loss curves must still agree
+  // (measured here: at most 1.3e-5 relative over 100 steps, the loss falling from 2.5 to 0.024).
+  it.runIf(backends.includes('wasm'))('wasm: 1 thread vs 2 threads, 100 steps → the same loss curve within 1e-3', async () => {
     await sn.setBackend('wasm');
     const be = sn.getBackend() as WasmBackend;
-    await be.setThreads(1);
-    const one = await weightsAfter('wasm', 100);
-    await be.setThreads(2);
-    const two = await weightsAfter('wasm', 100);
-    console.log(`determinism: wasm 1 vs 2 threads bitwise identical: ${bitwise(one, two)}`);
+    const curve = async (threads: number): Promise<number[]> => {
+      await be.setThreads(threads);
+      expect(be.threads).toBe(threads);
+      const t = makeTrainer(5, 8);
+      const data = hostBatches(2, 8, 11);
+      const losses: number[] = [];
+      for (let i = 0; i < 100; i++) losses.push(await trainStep(t, data[i % 2]!));
+      sn.dispose(t.model.parameters());
+      return losses;
+    };
+    const one = await curve(1);
+    const two = await curve(2);
+    const worst = Math.max(...one.map((l, i) => Math.abs(l - two[i]!) / Math.abs(l)));
+    expect(worst).toBeLessThanOrEqual(1e-3);
+    expect(one[99]!).toBeLessThan(one[0]! / 10);
   });
 });

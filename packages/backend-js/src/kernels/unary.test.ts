@@ -11,7 +11,8 @@ function f32(x: number): number {
   return Math.fround(x);
 }
 
-const FLOAT_REF: Record<Exclude<UnaryOp, 'logicalNot'>, (x: number, alpha: number) => number> = {
+// A spot check of the generated loops against direct formulas; the conformance suite covers every op.
+const FLOAT_REF: Partial<Record<Exclude<UnaryOp, 'logicalNot'>, (x: number, alpha: number) => number>> = {
   neg: (x) => -x,
   abs: Math.abs,
   sign: Math.sign,

@@ -243,13 +243,25 @@ export function keep<T extends Tensor>(t: T): T {
 /** Anything that may hold tensors: a tensor, arrays and plain objects of them. */
 export type TensorContainer = Tensor | TensorContainer[] | { [key: string]: TensorContainer } | null | undefined | number | string | boolean | Map<unknown, unknown>;
 
-function collect(value: unknown, out: Set<Tensor>, depth = 0): void {
-  if (depth > 8 || value === null || value === undefined) return;
-  if (value instanceof Tensor) out.add(value);
-  else if (Array.isArray(value)) for (const v of value) collect(v, out, depth + 1);
-  else if (value instanceof Map) for (const v of value.values()) collect(v, out, depth + 1);
-  else if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-    for (const v of Object.values(value)) collect(v, out, depth + 1);
+/**
+ * Adds every tensor inside `value` (arrays, plain objects and map values, nested to any depth) to
+ * `out`. Walks with an explicit stack and a visited set, so deep nesting cannot overflow the call
+ * stack and a container that holds itself is walked once.
+ */
+function collect(value: unknown, out: Set<Tensor>): void {
+  const pending: unknown[] = [value];
+  const visited = new Set<object>();
+  while (pending.length > 0) {
+    const v = pending.pop();
+    if (v instanceof Tensor) {
+      out.add(v);
+      continue;
+    }
+    if (typeof v !== 'object' || v === null || visited.has(v)) continue;
+    visited.add(v);
+    if (Array.isArray(v)) for (const item of v as unknown[]) pending.push(item);
+    else if (v instanceof Map) for (const item of (v as Map<unknown, unknown>).values()) pending.push(item);
+    else if (Object.getPrototypeOf(v) === Object.prototype) for (const item of Object.values(v)) pending.push(item);
   }
 }
 

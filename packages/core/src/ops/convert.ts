@@ -23,12 +23,6 @@ export function toTensor(x: TensorLike, op: string, arg: string, dtypeHint: DTyp
   throw new ScratchNetError(`${op}: ${arg} must be a Tensor or a number, got ${describe(x)}`);
 }
 
-/** The dtype an operand would take: a tensor's own, or the number's natural one. */
-export function dtypeOfLike(x: TensorLike): DType | null {
-  if (x instanceof Tensor) return x.dtype;
-  return null;
-}
-
 /** Checks that a tensor has one of `allowed` dtypes. */
 export function expectDType(t: Tensor, allowed: readonly DType[], op: string, arg: string): void {
   if (!allowed.includes(t.dtype)) {

@@ -118,6 +118,27 @@ export function runEngineSuite(options: EngineSuiteOptions): void {
       expect(sn.memory().numTensors).toBe(before);
     });
 
+    it('tidy keeps returned tensors nested at any depth, in self-referencing containers too', async () => {
+      const before = sn.memory().numTensors;
+      type Nest = { child?: Nest; t?: sn.Tensor; self?: unknown };
+      const out = sn.tidy(() => {
+        const root: Nest = {};
+        let node = root;
+        for (let d = 0; d < 20; d++) node = node.child = {};
+        node.t = sn.add(sn.ones([2]), 1);
+        root.self = [root, new Map([['again', root]])];
+        return root;
+      });
+      let leaf: Nest = out;
+      while (leaf.child) leaf = leaf.child;
+      expect(leaf.t!.isDisposed).toBe(false);
+      expect(Array.from(await leaf.t!.data())).toEqual([2, 2]);
+      expect(sn.memory().numTensors).toBe(before + 1);
+      sn.dispose(out);
+      expect(leaf.t!.isDisposed).toBe(true);
+      expect(sn.memory().numTensors).toBe(before);
+    });
+
     it('tidy follows an async function across await', async () => {
       const before = sn.memory().numTensors;
       const result = await sn.tidy(async () => {

@@ -1,4 +1,4 @@
-import { ArgumentError, RandomGenerator, ShapeError, tensor, type DType, type Tensor } from '@scratchnet/core';
+import { ArgumentError, RandomGenerator, ShapeError, fmtShape, tensor, type DType, type Tensor } from '@scratchnet/core';
 
 /** Host-side array data with its shape: what a data set is made of. */
 export interface HostArray {
@@ -39,7 +39,7 @@ function toColumn(a: HostArray, what: string): Column {
   const dtype = a.dtype ?? 'float32';
   const per = a.shape.slice(1).reduce((p, d) => p * d, 1);
   if (a.data.length !== a.shape[0]! * per) {
-    throw new ShapeError(`TensorDataset: ${what} has ${a.data.length} values, shape [${a.shape.join(',')}] needs ${a.shape[0]! * per}`);
+    throw new ShapeError(`TensorDataset: ${what} has ${a.data.length} values, shape ${fmtShape(a.shape)} needs ${a.shape[0]! * per}`);
   }
   const data = dtype === 'float32' ? Float32Array.from(a.data) : dtype === 'int32' ? Int32Array.from(a.data) : Uint8Array.from(a.data);
   return { data, sampleShape: a.shape.slice(1), dtype };

@@ -1,5 +1,5 @@
 import {
-  ShapeError, add, full, mean, mul, noGrad, reshape, rsqrt, square, sub, tidy, type Tensor, type Variable,
+  ShapeError, add, fmtShape, full, mean, mul, noGrad, reshape, rsqrt, square, sub, tidy, type Tensor, type Variable,
 } from '@scratchnet/core';
 import { Module, expectRank, registerModule } from '../module.js';
 import { checkPositiveInt, checkRange } from './checks.js';
@@ -50,7 +50,7 @@ abstract class BatchNormBase extends Module {
   forward(x: Tensor): Tensor {
     expectRank(this.layer, x, this.ranks, 'a');
     if (x.shape[1] !== this.numFeatures) {
-      throw new ShapeError(`${this.layer}: input [${x.shape.join(',')}] has ${x.shape[1]} channels on axis 1, expected numFeatures ${this.numFeatures}`);
+      throw new ShapeError(`${this.layer}: input ${fmtShape(x.shape)} has ${x.shape[1]} channels on axis 1, expected numFeatures ${this.numFeatures}`);
     }
     const axes = x.shape.map((_, i) => i).filter((i) => i !== 1);
     const channelShape = x.shape.map((d, i) => (i === 1 ? d : 1));

@@ -1,5 +1,5 @@
 import {
-  RandomGenerator, ShapeError, add, conv2d, reshape, type Pair, type Padding2d, type Tensor, type Variable,
+  RandomGenerator, ShapeError, add, conv2d, fmtShape, reshape, type Pair, type Padding2d, type Tensor, type Variable,
 } from '@scratchnet/core';
 import { initialize, type Initializer } from '../init.js';
 import { Module, expectRank, registerModule } from '../module.js';
@@ -44,7 +44,7 @@ export class Conv2D extends Module {
   forward(x: Tensor): Tensor {
     expectRank('Conv2D', x, [4], 'an NCHW');
     if (x.shape[1] !== this.inChannels) {
-      throw new ShapeError(`Conv2D: input [${x.shape.join(',')}] has ${x.shape[1]} channels, expected inChannels ${this.inChannels}`);
+      throw new ShapeError(`Conv2D: input ${fmtShape(x.shape)} has ${x.shape[1]} channels, expected inChannels ${this.inChannels}`);
     }
     const { stride, padding, dilation, groups } = this.options;
     const y = conv2d(x, this.weight, { stride, padding, dilation, groups });

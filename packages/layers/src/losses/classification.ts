@@ -1,8 +1,8 @@
 import {
   ArgumentError, ShapeError, Tensor, arange, cast, checkValues, div, equal, expandDims, logSoftmax, mul, neg, notEqual, permute,
-  reshape, sum, tensor, tidy, add, where,
+  reshape, sum, tensor, tidy, add, where, fmtShape, shapesEqual,
 } from '@scratchnet/core';
-import { Loss, fmtShape, sameShape, type LossOptions } from './loss.js';
+import { Loss, type LossOptions } from './loss.js';
 
 /** Options shared by {@link CrossEntropyLoss} and {@link NLLLoss}. */
 export interface ClassificationLossOptions extends LossOptions {
@@ -99,7 +99,7 @@ abstract class ClassificationLoss extends Loss {
     if (input.rank === 1) {
       // Unbatched: [C] with a scalar index or a [C] distribution.
       const targetShape = target.dtype === 'int32' ? [] : input.shape;
-      if (!sameShape(target.shape, targetShape)) throw this.targetShapeError(input, target);
+      if (!shapesEqual(target.shape, targetShape)) throw this.targetShapeError(input, target);
       return tidy(() => {
         const out = this.forward(reshape(input, [1, input.shape[0]!]), reshape(target, [1, ...target.shape]));
         return this.reduction === 'none' ? reshape(out, []) : out;
@@ -112,9 +112,9 @@ abstract class ClassificationLoss extends Loss {
       throw new ShapeError(`${this.name}: weight has ${this.weight.length} values but input ${fmtShape(input.shape)} has ${numClasses} classes`);
     }
     if (target.dtype === 'int32') {
-      if (!sameShape(target.shape, indexShape)) throw this.targetShapeError(input, target);
+      if (!shapesEqual(target.shape, indexShape)) throw this.targetShapeError(input, target);
       checkClassIndices(this.name, target, numClasses, this.ignoreIndex);
-    } else if (!sameShape(target.shape, input.shape)) {
+    } else if (!shapesEqual(target.shape, input.shape)) {
       throw this.targetShapeError(input, target);
     }
     return tidy(() => {

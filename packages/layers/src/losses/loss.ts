@@ -1,4 +1,4 @@
-import { ArgumentError, DTypeError, ShapeError, Tensor, mean, sum, type DType } from '@scratchnet/core';
+import { ArgumentError, DTypeError, ShapeError, Tensor, fmtShape, mean, shapesEqual, sum, type DType } from '@scratchnet/core';
 
 /** How a loss combines its per-element values: their mean, their sum, or none (one value per element). */
 export type Reduction = 'mean' | 'sum' | 'none';
@@ -77,20 +77,10 @@ export abstract class Loss {
 
   /** Throws a ShapeError naming both shapes unless prediction and target have the same shape. */
   protected expectSameShape(prediction: Tensor, target: Tensor): void {
-    if (!sameShape(prediction.shape, target.shape)) {
+    if (!shapesEqual(prediction.shape, target.shape)) {
       throw new ShapeError(`${this.name}: target shape ${fmtShape(target.shape)} does not match prediction shape ${fmtShape(prediction.shape)}`);
     }
   }
-}
-
-/** `[2,3]` formatting for error messages. */
-export function fmtShape(shape: readonly number[]): string {
-  return `[${shape.join(',')}]`;
-}
-
-/** Whether two shapes are equal. */
-export function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
 function describe(x: unknown): string {

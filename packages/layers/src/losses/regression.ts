@@ -1,7 +1,7 @@
 import {
-  ArgumentError, ShapeError, Tensor, abs, add, broadcastShapes, cast, exp, log1p, maximum, mul, neg, square, sub, tensor, tidy,
+  ArgumentError, ShapeError, Tensor, abs, add, broadcastShapes, cast, exp, log1p, maximum, mul, neg, square, sub, tensor, tidy, fmtShape,
 } from '@scratchnet/core';
-import { Loss, fmtShape, type LossOptions } from './loss.js';
+import { Loss, type LossOptions } from './loss.js';
 
 /**
  * Mean squared error, as `torch.nn.MSELoss`: `(prediction − target)²` per element, then the

@@ -1,4 +1,4 @@
-import { ArgumentError, DTypeError, ShapeError, Tensor, Variable, dispose, moveToBackend, mul, tidy, variable, zeros } from '@scratchnet/core';
+import { ArgumentError, DTypeError, ShapeError, Tensor, Variable, dispose, fmtShape, moveToBackend, mul, tidy, variable, zeros } from '@scratchnet/core';
 
 /**
  * A snapshot of an optimizer (see {@link Optimizer.stateDict}): its hyperparameters, how many
@@ -47,7 +47,7 @@ function isArray(x: unknown): boolean {
 }
 
 function describeVariable(v: Variable): string {
-  return `${v.name ? `'${v.name}' ` : ''}[${v.shape.join(',')}]`;
+  return `${v.name ? `'${v.name}' ` : ''}${fmtShape(v.shape)}`;
 }
 
 /**
