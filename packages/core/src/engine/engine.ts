@@ -9,6 +9,7 @@ import { BackendError, DisposedError } from '../errors.js';
 import { sizeOf, type Shape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { DataHandle } from './data-handle.js';
+import { noteTensorGone, noteTensorMade } from './leak-check.js';
 import { currentScope, runInScope, type Scope } from './scope.js';
 
 /** The backend in use: its registry entry and instance. */
@@ -141,6 +142,7 @@ export function adoptHandle(handle: DataHandle, shape: Shape, dtype: DType): Ten
   attachHandle(handle);
   liveTensors++;
   track(t);
+  noteTensorMade(t.id);
   return t;
 }
 
@@ -248,6 +250,7 @@ export function disposeTensor(t: Tensor): void {
   if (!h) return;
   t.detach();
   liveTensors--;
+  noteTensorGone(t.id);
   releaseHandle(h);
 }
 
