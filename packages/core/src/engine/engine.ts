@@ -5,7 +5,7 @@ import {
   type BackendFactory, type RegisterOptions, type RegistryEntry,
 } from '../backend/registry.js';
 import type { DType, TypedArray } from '../dtype.js';
-import { BackendError, DisposedError } from '../errors.js';
+import { ArgumentError, BackendError, DisposedError } from '../errors.js';
 import { sizeOf, type Shape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { DataHandle } from './data-handle.js';
@@ -239,7 +239,9 @@ export function readDataSync(t: Tensor): TypedArray {
   const h = liveHandle(t, 'dataSync', 'tensor');
   if (h.hostCopy) return h.hostCopy.slice();
   if (!h.backend.readSync) {
-    throw new BackendError(`dataSync: backend '${h.backendName}' can only be read asynchronously; use \`await t.data()\` instead`);
+    throw new BackendError(
+      `dataSync/toArray: backend '${h.backendName}' can only be read asynchronously; use \`await t.data()\` (flat values) or \`await t.array()\` (nested arrays) instead`,
+    );
   }
   return h.backend.readSync(h.id);
 }
@@ -286,7 +288,7 @@ export function dispose(value: unknown): void {
  * across `await` and closes when its promise settles.
  */
 export function tidy<R>(fn: () => R): R {
-  if (typeof fn !== 'function') throw new TypeError('tidy: fn must be a function');
+  if (typeof fn !== 'function') throw new ArgumentError(`tidy: fn must be a function, got ${typeof fn}`);
   const scope: Scope = { tracked: [], parent: currentScope() };
   return runInScope(scope, fn, (result) => endScope(scope, result));
 }
