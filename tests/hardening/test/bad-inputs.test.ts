@@ -379,6 +379,14 @@ describe('catalogue of misuses', () => {
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toMatch(/epoch 1\/1 \[js\] {2}loss \d\.\d{4}/);
       expect(r.stdout).toMatch(/test accuracy: \d+\.\d\d%/);
+      expect(r.stderr, 'nothing on stderr (Dawn is not loaded for --backend js)').toBe('');
+    });
+
+    it('a run that picks its backend itself prints nothing on stderr either (WebGPU is probed in a child process)', async () => {
+      const r = await cli(['--model', 'mlp', '--epochs', '1', '--max-batches', '1', '--limit', '32', '--batch-size', '16']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/registered: .*webgpu/);
+      expect(r.stderr).toBe('');
     });
   });
 
