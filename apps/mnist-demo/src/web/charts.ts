@@ -2,6 +2,7 @@
  * Live line charts (Chart.js) of a value per batch, with vertical markers where the backend was
  * switched and a label naming the new backend.
  */
+import { LABEL_LINE, labelRows } from './label-rows.js';
 import { CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip, type Plugin } from 'chart.js';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, Legend, Tooltip);
@@ -20,7 +21,9 @@ const markerPlugin: Plugin<'line'> = {
     const x = scales.x;
     if (!x) return;
     ctx.save();
-    for (const m of markers) {
+    ctx.font = '11px system-ui';
+    const rows = labelRows(markers.map((m) => ({ left: x.getPixelForValue(m.step) + 3, width: ctx.measureText(m.label).width })));
+    markers.forEach((m, i) => {
       const px = x.getPixelForValue(m.step);
       ctx.strokeStyle = '#e5484d';
       ctx.setLineDash([4, 3]);
@@ -30,9 +33,8 @@ const markerPlugin: Plugin<'line'> = {
       ctx.stroke();
       ctx.setLineDash([]);
       ctx.fillStyle = '#e5484d';
-      ctx.font = '11px system-ui';
-      ctx.fillText(m.label, px + 3, chartArea.top + 11);
-    }
+      ctx.fillText(m.label, px + 3, chartArea.top + 11 + LABEL_LINE * (rows[i] ?? 0));
+    });
     ctx.restore();
   },
 };
