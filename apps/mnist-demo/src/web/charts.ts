@@ -44,7 +44,7 @@ export class LiveChart {
   private readonly chart: Chart<'line', { x: number; y: number }[]>;
   readonly markers: Marker[] = [];
 
-  constructor(canvas: HTMLCanvasElement, title: string, series: readonly { label: string; color: string }[], yMax?: number) {
+  constructor(canvas: HTMLCanvasElement, title: string, series: readonly { label: string; color: string }[], yMax?: number, xTitle = 'batch') {
     this.chart = new Chart(canvas, {
       type: 'line',
       data: { datasets: series.map((s, i) => ({ label: s.label, data: [], borderColor: s.color, backgroundColor: s.color, borderWidth: 1.5, pointRadius: i === 0 ? 0 : 3, tension: 0.2 })) },
@@ -54,7 +54,7 @@ export class LiveChart {
         maintainAspectRatio: false,
         parsing: false,
         scales: {
-          x: { type: 'linear', title: { display: true, text: 'batch' }, min: 0 },
+          x: { type: 'linear', title: { display: true, text: xTitle }, min: 0 },
           y: { min: 0, ...(yMax === undefined ? {} : { max: yMax }), title: { display: true, text: title } },
         },
         plugins: { legend: { labels: { boxWidth: 10 } }, switchMarkers: { markers: this.markers } } as never,

@@ -32,8 +32,8 @@ let lastAccuracy = NaN;
 let busy = false;
 let stopNote = '';
 
-const lossChart = new LiveChart($<HTMLCanvasElement>('toy-loss-chart'), 'loss', [{ label: 'loss', color: '#6b7cff' }]);
-const accChart = new LiveChart($<HTMLCanvasElement>('toy-acc-chart'), 'accuracy', [{ label: 'accuracy', color: '#2bb673' }], 1);
+const lossChart = new LiveChart($<HTMLCanvasElement>('toy-loss-chart'), 'loss', [{ label: 'loss', color: '#6b7cff' }], undefined, 'step');
+const accChart = new LiveChart($<HTMLCanvasElement>('toy-acc-chart'), 'accuracy', [{ label: 'accuracy', color: '#2bb673' }], 1, 'step');
 
 const STOP_FIELDS: readonly FieldRule[] = [
   { id: 'toy-target', label: 'stop at accuracy %', kind: 'positive', max: 100, optional: true },
