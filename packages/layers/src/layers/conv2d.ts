@@ -1,5 +1,5 @@
 import {
-  RandomGenerator, ShapeError, add, conv2d, reshape, type Pair, type Padding2d, type Tensor, type Variable,
+  RandomGenerator, ShapeError, add, conv2d, fmtShape, reshape, type Pair, type Padding2d, type Tensor, type Variable,
 } from '@scratchnet/core';
 import { initialize, type Initializer } from '../init.js';
 import { Module, expectRank, registerModule } from '../module.js';
@@ -47,7 +47,7 @@ export class Conv2D extends Module {
       const nhwc = x.shape[3] === this.inChannels
         ? `; the input looks channels-last (NHWC): Conv2D expects NCHW, [batch, channels, height, width]; reorder it with permute(x, [0, 3, 1, 2])`
         : '; Conv2D expects NCHW input, [batch, channels, height, width]';
-      throw new ShapeError(`Conv2D: input [${x.shape.join(',')}] has ${x.shape[1]} channels, expected inChannels ${this.inChannels}${nhwc}`);
+      throw new ShapeError(`Conv2D: input ${fmtShape(x.shape)} has ${x.shape[1]} channels, expected inChannels ${this.inChannels}${nhwc}`);
     }
     const { stride, padding, dilation, groups } = this.options;
     const y = conv2d(x, this.weight, { stride, padding, dilation, groups });

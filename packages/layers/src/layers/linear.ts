@@ -1,4 +1,4 @@
-import { RandomGenerator, ShapeError, add, matmul, type Tensor, type Variable } from '@scratchnet/core';
+import { RandomGenerator, ShapeError, add, fmtShape, matmul, type Tensor, type Variable } from '@scratchnet/core';
 import { initialize, type Initializer } from '../init.js';
 import { Module, expectRank, registerModule } from '../module.js';
 import { checkPositiveInt } from './checks.js';
@@ -32,7 +32,7 @@ export class Linear extends Module {
   forward(x: Tensor): Tensor {
     expectRank('Linear', x, [1, 2, 3, 4, 5, 6], 'a');
     if (x.shape[x.rank - 1] !== this.inFeatures) {
-      throw new ShapeError(`Linear: input [${x.shape.join(',')}] has ${x.shape[x.rank - 1]} features in its last dimension, expected inFeatures ${this.inFeatures}${flattenHint(x.shape, this.inFeatures)}`);
+      throw new ShapeError(`Linear: input ${fmtShape(x.shape)} has ${x.shape[x.rank - 1]} features in its last dimension, expected inFeatures ${this.inFeatures}${flattenHint(x.shape, this.inFeatures)}`);
     }
     const y = matmul(x, this.weight, { transposeB: true });
     return this.bias ? add(y, this.bias) : y;
