@@ -3,7 +3,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', '**/.turbo/**', 'coverage/**'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', '**/.turbo/**', 'coverage/**', 'docs/api/**'] },
   // AssemblyScript sources (compiled by asc, not tsc) and their generated .wasm builds.
   { ignores: ['packages/backend-wasm/assembly/**', 'packages/backend-wasm/wasm/**'] },
   js.configs.recommended,
