@@ -5,10 +5,12 @@
  *   (a) a Node ESM script trains a tiny model on each backend (js, wasm, and webgpu where an adapter
  *       exists) and moves a model from one backend to another mid-training; each README's example
  *       runs as written;
- *   (b) tsc type-checks a strict TypeScript consumer (and the README examples) against the
- *       published declarations;
- *   (c) Vite builds an app importing core + backend-wasm + layers with no configuration, and Debian's
- *       Chromium (driven by playwright-core) runs it: the .wasm file must be found and training works.
+ *   (b) tsc (TypeScript 6, and 5.9 whose DOM library has no WebGPU types) type-checks a strict
+ *       TypeScript consumer (and the README examples) against the published declarations, without
+ *       skipLibCheck; no published file may name a source map the tarball lacks;
+ *   (c) Vite builds an app importing core + backend-wasm + layers with no configuration and no warning
+ *       (no Node-only module in the browser graph), and Debian's Chromium (driven by playwright-core)
+ *       runs it: the .wasm file must be found and training works.
  * The browser part skips when /usr/bin/chromium is missing, except under CI where it fails.
  */
 import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
