@@ -108,6 +108,12 @@ const coreRows: Misuse[] = [
   { what: 'pad: negative padding', call: () => sn.pad(m23(), [[0, -1], [0, 0]]), error: sn.ArgumentError, message: /pad/ },
   { what: 'broadcastTo: incompatible shape', call: () => sn.broadcastTo(m23(), [2, 4]), error: sn.ShapeError, message: /broadcastTo.*\[2,3\].*\[2,4\]/ },
   { what: 'conv2d: channels differ', call: () => sn.conv2d(sn.zeros([1, 3, 5, 5]), sn.zeros([2, 2, 3, 3])), error: sn.ShapeError, message: /conv2d.*channel/ },
+  {
+    what: 'conv2d: channels-last (NHWC) input',
+    call: () => sn.conv2d(sn.zeros([1, 5, 5, 3]), sn.zeros([2, 3, 3, 3])),
+    error: sn.ShapeError,
+    message: /^conv2d: x \[1,5,5,3\] has 5 channels but w \[2,3,3,3\] expects 3 .*; x looks channels-last \(NHWC\): conv2d takes NCHW, reorder it with permute\(x, \[0, 3, 1, 2\]\)$/,
+  },
   { what: 'conv2d: input of rank 3', call: () => sn.conv2d(sn.zeros([3, 5, 5]), sn.zeros([2, 3, 3, 3])), error: sn.ShapeError, message: /conv2d.*rank 4|conv2d.*\[3,5,5\]/ },
   { what: 'conv2d: kernel larger than the input', call: () => sn.conv2d(sn.zeros([1, 1, 2, 2]), sn.zeros([1, 1, 3, 3])), error: sn.ShapeError, message: /conv2d/ },
   { what: 'conv2d: stride 0', call: () => sn.conv2d(sn.zeros([1, 1, 4, 4]), sn.zeros([1, 1, 3, 3]), { stride: 0 }), error: sn.ArgumentError, message: /conv2d.*stride/ },
