@@ -1,7 +1,7 @@
 /** The web app's DOM-free pieces: form checks, marker-label stacking, the playground's own points. */
 import { describe, expect, it } from 'vitest';
 import { TRAINING_FIELDS, checkFields } from '../src/web/form.js';
-import { labelRows } from '../src/web/label-rows.js';
+import { labelBox, labelRows } from '../src/web/label-rows.js';
 import { addPoint, parseToyCsv, stopReason } from '../src/web/toy-points.js';
 
 const good = { lr: '0.003', epochs: '6', batch: '64', 'max-batches': '' };
@@ -29,6 +29,12 @@ describe('switch-marker labels', () => {
     // Two markers 50 batches apart are a few pixels apart on a long run: the second label goes one row down.
     expect(labelRows([{ left: 100, width: 80 }, { left: 110, width: 80 }, { left: 300, width: 80 }, { left: 195, width: 40 }])).toEqual([0, 1, 0, 1]);
     expect(labelRows([{ left: 100, width: 80 }, { left: 120, width: 80 }, { left: 140, width: 80 }])).toEqual([0, 1, 2]);
+  });
+
+  it('put a label left of its line when it would run past the plot', () => {
+    expect(labelBox(100, 50, 40, 400)).toEqual({ left: 103, width: 50 });
+    expect(labelBox(380, 50, 40, 400)).toEqual({ left: 327, width: 50 });
+    expect(labelBox(60, 50, 40, 80)).toEqual({ left: 40, width: 50 });
   });
 });
 

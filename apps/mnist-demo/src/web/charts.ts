@@ -2,7 +2,7 @@
  * Live line charts (Chart.js) of a value per batch, with vertical markers where the backend was
  * switched and a label naming the new backend.
  */
-import { LABEL_LINE, labelRows } from './label-rows.js';
+import { LABEL_LINE, labelBox, labelRows } from './label-rows.js';
 import { CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip, type Plugin } from 'chart.js';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, Legend, Tooltip);
@@ -22,7 +22,8 @@ const markerPlugin: Plugin<'line'> = {
     if (!x) return;
     ctx.save();
     ctx.font = '11px system-ui';
-    const rows = labelRows(markers.map((m) => ({ left: x.getPixelForValue(m.step) + 3, width: ctx.measureText(m.label).width })));
+    const boxes = markers.map((m) => labelBox(x.getPixelForValue(m.step), ctx.measureText(m.label).width, chartArea.left, chartArea.right));
+    const rows = labelRows(boxes);
     markers.forEach((m, i) => {
       const px = x.getPixelForValue(m.step);
       ctx.strokeStyle = '#e5484d';
@@ -33,7 +34,7 @@ const markerPlugin: Plugin<'line'> = {
       ctx.stroke();
       ctx.setLineDash([]);
       ctx.fillStyle = '#e5484d';
-      ctx.fillText(m.label, px + 3, chartArea.top + 11 + LABEL_LINE * (rows[i] ?? 0));
+      ctx.fillText(m.label, boxes[i]!.left, chartArea.top + 11 + LABEL_LINE * (rows[i] ?? 0));
     });
     ctx.restore();
   },

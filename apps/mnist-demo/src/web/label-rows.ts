@@ -17,3 +17,13 @@ export function labelRows(labels: readonly { left: number; width: number }[]): n
     return row;
   });
 }
+
+/**
+ * Where a marker's label goes: just right of its line, or just left of it when it would run past
+ * the plot's right edge (a switch near the end of a run), never left of the plot.
+ */
+export function labelBox(px: number, width: number, plotLeft: number, plotRight: number): { left: number; width: number } {
+  const right = px + 3;
+  const left = right + width <= plotRight ? right : Math.max(plotLeft, px - 3 - width);
+  return { left, width };
+}
