@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 import local from './scripts/eslint-no-import-cycle.mjs';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', '**/.turbo/**', 'coverage/**'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', '**/.turbo/**', 'coverage/**', 'docs/api/**'] },
   // AssemblyScript sources (compiled by asc, not tsc) and their generated .wasm builds.
   { ignores: ['packages/backend-wasm/assembly/**', 'packages/backend-wasm/wasm/**'] },
   js.configs.recommended,

@@ -7,7 +7,7 @@
  *
  * Without /usr/bin/chromium the tests skip with the reason, except under CI where they fail.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -112,6 +112,77 @@ describe('web app in Chromium', () => {
     await expect(page.textContent('#data-status')).resolves.toContain('8,000 training and 2,000 test digits');
   });
 
+  it('serves a favicon, and keeps "Load from browser" disabled while nothing is saved', async () => {
+    const res = await page.request.get(`${base}favicon.ico`);
+    expect(res.status()).toBe(200);
+    expect((await res.body()).subarray(0, 4)).toEqual(Buffer.from([0, 0, 1, 0]));
+    await expect(page.locator('#load-idb').isDisabled()).resolves.toBe(true);
+  });
+
+  it('refuses bad form values with a visible message instead of replacing them', async () => {
+    await page.fill('#epochs', '0');
+    await page.fill('#lr', '-0.1');
+    await page.click('#train');
+    await expect(page.locator('#form-error').isVisible()).resolves.toBe(true);
+    const message = (await page.textContent('#form-error')) ?? '';
+    expect(message).toContain("learning rate must be a number above 0 and at most 10; got '-0.1'");
+    expect(message).toContain("epochs must be a whole number from 1 to 50; got '0'");
+    await expect(page.getAttribute('#epochs', 'aria-invalid')).resolves.toBe('true');
+    expect(await page.getAttribute('#app', 'data-state')).toBe('ready');
+    expect((await demo(page)).steps).toBe(0);
+    await page.fill('#lr', '0.003');
+    await page.fill('#epochs', '1');
+  });
+
+  it('reaches the model file input with the keyboard', async () => {
+    // The Clear button of the drawing pad comes just before the model card in the tab order.
+    await page.focus('#clear');
+    let focused = '';
+    for (let i = 0; i < 8 && focused !== 'load-file'; i++) {
+      await page.keyboard.press('Tab');
+      focused = await page.evaluate(() => document.activeElement?.id ?? '');
+    }
+    expect(focused).toBe('load-file');
+  });
+
+  it('fits a 390-px-wide phone screen: no sideways scrolling, charts inside their cards', async () => {
+    const phone = await context.newPage();
+    try {
+      await phone.setViewportSize({ width: 390, height: 844 });
+      for (const path of ['', 'toy.html']) {
+        await phone.goto(`${base}${path}`);
+        await phone.waitForLoadState('load');
+        await phone.waitForTimeout(500);
+        const m = await phone.evaluate(() => ({
+          scroll: document.documentElement.scrollWidth,
+          client: document.documentElement.clientWidth,
+          charts: [...document.querySelectorAll('.charts canvas, #pad, #toy-canvas')].map((c) => {
+            const r = c.getBoundingClientRect();
+            const card = c.closest('.panel')!.getBoundingClientRect();
+            return { id: c.id, left: r.left, right: r.right, cardLeft: card.left, cardRight: card.right };
+          }),
+        }));
+        expect(m.scroll, `${path || 'index.html'} scrolls sideways`).toBeLessThanOrEqual(m.client);
+        expect(m.charts.length).toBeGreaterThan(0);
+        for (const c of m.charts) {
+          expect(c.right, `${path || 'index.html'}: #${c.id} overflows its card`).toBeLessThanOrEqual(c.cardRight + 0.5);
+          expect(c.left).toBeGreaterThanOrEqual(c.cardLeft - 0.5);
+        }
+        await phone.screenshot({ path: join(SHOTS, `phone-${path ? 'toy' : 'mnist'}.png`), fullPage: true });
+      }
+    } finally {
+      await phone.close();
+    }
+  });
+
+  it('keeps both charts inside their cards on the desktop too', async () => {
+    const m = await page.evaluate(() =>
+      [...document.querySelectorAll('.charts canvas')].map((c) => ({ right: c.getBoundingClientRect().right, cardRight: c.closest('.panel')!.getBoundingClientRect().right })),
+    );
+    expect(m).toHaveLength(2);
+    for (const c of m) expect(c.right).toBeLessThanOrEqual(c.cardRight + 0.5);
+  });
+
   it('trains a few batches on each available backend', async () => {
     for (const name of available) {
       await page.check(`#backend-${name}`);
@@ -203,7 +274,37 @@ describe('web app in Chromium', () => {
     const status = (await page.textContent('#toy-status')) ?? '';
     const loss = Number(/loss ([\d.]+)/.exec(status)?.[1]);
     expect(loss).toBeLessThan(0.6);
+    expect(status).toMatch(/accuracy \d+\.\d%/);
     await page.screenshot({ path: join(SHOTS, 'playground.png'), fullPage: true });
+    expect(errors).toEqual([]);
+  });
+
+  it('the playground takes your own points (CSV and clicks), stops at a step count, and saves the picture', async () => {
+    await page.fill('#toy-csv', 'x,y,label\n0,1.5,0');
+    await page.click('#toy-use-csv');
+    await expect(page.textContent('#toy-error')).resolves.toMatch(/CSV line 2 .*x and y must be numbers in \[-1, 1\]/);
+    const csv = ['x,y,label', ...Array.from({ length: 20 }, (_, i) => `${(i % 2 ? 0.5 : -0.5) + 0.01 * i},${0.04 * i - 0.4},${i % 2}`)].join('\n');
+    await page.fill('#toy-csv', csv);
+    await page.click('#toy-use-csv');
+    await expect(page.textContent('#toy-error')).resolves.toBe('');
+    await expect(page.textContent('#toy-status')).resolves.toMatch(/ 20 points/);
+    const box = (await page.locator('#toy-canvas').boundingBox())!;
+    await page.selectOption('#toy-class', '1');
+    await page.mouse.click(box.x + box.width * 0.9, box.y + box.height * 0.1);
+    await expect(page.textContent('#toy-status')).resolves.toMatch(/ 21 points/);
+    await page.fill('#toy-max-steps', '40');
+    await page.click('#toy-start');
+    await page.waitForFunction(() => document.getElementById('toy-app')?.dataset.state === 'idle' && Number(document.getElementById('toy-app')?.dataset.steps) === 40, undefined, { timeout: 60_000 });
+    await expect(page.textContent('#toy-status')).resolves.toMatch(/40 steps .*accuracy \d+\.\d% .*stopped after 40 steps/);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#toy-export')]);
+    expect(download.suggestedFilename()).toBe('scratchnet-playground-40-steps.png');
+    const png = join(profile, 'playground.png');
+    await download.saveAs(png);
+    expect(readFileSync(png).subarray(1, 4).toString()).toBe('PNG');
+    await page.fill('#toy-max-steps', '');
+    await page.fill('#toy-target', '0');
+    await page.click('#toy-start');
+    await expect(page.textContent('#toy-error')).resolves.toMatch(/stop at accuracy % must be a number above 0/);
     expect(errors).toEqual([]);
   });
 });

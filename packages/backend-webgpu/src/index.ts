@@ -9,5 +9,6 @@ import { createWebGpuBackend } from './webgpu-backend.js';
 
 export { WebGpuBackend, createWebGpuBackend, isAvailable, unavailableReason } from './webgpu-backend.js';
 export type { WebGpuBackendOptions } from './webgpu-backend.js';
+export type { WebGpuDevice } from './device-type.js';
 
 registerBackend('webgpu', () => createWebGpuBackend(), { priority: 3 });

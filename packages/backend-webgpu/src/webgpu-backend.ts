@@ -3,6 +3,7 @@ import {
   type Backend, type BackendMemory, type BinaryOp, type Conv2dInfo, type DataId, type DType, type MatmulAttrs,
   type PoolKind, type ReduceOp, type StridedView, type TensorRef, type TypedArray, type UnaryAttrs, type UnaryOp,
 } from '@scratchnet/core';
+import type { WebGpuDevice } from './device-type.js';
 import { requestAdapter } from './gpu.js';
 import { GpuRuntime, type Program } from './runtime.js';
 import type { Uniforms } from './wgsl.js';
@@ -15,8 +16,8 @@ import { pool2d, pool2dBack } from './kernels/pool.js';
 
 /** Options of {@link createWebGpuBackend}. */
 export interface WebGpuBackendOptions {
-  /** Use this device instead of requesting one (the caller keeps ownership of its adapter). */
-  readonly device?: GPUDevice;
+  /** Use this `GPUDevice` instead of requesting one (the caller keeps ownership of its adapter). */
+  readonly device?: WebGpuDevice;
 }
 
 function dataOf(id: DataId): GpuData {
@@ -38,7 +39,7 @@ export class WebGpuBackend implements Backend {
   private readonly ctx: KernelContext;
   private readonly maxBinding: number;
 
-  /** Wraps a runtime (use {@link createWebGpuBackend} to make one from the environment). */
+  /** @internal Wraps a runtime (use {@link createWebGpuBackend} to make one from the environment). */
   constructor(private readonly rt: GpuRuntime) {
     this.maxBinding = Math.min(rt.device.limits.maxStorageBufferBindingSize, rt.device.limits.maxBufferSize);
     this.ctx = {
@@ -49,8 +50,8 @@ export class WebGpuBackend implements Backend {
     };
   }
 
-  /** The GPU device in use. */
-  get device(): GPUDevice {
+  /** The `GPUDevice` in use (cast it to `GPUDevice` where your project has the WebGPU types). */
+  get device(): WebGpuDevice {
     return this.rt.device;
   }
 
@@ -183,7 +184,7 @@ export class WebGpuBackend implements Backend {
  * package in Node). Rejects with the reason when there is no adapter or no device.
  */
 export async function createWebGpuBackend(options: WebGpuBackendOptions = {}): Promise<WebGpuBackend> {
-  let device = options.device;
+  let device = options.device as GPUDevice | undefined;
   let info: Record<string, unknown> = {};
   if (!device) {
     const found = await requestAdapter();

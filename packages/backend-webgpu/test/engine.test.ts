@@ -137,7 +137,7 @@ if (gpuTestsEnabled('engine: webgpu')) {
     });
 
     it('keeps the idle pool under its byte bound, destroying the oldest buffers first', () => {
-      const pool = new BufferPool(backend().device, GPUBufferUsage.STORAGE, 4096);
+      const pool = new BufferPool(backend().device as GPUDevice, GPUBufferUsage.STORAGE, 4096);
       const bufs = [1000, 1000, 2000, 3000].map((b) => pool.acquire(b));
       expect(bufs.map((b) => b.size)).toEqual([1024, 1024, 2048, 4096]);
       for (const b of bufs) pool.release(b);

@@ -20,6 +20,7 @@ export {
   tidy, keep, dispose, memory, moveToBackend, checkValues,
 } from './engine/engine.js';
 export type { MemoryInfo } from './engine/engine.js';
+export { enableLeakCheck, disableLeakCheck, leakCheckEnabled, leakCheckStep, type LeakCheckOptions } from './engine/leak-check.js';
 
 export { Tensor } from './tensor.js';
 import './tensor-methods.js';

@@ -18,43 +18,81 @@ import { Tensor } from './tensor.js';
 
 declare module './tensor.js' {
   interface Tensor {
+    /** `x.add(...)` is {@link add}: `add(x, b)`. */
     add(b: TensorLike): Tensor;
+    /** `x.sub(...)` is {@link sub}: `sub(x, b)`. */
     sub(b: TensorLike): Tensor;
+    /** `x.mul(...)` is {@link mul}: `mul(x, b)`. */
     mul(b: TensorLike): Tensor;
+    /** `x.div(...)` is {@link div}: `div(x, b)`. */
     div(b: TensorLike): Tensor;
+    /** `x.pow(...)` is {@link pow}: `pow(x, b)`. */
     pow(b: TensorLike): Tensor;
+    /** `x.maximum(...)` is {@link maximum}: `maximum(x, b)`. */
     maximum(b: TensorLike): Tensor;
+    /** `x.minimum(...)` is {@link minimum}: `minimum(x, b)`. */
     minimum(b: TensorLike): Tensor;
+    /** `x.equal(...)` is {@link equal}: `equal(x, b)`. */
     equal(b: TensorLike): Tensor;
+    /** `x.greater(...)` is {@link greater}: `greater(x, b)`. */
     greater(b: TensorLike): Tensor;
+    /** `x.less(...)` is {@link less}: `less(x, b)`. */
     less(b: TensorLike): Tensor;
+    /** `x.clip(...)` is {@link clip}: `clip(x, min, max)`. */
     clip(min: number, max: number): Tensor;
+    /** `x.where(...)` is {@link where}: `where(cond, x, other)`. */
     where(cond: TensorLike, other: TensorLike): Tensor;
+    /** `x.neg(...)` is {@link neg}: `neg(x)`. */
     neg(): Tensor;
+    /** `x.abs(...)` is {@link abs}: `abs(x)`. */
     abs(): Tensor;
+    /** `x.exp(...)` is {@link exp}: `exp(x)`. */
     exp(): Tensor;
+    /** `x.log(...)` is {@link log}: `log(x)`. */
     log(): Tensor;
+    /** `x.sqrt(...)` is {@link sqrt}: `sqrt(x)`. */
     sqrt(): Tensor;
+    /** `x.square(...)` is {@link square}: `square(x)`. */
     square(): Tensor;
+    /** `x.relu(...)` is {@link relu}: `relu(x)`. */
     relu(): Tensor;
+    /** `x.sigmoid(...)` is {@link sigmoid}: `sigmoid(x)`. */
     sigmoid(): Tensor;
+    /** `x.tanh(...)` is {@link tanh}: `tanh(x)`. */
     tanh(): Tensor;
+    /** `x.matmul(...)` is {@link matmul}: `matmul(x, b, options)`. */
     matmul(b: Tensor, options?: MatmulOptions): Tensor;
+    /** `x.transpose(...)` is {@link transpose}: `transpose(x, perm)`. */
     transpose(perm?: readonly number[]): Tensor;
+    /** `x.reshape(...)` is {@link reshape}: `reshape(x, shape)`. */
     reshape(shape: readonly number[]): Tensor;
+    /** `x.flatten(...)` is {@link flatten}: `flatten(x, startAxis, endAxis)`. */
     flatten(startAxis?: number, endAxis?: number): Tensor;
+    /** `x.squeeze(...)` is {@link squeeze}: `squeeze(x, axes)`. */
     squeeze(axes?: number | readonly number[]): Tensor;
+    /** `x.expandDims(...)` is {@link expandDims}: `expandDims(x, axis)`. */
     expandDims(axis?: number): Tensor;
+    /** `x.sum(...)` is {@link sum}: `sum(x, axes, keepDims)`. */
     sum(axes?: Axes, keepDims?: boolean): Tensor;
+    /** `x.mean(...)` is {@link mean}: `mean(x, axes, keepDims)`. */
     mean(axes?: Axes, keepDims?: boolean): Tensor;
+    /** `x.max(...)` is {@link max}: `max(x, axes, keepDims)`. */
     max(axes?: Axes, keepDims?: boolean): Tensor;
+    /** `x.min(...)` is {@link min}: `min(x, axes, keepDims)`. */
     min(axes?: Axes, keepDims?: boolean): Tensor;
+    /** `x.argmax(...)` is {@link argmax}: `argmax(x, axis)`. */
     argmax(axis?: number): Tensor;
+    /** `x.argmin(...)` is {@link argmin}: `argmin(x, axis)`. */
     argmin(axis?: number): Tensor;
+    /** `x.softmax(...)` is {@link softmax}: `softmax(x, axis)`. */
     softmax(axis?: number): Tensor;
+    /** `x.logSoftmax(...)` is {@link logSoftmax}: `logSoftmax(x, axis)`. */
     logSoftmax(axis?: number): Tensor;
+    /** `x.cast(...)` is {@link cast}: `cast(x, dtype)`. */
     cast(dtype: DType): Tensor;
+    /** `x.slice(...)` is {@link slice}: `slice(x, begin, size)`. */
     slice(begin: readonly number[], size?: readonly number[]): Tensor;
+    /** `x.gather(...)` is {@link gather}: `gather(x, indices, axis)`. */
     gather(indices: Indices, axis?: number): Tensor;
   }
 }

@@ -3,6 +3,16 @@ import type { DataHandle } from './engine/data-handle.js';
 import { disposeTensor, readData, readDataSync } from './engine/data-store.js';
 import { sizeOf } from './shape.js';
 
+declare global {
+  interface SymbolConstructor {
+    /** The method `using` declarations call at the end of their block (TypeScript's esnext.disposable lib). */
+    readonly dispose: unique symbol;
+  }
+}
+
+// Runtimes without Symbol.dispose (Node before 20.5, older browsers): give `using` the symbol Node uses.
+if (typeof Symbol.dispose !== 'symbol') Object.defineProperty(Symbol, 'dispose', { value: Symbol.for('nodejs.dispose') });
+
 /** Nested arrays of numbers (or booleans for bool tensors) as `toArray()` returns them. */
 export type NestedArray = number | boolean | NestedArray[];
 
@@ -86,6 +96,14 @@ export class Tensor {
 
   /** Frees the data (shared data is freed when its last tensor goes). Safe to call twice. */
   dispose(): void {
+    disposeTensor(this);
+  }
+
+  /**
+   * Lets a `using` declaration free the tensor at the end of its block.
+   * @example { using y = x.mul(2); console.log(await y.array()); } // y is disposed here
+   */
+  [Symbol.dispose](): void {
     disposeTensor(this);
   }
 

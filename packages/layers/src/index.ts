@@ -11,6 +11,7 @@ export { Linear, type LinearOptions } from './layers/linear.js';
 export { Conv2D, type Conv2DOptions } from './layers/conv2d.js';
 export { MaxPool2D, AvgPool2D, type Pool2DOptions } from './layers/pooling.js';
 export { BatchNorm1D, BatchNorm2D, type BatchNormOptions } from './layers/batchnorm.js';
+export { Conv2d, MaxPool2d, AvgPool2d, BatchNorm1d, BatchNorm2d } from './layers/pytorch-names.js';
 export { Flatten, Dropout, type DropoutOptions } from './layers/shape-layers.js';
 export { ReLU, LeakyReLU, Sigmoid, Tanh, Softmax, GELU } from './layers/activations.js';
 export * from './losses/index.js';

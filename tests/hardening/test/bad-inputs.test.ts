@@ -17,7 +17,7 @@ import '@scratchnet/backend-js';
 import { createJsBackend } from '@scratchnet/backend-js';
 import {
   Adam, Conv2D, CrossEntropyLoss, FileFormatError, Flatten, Linear, MSELoss, MaxPool2D, ReLU, SGD, Sequential, TensorDataset,
-  deserializeModel, deserializeWeightsInto, loadModel, serializeModel,
+  deserializeModel, deserializeWeightsInto, evaluate, loadModel, predict, serializeModel,
 } from '@scratchnet/layers';
 
 const run = promisify(execFile);
@@ -108,6 +108,12 @@ const coreRows: Misuse[] = [
   { what: 'pad: negative padding', call: () => sn.pad(m23(), [[0, -1], [0, 0]]), error: sn.ArgumentError, message: /pad/ },
   { what: 'broadcastTo: incompatible shape', call: () => sn.broadcastTo(m23(), [2, 4]), error: sn.ShapeError, message: /broadcastTo.*\[2,3\].*\[2,4\]/ },
   { what: 'conv2d: channels differ', call: () => sn.conv2d(sn.zeros([1, 3, 5, 5]), sn.zeros([2, 2, 3, 3])), error: sn.ShapeError, message: /conv2d.*channel/ },
+  {
+    what: 'conv2d: channels-last (NHWC) input',
+    call: () => sn.conv2d(sn.zeros([1, 5, 5, 3]), sn.zeros([2, 3, 3, 3])),
+    error: sn.ShapeError,
+    message: /^conv2d: x \[1,5,5,3\] has 5 channels but w \[2,3,3,3\] expects 3 .*; x looks channels-last \(NHWC\): conv2d takes NCHW, reorder it with permute\(x, \[0, 3, 1, 2\]\)$/,
+  },
   { what: 'conv2d: input of rank 3', call: () => sn.conv2d(sn.zeros([3, 5, 5]), sn.zeros([2, 3, 3, 3])), error: sn.ShapeError, message: /conv2d.*rank 4|conv2d.*\[3,5,5\]/ },
   { what: 'conv2d: kernel larger than the input', call: () => sn.conv2d(sn.zeros([1, 1, 2, 2]), sn.zeros([1, 1, 3, 3])), error: sn.ShapeError, message: /conv2d/ },
   { what: 'conv2d: stride 0', call: () => sn.conv2d(sn.zeros([1, 1, 4, 4]), sn.zeros([1, 1, 3, 3]), { stride: 0 }), error: sn.ArgumentError, message: /conv2d.*stride/ },
@@ -118,12 +124,57 @@ const coreRows: Misuse[] = [
   { what: 'disposed tensor read', call: () => disposed().dataSync(), error: sn.DisposedError, message: /was disposed/ },
   { what: 'disposed tensor in matmul b', call: () => sn.matmul(m23(), disposed([3, 2])), error: sn.DisposedError, message: /^matmul: b \(tensor #\d+, shape \[3,2\]\) was disposed/ },
   { what: 'unknown backend', call: () => sn.setBackend('tpu'), error: sn.BackendError, message: /tpu/ },
-  { what: 'tidy: not a function', call: () => sn.tidy(42 as unknown as () => void), error: TypeError, message: /tidy: fn must be a function/ },
+  { what: 'tidy: not a function', call: () => sn.tidy(42 as unknown as () => void), error: sn.ArgumentError, message: /^tidy: fn must be a function, got number$/ },
+  { what: 'add: a string operand', call: () => sn.add('x' as unknown as sn.Tensor, 1), error: sn.ArgumentError, message: /^add: a must be a Tensor or a number, got string/ },
+  { what: 'matmul: null operand', call: () => sn.matmul(null as unknown as sn.Tensor, m23()), error: sn.ArgumentError, message: /^matmul: a must be a Tensor, got null/ },
+  { what: 'full: a string value', call: () => sn.full([2], 'a' as unknown as number), error: sn.ArgumentError, message: /^full: value must be a number or a boolean, got string/ },
+  { what: 'linspace: a string start', call: () => sn.linspace('a' as unknown as number, 1, 3), error: sn.ArgumentError, message: /^linspace: start must be a finite number, got a/ },
+  {
+    what: 'toArray on a backend that reads only asynchronously (as webgpu)',
+    call: () => onAsyncOnlyBackend((x) => x.toArray()),
+    error: sn.BackendError,
+    message: /^dataSync\/toArray: backend 'async-only' can only be read asynchronously; use `await t\.data\(\)` \(flat values\) or `await t\.array\(\)` \(nested arrays\) instead$/,
+  },
+  { what: 'dataSync on a backend that reads only asynchronously', call: () => onAsyncOnlyBackend((x) => x.dataSync()), error: sn.BackendError, message: /or `await t\.array\(\)` \(nested arrays\)/ },
 ];
+
+let asyncOnlyRegistered = false;
+/** Runs `read` on a tensor of a js backend stripped of readSync (it reads only asynchronously, like webgpu); js is active again after. */
+async function onAsyncOnlyBackend(read: (x: sn.Tensor) => unknown): Promise<unknown> {
+  if (!asyncOnlyRegistered) {
+    sn.registerBackend('async-only', () => Object.assign(Object.create(createJsBackend()) as sn.Backend, { readSync: undefined }), { priority: -5 });
+    asyncOnlyRegistered = true;
+  }
+  await sn.setBackend('async-only');
+  try {
+    return read(m23());
+  } finally {
+    await sn.setBackend('js');
+  }
+}
 
 /** Misuses of layers. */
 const layerRows: Misuse[] = [
   { what: 'Linear: input features differ', call: () => new Linear(4, 2, { seed: 1 }).forward(sn.zeros([3, 5])), error: sn.ShapeError, message: /Linear.*4.*5|5.*4/ },
+  {
+    what: 'Linear: rank-4 image input',
+    call: () => new Linear(784, 10, { seed: 1 }).forward(sn.zeros([2, 1, 28, 28])),
+    error: sn.ShapeError,
+    message: /^Linear: input \[2,1,28,28\] has 28 features in its last dimension, expected inFeatures 784; .*put new Flatten\(\) before it, which gives \[2,784\] here$/,
+  },
+  {
+    what: 'Conv2D: channels-last (NHWC) input',
+    call: () => new Conv2D(3, 4, 3, { seed: 1 }).forward(sn.zeros([2, 8, 8, 3])),
+    error: sn.ShapeError,
+    message: /^Conv2D: input \[2,8,8,3\] has 8 channels, expected inChannels 3; the input looks channels-last \(NHWC\): Conv2D expects NCHW.*permute\(x, \[0, 3, 1, 2\]\)$/,
+  },
+  {
+    what: 'predict: a plain array instead of a tensor',
+    call: () => predict(tinyModel(), [[1, 2, 3, 4]] as unknown as sn.Tensor),
+    error: sn.ArgumentError,
+    message: /^predict: x must be a Tensor or a TensorDataset, got an array; wrap it with tensor\(\.\.\.\) first$/,
+  },
+  { what: 'evaluate: a plain array instead of a data set', call: () => evaluate(tinyModel(), [] as unknown as TensorDataset, { loss: new MSELoss() }), error: sn.ArgumentError, message: /^evaluate: data must be a TensorDataset/ },
   { what: 'Linear: zero in features', call: () => new Linear(0, 2), error: sn.ArgumentError, message: /Linear.*inFeatures/ },
   { what: 'Conv2D: input channels differ', call: () => new Conv2D(3, 4, 3, { seed: 1 }).forward(sn.zeros([1, 1, 8, 8])), error: sn.ShapeError, message: /Conv2D|conv2d/ },
   { what: 'Conv2D: rank-3 input', call: () => new Conv2D(1, 4, 3, { seed: 1 }).forward(sn.zeros([1, 8, 8])), error: sn.ShapeError, message: /Conv2D|conv2d/ },
@@ -334,6 +385,14 @@ describe('catalogue of misuses', () => {
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toMatch(/epoch 1\/1 \[js\] {2}loss \d\.\d{4}/);
       expect(r.stdout).toMatch(/test accuracy: \d+\.\d\d%/);
+      expect(r.stderr, 'nothing on stderr (Dawn is not loaded for --backend js)').toBe('');
+    });
+
+    it('a run that picks its backend itself prints nothing on stderr either (WebGPU is probed in a child process)', async () => {
+      const r = await cli(['--model', 'mlp', '--epochs', '1', '--max-batches', '1', '--limit', '32', '--batch-size', '16']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/registered: .*webgpu/);
+      expect(r.stderr).toBe('');
     });
   });
 

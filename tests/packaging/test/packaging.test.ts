@@ -5,10 +5,12 @@
  *   (a) a Node ESM script trains a tiny model on each backend (js, wasm, and webgpu where an adapter
  *       exists) and moves a model from one backend to another mid-training; each README's example
  *       runs as written;
- *   (b) tsc type-checks a strict TypeScript consumer (and the README examples) against the
- *       published declarations;
- *   (c) Vite builds an app importing core + backend-wasm + layers with no configuration, and Debian's
- *       Chromium (driven by playwright-core) runs it: the .wasm file must be found and training works.
+ *   (b) tsc (TypeScript 6, and 5.9 whose DOM library has no WebGPU types) type-checks a strict
+ *       TypeScript consumer (and the README examples) against the published declarations, without
+ *       skipLibCheck; no published file may name a source map the tarball lacks;
+ *   (c) Vite builds an app importing core + backend-wasm + layers with no configuration and no warning
+ *       (no Node-only module in the browser graph), and Debian's Chromium (driven by playwright-core)
+ *       runs it: the .wasm file must be found and training works.
  * The browser part skips when /usr/bin/chromium is missing, except under CI where it fails.
  */
 import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -16,7 +18,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { build } from 'vite';
+import { build, createLogger } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM, CHROMIUM_ARGS, PACKAGES, ROOT, inCi, run, serve } from './helpers.js';
 
@@ -76,6 +78,10 @@ describe('packed tarballs', () => {
       expect(files, `${pkg}: the license text travels with the package`).toContain('LICENSE');
       expect(files).toContain('dist/index.js');
       expect(files).toContain('dist/index.d.ts');
+      for (const f of files.filter((name) => /\.(js|d\.ts)$/.test(name))) {
+        const text = readFileSync(join(app, 'node_modules/@scratchnet', pkg, f), 'utf8');
+        expect(text, `${pkg}/${f} points to a source map the package does not ship`).not.toMatch(/sourceMappingURL=/);
+      }
       if (pkg === 'backend-wasm') expect(files.filter((f) => f.endsWith('.wasm')).length).toBe(6);
       const manifest = readFileSync(join(app, 'node_modules/@scratchnet', pkg, 'package.json'), 'utf8');
       expect(manifest, `${pkg}: workspace: specifier left in the published package.json`).not.toMatch(/workspace:/);
@@ -131,14 +137,18 @@ async function webgpuFlag(): Promise<string[]> {
 }
 
 describe('(b) TypeScript: the published declarations', () => {
-  it('type-check a strict consumer and every README example; the examples then run as written', async () => {
+  it('type-check a strict consumer and every README example (TypeScript 6 and 5.9, no skipLibCheck); the examples then run as written', async () => {
     writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({
       compilerOptions: {
-        target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', lib: ['ES2022', 'DOM'], types: [],
+        target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', lib: ['ES2022', 'DOM', 'ESNext.Disposable'], types: [],
         strict: true, skipLibCheck: false, outDir: 'out', rootDir: '.',
       },
       include: ['consumer.ts', 'readme-*.ts'],
     }));
+    // TypeScript 5.x has no WebGPU types in its DOM library: the declarations must not need them.
+    const tsc5 = join(here, 'node_modules/typescript5/bin/tsc');
+    expect((JSON.parse(readFileSync(join(here, 'node_modules/typescript5/package.json'), 'utf8')) as { version: string }).version).toMatch(/^5\./);
+    await run('node', [tsc5, '-p', 'tsconfig.json', '--noEmit'], { cwd: app });
     const tsc = join(here, 'node_modules/typescript/bin/tsc');
     await run('node', [tsc, '-p', 'tsconfig.json'], { cwd: app });
     const withGpu = (await webgpuFlag()).length > 0;
@@ -152,9 +162,13 @@ describe('(b) TypeScript: the published declarations', () => {
 describe('(c) browser: a Vite app from the tarballs', () => {
   const haveChromium = existsSync(CHROMIUM);
   const runOrSkip = haveChromium || inCi ? it : it.skip;
-  runOrSkip(`builds with no configuration and runs in Chromium, loading the .wasm${haveChromium ? '' : ' (skipped: no /usr/bin/chromium)'}`, async () => {
+  runOrSkip(`builds with no configuration and no warning, and runs in Chromium, loading the .wasm${haveChromium ? '' : ' (skipped: no /usr/bin/chromium)'}`, async () => {
     const outDir = join(app, 'web-dist');
-    await build({ root: join(app, 'web'), configFile: false, logLevel: 'silent', build: { outDir, emptyOutDir: true, target: 'es2022' } });
+    const warnings: string[] = [];
+    const logger = createLogger('warn');
+    const customLogger = { ...logger, warn: (msg: string) => warnings.push(msg), warnOnce: (msg: string) => warnings.push(msg), error: (msg: string) => warnings.push(msg) };
+    await build({ root: join(app, 'web'), configFile: false, customLogger, build: { outDir, emptyOutDir: true, target: 'es2022' } });
+    expect(warnings, 'Vite warned while bundling the packages (Node-only code in the browser graph?)').toEqual([]);
     expect(readdirSync(join(outDir, 'assets')).filter((f) => f.endsWith('.wasm')).length).toBeGreaterThan(0);
 
     const server = await serve(outDir);

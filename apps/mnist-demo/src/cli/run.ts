@@ -5,6 +5,7 @@ import { getBackendName, listBackends, memory, setBackend } from '@scratchnet/co
 import {
   CosineAnnealingLR, CrossEntropyLoss, FileFormatError, fit, loadModel, saveModel, type Module, type Optimizer, type LoadedModel,
 } from '@scratchnet/layers';
+import { probeWebGpuInChild } from '../node/webgpu-probe.js';
 import { probeBackends, firstLine, describeInfo, isSoftwareGpu, pickDefault, type BackendStatus } from '../shared/backends.js';
 import { CLASSES, shiftAugment, splitPerDigit, takeDigits, toDataset, type DigitSet } from '../shared/data.js';
 import { buildModel, classify, confusionMatrix, makeOptimizer } from '../shared/model.js';
@@ -90,7 +91,8 @@ export async function run(o: CliOptions, print: Print): Promise<void> {
     }
   }
 
-  const status = await probeBackends();
+  // Only the backends asked for start; without --backend, WebGPU is probed in a child process (see webgpu-probe.ts).
+  const status = await probeBackends(o.backend ? { only: wanted.map(([, name]) => name) } : { probeElsewhere: { webgpu: probeWebGpuInChild } });
   for (const [flag, name] of wanted) {
     const s = status.find((b) => b.name === name);
     if (s && !s.available) throw new InputError(`${flag}: backend '${name}' is not available here: ${s.reason ?? 'unknown reason'}`);
@@ -117,7 +119,7 @@ export async function run(o: CliOptions, print: Print): Promise<void> {
   const backendInfo = describeInfo(status.find((b) => b.name === getBackendName())?.info);
   print(`ScratchNet MNIST demo: ${o.load ? `model from ${o.load}` : o.model} (${thousands(model.parameterCount())} parameters)`);
   print(`data: ${thousands(data.train.count)} training / ${thousands(data.test.count)} test images from ${data.source}`);
-  const listed = status.map((b) => (!b.available ? `${b.name} (not here: ${b.reason ?? '?'})` : isSoftwareGpu(b) ? `${b.name} (software adapter: not chosen by default)` : b.name));
+  const listed = status.map((b) => (b.skipped ? b.name : !b.available ? `${b.name} (not here: ${b.reason ?? '?'})` : isSoftwareGpu(b) ? `${b.name} (software adapter: not chosen by default)` : b.name));
   print(`backend: ${getBackendName()}${backendInfo ? ` (${backendInfo})` : ''}; registered: ${listed.join(', ')}`);
   if (o.epochs > 0) {
     const sw = o.switches.map((s) => `, epoch ${s.epoch} on ${s.backend}`).join('');

@@ -13,15 +13,34 @@ export interface BackendStatus {
   readonly reason?: string;
   /** What the backend says about itself (SIMD, threads, adapter...), when available. */
   readonly info?: Record<string, unknown>;
+  /** True when it was not started at all (the user chose other backends); `available` is then false. */
+  readonly skipped?: boolean;
+}
+
+/** Settings of {@link probeBackends}. */
+export interface ProbeOptions {
+  /** Start only these backends (the others are listed as skipped): a driver is loaded only when asked for. */
+  readonly only?: readonly string[];
+  /** Probes to run instead of starting a backend in this process (the CLI asks Dawn in a child process). */
+  readonly probeElsewhere?: Readonly<Record<string, () => Promise<BackendStatus>>>;
 }
 
 /**
  * Tries every registered backend, best first, and reports which ones start, with their facts or
  * the reason they cannot. Leaves the default backend (see {@link pickDefault}) active.
  */
-export async function probeBackends(): Promise<BackendStatus[]> {
+export async function probeBackends(options: ProbeOptions = {}): Promise<BackendStatus[]> {
   const out: BackendStatus[] = [];
   for (const name of listBackends()) {
+    if (options.only && !options.only.includes(name)) {
+      out.push({ name, available: false, skipped: true, reason: 'not started (not asked for)' });
+      continue;
+    }
+    const elsewhere = options.probeElsewhere?.[name];
+    if (elsewhere) {
+      out.push(await elsewhere());
+      continue;
+    }
     try {
       await setBackend(name);
       out.push({ name, available: true, info: getBackend().info?.() ?? {} });

@@ -2,6 +2,7 @@
  * Live line charts (Chart.js) of a value per batch, with vertical markers where the backend was
  * switched and a label naming the new backend.
  */
+import { LABEL_LINE, labelBox, labelRows } from './label-rows.js';
 import { CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip, type Plugin } from 'chart.js';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, Legend, Tooltip);
@@ -20,7 +21,10 @@ const markerPlugin: Plugin<'line'> = {
     const x = scales.x;
     if (!x) return;
     ctx.save();
-    for (const m of markers) {
+    ctx.font = '11px system-ui';
+    const boxes = markers.map((m) => labelBox(x.getPixelForValue(m.step), ctx.measureText(m.label).width, chartArea.left, chartArea.right));
+    const rows = labelRows(boxes);
+    markers.forEach((m, i) => {
       const px = x.getPixelForValue(m.step);
       ctx.strokeStyle = '#e5484d';
       ctx.setLineDash([4, 3]);
@@ -30,9 +34,8 @@ const markerPlugin: Plugin<'line'> = {
       ctx.stroke();
       ctx.setLineDash([]);
       ctx.fillStyle = '#e5484d';
-      ctx.font = '11px system-ui';
-      ctx.fillText(m.label, px + 3, chartArea.top + 11);
-    }
+      ctx.fillText(m.label, boxes[i]!.left, chartArea.top + 11 + LABEL_LINE * (rows[i] ?? 0));
+    });
     ctx.restore();
   },
 };
@@ -42,7 +45,7 @@ export class LiveChart {
   private readonly chart: Chart<'line', { x: number; y: number }[]>;
   readonly markers: Marker[] = [];
 
-  constructor(canvas: HTMLCanvasElement, title: string, series: readonly { label: string; color: string }[], yMax?: number) {
+  constructor(canvas: HTMLCanvasElement, title: string, series: readonly { label: string; color: string }[], yMax?: number, xTitle = 'batch') {
     this.chart = new Chart(canvas, {
       type: 'line',
       data: { datasets: series.map((s, i) => ({ label: s.label, data: [], borderColor: s.color, backgroundColor: s.color, borderWidth: 1.5, pointRadius: i === 0 ? 0 : 3, tension: 0.2 })) },
@@ -52,7 +55,7 @@ export class LiveChart {
         maintainAspectRatio: false,
         parsing: false,
         scales: {
-          x: { type: 'linear', title: { display: true, text: 'batch' }, min: 0 },
+          x: { type: 'linear', title: { display: true, text: xTitle }, min: 0 },
           y: { min: 0, ...(yMax === undefined ? {} : { max: yMax }), title: { display: true, text: title } },
         },
         plugins: { legend: { labels: { boxWidth: 10 } }, switchMarkers: { markers: this.markers } } as never,

@@ -11,6 +11,8 @@ import { buildModel, classify, DEFAULT_LR, makeOptimizer, probabilities, type Mo
 import { LiveChart } from './charts.js';
 import { loadDigits } from './data.js';
 import { DrawingPad, paintDigit } from './draw.js';
+import { checkFields, TRAINING_FIELDS } from './form.js';
+import { hasSavedModel } from './saved-model.js';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string): T => document.getElementById(id) as T;
 const app = $('app');
@@ -120,17 +122,30 @@ function releaseModel(): void {
 
 // ── Training ────────────────────────────────────────────────────────────────────────────────
 
-const num = (id: string): number => Number($<HTMLInputElement>(id).value);
+/** Reads the training form; on a bad value marks the field, shows why, and returns null. */
+function readForm(): Record<string, number | undefined> | null {
+  const raw = Object.fromEntries(TRAINING_FIELDS.map((f) => [f.id, $<HTMLInputElement>(f.id).value]));
+  const result = checkFields(TRAINING_FIELDS, raw);
+  for (const f of TRAINING_FIELDS) $(f.id).setAttribute('aria-invalid', String(!result.ok && result.errors.some((e) => e.id === f.id)));
+  $('form-error').textContent = result.ok ? '' : result.errors.map((e) => e.message).join('. ');
+  if (!result.ok) {
+    $(result.errors[0]!.id).focus();
+    return null;
+  }
+  return result.values;
+}
 
 async function train(): Promise<void> {
   if (!split || !testSet || training) return;
+  const form = readForm();
+  if (!form) return;
   const kind = $<HTMLSelectElement>('model').value as ModelKind;
   const optName = $<HTMLSelectElement>('optimizer').value as OptimizerName;
-  const epochs = Math.max(1, Math.floor(num('epochs')) || 1);
-  const batchSize = Math.max(1, Math.floor(num('batch')) || 64);
-  const lr = num('lr') > 0 ? num('lr') : DEFAULT_LR[optName];
-  const maxBatches = Math.floor(num('max-batches'));
-  const trainDigits = maxBatches > 0 ? takeDigits(split.train, maxBatches * batchSize) : split.train;
+  const epochs = form.epochs!;
+  const batchSize = form.batch!;
+  const lr = form.lr!;
+  const maxBatches = form['max-batches'];
+  const trainDigits = maxBatches !== undefined ? takeDigits(split.train, maxBatches * batchSize) : split.train;
 
   releaseModel();
   model = buildModel(kind, 1);
@@ -313,8 +328,16 @@ $('save-download').addEventListener('click', () => {
   if (model) void withModel('Downloaded mnist-demo.safetensors.', () => saveModel(model!, 'downloads://mnist-demo'));
 });
 $('save-idb').addEventListener('click', () => {
-  if (model) void withModel(`Saved in this browser (${IDB_NAME}).`, () => saveModel(model!, IDB_NAME));
+  if (model) void withModel(`Saved in this browser (${IDB_NAME}).`, () => saveModel(model!, IDB_NAME)).then(refreshSaved);
 });
+
+/** Enables "Load from browser" only while a model is saved in this browser. */
+async function refreshSaved(): Promise<void> {
+  const saved = await hasSavedModel(IDB_NAME.slice('indexeddb://'.length));
+  const button = $<HTMLButtonElement>('load-idb');
+  button.disabled = !saved;
+  button.title = saved ? 'Load the model saved in this browser' : 'Nothing saved in this browser yet: use "Save in browser" first';
+}
 
 async function adopt(loaded: Module, from: string): Promise<void> {
   releaseModel();
@@ -355,6 +378,7 @@ $<HTMLSelectElement>('optimizer').addEventListener('change', () => {
 });
 
 async function start(): Promise<void> {
+  void refreshSaved();
   state.backends = await probeBackends();
   renderBackends();
   renderProbabilities(null);

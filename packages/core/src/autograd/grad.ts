@@ -1,4 +1,5 @@
 import { tidy } from '../engine/engine.js';
+import { leakCheckStep } from '../engine/leak-check.js';
 import { ArgumentError, fmtShape } from '../errors.js';
 import { add } from '../ops/binary.js';
 import { expectTensor } from '../ops/convert.js';
@@ -33,6 +34,7 @@ function backprop(tape: Tape, value: Tensor, xs: readonly Tensor[]): Tensor[] {
 }
 
 function evaluate(f: () => Tensor, watched: readonly Tensor[], op: string): { value: Tensor; grads: Tensor[] } {
+  leakCheckStep();
   return tidy(() => {
     const tape = new Tape();
     tape.watch(watched);

@@ -4,6 +4,7 @@ import type { DType, TypedArray } from '../dtype.js';
 import { BackendError, DisposedError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { DataHandle } from './data-handle.js';
+import { noteTensorGone } from './leak-check.js';
 import { checksBeforeRead, reportDeferredErrors, reportSettledErrors } from './deferred-checks.js';
 
 /**
@@ -71,7 +72,9 @@ export function readDataSync(t: Tensor): TypedArray {
   const h = liveHandle(t, 'dataSync', 'tensor');
   if (!h.hostCopy && !h.backend.readSync) {
     // Before reporting anything: a read that cannot happen leaves a failed check to the next real read.
-    throw new BackendError(`dataSync: backend '${h.backendName}' can only be read asynchronously; use \`await t.data()\` instead`);
+    throw new BackendError(
+      `dataSync/toArray: backend '${h.backendName}' can only be read asynchronously; use \`await t.data()\` (flat values) or \`await t.array()\` (nested arrays) instead`,
+    );
   }
   reportSettledErrors();
   return h.hostCopy ? h.hostCopy.slice() : h.backend.readSync!(h.id);
@@ -83,5 +86,6 @@ export function disposeTensor(t: Tensor): void {
   if (!h) return;
   t.detach();
   liveTensors--;
+  noteTensorGone(t.id);
   releaseHandle(h);
 }

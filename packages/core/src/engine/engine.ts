@@ -5,12 +5,13 @@ import {
   type BackendFactory, type RegisterOptions, type RegistryEntry,
 } from '../backend/registry.js';
 import type { DType, TypedArray } from '../dtype.js';
-import { BackendError } from '../errors.js';
+import { ArgumentError, BackendError } from '../errors.js';
 import { sizeOf, type Shape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import type { DataHandle } from './data-handle.js';
 import { attachHandle, countLiveTensor, handles, liveHandle, liveTensorCount, newHandle } from './data-store.js';
 import { deferCheck, settleDeferredChecks } from './deferred-checks.js';
+import { noteTensorMade } from './leak-check.js';
 import { currentScope, runInScope, type Scope } from './scope.js';
 
 /** The backend in use: its registry entry and instance. */
@@ -144,6 +145,7 @@ export function adoptHandle(handle: DataHandle, shape: Shape, dtype: DType): Ten
   attachHandle(handle);
   countLiveTensor();
   track(t);
+  noteTensorMade(t.id);
   return t;
 }
 
@@ -278,7 +280,7 @@ export function dispose(value: unknown): void {
  * across `await` and closes when its promise settles.
  */
 export function tidy<R>(fn: () => R): R {
-  if (typeof fn !== 'function') throw new TypeError('tidy: fn must be a function');
+  if (typeof fn !== 'function') throw new ArgumentError(`tidy: fn must be a function, got ${typeof fn}`);
   const scope: Scope = { tracked: [], parent: currentScope() };
   return runInScope(scope, fn, (result) => endScope(scope, result));
 }

@@ -30,7 +30,8 @@ export function conv2d(x: Tensor, w: Tensor, options: Conv2dOptions = {}): Tenso
   if (!Number.isInteger(groups) || groups < 1) throw new ArgumentError(`conv2d: groups must be a positive integer, got ${groups}`);
   const [outC, inPerGroup, kh, kw] = w.shape as [number, number, number, number];
   if (x.shape[1] !== inPerGroup * groups) {
-    throw new ShapeError(`conv2d: x ${fmtShape(x.shape)} has ${x.shape[1]} channels but w ${fmtShape(w.shape)} expects ${inPerGroup * groups} (${inPerGroup} per group × ${groups} groups)`);
+    const nhwc = x.shape[3] === inPerGroup * groups ? '; x looks channels-last (NHWC): conv2d takes NCHW, reorder it with permute(x, [0, 3, 1, 2])' : '';
+    throw new ShapeError(`conv2d: x ${fmtShape(x.shape)} has ${x.shape[1]} channels but w ${fmtShape(w.shape)} expects ${inPerGroup * groups} (${inPerGroup} per group × ${groups} groups)${nhwc}`);
   }
   if (outC % groups !== 0) throw new ShapeError(`conv2d: w ${fmtShape(w.shape)} has ${outC} output channels, not divisible by groups ${groups}`);
   const info = conv2dInfo('conv2d', x.shape, outC, [kh, kw], pair(options.stride ?? 1, 'conv2d', 'stride'), pair(options.dilation ?? 1, 'conv2d', 'dilation'), options.padding ?? 0, groups);

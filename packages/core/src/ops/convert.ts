@@ -1,4 +1,4 @@
-import { DTypeError, DisposedError, ScratchNetError } from '../errors.js';
+import { ArgumentError, DTypeError, DisposedError } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import type { DType } from '../dtype.js';
 import { writeTensor } from '../engine/engine.js';
@@ -20,7 +20,7 @@ export function toTensor(x: TensorLike, op: string, arg: string, dtypeHint: DTyp
     if (dtype === 'int32' && (!Number.isInteger(x) || Math.abs(x) > 2147483647)) dtype = 'float32';
     return writeTensor(toTypedArray([x], dtype), [], dtype);
   }
-  throw new ScratchNetError(`${op}: ${arg} must be a Tensor or a number, got ${describe(x)}`);
+  throw new ArgumentError(`${op}: ${arg} must be a Tensor or a number, got ${describe(x)}`);
 }
 
 /** Checks that a tensor has one of `allowed` dtypes. */
@@ -32,7 +32,7 @@ export function expectDType(t: Tensor, allowed: readonly DType[], op: string, ar
 
 /** Checks that the argument is a Tensor. */
 export function expectTensor(x: unknown, op: string, arg: string): Tensor {
-  if (!(x instanceof Tensor)) throw new ScratchNetError(`${op}: ${arg} must be a Tensor, got ${describe(x)}`);
+  if (!(x instanceof Tensor)) throw new ArgumentError(`${op}: ${arg} must be a Tensor, got ${describe(x)}`);
   return live(x, op, arg);
 }
 

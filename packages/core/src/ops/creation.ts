@@ -93,6 +93,7 @@ export function full(shape: Shape, value: number | boolean, dtype?: DType): Tens
 /** `full` on behalf of `op`, so that errors name the op the user called. */
 function filled(op: string, shape: Shape, value: number | boolean, dtype?: DType): Tensor {
   checkShape(shape, op);
+  if (typeof value !== 'number' && typeof value !== 'boolean') throw new ArgumentError(`${op}: value must be a number or a boolean, got ${typeof value}`);
   const dt = dtype === undefined ? (typeof value === 'boolean' ? 'bool' : 'float32') : checkDType(dtype, op);
   const data = allocArray(dt, sizeOf(shape));
   data.fill(dt === 'bool' ? toBool(value) : Number(value));
@@ -142,6 +143,9 @@ export function arange(start: number, stop?: number, step = 1, dtype: DType = 'f
 
 /** `num` evenly spaced values from start to stop, both included. */
 export function linspace(start: number, stop: number, num: number): Tensor {
+  for (const [arg, v] of [['start', start], ['stop', stop]] as const) {
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new ArgumentError(`linspace: ${arg} must be a finite number, got ${String(v)}`);
+  }
   if (!Number.isInteger(num) || num < 0) throw new ArgumentError(`linspace: num must be a non-negative integer, got ${num}`);
   const data = new Float32Array(num);
   const step = num > 1 ? (stop - start) / (num - 1) : 0;

@@ -57,6 +57,7 @@ export const NON_OP_EXPORTS: ReadonlySet<string> = new Set([
   // backends and memory
   'registerBackend', 'setBackend', 'getBackend', 'getBackendName', 'listBackends', 'ready', 'removeBackend',
   'tidy', 'keep', 'dispose', 'memory', 'moveToBackend', 'checkValues',
+  'enableLeakCheck', 'disableLeakCheck', 'leakCheckEnabled', 'leakCheckStep',
   // op tables (the definitions kernels are generated from)
   'UNARY_DEFS', 'UNARY_OPS', 'unaryDef', 'unaryKernelDtype', 'BINARY_DEFS', 'BINARY_OPS', 'binaryDef', 'binaryKernelDtype',
   'binaryOutDtype', 'elementwiseAbiHash',

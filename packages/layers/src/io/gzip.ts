@@ -17,7 +17,8 @@ async function viaStream(bytes: Uint8Array): Promise<Uint8Array> {
 }
 
 async function viaZlib(bytes: Uint8Array): Promise<Uint8Array> {
-  const zlib = await import('node:zlib');
+  // Ignored by bundlers: browsers inflate with DecompressionStream and never reach this line.
+  const zlib = await import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:zlib');
   const out = zlib.gunzipSync(bytes);
   return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
 }

@@ -28,8 +28,9 @@ export const MODEL_FORMAT_VERSION = '1';
 export const OPTIMIZER_PREFIX = 'optimizer/';
 
 /**
- * An optimizer's saved state: what `optimizer.state()` returns and `optimizer.loadState()`
- * accepts. `slots` maps a slot name (e.g. `m`, `v`, `momentum`) to one tensor per parameter.
+ * An optimizer's saved state: what {@link Optimizer.stateDict | optimizer.stateDict()} returns and
+ * {@link Optimizer.loadStateDict | optimizer.loadStateDict(state)} accepts. `slots` maps a slot name
+ * (e.g. `m`, `v`, `momentum`) to one tensor per parameter.
  */
 export interface OptimizerStateLike {
   /** The optimizer's class name, e.g. `'Adam'`. */

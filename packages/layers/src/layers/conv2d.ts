@@ -44,7 +44,10 @@ export class Conv2D extends Module {
   forward(x: Tensor): Tensor {
     expectRank('Conv2D', x, [4], 'an NCHW');
     if (x.shape[1] !== this.inChannels) {
-      throw new ShapeError(`Conv2D: input ${fmtShape(x.shape)} has ${x.shape[1]} channels, expected inChannels ${this.inChannels}`);
+      const nhwc = x.shape[3] === this.inChannels
+        ? `; the input looks channels-last (NHWC): Conv2D expects NCHW, [batch, channels, height, width]; reorder it with permute(x, [0, 3, 1, 2])`
+        : '; Conv2D expects NCHW input, [batch, channels, height, width]';
+      throw new ShapeError(`Conv2D: input ${fmtShape(x.shape)} has ${x.shape[1]} channels, expected inChannels ${this.inChannels}${nhwc}`);
     }
     const { stride, padding, dilation, groups } = this.options;
     const y = conv2d(x, this.weight, { stride, padding, dilation, groups });

@@ -32,7 +32,7 @@ export class Linear extends Module {
   forward(x: Tensor): Tensor {
     expectRank('Linear', x, [1, 2, 3, 4, 5, 6], 'a');
     if (x.shape[x.rank - 1] !== this.inFeatures) {
-      throw new ShapeError(`Linear: input ${fmtShape(x.shape)} has ${x.shape[x.rank - 1]} features in its last dimension, expected inFeatures ${this.inFeatures}`);
+      throw new ShapeError(`Linear: input ${fmtShape(x.shape)} has ${x.shape[x.rank - 1]} features in its last dimension, expected inFeatures ${this.inFeatures}${flattenHint(x.shape, this.inFeatures)}`);
     }
     const y = matmul(x, this.weight, { transposeB: true });
     return this.bias ? add(y, this.bias) : y;
@@ -44,3 +44,11 @@ export class Linear extends Module {
 }
 
 registerModule('Linear', Linear, (c) => new Linear(c.inFeatures as number, c.outFeatures as number, c));
+
+/** For image-shaped input (rank ≥ 3), the advice to put a Flatten first, with the size it would give. */
+function flattenHint(shape: readonly number[], inFeatures: number): string {
+  if (shape.length < 3) return '';
+  const flat = shape.slice(1).reduce((a, b) => a * b, 1);
+  const fits = flat === inFeatures ? `, which gives [${shape[0]},${flat}] here` : ` (here it would give ${flat} features)`;
+  return `; to feed a [batch, ...] image tensor to Linear, put new Flatten() before it${fits}`;
+}

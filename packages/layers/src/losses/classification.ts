@@ -88,6 +88,7 @@ abstract class ClassificationLoss extends Loss {
   /** Whether float probability targets are accepted. */
   protected abstract readonly acceptsProbabilities: boolean;
 
+  /** The settings a saved model records for this loss (class weights, ignored index). */
   protected override getConfig(): Record<string, unknown> {
     return { ...(this.weight ? { weight: [...this.weight] } : {}), ignoreIndex: this.ignoreIndex };
   }

@@ -1,4 +1,4 @@
-import { ArgumentError, concat, noGrad, slice, tidy, type Tensor } from '@scratchnet/core';
+import { ArgumentError, Tensor, concat, noGrad, slice, tidy } from '@scratchnet/core';
 import { TensorDataset } from '../data/dataset.js';
 import type { Module } from '../module.js';
 import { accuracy } from './metrics.js';
@@ -13,6 +13,7 @@ export interface EvaluateOptions {
 
 /** Mean loss (and metrics) over a data set, in evaluation mode; the model's mode is restored after. */
 export async function evaluate(model: Module, data: TensorDataset, options: EvaluateOptions): Promise<{ loss: number; accuracy?: number }> {
+  if (!(data instanceof TensorDataset)) throw new ArgumentError(`evaluate: data must be a TensorDataset (new TensorDataset(x, y)), got ${Array.isArray(data) ? 'an array' : typeof data}`);
   if (typeof options?.loss?.forward !== 'function') throw new ArgumentError('evaluate: options.loss must be a loss such as new CrossEntropyLoss()');
   const wasTraining = model.training;
   model.eval();
@@ -49,6 +50,10 @@ export async function evaluate(model: Module, data: TensorDataset, options: Eval
  * set), computed in batches in evaluation mode and joined into one tensor.
  */
 export function predict(model: Module, x: Tensor | TensorDataset, options: { batchSize?: number } = {}): Tensor {
+  if (!(x instanceof Tensor) && !(x instanceof TensorDataset)) {
+    const got = Array.isArray(x) ? 'an array' : x === null ? 'null' : typeof x;
+    throw new ArgumentError(`predict: x must be a Tensor or a TensorDataset, got ${got}${Array.isArray(x) ? '; wrap it with tensor(...) first' : ''}`);
+  }
   const batchSize = options.batchSize ?? 256;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new ArgumentError(`predict: batchSize must be a positive integer, got ${batchSize}`);
   const wasTraining = model.training;

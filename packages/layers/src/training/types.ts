@@ -2,17 +2,20 @@ import type { Tensor, Variable } from '@scratchnet/core';
 
 /** What the training loop needs of a loss: `forward(prediction, target)` → a scalar tensor. */
 export interface LossLike {
+  /** The loss of `prediction` against `target`, as a scalar tensor. */
   forward(prediction: Tensor, target: Tensor): Tensor;
 }
 
 /** What the training loop needs of an optimizer. */
 export interface OptimizerLike {
   readonly params: readonly Variable[];
+  /** Updates the parameters from their gradients. */
   step(grads: ReadonlyMap<Variable, Tensor>): void;
 }
 
 /** A learning-rate schedule stepped once per epoch. */
 export interface SchedulerLike {
+  /** Moves the schedule on by one epoch. */
   step(): void;
 }
 
