@@ -1,3 +1,4 @@
+import { REDUCE_OPS, around } from '@scratchnet/core';
 import type {
   Backend, BackendMemory, BinaryOp, Conv2dInfo, DataId, DType, MatmulAttrs, PoolKind, ReduceOp, StridedView,
   TensorRef, TypedArray, UnaryAttrs, UnaryOp,
@@ -5,7 +6,7 @@ import type {
 import { castInto, forEachRow, hostWhere, intBinary, intReduce, intUnary } from './host-kernels.js';
 import type { Isa } from './loader.js';
 import { elementBytes, type Entry, type Runtime } from './runtime.js';
-import { broadcastStrides, contiguousStrides, mergeAxes, planReduce, sizeOf } from './shapes.js';
+import { broadcastStrides, contiguousStrides, mergeAxes, sizeOf } from './shapes.js';
 
 const UNARY_CODES: Partial<Record<UnaryOp, number>> = {
   neg: 0, abs: 1, sign: 2, exp: 3, expm1: 4, log: 5, log1p: 6, sqrt: 7, rsqrt: 8, square: 9, reciprocal: 10,
@@ -16,8 +17,6 @@ const BINARY_CODES: Partial<Record<BinaryOp, number>> = {
   add: 0, sub: 1, mul: 2, div: 3, pow: 4, maximum: 5, minimum: 6,
   equal: 7, notEqual: 8, less: 9, lessEqual: 10, greater: 11, greaterEqual: 12,
 };
-const REDUCE_CODES: Record<ReduceOp, number> = { sum: 0, prod: 1, max: 2, min: 3, argmax: 4, argmin: 5 };
-const REDUCE_IDENTITY: Record<ReduceOp, number> = { sum: 0, prod: 1, max: -Infinity, min: Infinity, argmax: 0, argmin: 0 };
 
 /** Elementwise work below this many elements stays on one thread (waking workers costs more). */
 const ELEMENTWISE_GRAIN = 1 << 16;
@@ -196,34 +195,16 @@ export class WasmBackend implements Backend {
     return id;
   }
 
-  reduce(op: ReduceOp, x: TensorRef, axes: readonly number[]): DataId {
+  reduce(op: ReduceOp, x: TensorRef, outDtype: DType): DataId {
+    const [outer, r, inner] = x.shape as [number, number, number];
     const xe = this.entry(x);
-    const plan = planReduce(x.shape, axes);
-    const outLen = plan.outer * plan.inner;
-    const outDtype: DType = op === 'argmax' || op === 'argmin' || ((op === 'sum' || op === 'prod') && xe.dtype !== 'float32') ? 'int32' : xe.dtype;
-    const id = this.rt.create(outDtype, outLen);
+    const id = this.rt.create(outDtype, outer * inner);
     const oe = this.rt.get(id);
-    if (outLen === 0) return id;
-    if (plan.r === 0) {
-      this.rt.view(oe).fill(REDUCE_IDENTITY[op]);
-      return id;
-    }
-    let src = xe;
-    let tmp: number | null = null;
-    if (plan.perm !== null) {
-      const strides = contiguousStrides(x.shape);
-      tmp = this.copyView(xe, plan.perm.map((d) => x.shape[d]!), plan.perm.map((d) => strides[d]!), 0);
-      src = this.rt.get(tmp);
-    }
-    try {
-      if (xe.dtype === 'float32') {
-        const { r, inner } = plan;
-        this.rt.parallel('reduce', plan.outer, Math.max(1, Math.ceil(ELEMENTWISE_GRAIN / (r * inner))), (s, e) => [REDUCE_CODES[op], src.ptr, oe.ptr, r, inner, s, e]);
-      } else {
-        intReduce(op, this.rt.view(src), this.rt.view(oe), plan.outer, plan.r, plan.inner);
-      }
-    } finally {
-      if (tmp !== null) this.rt.delete(tmp);
+    if (xe.dtype === 'float32') {
+      const code = REDUCE_OPS.indexOf(op);
+      this.rt.parallel('reduce', outer, Math.max(1, Math.ceil(ELEMENTWISE_GRAIN / (r * inner))), (s, e) => [code, xe.ptr, oe.ptr, r, inner, s, e]);
+    } else {
+      intReduce(op, this.rt.view(xe), this.rt.view(oe), outer, r, inner);
     }
     return id;
   }
@@ -525,14 +506,6 @@ export class WasmBackend implements Backend {
 /** [start, end) of part p when splitting n items into `parts`. */
 function range(n: number, parts: number, p: number): [number, number] {
   return [Math.floor((n * p) / parts), Math.floor((n * (p + 1)) / parts)];
-}
-
-function around(shape: readonly number[], axis: number): [number, number, number] {
-  let outer = 1;
-  for (let i = 0; i < axis; i++) outer *= shape[i]!;
-  let inner = 1;
-  for (let i = axis + 1; i < shape.length; i++) inner *= shape[i]!;
-  return [outer, shape[axis]!, inner];
 }
 
 function dtypeOfArray(a: TypedArray): DType {

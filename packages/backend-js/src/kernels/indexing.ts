@@ -1,18 +1,9 @@
 import type { TypedArray } from '@scratchnet/core';
-import { numElements } from '../broadcast.js';
+import { around, numElements } from '../broadcast.js';
 import { allocFor, dtypeOf } from '../storage.js';
 
 /** Slices at least this long are moved with TypedArray.set / subarray instead of an element loop. */
 const SET_THRESHOLD = 64;
-
-/** Splits `shape` around `axis` into [outer, size of axis, inner]. */
-function around(shape: readonly number[], axis: number): [number, number, number] {
-  let outer = 1;
-  for (let i = 0; i < axis; i++) outer *= shape[i]!;
-  let inner = 1;
-  for (let i = axis + 1; i < shape.length; i++) inner *= shape[i]!;
-  return [outer, shape[axis]!, inner];
-}
 
 /** A negative index counts from the end (core checks range; this only makes −d..−1 work too). */
 function wrap(index: number, size: number): number {

@@ -1,5 +1,5 @@
 import type { StridedView, TypedArray } from '@scratchnet/core';
-import { collapseDims, forEachRow, numElements, rowMajorStrides } from '../broadcast.js';
+import { mergeAxes, forEachRow, numElements, rowMajorStrides } from '../broadcast.js';
 import { allocFor, dtypeOf } from '../storage.js';
 
 /** Rows at least this long are moved with TypedArray.set instead of an element loop. */
@@ -23,7 +23,7 @@ export function copyKernel(x: TypedArray, view: StridedView): TypedArray {
   const size = numElements(view.shape);
   const out = allocFor(dtypeOf(x), size);
   if (size === 0) return out;
-  const layout = collapseDims(view.shape, [rowMajorStrides(view.shape), view.strides]);
+  const layout = mergeAxes(view.shape, [rowMajorStrides(view.shape), view.strides]);
   const last = layout.shape.length - 1;
   const n = layout.shape[last]!;
   const ss = layout.strides[1]![last]!;
@@ -62,7 +62,7 @@ export function padKernel(
     srcOffset += src0 * xStrides[i]!;
     dstOffset += dst0 * oStrides[i]!;
   }
-  const layout = collapseDims(region, [oStrides, xStrides]);
+  const layout = mergeAxes(region, [oStrides, xStrides]);
   const last = layout.shape.length - 1;
   const n = layout.shape[last]!;
   const ss = layout.strides[1]![last]!;

@@ -1,7 +1,7 @@
 /** Data movement kernels: strided copy, pad, concat, gather and its adjoint scatterAdd. */
 import type { DType, StridedView, TensorRef } from '@scratchnet/core';
 import { MATH, Uniforms, elementwiseMain, inputDecl, outputDecl, uniformDecl } from '../wgsl.js';
-import { contiguousStrides, mergeAxes, sizeOf } from '../layout.js';
+import { around, contiguousStrides, mergeAxes, sizeOf } from '../layout.js';
 import { groupsFor, pushStrided, stridedOffsets, type GpuData, type KernelContext } from './context.js';
 
 function launch(ctx: KernelContext, key: string, decls: string[], body: string, u: Uniforms, buffers: GPUBuffer[], threads: number): void {
@@ -70,10 +70,6 @@ export function concat(ctx: KernelContext, xs: readonly TensorRef[], axis: numbe
     column += inner;
   }
   return out;
-}
-
-function around(shape: readonly number[], axis: number): [number, number, number] {
-  return [sizeOf(shape.slice(0, axis)), shape[axis]!, sizeOf(shape.slice(axis + 1))];
 }
 
 /** Slices of x along `axis` at int32 indices (negative ones count from the end; out-of-range ones are clamped). */

@@ -46,8 +46,15 @@ export interface Backend {
   where(cond: TensorRef, a: TensorRef, b: TensorRef, outShape: readonly number[]): DataId;
   /** Converts to another dtype (float→int truncates toward zero; →bool is x ≠ 0). */
   cast(x: TensorRef, dtype: DType): DataId;
-  /** Reduces over `axes` (sorted, unique, non-empty); see {@link ReduceOp} for dtypes. */
-  reduce(op: ReduceOp, x: TensorRef, axes: readonly number[]): DataId;
+  /**
+   * Reduces x, always of shape [outer, r, inner] with every size ≥ 1, over its middle axis; the output
+   * is [outer, inner] of dtype `outDtype`. Core merges and drops axes to reach this layout (reducing
+   * several separated runs of axes as several calls), handles empty inputs and outputs itself, and
+   * never sends bool. Per op (REDUCE_DEFS): sum / prod / max / min take float32 or int32 and output
+   * the same dtype (int32 wraps like C; float max / min propagate NaN); argmax / argmin take float32 or
+   * int32 and output the int32 index in [0, r) of the first extreme value (the first NaN wins).
+   */
+  reduce(op: ReduceOp, x: TensorRef, outDtype: DType): DataId;
   /**
    * Batched matrix product of float32 rank-3 operands: a is [ba, m, k] ([ba, k, m] when transposeA),
    * b is [bb, k, n] ([bb, n, k] when transposeB), ba and bb are equal or one of them is 1;
