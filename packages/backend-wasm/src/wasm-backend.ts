@@ -1,4 +1,4 @@
-import { REDUCE_OPS, around } from '@scratchnet/core';
+import { CONV2D_INFO_FIELDS, REDUCE_OPS, around } from '@scratchnet/core';
 import type {
   Backend, BackendMemory, BinaryOp, Conv2dInfo, DataId, DType, MatmulAttrs, PoolKind, ReduceOp, StridedView,
   TensorRef, TypedArray, UnaryAttrs, UnaryOp,
@@ -368,22 +368,13 @@ export class WasmBackend implements Backend {
     const out = this.rt.view(this.rt.get(id));
     const src = this.rt.view(xe);
     out.fill(xe.dtype === 'bool' ? (value !== 0 ? 1 : 0) : value);
-    const region: number[] = [];
-    let srcOff = 0;
-    let dstOff = 0;
+    if (src.length === 0) return id;
+    // Paddings are ≥ 0: x lands whole at offset Σ before_i · outStride_i.
     const xs = contiguousStrides(shape);
     const os = contiguousStrides(outShape);
-    for (let i = 0; i < shape.length; i++) {
-      const before = paddings[i]![0];
-      const s0 = Math.max(0, -before);
-      const d0 = Math.max(0, before);
-      const len = Math.min(shape[i]! - s0, outShape[i]! - d0);
-      if (len <= 0) return id;
-      region.push(len);
-      srcOff += s0 * xs[i]!;
-      dstOff += d0 * os[i]!;
-    }
-    const walk = mergeAxes(region, [os, xs]);
+    const dstOff = paddings.reduce((at, p, i) => at + p[0] * os[i]!, 0);
+    const srcOff = 0;
+    const walk = mergeAxes(shape, [os, xs]);
     const last = walk.shape.length - 1;
     const so = walk.strides[0]![last]!;
     const ss = walk.strides[1]![last]!;
@@ -395,8 +386,7 @@ export class WasmBackend implements Backend {
   }
 
   concat(xs: readonly TensorRef[], axis: number, outShape: readonly number[]): DataId {
-    const dtype = xs[0]?.dtype ?? 'float32';
-    const id = this.rt.create(dtype, sizeOf(outShape));
+    const id = this.rt.create(xs[0]!.dtype, sizeOf(outShape));
     const out = this.rt.view(this.rt.get(id));
     let outer = 1;
     for (let i = 0; i < axis; i++) outer *= outShape[i]!;
@@ -424,8 +414,7 @@ export class WasmBackend implements Backend {
     let o = 0;
     for (let a = 0; a < outer; a++) {
       for (let t = 0; t < j; t++) {
-        const v = idx[t]!;
-        const s = (a * d + (v < 0 ? v + d : v)) * inner;
+        const s = (a * d + idx[t]!) * inner;
         out.set(src.subarray(s, s + inner), o);
         o += inner;
       }
@@ -447,8 +436,7 @@ export class WasmBackend implements Backend {
     let u = 0;
     for (let a = 0; a < outer; a++) {
       for (let t = 0; t < j; t++) {
-        const v = idx[t]!;
-        const o = (a * d + (v < 0 ? v + d : v)) * inner;
+        const o = (a * d + idx[t]!) * inner;
         for (let i = 0; i < inner; i++) out[o + i]! += upd[u++]!;
       }
     }
@@ -460,7 +448,6 @@ export class WasmBackend implements Backend {
     const n = sizeOf(shape);
     const id = this.rt.create(xe.dtype, n);
     const oe = this.rt.get(id);
-    if (n === 0) return id;
     const walk = mergeAxes(shape, [contiguousStrides(shape), strides]);
     const rank = walk.shape.length;
     const meta = this.rt.writeMeta([...walk.shape, ...walk.strides[1]!]);
@@ -471,10 +458,7 @@ export class WasmBackend implements Backend {
   }
 
   private writeInfo(g: Conv2dInfo): number {
-    return this.rt.writeMeta([
-      g.batch, g.inChannels, g.inHeight, g.inWidth, g.outChannels, g.outHeight, g.outWidth, g.kernelHeight, g.kernelWidth,
-      g.strideHeight, g.strideWidth, g.dilationHeight, g.dilationWidth, g.padTop, g.padLeft, g.groups,
-    ], 2048);
+    return this.rt.writeMeta(CONV2D_INFO_FIELDS.map((f) => g[f]), 2048);
   }
 
   private convParts(info: Conv2dInfo): number {

@@ -10,6 +10,7 @@ export type { Shape, MergedAxes } from './shape.js';
 export { around, broadcastShapes, broadcastStrides, mergeAxes, sizeOf, stridesOf, shapesEqual } from './shape.js';
 
 export type { Backend, BackendMemory } from './backend/backend.js';
+export { CONV2D_INFO_FIELDS } from './backend/conv-info-fields.js';
 export type {
   DataId, TensorRef, UnaryOp, UnaryAttrs, BinaryOp, ReduceOp, StridedView, Conv2dInfo, PoolKind, MatmulAttrs,
 } from './backend/kernel-types.js';
