@@ -469,7 +469,6 @@ export class WasmBackend implements Backend {
 
   /** Runs a per-sample conv kernel with the batch split across threads, each with its own scratch. */
   private convByBatch(name: 'conv2d' | 'conv2dBackInput', p0: number, p1: number, out: number, info: Conv2dInfo): void {
-    if (info.batch === 0) return;
     const infoPtr = this.writeInfo(info);
     const parts = this.convParts(info);
     const workBytes = this.rt.exports.convWorkBytes(infoPtr);
