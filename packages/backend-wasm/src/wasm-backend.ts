@@ -373,12 +373,11 @@ export class WasmBackend implements Backend {
     const xs = contiguousStrides(shape);
     const os = contiguousStrides(outShape);
     const dstOff = paddings.reduce((at, p, i) => at + p[0] * os[i]!, 0);
-    const srcOff = 0;
     const walk = mergeAxes(shape, [os, xs]);
     const last = walk.shape.length - 1;
     const so = walk.strides[0]![last]!;
     const ss = walk.strides[1]![last]!;
-    forEachRow(walk, [dstOff, srcOff], (off, n) => {
+    forEachRow(walk, [dstOff, 0], (off, n) => {
       if (so === 1 && ss === 1) out.set(src.subarray(off[1], off[1]! + n), off[0]);
       else for (let i = 0, o = off[0]!, s = off[1]!; i < n; i++, o += so, s += ss) out[o] = src[s]!;
     });
