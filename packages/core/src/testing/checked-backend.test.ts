@@ -5,7 +5,7 @@ import type { DType, TypedArray } from '../dtype.js';
 import { checkedBackend, ContractViolation, type ContractLog } from './checked-backend.js';
 
 /** A storage-only backend whose reduce returns `outLength` zeros (so tests can make it misbehave). */
-function fakeBackend(outLength: (x: TensorRef) => number): Backend {
+function fakeBackend(outLength: (x: TensorRef) => number, mutate = false): Backend {
   const store = new Map<number, TypedArray>();
   let next = 1;
   const put = (a: TypedArray): number => {
@@ -22,7 +22,10 @@ function fakeBackend(outLength: (x: TensorRef) => number): Backend {
     readSync: (id) => store.get(id as number)!,
     dispose: (id) => void store.delete(id as number),
     memory: () => ({ bytes: 0, buffers: store.size }),
-    reduce: (op, x, outDtype) => put(outDtype === 'float32' ? new Float32Array(outLength(x)) : new Int32Array(outLength(x))),
+    reduce: (op, x, outDtype) => {
+      if (mutate) store.get(x.id as number)![0] = 42;
+      return put(outDtype === 'float32' ? new Float32Array(outLength(x)) : new Int32Array(outLength(x)));
+    },
     unary: unsupported, binary: unsupported, where: unsupported, cast: unsupported, matmul: unsupported,
     conv2d: unsupported, conv2dBackInput: unsupported, conv2dBackFilter: unsupported, pool2d: unsupported,
     pool2dBack: unsupported, copy: unsupported, pad: unsupported, concat: unsupported, gather: unsupported,
@@ -30,9 +33,9 @@ function fakeBackend(outLength: (x: TensorRef) => number): Backend {
   };
 }
 
-function setup(outLength: (x: TensorRef) => number = (x) => x.shape[0]! * x.shape[2]!) {
+function setup(outLength: (x: TensorRef) => number = (x) => x.shape[0]! * x.shape[2]!, mutate = false) {
   const log: ContractLog = { violations: [] };
-  const b = checkedBackend(fakeBackend(outLength), log);
+  const b = checkedBackend(fakeBackend(outLength, mutate), log);
   const t = (n: number, shape: number[], dtype: DType = 'float32'): TensorRef => ({
     id: b.write(dtype === 'float32' ? new Float32Array(n) : new Int32Array(n), dtype), shape, dtype,
   });
@@ -64,6 +67,11 @@ describe('checkedBackend', () => {
   it('rejects a backend output of the wrong size', () => {
     const { b, t } = setup(() => 3);
     expect(() => b.reduce('sum', t(8, [2, 2, 2]), 'float32')).toThrow(/output has 3 elements, expected 4/);
+  });
+
+  it('rejects a kernel that writes into its input', () => {
+    const { b, t } = setup(undefined, true);
+    expect(() => b.reduce('sum', t(4, [1, 4, 1]), 'float32')).toThrow(/changed its input 0/);
   });
 
   it('rejects dead ids: a disposed input, a second dispose', () => {

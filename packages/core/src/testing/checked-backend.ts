@@ -58,9 +58,26 @@ export function checkedBackend(inner: Backend, log: ContractLog): Backend {
     need(Array.isArray(t.shape) && t.shape.every(isCount), kernel, () => `${arg} has an invalid shape ${String(t.shape)}`);
     need(isDType(t.dtype) && dtypes.includes(t.dtype), kernel, () => `${arg} is ${t.dtype}; the contract allows ${dtypes.join(' / ')}`);
   };
-  /** Checks the output (size and dtype, read back where the backend reads synchronously) and tracks it. */
-  const out = (kernel: string, id: DataId, shape: readonly number[], dtype: DType): DataId => {
+  /** Raw bytes of a tensor's data (a copy), where the backend reads synchronously. */
+  const bytesOf = (t: TensorRef): Uint8Array | null => {
+    if (!inner.readSync) return null;
+    const v = inner.readSync(t.id);
+    return new Uint8Array(v.buffer, v.byteOffset, v.byteLength).slice();
+  };
+  /**
+   * Runs a kernel, then checks that it left its inputs as they were (bit for bit) and that its output
+   * is new data of the expected size and dtype (both read back where the backend reads synchronously).
+   */
+  const out = (kernel: string, inputs: readonly TensorRef[], run: () => DataId, shape: readonly number[], dtype: DType): DataId => {
     need(sizeOf(shape) > 0, kernel, () => `called for an empty output ${fmt(shape)} (core skips those kernels)`);
+    const before = inputs.map(bytesOf);
+    const id = run();
+    inputs.forEach((t, i) => {
+      const was = before[i];
+      if (!was) return;
+      const now = bytesOf(t)!;
+      need(now.length === was.length && now.every((b, j) => b === was[j]), kernel, () => `changed its input ${i} (kernels never mutate inputs)`);
+    });
     need(!live.has(id), kernel, () => 'returned an id that is already live (outputs must be new data)');
     live.add(id);
     if (inner.readSync) {
@@ -118,7 +135,7 @@ export function checkedBackend(inner: Backend, log: ContractLog): Backend {
       ref(k, 'x', x, allowed);
       need(outDtype === x.dtype, k, () => `outDtype ${outDtype} differs from x's ${x.dtype}`);
       need(attrs.alpha === undefined || Number.isFinite(attrs.alpha), k, () => `alpha ${String(attrs.alpha)} is not a finite number`);
-      return out(k, inner.unary(op, x, outDtype, attrs), x.shape, outDtype);
+      return out(k, [x], () => inner.unary(op, x, outDtype, attrs), x.shape, outDtype);
     },
     binary(op: BinaryOp, a: TensorRef, b: TensorRef, outShape: readonly number[], outDtype: DType): DataId {
       const k = `binary ${op}`;
@@ -129,7 +146,7 @@ export function checkedBackend(inner: Backend, log: ContractLog): Backend {
       need(sameShape(outShape, broadcastShapes(a.shape, b.shape, k)), k, () => `outShape ${fmt(outShape)} is not the broadcast of ${fmt(a.shape)} and ${fmt(b.shape)}`);
       const want: DType = BINARY_COMPARE.has(op) || BINARY_LOGICAL.has(op) ? 'bool' : a.dtype;
       need(outDtype === want, k, () => `outDtype ${outDtype}, expected ${want}`);
-      return out(k, inner.binary(op, a, b, outShape, outDtype), outShape, outDtype);
+      return out(k, [a, b], () => inner.binary(op, a, b, outShape, outDtype), outShape, outDtype);
     },
     where(cond: TensorRef, a: TensorRef, b: TensorRef, outShape: readonly number[]): DataId {
       ref('where', 'cond', cond, ['bool']);
@@ -137,12 +154,12 @@ export function checkedBackend(inner: Backend, log: ContractLog): Backend {
       ref('where', 'b', b, [a.dtype]);
       const want = broadcastShapes(cond.shape, broadcastShapes(a.shape, b.shape, 'where'), 'where');
       need(sameShape(outShape, want), 'where', () => `outShape ${fmt(outShape)}, expected ${fmt(want)}`);
-      return out('where', inner.where(cond, a, b, outShape), outShape, a.dtype);
+      return out('where', [cond, a, b], () => inner.where(cond, a, b, outShape), outShape, a.dtype);
     },
     cast(x: TensorRef, dtype: DType): DataId {
       ref('cast', 'x', x, ['float32', 'int32', 'bool']);
       need(isDType(dtype) && dtype !== x.dtype, 'cast', () => `cast from ${x.dtype} to ${dtype} (core never casts to the same dtype)`);
-      return out('cast', inner.cast(x, dtype), x.shape, dtype);
+      return out('cast', [x], () => inner.cast(x, dtype), x.shape, dtype);
     },
     reduce(op: ReduceOp, x: TensorRef, outDtype: DType): DataId {
       const k = `reduce ${op}`;
@@ -150,7 +167,7 @@ export function checkedBackend(inner: Backend, log: ContractLog): Backend {
       ref(k, 'x', x, ['float32', 'int32']);
       need(x.shape.length === 3 && x.shape.every((d) => d >= 1), k, () => `x ${fmt(x.shape)} is not the [outer, r, inner] layout with every size ≥ 1`);
       need(outDtype === reduceOutDtype(op, x.dtype), k, () => `outDtype ${outDtype}, the table says ${reduceOutDtype(op, x.dtype)} for ${x.dtype}`);
-      return out(k, inner.reduce(op, x, outDtype), [x.shape[0]!, x.shape[2]!], outDtype);
+      return out(k, [x], () => inner.reduce(op, x, outDtype), [x.shape[0]!, x.shape[2]!], outDtype);
     },
     matmul(a: TensorRef, b: TensorRef, attrs: MatmulAttrs): DataId {
       ref('matmul', 'a', a, ['float32']);
@@ -162,7 +179,7 @@ export function checkedBackend(inner: Backend, log: ContractLog): Backend {
       const [kb, n] = attrs.transposeB ? [b2, b1] : [b1, b2];
       need(ka === kb, 'matmul', () => `inner sizes differ: ${ka} vs ${kb}`);
       need(ba === bb || ba === 1 || bb === 1, 'matmul', () => `batch sizes ${ba} and ${bb} do not broadcast`);
-      return out('matmul', inner.matmul(a, b, attrs), [Math.max(ba, bb), m, n], 'float32');
+      return out('matmul', [a, b], () => inner.matmul(a, b, attrs), [Math.max(ba, bb), m, n], 'float32');
     },
     conv2d(x: TensorRef, w: TensorRef, info: Conv2dInfo): DataId {
       conv('conv2d', info);
@@ -170,7 +187,7 @@ export function checkedBackend(inner: Backend, log: ContractLog): Backend {
       ref('conv2d', 'w', w, ['float32']);
       shaped('conv2d', 'x', x, nchw(info, 'x'));
       shaped('conv2d', 'w', w, nchw(info, 'w'));
-      return out('conv2d', inner.conv2d(x, w, info), nchw(info, 'y'), 'float32');
+      return out('conv2d', [x, w], () => inner.conv2d(x, w, info), nchw(info, 'y'), 'float32');
     },
     conv2dBackInput(dy: TensorRef, w: TensorRef, info: Conv2dInfo): DataId {
       conv('conv2dBackInput', info);
@@ -178,7 +195,7 @@ export function checkedBackend(inner: Backend, log: ContractLog): Backend {
       ref('conv2dBackInput', 'w', w, ['float32']);
       shaped('conv2dBackInput', 'dy', dy, nchw(info, 'y'));
       shaped('conv2dBackInput', 'w', w, nchw(info, 'w'));
-      return out('conv2dBackInput', inner.conv2dBackInput(dy, w, info), nchw(info, 'x'), 'float32');
+      return out('conv2dBackInput', [dy, w], () => inner.conv2dBackInput(dy, w, info), nchw(info, 'x'), 'float32');
     },
     conv2dBackFilter(x: TensorRef, dy: TensorRef, info: Conv2dInfo): DataId {
       conv('conv2dBackFilter', info);
@@ -186,7 +203,7 @@ export function checkedBackend(inner: Backend, log: ContractLog): Backend {
       ref('conv2dBackFilter', 'dy', dy, ['float32']);
       shaped('conv2dBackFilter', 'x', x, nchw(info, 'x'));
       shaped('conv2dBackFilter', 'dy', dy, nchw(info, 'y'));
-      return out('conv2dBackFilter', inner.conv2dBackFilter(x, dy, info), nchw(info, 'w'), 'float32');
+      return out('conv2dBackFilter', [x, dy], () => inner.conv2dBackFilter(x, dy, info), nchw(info, 'w'), 'float32');
     },
     pool2d(kind: PoolKind, x: TensorRef, info: Conv2dInfo): DataId {
       const k = `pool2d ${kind}`;
@@ -195,7 +212,7 @@ export function checkedBackend(inner: Backend, log: ContractLog): Backend {
       need(info.groups === 1 && info.outChannels === info.inChannels, k, () => 'pooling info must have groups 1 and outChannels = inChannels');
       ref(k, 'x', x, ['float32']);
       shaped(k, 'x', x, nchw(info, 'x'));
-      return out(k, inner.pool2d(kind, x, info), nchw(info, 'y'), 'float32');
+      return out(k, [x], () => inner.pool2d(kind, x, info), nchw(info, 'y'), 'float32');
     },
     pool2dBack(kind: PoolKind, dy: TensorRef, x: TensorRef, info: Conv2dInfo): DataId {
       const k = `pool2dBack ${kind}`;
@@ -206,7 +223,7 @@ export function checkedBackend(inner: Backend, log: ContractLog): Backend {
       ref(k, 'x', x, ['float32']);
       shaped(k, 'dy', dy, nchw(info, 'y'));
       shaped(k, 'x', x, nchw(info, 'x'));
-      return out(k, inner.pool2dBack(kind, dy, x, info), nchw(info, 'x'), 'float32');
+      return out(k, [dy, x], () => inner.pool2dBack(kind, dy, x, info), nchw(info, 'x'), 'float32');
     },
     copy(x: TensorRef, view: StridedView): DataId {
       ref('copy', 'x', x, ['float32', 'int32', 'bool']);
@@ -214,14 +231,14 @@ export function checkedBackend(inner: Backend, log: ContractLog): Backend {
       need(view.strides.every(isCount) && isCount(view.offset), 'copy', () => `view strides ${fmt(view.strides)} / offset ${view.offset} must be non-negative integers`);
       const last = view.shape.reduce((at, d, i) => at + (d - 1) * view.strides[i]!, view.offset);
       need(last < sizeOf(x.shape), 'copy', () => `view reaches element ${last} of x ${fmt(x.shape)}`);
-      return out('copy', inner.copy(x, view), view.shape, x.dtype);
+      return out('copy', [x], () => inner.copy(x, view), view.shape, x.dtype);
     },
     pad(x: TensorRef, paddings: readonly (readonly [number, number])[], value: number): DataId {
       ref('pad', 'x', x, ['float32', 'int32', 'bool']);
       need(paddings.length === x.shape.length && paddings.every((p) => p.length === 2 && isCount(p[0]) && isCount(p[1])), 'pad', () => `paddings ${JSON.stringify(paddings)} must be one pair of non-negative integers per axis`);
       need(paddings.some((p) => p[0] > 0 || p[1] > 0), 'pad', () => 'all paddings are 0 (core aliases instead)');
       need(typeof value === 'number', 'pad', () => `value ${String(value)} is not a number`);
-      return out('pad', inner.pad(x, paddings, value), x.shape.map((d, i) => d + paddings[i]![0] + paddings[i]![1]), x.dtype);
+      return out('pad', [x], () => inner.pad(x, paddings, value), x.shape.map((d, i) => d + paddings[i]![0] + paddings[i]![1]), x.dtype);
     },
     concat(xs: readonly TensorRef[], axis: number, outShape: readonly number[]): DataId {
       need(xs.length >= 2, 'concat', () => `${xs.length} inputs (core aliases a single one)`);
@@ -236,7 +253,7 @@ export function checkedBackend(inner: Backend, log: ContractLog): Backend {
       });
       const want = first.shape.map((d, j) => (j === axis ? joined : d));
       need(sameShape(outShape, want), 'concat', () => `outShape ${fmt(outShape)}, expected ${fmt(want)}`);
-      return out('concat', inner.concat(xs, axis, outShape), outShape, first.dtype);
+      return out('concat', xs, () => inner.concat(xs, axis, outShape), outShape, first.dtype);
     },
     gather(x: TensorRef, indices: TensorRef, axis: number): DataId {
       ref('gather', 'x', x, ['float32', 'int32', 'bool']);
@@ -244,7 +261,7 @@ export function checkedBackend(inner: Backend, log: ContractLog): Backend {
       need(isCount(axis) && axis < x.shape.length, 'gather', () => `axis ${axis} is outside rank ${x.shape.length}`);
       indicesInRange('gather', indices, x.shape[axis]!);
       const outShape = [...x.shape.slice(0, axis), ...indices.shape, ...x.shape.slice(axis + 1)];
-      return out('gather', inner.gather(x, indices, axis), outShape, x.dtype);
+      return out('gather', [x, indices], () => inner.gather(x, indices, axis), outShape, x.dtype);
     },
     scatterAdd(updates: TensorRef, indices: TensorRef, axis: number, outShape: readonly number[]): DataId {
       ref('scatterAdd', 'updates', updates, ['float32']);
@@ -253,7 +270,7 @@ export function checkedBackend(inner: Backend, log: ContractLog): Backend {
       indicesInRange('scatterAdd', indices, outShape[axis]!);
       const want = [...outShape.slice(0, axis), ...indices.shape, ...outShape.slice(axis + 1)];
       need(sameShape(updates.shape, want), 'scatterAdd', () => `updates ${fmt(updates.shape)}, expected ${fmt(want)}`);
-      return out('scatterAdd', inner.scatterAdd(updates, indices, axis, outShape), outShape, 'float32');
+      return out('scatterAdd', [updates, indices], () => inner.scatterAdd(updates, indices, axis, outShape), outShape, 'float32');
     },
   };
   if (inner.readSync) {
