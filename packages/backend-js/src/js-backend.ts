@@ -90,8 +90,8 @@ export class JsBackend implements Backend {
     return this.put(castKernel(this.data(x), dtype));
   }
 
-  reduce(op: ReduceOp, x: TensorRef, axes: readonly number[]): DataId {
-    return this.put(reduceKernel(op, this.data(x), x.shape, axes));
+  reduce(op: ReduceOp, x: TensorRef, outDtype: DType): DataId {
+    return this.put(reduceKernel(op, this.data(x), x.shape, outDtype));
   }
 
   matmul(a: TensorRef, b: TensorRef, attrs: MatmulAttrs): DataId {

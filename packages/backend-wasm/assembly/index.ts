@@ -3,7 +3,7 @@ export { gemm, gemmWorkBytes, gemmShared, gemmSharedWorkBytes } from './gemm';
 export { unaryOp as unary } from './generated/elementwise-dispatch';
 import { ELEMENTWISE_ABI } from './generated/elementwise-forms';
 export { binary, where4 } from './binary';
-export { reduce } from './reduce';
+export { reduce } from './generated/reduce-dispatch';
 export { pool2d, pool2dBack } from './pool';
 export { conv2d, conv2dBackInput, conv2dBackFilter, convWorkBytes, addInto } from './conv';
 export { copy4, copy1 } from './layout';

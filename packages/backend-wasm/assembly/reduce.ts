@@ -1,42 +1,13 @@
-// Float32 reductions of x viewed as [outer, r, inner] over its middle axis, for outer rows [o0, o1).
-// The host merges axes (and permutes when the reduced axes are not adjacent) to reach that form.
-import { at, fill } from './simd';
-
-export const R_SUM = 0, R_PROD = 1, R_MAX = 2, R_MIN = 3, R_ARGMAX = 4, R_ARGMIN = 5;
-
-// @ts-ignore: decorator
-@inline function combine(op: i32, acc: f32, v: f32): f32 {
-  switch (op) {
-    case R_SUM: return acc + v;
-    case R_PROD: return acc * v;
-    case R_MAX: return max(acc, v);
-    default: return min(acc, v);
-  }
-}
-
-// @ts-ignore: decorator
-@inline function combineV(op: i32, acc: v128, v: v128): v128 {
-  switch (op) {
-    case R_SUM: return f32x4.add(acc, v);
-    case R_PROD: return f32x4.mul(acc, v);
-    case R_MAX: return f32x4.max(acc, v);
-    default: return f32x4.min(acc, v);
-  }
-}
-
-// @ts-ignore: decorator
-@inline function identity(op: i32): f32 {
-  switch (op) {
-    case R_SUM: return 0;
-    case R_PROD: return 1;
-    case R_MAX: return -Infinity;
-    default: return Infinity;
-  }
-}
+// Float32 reductions of a contiguous x [outer, r, inner] over its middle axis (r ≥ 1), for outer rows
+// [o0, o1): the one layout core hands every backend. The op-specific parts (op codes, combine steps,
+// identities, the dispatch that specialises each loop per op) are generated from core's REDUCE_DEFS by
+// scripts/build-wasm.mjs into assembly/generated/.
+import { at } from './simd';
+import { beats, combine, combineV, identity } from './generated/reduce-ops';
 
 /** Reduces one contiguous row of n floats (four independent vector accumulators, then the lanes). */
 // @ts-ignore: decorator
-@inline function reduceRow(op: i32, x: usize, n: i32): f32 {
+@inline function foldRow(op: i32, x: usize, n: i32): f32 {
   let i = 0;
   let acc = identity(op);
   if (ASC_FEATURE_SIMD && n >= 16) {
@@ -56,12 +27,12 @@ export const R_SUM = 0, R_PROD = 1, R_MAX = 2, R_MIN = 3, R_ARGMAX = 4, R_ARGMIN
   return acc;
 }
 
-/** out[o, j] = op over q of x[o, q, j], inner > 1: whole rows combined lane-wise. */
+/** out[o, j] = op over q of x[o, q, j] for inner > 1: whole rows combined lane-wise, from the first row. */
 // @ts-ignore: decorator
-@inline function reduceColumns(op: i32, x: usize, out: usize, r: i32, inner: i32, o: i32): void {
+@inline function foldColumns(op: i32, x: usize, out: usize, r: i32, inner: i32, o: i32): void {
   const dst = at(out, o * inner);
-  fill(dst, inner, identity(op));
-  for (let q = 0; q < r; q++) {
+  memory.copy(dst, at(x, o * r * inner), <usize>inner << 2);
+  for (let q = 1; q < r; q++) {
     const src = at(x, (o * r + q) * inner);
     let j = 0;
     if (ASC_FEATURE_SIMD) {
@@ -71,48 +42,32 @@ export const R_SUM = 0, R_PROD = 1, R_MAX = 2, R_MIN = 3, R_ARGMAX = 4, R_ARGMIN
   }
 }
 
+/** A fold op (sum, prod, max, min) over outer rows [o0, o1); `op` is a constant at every call site. */
 // @ts-ignore: decorator
-@inline function reduceRange(op: i32, x: usize, out: usize, r: i32, inner: i32, o0: i32, o1: i32): void {
+@inline export function foldRange(op: i32, x: usize, out: usize, r: i32, inner: i32, o0: i32, o1: i32): void {
   if (inner == 1) {
-    for (let o = o0; o < o1; o++) store<f32>(at(out, o), reduceRow(op, at(x, o * r), r));
+    for (let o = o0; o < o1; o++) store<f32>(at(out, o), foldRow(op, at(x, o * r), r));
   } else {
-    for (let o = o0; o < o1; o++) reduceColumns(op, x, out, r, inner, o);
+    for (let o = o0; o < o1; o++) foldColumns(op, x, out, r, inner, o);
   }
 }
 
-/** First index along the middle axis of the extreme value (a NaN wins); writes int32. */
-function argReduce(isMax: bool, x: usize, out: usize, r: i32, inner: i32, o0: i32, o1: i32): void {
+/** An arg op (argmax, argmin): the first index along r whose value beats all earlier ones; writes int32. */
+// @ts-ignore: decorator
+@inline export function argRange(op: i32, x: usize, out: usize, r: i32, inner: i32, o0: i32, o1: i32): void {
   for (let o = o0; o < o1; o++) {
     for (let j = 0; j < inner; j++) {
       const base = at(x, o * r * inner + j);
       let best = load<f32>(base);
       let idx = 0;
-      if (best == best) {
-        for (let q = 1; q < r; q++) {
-          const v = load<f32>(at(base, q * inner));
-          if (v != v) {
-            idx = q;
-            break;
-          }
-          if (isMax ? v > best : v < best) {
-            best = v;
-            idx = q;
-          }
+      for (let q = 1; q < r; q++) {
+        const v = load<f32>(at(base, q * inner));
+        if (beats(op, best, v)) {
+          best = v;
+          idx = q;
         }
       }
       store<i32>(at(out, o * inner + j), idx);
     }
-  }
-}
-
-/** Reduces x [outer, r, inner] over r for outer rows [o0, o1) into out [outer, inner]. */
-export function reduce(op: i32, x: usize, out: usize, r: i32, inner: i32, o0: i32, o1: i32): void {
-  switch (op) {
-    case R_SUM: reduceRange(R_SUM, x, out, r, inner, o0, o1); break;
-    case R_PROD: reduceRange(R_PROD, x, out, r, inner, o0, o1); break;
-    case R_MAX: reduceRange(R_MAX, x, out, r, inner, o0, o1); break;
-    case R_MIN: reduceRange(R_MIN, x, out, r, inner, o0, o1); break;
-    case R_ARGMAX: argReduce(true, x, out, r, inner, o0, o1); break;
-    default: argReduce(false, x, out, r, inner, o0, o1);
   }
 }

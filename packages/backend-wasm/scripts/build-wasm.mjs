@@ -1,12 +1,15 @@
 // Compiles the AssemblyScript kernels (assembly/) into the six .wasm builds the backend chooses from:
 // {scalar, SIMD, relaxed SIMD} × {private memory, shared memory for worker threads}. Runs before tsc in
 // the package's `build`; the outputs in wasm/ are shipped in the package and never committed.
+// First it generates the op-specific AssemblyScript (assembly/generated/) from the built @scratchnet/core.
 import { spawn } from 'node:child_process';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateElementwise } from './gen-elementwise.mjs';
+import { REDUCE_DEFS } from '@scratchnet/core';
+import { reduceDispatchSource, reduceOpsSource } from './abi-gen.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -37,6 +40,11 @@ function compile(name, features, shared) {
 }
 
 await generateElementwise(join(root, 'assembly'));
+const genDir = join(root, 'assembly', 'generated');
+await mkdir(genDir, { recursive: true });
+await writeFile(join(genDir, 'reduce-ops.ts'), reduceOpsSource(REDUCE_DEFS));
+await writeFile(join(genDir, 'reduce-dispatch.ts'), reduceDispatchSource(REDUCE_DEFS));
+
 await rm(outDir, { recursive: true, force: true });
 await mkdir(outDir, { recursive: true });
 const jobs = builds.flatMap((b) => [[b.name, b.features, false], [b.name, b.features, true]]);

@@ -2,7 +2,8 @@
  * The int32 and bool kernels, run in JS directly on views of the wasm memory (these are never the
  * float32 hot paths), with the TypeScript forms of core's op tables.
  */
-import type { BinaryDef, DType, TypedArray, UnaryDef } from '@scratchnet/core';
+import { REDUCE_DEFS } from '@scratchnet/core';
+import type { BinaryDef, DType, ReduceOp, TypedArray, UnaryDef } from '@scratchnet/core';
 import type { Walk } from './shapes.js';
 
 /** Calls `row(offsets, n)` for every run along the last axis of a walk; offsets[k] is operand k's start. */
@@ -74,44 +75,29 @@ export function castInto(x: TypedArray, out: TypedArray, dtype: DType): void {
   out.set(x);
 }
 
-/** sum / prod / max / min of int32 or bool data as [outer, r, inner] (int32 results); argmax / argmin too. */
-export function intReduce(op: string, x: TypedArray, out: TypedArray, outer: number, r: number, inner: number): void {
+/**
+ * int32 reductions of x [outer, r, inner] over r (r ≥ 1) into out [outer, inner] (int32): the combine
+ * steps and arg tests of core's REDUCE_DEFS, applied from the first element on.
+ */
+export function intReduce(op: ReduceOp, x: TypedArray, out: TypedArray, outer: number, r: number, inner: number): void {
+  const def = REDUCE_DEFS[op];
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < inner; j++) {
       const base = o * r * inner + j;
-      let acc: number;
+      let acc = x[base]!;
       let at = 0;
-      switch (op) {
-        case 'sum':
-          acc = 0;
-          for (let q = 0; q < r; q++) acc = (acc + x[base + q * inner]!) | 0;
-          break;
-        case 'prod':
-          acc = 1;
-          for (let q = 0; q < r; q++) acc = Math.imul(acc, x[base + q * inner]!);
-          break;
-        case 'max':
-        case 'argmax':
-          acc = r === 0 ? -Infinity : x[base]!;
-          for (let q = 1; q < r; q++) {
-            const v = x[base + q * inner]!;
-            if (v > acc) {
-              acc = v;
-              at = q;
-            }
+      if (def.kind === 'fold') {
+        for (let q = 1; q < r; q++) acc = def.tsInt(acc, x[base + q * inner]!);
+      } else {
+        for (let q = 1; q < r; q++) {
+          const v = x[base + q * inner]!;
+          if (def.tsInt(acc, v)) {
+            acc = v;
+            at = q;
           }
-          break;
-        default:
-          acc = r === 0 ? Infinity : x[base]!;
-          for (let q = 1; q < r; q++) {
-            const v = x[base + q * inner]!;
-            if (v < acc) {
-              acc = v;
-              at = q;
-            }
-          }
+        }
       }
-      out[o * inner + j] = op === 'argmax' || op === 'argmin' ? at : acc;
+      out[o * inner + j] = def.kind === 'fold' ? acc : at;
     }
   }
 }

@@ -1,18 +1,16 @@
 import {
-  BINARY_OPS, UNARY_OPS, binaryDef, unaryDef,
+  BINARY_OPS, CONV2D_INFO_FIELDS, REDUCE_OPS, UNARY_OPS, around, binaryDef, dtypeOfArray, unaryDef,
   type Backend, type BackendMemory, type BinaryOp, type Conv2dInfo, type DataId, type DType, type MatmulAttrs, type PoolKind,
-  type ReduceOp, type StridedView, type TensorRef, type TypedArray, type UnaryAttrs, type UnaryOp, dtypeOfArray,
+  type ReduceOp, type StridedView, type TensorRef, type TypedArray, type UnaryAttrs, type UnaryOp,
 } from '@scratchnet/core';
 import { castInto, forEachRow, hostBinary, hostUnary, hostWhere, intReduce } from './host-kernels.js';
 import type { Isa } from './loader.js';
 import { elementBytes, type Entry, type Runtime } from './runtime.js';
-import { broadcastStrides, contiguousStrides, mergeAxes, planReduce, sizeOf } from './shapes.js';
+import { broadcastStrides, contiguousStrides, mergeAxes, sizeOf } from './shapes.js';
 
 /** Op codes of the generated kernels: each op's index in core's table (scripts/gen-elementwise.mjs). */
 const UNARY_CODE = new Map<UnaryOp, number>(UNARY_OPS.map((op, code) => [op, code]));
 const BINARY_CODE = new Map<BinaryOp, number>(BINARY_OPS.map((op, code) => [op, code]));
-const REDUCE_CODES: Record<ReduceOp, number> = { sum: 0, prod: 1, max: 2, min: 3, argmax: 4, argmin: 5 };
-const REDUCE_IDENTITY: Record<ReduceOp, number> = { sum: 0, prod: 1, max: -Infinity, min: Infinity, argmax: 0, argmin: 0 };
 
 /** Elementwise work below this many elements stays on one thread (waking workers costs more). */
 const ELEMENTWISE_GRAIN = 1 << 16;
@@ -193,34 +191,16 @@ export class WasmBackend implements Backend {
     return id;
   }
 
-  reduce(op: ReduceOp, x: TensorRef, axes: readonly number[]): DataId {
+  reduce(op: ReduceOp, x: TensorRef, outDtype: DType): DataId {
+    const [outer, r, inner] = x.shape as [number, number, number];
     const xe = this.entry(x);
-    const plan = planReduce(x.shape, axes);
-    const outLen = plan.outer * plan.inner;
-    const outDtype: DType = op === 'argmax' || op === 'argmin' || ((op === 'sum' || op === 'prod') && xe.dtype !== 'float32') ? 'int32' : xe.dtype;
-    const id = this.rt.create(outDtype, outLen);
+    const id = this.rt.create(outDtype, outer * inner);
     const oe = this.rt.get(id);
-    if (outLen === 0) return id;
-    if (plan.r === 0) {
-      this.rt.view(oe).fill(REDUCE_IDENTITY[op]);
-      return id;
-    }
-    let src = xe;
-    let tmp: number | null = null;
-    if (plan.perm !== null) {
-      const strides = contiguousStrides(x.shape);
-      tmp = this.copyView(xe, plan.perm.map((d) => x.shape[d]!), plan.perm.map((d) => strides[d]!), 0);
-      src = this.rt.get(tmp);
-    }
-    try {
-      if (xe.dtype === 'float32') {
-        const { r, inner } = plan;
-        this.rt.parallel('reduce', plan.outer, Math.max(1, Math.ceil(ELEMENTWISE_GRAIN / (r * inner))), (s, e) => [REDUCE_CODES[op], src.ptr, oe.ptr, r, inner, s, e]);
-      } else {
-        intReduce(op, this.rt.view(src), this.rt.view(oe), plan.outer, plan.r, plan.inner);
-      }
-    } finally {
-      if (tmp !== null) this.rt.delete(tmp);
+    if (xe.dtype === 'float32') {
+      const code = REDUCE_OPS.indexOf(op);
+      this.rt.parallel('reduce', outer, Math.max(1, Math.ceil(ELEMENTWISE_GRAIN / (r * inner))), (s, e) => [code, xe.ptr, oe.ptr, r, inner, s, e]);
+    } else {
+      intReduce(op, this.rt.view(xe), this.rt.view(oe), outer, r, inner);
     }
     return id;
   }
@@ -384,26 +364,16 @@ export class WasmBackend implements Backend {
     const out = this.rt.view(this.rt.get(id));
     const src = this.rt.view(xe);
     out.fill(xe.dtype === 'bool' ? (value !== 0 ? 1 : 0) : value);
-    const region: number[] = [];
-    let srcOff = 0;
-    let dstOff = 0;
+    if (src.length === 0) return id;
+    // Paddings are ≥ 0: x lands whole at offset Σ before_i · outStride_i.
     const xs = contiguousStrides(shape);
     const os = contiguousStrides(outShape);
-    for (let i = 0; i < shape.length; i++) {
-      const before = paddings[i]![0];
-      const s0 = Math.max(0, -before);
-      const d0 = Math.max(0, before);
-      const len = Math.min(shape[i]! - s0, outShape[i]! - d0);
-      if (len <= 0) return id;
-      region.push(len);
-      srcOff += s0 * xs[i]!;
-      dstOff += d0 * os[i]!;
-    }
-    const walk = mergeAxes(region, [os, xs]);
+    const dstOff = paddings.reduce((at, p, i) => at + p[0] * os[i]!, 0);
+    const walk = mergeAxes(shape, [os, xs]);
     const last = walk.shape.length - 1;
     const so = walk.strides[0]![last]!;
     const ss = walk.strides[1]![last]!;
-    forEachRow(walk, [dstOff, srcOff], (off, n) => {
+    forEachRow(walk, [dstOff, 0], (off, n) => {
       if (so === 1 && ss === 1) out.set(src.subarray(off[1], off[1]! + n), off[0]);
       else for (let i = 0, o = off[0]!, s = off[1]!; i < n; i++, o += so, s += ss) out[o] = src[s]!;
     });
@@ -411,8 +381,7 @@ export class WasmBackend implements Backend {
   }
 
   concat(xs: readonly TensorRef[], axis: number, outShape: readonly number[]): DataId {
-    const dtype = xs[0]?.dtype ?? 'float32';
-    const id = this.rt.create(dtype, sizeOf(outShape));
+    const id = this.rt.create(xs[0]!.dtype, sizeOf(outShape));
     const out = this.rt.view(this.rt.get(id));
     let outer = 1;
     for (let i = 0; i < axis; i++) outer *= outShape[i]!;
@@ -440,8 +409,7 @@ export class WasmBackend implements Backend {
     let o = 0;
     for (let a = 0; a < outer; a++) {
       for (let t = 0; t < j; t++) {
-        const v = idx[t]!;
-        const s = (a * d + (v < 0 ? v + d : v)) * inner;
+        const s = (a * d + idx[t]!) * inner;
         out.set(src.subarray(s, s + inner), o);
         o += inner;
       }
@@ -463,8 +431,7 @@ export class WasmBackend implements Backend {
     let u = 0;
     for (let a = 0; a < outer; a++) {
       for (let t = 0; t < j; t++) {
-        const v = idx[t]!;
-        const o = (a * d + (v < 0 ? v + d : v)) * inner;
+        const o = (a * d + idx[t]!) * inner;
         for (let i = 0; i < inner; i++) out[o + i]! += upd[u++]!;
       }
     }
@@ -476,7 +443,6 @@ export class WasmBackend implements Backend {
     const n = sizeOf(shape);
     const id = this.rt.create(xe.dtype, n);
     const oe = this.rt.get(id);
-    if (n === 0) return id;
     const walk = mergeAxes(shape, [contiguousStrides(shape), strides]);
     const rank = walk.shape.length;
     const meta = this.rt.writeMeta([...walk.shape, ...walk.strides[1]!]);
@@ -487,10 +453,7 @@ export class WasmBackend implements Backend {
   }
 
   private writeInfo(g: Conv2dInfo): number {
-    return this.rt.writeMeta([
-      g.batch, g.inChannels, g.inHeight, g.inWidth, g.outChannels, g.outHeight, g.outWidth, g.kernelHeight, g.kernelWidth,
-      g.strideHeight, g.strideWidth, g.dilationHeight, g.dilationWidth, g.padTop, g.padLeft, g.groups,
-    ], 2048);
+    return this.rt.writeMeta(CONV2D_INFO_FIELDS.map((f) => g[f]), 2048);
   }
 
   private convParts(info: Conv2dInfo): number {
@@ -501,7 +464,6 @@ export class WasmBackend implements Backend {
 
   /** Runs a per-sample conv kernel with the batch split across threads, each with its own scratch. */
   private convByBatch(name: 'conv2d' | 'conv2dBackInput', p0: number, p1: number, out: number, info: Conv2dInfo): void {
-    if (info.batch === 0) return;
     const infoPtr = this.writeInfo(info);
     const parts = this.convParts(info);
     const workBytes = this.rt.exports.convWorkBytes(infoPtr);
@@ -522,12 +484,4 @@ export class WasmBackend implements Backend {
 /** [start, end) of part p when splitting n items into `parts`. */
 function range(n: number, parts: number, p: number): [number, number] {
   return [Math.floor((n * p) / parts), Math.floor((n * (p + 1)) / parts)];
-}
-
-function around(shape: readonly number[], axis: number): [number, number, number] {
-  let outer = 1;
-  for (let i = 0; i < axis; i++) outer *= shape[i]!;
-  let inner = 1;
-  for (let i = axis + 1; i < shape.length; i++) inner *= shape[i]!;
-  return [outer, shape[axis]!, inner];
 }

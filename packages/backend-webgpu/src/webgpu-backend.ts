@@ -141,8 +141,8 @@ export class WebGpuBackend implements Backend {
   cast(x: TensorRef, dtype: DType): DataId {
     return cast(this.ctx, x, dtype);
   }
-  reduce(op: ReduceOp, x: TensorRef, axes: readonly number[]): DataId {
-    return reduce(this.ctx, op, x, axes, this.release);
+  reduce(op: ReduceOp, x: TensorRef, outDtype: DType): DataId {
+    return reduce(this.ctx, op, x, outDtype);
   }
   matmul(a: TensorRef, b: TensorRef, attrs: MatmulAttrs): DataId {
     return matmul(this.ctx, a, b, attrs);

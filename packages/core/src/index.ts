@@ -6,10 +6,11 @@
 export type { DType, TypedArray } from './dtype.js';
 export { allocArray, bytesPerElement, dtypeOfArray, isDType, promoteTypes } from './dtype.js';
 export { ScratchNetError, ShapeError, DTypeError, ArgumentError, DisposedError, BackendError, fmtShape } from './errors.js';
-export type { Shape } from './shape.js';
-export { broadcastShapes, broadcastStrides, sizeOf, stridesOf, shapesEqual } from './shape.js';
+export type { Shape, MergedAxes } from './shape.js';
+export { around, broadcastShapes, broadcastStrides, mergeAxes, sizeOf, stridesOf, shapesEqual } from './shape.js';
 
 export type { Backend, BackendMemory } from './backend/backend.js';
+export { CONV2D_INFO_FIELDS } from './backend/conv-info-fields.js';
 export type {
   DataId, TensorRef, UnaryOp, UnaryAttrs, BinaryOp, ReduceOp, StridedView, Conv2dInfo, PoolKind, MatmulAttrs,
 } from './backend/kernel-types.js';
@@ -42,6 +43,8 @@ export { cast } from './ops/cast.js';
 export { matmul } from './ops/matmul.js';
 export type { MatmulOptions } from './ops/matmul.js';
 export { transpose, permute } from './ops/transpose.js';
+export { REDUCE_DEFS, REDUCE_OPS, isArgReduce, reduceInputDtype, reduceOutDtype } from './ops/defs/reduce-defs.js';
+export type { ArgReduceOp, FoldReduceOp, ReduceDef, ReduceInputDType } from './ops/defs/reduce-defs.js';
 export { reshape, squeeze, expandDims, flatten, clone } from './ops/reshape.js';
 export { broadcastTo } from './ops/broadcast-to.js';
 export { slice, concat, stack, split, pad } from './ops/slicing.js';

@@ -94,3 +94,78 @@ export function broadcastStrides(inShape: Shape, outShape: Shape): number[] {
     return j < 0 || inShape[j] === 1 ? 0 : own[j]!;
   });
 }
+
+/** An iteration space walked by several operands: one shape and, per operand, one stride per axis. */
+export interface MergedAxes {
+  readonly shape: number[];
+  readonly strides: number[][];
+}
+
+/**
+ * Simplifies an iteration space walked by several operands: drops size-1 axes and merges each axis into
+ * the previous one when every operand steps through the pair contiguously (stride[i] = stride[i + 1] ·
+ * shape[i + 1]), so kernels see as few and as long axes as possible. The result has at least one axis
+ * (a scalar space becomes [1] with stride 0). Every backend walks broadcasts and strided views with it.
+ */
+export function mergeAxes(shape: Shape, strides: readonly (readonly number[])[]): MergedAxes {
+  const outShape: number[] = [];
+  const outStrides: number[][] = strides.map(() => []);
+  for (let ax = 0; ax < shape.length; ax++) {
+    const d = shape[ax]!;
+    if (d === 1) continue;
+    const last = outShape.length - 1;
+    if (last >= 0 && strides.every((s, o) => outStrides[o]![last] === s[ax]! * d)) {
+      outShape[last] = outShape[last]! * d;
+      strides.forEach((s, o) => (outStrides[o]![last] = s[ax]!));
+    } else {
+      outShape.push(d);
+      strides.forEach((s, o) => outStrides[o]!.push(s[ax]!));
+    }
+  }
+  if (outShape.length === 0) {
+    outShape.push(1);
+    for (const s of outStrides) s.push(0);
+  }
+  return { shape: outShape, strides: outStrides };
+}
+
+/** `shape` seen around one axis as [outer, size of the axis, inner] (the products before and after it). */
+export function around(shape: Shape, axis: number): [number, number, number] {
+  let outer = 1;
+  for (let i = 0; i < axis; i++) outer *= shape[i]!;
+  let inner = 1;
+  for (let i = axis + 1; i < shape.length; i++) inner *= shape[i]!;
+  return [outer, shape[axis]!, inner];
+}
+
+/**
+ * Plans a reduction of `shape` over sorted, unique `axes` as passes of the one layout reduce kernels
+ * receive: a contiguous [outer, r, inner] tensor reduced over its middle axis. Size-1 axes are dropped
+ * and neighbouring axes of one kind (kept or reduced) merge, so one run of reduced axes is one pass; with
+ * several runs, the innermost is reduced first and each later pass reads the previous pass's output,
+ * which needs no transposing copy. Every dimension must be ≥ 1 (core handles empty tensors itself).
+ * Returns at least one pass; reducing only size-1 axes is the single pass [size, 1, 1].
+ */
+export function planReducePasses(shape: Shape, axes: readonly number[]): [number, number, number][] {
+  const runs: { reduced: boolean; size: number }[] = [];
+  for (let d = 0; d < shape.length; d++) {
+    const n = shape[d]!;
+    if (n === 1) continue;
+    const reduced = axes.includes(d);
+    const last = runs[runs.length - 1];
+    if (last !== undefined && last.reduced === reduced) last.size *= n;
+    else runs.push({ reduced, size: n });
+  }
+  const passes: [number, number, number][] = [];
+  for (let k = runs.length - 1; k >= 0; k--) {
+    if (!runs[k]!.reduced) continue;
+    let outer = 1;
+    for (let i = 0; i < k; i++) outer *= runs[i]!.size;
+    let inner = 1;
+    for (let i = k + 1; i < runs.length; i++) inner *= runs[i]!.size;
+    passes.push([outer, runs[k]!.size, inner]);
+    runs.splice(k, 1);
+  }
+  if (passes.length === 0) passes.push([sizeOf(shape), 1, 1]);
+  return passes;
+}

@@ -1,5 +1,5 @@
 import { binaryDef, type BinaryOp, type DType, type TypedArray } from '@scratchnet/core';
-import { broadcastStrides, collapseDims, forEachRow, numElements, rowMajorStrides } from '../broadcast.js';
+import { broadcastStrides, mergeAxes, forEachRow, numElements, rowMajorStrides } from '../broadcast.js';
 import { allocFor } from '../storage.js';
 import { testLoop, zipLoop, type ZipLoop } from './specialize.js';
 
@@ -40,7 +40,7 @@ export function binaryKernel(
   } else if (b.length === 1 && a.length === size) {
     row(a, 0, 1, b, 0, 0, out, 0, size);
   } else {
-    const layout = collapseDims(outShape, [rowMajorStrides(outShape), broadcastStrides(aShape, outShape), broadcastStrides(bShape, outShape)]);
+    const layout = mergeAxes(outShape, [rowMajorStrides(outShape), broadcastStrides(aShape, outShape), broadcastStrides(bShape, outShape)]);
     const [, sa, sb] = layout.strides as [number[], number[], number[]];
     const last = layout.shape.length - 1;
     const n = layout.shape[last]!;
@@ -70,7 +70,7 @@ export function whereKernel(
     for (let i = 0; i < size; i++) out[i] = cond[i] !== 0 ? a[i]! : b[i]!;
     return out;
   }
-  const layout = collapseDims(outShape, [
+  const layout = mergeAxes(outShape, [
     rowMajorStrides(outShape), broadcastStrides(condShape, outShape), broadcastStrides(aShape, outShape), broadcastStrides(bShape, outShape),
   ]);
   const [, sc, sa, sb] = layout.strides as [number[], number[], number[], number[]];

@@ -1,38 +1,23 @@
 import type { TypedArray } from '@scratchnet/core';
-import { numElements } from '../broadcast.js';
+import { around, numElements } from '../broadcast.js';
 import { allocFor, dtypeOf } from '../storage.js';
 
 /** Slices at least this long are moved with TypedArray.set / subarray instead of an element loop. */
 const SET_THRESHOLD = 64;
 
-/** Splits `shape` around `axis` into [outer, size of axis, inner]. */
-function around(shape: readonly number[], axis: number): [number, number, number] {
-  let outer = 1;
-  for (let i = 0; i < axis; i++) outer *= shape[i]!;
-  let inner = 1;
-  for (let i = axis + 1; i < shape.length; i++) inner *= shape[i]!;
-  return [outer, shape[axis]!, inner];
-}
-
-/** A negative index counts from the end (core checks range; this only makes −d..−1 work too). */
-function wrap(index: number, size: number): number {
-  return index < 0 ? index + size : index;
-}
-
 /**
- * Takes slices of x (shape `shape`) along `axis` at `indices` (int32, any shape, in range):
+ * Takes slices of x (shape `shape`) along `axis` at `indices` (int32, any shape, in [0, d): core checks):
  * out shape = shape[:axis] + indices.shape + shape[axis+1:].
  */
 export function gatherKernel(x: TypedArray, shape: readonly number[], indices: TypedArray, axis: number): TypedArray {
   const [outer, d, inner] = around(shape, axis);
   const j = indices.length;
   const out = allocFor(dtypeOf(x), outer * j * inner);
-  if (out.length === 0) return out;
   let o = 0;
   for (let a = 0; a < outer; a++) {
     const base = a * d * inner;
     for (let t = 0; t < j; t++) {
-      const s = base + wrap(indices[t]!, d) * inner;
+      const s = base + indices[t]! * inner;
       if (inner >= SET_THRESHOLD) {
         out.set(x.subarray(s, s + inner), o);
         o += inner;
@@ -52,12 +37,12 @@ export function scatterAddKernel(updates: TypedArray, indices: TypedArray, axis:
   const [outer, d, inner] = around(outShape, axis);
   const j = indices.length;
   const out = new Float32Array(numElements(outShape));
-  if (out.length === 0 || updates.length === 0) return out;
+  if (updates.length === 0) return out;
   let u = 0;
   for (let a = 0; a < outer; a++) {
     const base = a * d * inner;
     for (let t = 0; t < j; t++) {
-      const o = base + wrap(indices[t]!, d) * inner;
+      const o = base + indices[t]! * inner;
       for (let i = 0; i < inner; i++) out[o + i]! += updates[u++]!;
     }
   }

@@ -1,5 +1,5 @@
 import type { StridedView, TypedArray } from '@scratchnet/core';
-import { collapseDims, forEachRow, numElements, rowMajorStrides } from '../broadcast.js';
+import { mergeAxes, forEachRow, numElements, rowMajorStrides } from '../broadcast.js';
 import { allocFor, dtypeOf } from '../storage.js';
 
 /** Rows at least this long are moved with TypedArray.set instead of an element loop. */
@@ -17,13 +17,11 @@ function copyRow(x: TypedArray, s: number, ss: number, out: TypedArray, o: numbe
 
 /**
  * Materialises a strided view: out[i0..ik] = x[offset + Σ ij·strides[j]] in row-major order of
- * `view.shape`. Strides may be 0 (broadcast) or negative (reverse).
+ * `view.shape` (non-empty; strides ≥ 0, 0 broadcasting).
  */
 export function copyKernel(x: TypedArray, view: StridedView): TypedArray {
-  const size = numElements(view.shape);
-  const out = allocFor(dtypeOf(x), size);
-  if (size === 0) return out;
-  const layout = collapseDims(view.shape, [rowMajorStrides(view.shape), view.strides]);
+  const out = allocFor(dtypeOf(x), numElements(view.shape));
+  const layout = mergeAxes(view.shape, [rowMajorStrides(view.shape), view.strides]);
   const last = layout.shape.length - 1;
   const n = layout.shape[last]!;
   const ss = layout.strides[1]![last]!;
@@ -34,8 +32,8 @@ export function copyKernel(x: TypedArray, view: StridedView): TypedArray {
 }
 
 /**
- * Pads each axis of x (shape `shape`) by [before, after] elements filled with `value` (stored as the
- * dtype stores it: truncated for int32, ≠ 0 for bool). Negative amounts crop.
+ * Pads each axis of x (shape `shape`) by [before, after] ≥ 0 elements filled with `value` (stored as the
+ * dtype stores it: truncated for int32, ≠ 0 for bool).
  */
 export function padKernel(
   x: TypedArray, shape: readonly number[], paddings: readonly (readonly [number, number])[], value: number,
@@ -46,28 +44,18 @@ export function padKernel(
   const out = allocFor(dtype, numElements(outShape));
   const fill = dtype === 'bool' ? (value !== 0 ? 1 : 0) : value;
   if (fill !== 0) out.fill(fill);
-  // The part of x that survives: per axis, source start, destination start and length.
-  const region: number[] = [];
-  let srcOffset = 0;
-  let dstOffset = 0;
+  if (x.length === 0) return out;
+  // x lands at offset Σ before_i · outStride_i of the output.
   const xStrides = rowMajorStrides(shape);
   const oStrides = rowMajorStrides(outShape);
-  for (let i = 0; i < rank; i++) {
-    const before = paddings[i]![0];
-    const src0 = Math.max(0, -before);
-    const dst0 = Math.max(0, before);
-    const len = Math.min(shape[i]! - src0, outShape[i]! - dst0);
-    if (len <= 0) return out;
-    region.push(len);
-    srcOffset += src0 * xStrides[i]!;
-    dstOffset += dst0 * oStrides[i]!;
-  }
-  const layout = collapseDims(region, [oStrides, xStrides]);
+  let dstOffset = 0;
+  for (let i = 0; i < rank; i++) dstOffset += paddings[i]![0] * oStrides[i]!;
+  const layout = mergeAxes(shape, [oStrides, xStrides]);
   const last = layout.shape.length - 1;
   const n = layout.shape[last]!;
   const ss = layout.strides[1]![last]!;
   const os = layout.strides[0]![last]!;
-  forEachRow(layout.shape, layout.strides, [dstOffset, srcOffset], (off) => {
+  forEachRow(layout.shape, layout.strides, [dstOffset, 0], (off) => {
     if (os === 1) {
       copyRow(x, off[1]!, ss, out, off[0]!, n);
     } else {
@@ -77,10 +65,9 @@ export function padKernel(
   return out;
 }
 
-/** Joins arrays (one dtype) along `axis`; `outShape` is the joined shape. */
+/** Joins two or more arrays (one dtype) along `axis`; `outShape` is the joined shape. */
 export function concatKernel(xs: readonly TypedArray[], shapes: readonly (readonly number[])[], axis: number, outShape: readonly number[]): TypedArray {
-  const first = xs[0];
-  const out = allocFor(first === undefined ? 'float32' : dtypeOf(first), numElements(outShape));
+  const out = allocFor(dtypeOf(xs[0]!), numElements(outShape));
   let outer = 1;
   for (let i = 0; i < axis; i++) outer *= outShape[i]!;
   const outInner = numElements(outShape.slice(axis));

@@ -1,148 +1,140 @@
-import type { DType, ReduceOp, TypedArray } from '@scratchnet/core';
-import { collapseDims, forEachRow, numElements, rowMajorStrides } from '../broadcast.js';
-import { allocFor, dtypeOf } from '../storage.js';
+import { REDUCE_DEFS, isArgReduce, type ArgReduceOp, type DType, type FoldReduceOp, type ReduceOp, type TypedArray } from '@scratchnet/core';
+import { allocFor } from '../storage.js';
 
-const INT32_MIN = -2147483648;
-const INT32_MAX = 2147483647;
+/** Folds x [outer, r, inner] over r into acc [outer · inner] with `f`, starting from the first row. */
+type Fold = (x: TypedArray, outer: number, r: number, inner: number, acc: Float64Array) => void;
+/** Writes the first index along r of the winning value for each [outer, inner] cell. */
+type ArgScan = (x: TypedArray, outer: number, r: number, inner: number, out: Int32Array) => void;
 
-/**
- * Reduces `x` (shape `shape`) over `axes` (sorted, unique, non-empty). The output shape is `shape` without
- * those axes. sum / prod give float32 for float32 input and int32 otherwise (int32 wraps like C);
- * max / min keep the input dtype and propagate NaN; argmax / argmin (one axis) give the int32 index of
- * the first extreme (a NaN counts as the extreme). An empty reduction gives the op's identity
- * (−∞ / +∞ for float max / min, the int32 limits for int32, false / true for bool).
- */
-export function reduceKernel(op: ReduceOp, x: TypedArray, shape: readonly number[], axes: readonly number[]): TypedArray {
-  if (op === 'argmax' || op === 'argmin') return argReduce(op, x, shape, axes[0]!);
-  const inDtype = dtypeOf(x);
-  const reduced = new Array<boolean>(shape.length).fill(false);
-  for (const ax of axes) reduced[ax] = true;
-  const outShape = shape.filter((_, i) => !reduced[i]);
-  const outSize = numElements(outShape);
-  const outDtype: DType = op === 'sum' || op === 'prod' ? (inDtype === 'float32' ? 'float32' : 'int32') : inDtype;
-
-  const intProd = op === 'prod' && outDtype === 'int32';
-  const acc: Float64Array | Int32Array = intProd ? new Int32Array(outSize) : new Float64Array(outSize);
-  acc.fill(identity(op, inDtype));
-
-  if (numElements(shape) > 0 && outSize > 0) {
-    // Walk x in row-major order; the output offset follows strides that are 0 on reduced axes.
-    const outStridesKept = rowMajorStrides(outShape);
-    const outStrides: number[] = [];
-    let k = 0;
-    for (let i = 0; i < shape.length; i++) outStrides.push(reduced[i] ? 0 : outStridesKept[k++]!);
-    const layout = collapseDims(shape, [rowMajorStrides(shape), outStrides]);
-    const last = layout.shape.length - 1;
-    const n = layout.shape[last]!;
-    const innerReduced = layout.strides[1]![last] === 0;
-    forEachRow(layout.shape, layout.strides, [0, 0], (off) => {
-      const ix = off[0]!;
-      const io = off[1]!;
-      if (innerReduced) acc[io] = foldRow(op, intProd, x, ix, n, acc[io]!);
-      else foldInto(op, intProd, x, ix, acc, io, n);
-    });
-  }
-
-  const out = allocFor(outDtype, outSize);
-  if (outDtype === 'int32' && op === 'sum') {
-    for (let i = 0; i < outSize; i++) out[i] = acc[i]! | 0;
-  } else {
-    out.set(acc);
-  }
-  return out;
+/** Makes a fold over the middle axis from a combine step of core's table (whole rows lane-wise when inner > 1). */
+function foldWith(f: (a: number, b: number) => number): Fold {
+  return (x, outer, r, inner, acc) => {
+    for (let o = 0; o < outer; o++) {
+      const base = o * r * inner;
+      const ob = o * inner;
+      if (inner === 1) {
+        let a = x[base]!;
+        for (let q = 1; q < r; q++) a = f(a, x[base + q]!);
+        acc[o] = a;
+        continue;
+      }
+      for (let j = 0; j < inner; j++) acc[ob + j] = x[base + j]!;
+      for (let q = 1; q < r; q++) {
+        const row = base + q * inner;
+        for (let j = 0; j < inner; j++) acc[ob + j] = f(acc[ob + j]!, x[row + j]!);
+      }
+    }
+  };
 }
 
-function identity(op: ReduceOp, dtype: DType): number {
-  switch (op) {
-    case 'sum':
-      return 0;
-    case 'prod':
-      return 1;
-    case 'max':
-      return dtype === 'float32' ? -Infinity : dtype === 'int32' ? INT32_MIN : 0;
-    default:
-      return dtype === 'float32' ? Infinity : dtype === 'int32' ? INT32_MAX : 1;
-  }
-}
-
-/** Folds x[ix .. ix + n) into the single accumulator value `start`. */
-function foldRow(op: ReduceOp, intProd: boolean, x: TypedArray, ix: number, n: number, start: number): number {
-  const end = ix + n;
-  let r = start;
-  switch (op) {
-    case 'sum':
-      for (let i = ix; i < end; i++) r += x[i]!;
-      return r;
-    case 'prod':
-      if (intProd) for (let i = ix; i < end; i++) r = Math.imul(r, x[i]!);
-      else for (let i = ix; i < end; i++) r *= x[i]!;
-      return r;
-    case 'max':
-      for (let i = ix; i < end; i++) {
-        const v = x[i]!;
-        if (v > r || v !== v) r = v;
-      }
-      return r;
-    default:
-      for (let i = ix; i < end; i++) {
-        const v = x[i]!;
-        if (v < r || v !== v) r = v;
-      }
-      return r;
-  }
-}
-
-/** Folds x[ix .. ix + n) elementwise into acc[io .. io + n). */
-function foldInto(op: ReduceOp, intProd: boolean, x: TypedArray, ix: number, acc: Float64Array | Int32Array, io: number, n: number): void {
-  switch (op) {
-    case 'sum':
-      for (let i = 0; i < n; i++) acc[io + i]! += x[ix + i]!;
-      return;
-    case 'prod':
-      if (intProd) for (let i = 0; i < n; i++) acc[io + i] = Math.imul(acc[io + i]!, x[ix + i]!);
-      else for (let i = 0; i < n; i++) acc[io + i]! *= x[ix + i]!;
-      return;
-    case 'max':
-      for (let i = 0; i < n; i++) {
-        const v = x[ix + i]!;
-        if (v > acc[io + i]! || v !== v) acc[io + i] = v;
-      }
-      return;
-    default:
-      for (let i = 0; i < n; i++) {
-        const v = x[ix + i]!;
-        if (v < acc[io + i]! || v !== v) acc[io + i] = v;
-      }
-  }
-}
-
-/** argmax / argmin over one axis: int32 index of the first extreme; a NaN beats every number. */
-function argReduce(op: 'argmax' | 'argmin', x: TypedArray, shape: readonly number[], axis: number): Int32Array {
-  const d = shape[axis]!;
-  let outer = 1;
-  for (let i = 0; i < axis; i++) outer *= shape[i]!;
-  let inner = 1;
-  for (let i = axis + 1; i < shape.length; i++) inner *= shape[i]!;
-  const out = new Int32Array(outer * inner);
-  if (d === 0 || out.length === 0) return out;
-  const isMax = op === 'argmax';
-  const best = new Float64Array(inner);
-  for (let o = 0; o < outer; o++) {
-    const base = o * d * inner;
-    const ob = o * inner;
-    for (let i = 0; i < inner; i++) best[i] = x[base + i]!;
-    for (let j = 1; j < d; j++) {
-      const row = base + j * inner;
-      for (let i = 0; i < inner; i++) {
-        const v = x[row + i]!;
-        const b = best[i]!;
-        if (b !== b) continue; // a NaN already won
-        if ((isMax ? v > b : v < b) || v !== v) {
-          best[i] = v;
-          out[ob + i] = j;
+/** Makes an arg scan from a `beats(best, value)` test of core's table. */
+function argWith(beats: (a: number, b: number) => boolean): ArgScan {
+  return (x, outer, r, inner, out) => {
+    const best = new Float64Array(inner);
+    for (let o = 0; o < outer; o++) {
+      const base = o * r * inner;
+      const ob = o * inner;
+      for (let j = 0; j < inner; j++) best[j] = x[base + j]!;
+      for (let q = 1; q < r; q++) {
+        const row = base + q * inner;
+        for (let j = 0; j < inner; j++) {
+          const v = x[row + j]!;
+          if (beats(best[j]!, v)) {
+            best[j] = v;
+            out[ob + j] = q;
+          }
         }
       }
     }
+  };
+}
+
+/** Float32 fold loops, one literal per op so each loop's combine step is inlined (the hot path). */
+interface FloatFold {
+  /** Folds x[s .. s + n) into one value, starting from x[s]. */
+  readonly row: (x: TypedArray, s: number, n: number) => number;
+  /** acc[j] = combine(acc[j], x[s + j]) for j < n. */
+  readonly cols: (acc: Float64Array, a0: number, x: TypedArray, s: number, n: number) => void;
+}
+
+/**
+ * The float32 loops spell out REDUCE_DEFS[op].ts (a shared loop calling the table's function becomes
+ * megamorphic and runs several times slower); reduce.test.ts holds each loop to the table's form.
+ */
+const FLOAT_FOLDS = {
+  sum: {
+    row: (x, s, n) => { let a = x[s]!; for (let i = s + 1; i < s + n; i++) a += x[i]!; return a; },
+    cols: (acc, a0, x, s, n) => { for (let j = 0; j < n; j++) acc[a0 + j]! += x[s + j]!; },
+  },
+  prod: {
+    row: (x, s, n) => { let a = x[s]!; for (let i = s + 1; i < s + n; i++) a *= x[i]!; return a; },
+    cols: (acc, a0, x, s, n) => { for (let j = 0; j < n; j++) acc[a0 + j]! *= x[s + j]!; },
+  },
+  max: {
+    row: (x, s, n) => {
+      let a = x[s]!;
+      for (let i = s + 1; i < s + n; i++) { const b = x[i]!; if (b > a || b !== b) a = b; }
+      return a;
+    },
+    cols: (acc, a0, x, s, n) => {
+      for (let j = 0; j < n; j++) { const b = x[s + j]!; if (b > acc[a0 + j]! || b !== b) acc[a0 + j] = b; }
+    },
+  },
+  min: {
+    row: (x, s, n) => {
+      let a = x[s]!;
+      for (let i = s + 1; i < s + n; i++) { const b = x[i]!; if (b < a || b !== b) a = b; }
+      return a;
+    },
+    cols: (acc, a0, x, s, n) => {
+      for (let j = 0; j < n; j++) { const b = x[s + j]!; if (b < acc[a0 + j]! || b !== b) acc[a0 + j] = b; }
+    },
+  },
+} satisfies Record<FoldReduceOp, FloatFold>;
+
+/** Runs a float32 fold over x [outer, r, inner]. */
+function foldFloat(f: FloatFold, x: TypedArray, outer: number, r: number, inner: number, acc: Float64Array): void {
+  for (let o = 0; o < outer; o++) {
+    const base = o * r * inner;
+    if (inner === 1) {
+      acc[o] = f.row(x, base, r);
+      continue;
+    }
+    const ob = o * inner;
+    for (let j = 0; j < inner; j++) acc[ob + j] = x[base + j]!;
+    for (let q = 1; q < r; q++) f.cols(acc, ob, x, base + q * inner, inner);
   }
+}
+
+/** int32 folds (off the hot path) and the arg scans, straight from core's table. */
+const INT_FOLDS = {
+  sum: foldWith(REDUCE_DEFS.sum.tsInt),
+  prod: foldWith(REDUCE_DEFS.prod.tsInt),
+  max: foldWith(REDUCE_DEFS.max.tsInt),
+  min: foldWith(REDUCE_DEFS.min.tsInt),
+} satisfies Record<FoldReduceOp, Fold>;
+const ARGS = {
+  argmax: { float32: argWith(REDUCE_DEFS.argmax.ts), int32: argWith(REDUCE_DEFS.argmax.tsInt) },
+  argmin: { float32: argWith(REDUCE_DEFS.argmin.ts), int32: argWith(REDUCE_DEFS.argmin.tsInt) },
+} satisfies Record<ArgReduceOp, Record<'float32' | 'int32', ArgScan>>;
+
+/**
+ * Reduces x, of shape [outer, r, inner] (all ≥ 1; float32 or int32), over its middle axis into
+ * [outer, inner] of `outDtype` (the input's dtype for sum / prod / max / min, int32 for argmax / argmin).
+ * Float folds accumulate in double precision and round once.
+ */
+export function reduceKernel(op: ReduceOp, x: TypedArray, shape: readonly number[], outDtype: DType): TypedArray {
+  const [outer, r, inner] = shape as [number, number, number];
+  const kind = x instanceof Float32Array ? 'float32' : 'int32';
+  if (isArgReduce(op)) {
+    const out = new Int32Array(outer * inner);
+    ARGS[op][kind](x, outer, r, inner, out);
+    return out;
+  }
+  const acc = new Float64Array(outer * inner);
+  if (kind === 'float32') foldFloat(FLOAT_FOLDS[op], x, outer, r, inner, acc);
+  else INT_FOLDS[op](x, outer, r, inner, acc);
+  const out = allocFor(outDtype, acc.length);
+  out.set(acc);
   return out;
 }

@@ -162,7 +162,7 @@ fn storeC(g: u32, m: u32, q: u32, v: f32) {
     M: Og, N: Cg * i.kernelHeight * i.kernelWidth, K, batch: i.groups, words: geometryWords(i), splits,
   });
   if (splits === 1) return out;
-  const summed = reduce(ctx, 'sum', { id: out, shape: [splits, size], dtype: 'float32' }, [0], release);
+  const summed = reduce(ctx, 'sum', { id: out, shape: [1, splits, size], dtype: 'float32' }, 'float32');
   release(out);
   return summed;
 }

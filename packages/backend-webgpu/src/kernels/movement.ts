@@ -1,7 +1,7 @@
 /** Data movement kernels: strided copy, pad, concat, gather and its adjoint scatterAdd. */
 import type { DType, StridedView, TensorRef } from '@scratchnet/core';
 import { MATH, Uniforms, elementwiseMain, inputDecl, outputDecl, uniformDecl } from '../wgsl.js';
-import { contiguousStrides, mergeAxes, sizeOf } from '../layout.js';
+import { around, contiguousStrides, mergeAxes, sizeOf } from '../layout.js';
 import { groupsFor, pushStrided, stridedOffsets, type GpuData, type KernelContext } from './context.js';
 
 function launch(ctx: KernelContext, key: string, decls: string[], body: string, u: Uniforms, buffers: GPUBuffer[], threads: number): void {
@@ -9,11 +9,10 @@ function launch(ctx: KernelContext, key: string, decls: string[], body: string, 
   ctx.run({ key: `${key}|u${rows}`, source: () => `${decls.join('\n')}\n${uniformDecl(decls.length, rows)}\n${MATH}\n${elementwiseMain(body)}` }, buffers, u, groupsFor(threads));
 }
 
-/** Materialises a strided view (strides may be 0 or negative). */
+/** Materialises a strided view (non-empty; strides ≥ 0, 0 broadcasting). */
 export function copy(ctx: KernelContext, x: TensorRef, view: StridedView): GpuData {
   const n = sizeOf(view.shape);
   const out = ctx.alloc(n, x.dtype);
-  if (n === 0) return out;
   const m = mergeAxes(view.shape, [contiguousStrides(view.shape), view.strides]);
   const rank = m.shape.length;
   const u = new Uniforms();
@@ -29,12 +28,11 @@ function fillValue(dtype: DType, at: number): string {
   return dtype === 'float32' ? `uf(${at}u)` : dtype === 'int32' ? `u(${at}u)` : `select(0u, 1u, uf(${at}u) != 0.0)`;
 }
 
-/** Pads each axis by [before, after] (negative amounts crop). */
+/** Pads each axis by [before, after] ≥ 0 (the output is never empty). */
 export function pad(ctx: KernelContext, x: TensorRef, paddings: readonly (readonly [number, number])[], value: number): GpuData {
   const outShape = x.shape.map((d, i) => d + paddings[i]![0] + paddings[i]![1]);
   const n = sizeOf(outShape);
   const out = ctx.alloc(n, x.dtype);
-  if (n === 0) return out;
   const r = x.shape.length;
   const u = new Uniforms();
   u.push(n);
@@ -52,7 +50,7 @@ export function pad(ctx: KernelContext, x: TensorRef, paddings: readonly (readon
 
 /** Joins inputs along `axis`: one dispatch per input writes its block of columns. */
 export function concat(ctx: KernelContext, xs: readonly TensorRef[], axis: number, outShape: readonly number[]): GpuData {
-  const dtype = xs[0]?.dtype ?? 'float32';
+  const dtype = xs[0]!.dtype;
   const out = ctx.alloc(sizeOf(outShape), dtype);
   let outer = 1;
   for (let i = 0; i < axis; i++) outer *= outShape[i]!;
@@ -70,10 +68,6 @@ export function concat(ctx: KernelContext, xs: readonly TensorRef[], axis: numbe
     column += inner;
   }
   return out;
-}
-
-function around(shape: readonly number[], axis: number): [number, number, number] {
-  return [sizeOf(shape.slice(0, axis)), shape[axis]!, sizeOf(shape.slice(axis + 1))];
 }
 
 /**

@@ -41,7 +41,6 @@ fn window_argmax(base: i32, oh: i32, ow: i32) -> Best {
 export function pool2d(ctx: KernelContext, kind: PoolKind, x: TensorRef, info: Conv2dInfo): GpuData {
   const n = info.batch * info.inChannels * info.outHeight * info.outWidth;
   const out = ctx.alloc(n, 'float32');
-  if (n === 0) return out;
   const u = new Uniforms();
   u.push(n, ...words(info));
   const body = kind === 'max'
@@ -75,7 +74,6 @@ export function pool2d(ctx: KernelContext, kind: PoolKind, x: TensorRef, info: C
 export function pool2dBack(ctx: KernelContext, kind: PoolKind, dy: TensorRef, x: TensorRef, info: Conv2dInfo): GpuData {
   const n = info.batch * info.inChannels * info.inHeight * info.inWidth;
   const out = ctx.alloc(n, 'float32');
-  if (n === 0) return out;
   const u = new Uniforms();
   u.push(n, ...words(info));
   const cells = `

@@ -15,9 +15,13 @@ export interface BackendMemory {
 
 /**
  * The contract every ScratchNet backend implements: storage plus a small fixed table of primitive
- * kernels. Ops, broadcasting rules, dtype promotion and gradients all live in core; a kernel only
- * computes. Every kernel receives contiguous row-major inputs, never mutates them, and returns the
- * id of newly allocated output data whose size follows from the shapes given.
+ * kernels. Ops, broadcasting rules, dtype promotion, shape planning and gradients all live in core; a
+ * kernel only computes. Every kernel receives live, contiguous row-major inputs, never mutates them,
+ * and returns the id of newly allocated output data whose size follows from the shapes given. Core
+ * never calls a kernel whose output would be empty (it writes those itself), though an input may be
+ * empty (a zero-length concat part, a matmul with k = 0). Each kernel's TSDoc states exactly what
+ * core sends; the conformance suite checks every call against it (testing/checked-backend.ts), so a
+ * backend need not handle anything else.
  */
 export interface Backend {
   /** The name the backend is registered under. */
@@ -38,52 +42,76 @@ export interface Backend {
   /** Releases every resource (workers, devices); the backend is not used afterwards. */
   shutdown?(): void | Promise<void>;
 
-  /** Elementwise unary op; output has x's shape and dtype `outDtype`. */
+  /** Elementwise unary op; output has x's shape and dtype `outDtype`, which is x's dtype (see {@link UnaryOp}). */
   unary(op: UnaryOp, x: TensorRef, outDtype: DType, attrs: UnaryAttrs): DataId;
-  /** Elementwise binary op with broadcasting to `outShape`. */
+  /**
+   * Elementwise binary op with broadcasting: a and b share a dtype, `outShape` is their broadcast shape
+   * and `outDtype` is bool for comparisons and logical ops, else the inputs' dtype (see {@link BinaryOp}).
+   */
   binary(op: BinaryOp, a: TensorRef, b: TensorRef, outShape: readonly number[], outDtype: DType): DataId;
-  /** Selects a where cond (bool) is 1, else b; all three broadcast to `outShape`; a and b share a dtype. */
+  /** Selects a where cond (bool) is 1, else b; all three broadcast to `outShape`; a and b share a dtype (any). */
   where(cond: TensorRef, a: TensorRef, b: TensorRef, outShape: readonly number[]): DataId;
-  /** Converts to another dtype (float→int truncates toward zero; →bool is x ≠ 0). */
+  /** Converts to a different dtype (never the same one): float→int truncates toward zero; →bool is x ≠ 0. */
   cast(x: TensorRef, dtype: DType): DataId;
-  /** Reduces over `axes` (sorted, unique, non-empty); see {@link ReduceOp} for dtypes. */
-  reduce(op: ReduceOp, x: TensorRef, axes: readonly number[]): DataId;
+  /**
+   * Reduces x, always of shape [outer, r, inner] with every size ≥ 1, over its middle axis; the output
+   * is [outer, inner] of dtype `outDtype`. Core merges and drops axes to reach this layout (reducing
+   * several separated runs of axes as several calls), handles empty inputs and outputs itself, and
+   * never sends bool. Per op (REDUCE_DEFS): sum / prod / max / min take float32 or int32 and output
+   * the same dtype (int32 wraps like C; float max / min propagate NaN); argmax / argmin take float32 or
+   * int32 and output the int32 index in [0, r) of the first extreme value (the first NaN wins).
+   */
+  reduce(op: ReduceOp, x: TensorRef, outDtype: DType): DataId;
   /**
    * Batched matrix product of float32 rank-3 operands: a is [ba, m, k] ([ba, k, m] when transposeA),
    * b is [bb, k, n] ([bb, n, k] when transposeB), ba and bb are equal or one of them is 1;
    * the output is [max(ba, bb), m, n].
    */
   matmul(a: TensorRef, b: TensorRef, attrs: MatmulAttrs): DataId;
-  /** 2-D convolution (cross-correlation), x [N, C, H, W], w [O, C / groups, kh, kw] → [N, O, outH, outW]. */
+  /**
+   * 2-D convolution (cross-correlation) of float32 x [N, C, H, W] with w [O, C / groups, kh, kw] into
+   * [N, O, outH, outW]. `info` is core's (conv-geometry.ts): every field a non-negative integer, strides,
+   * dilations, window and output sizes ≥ 1, groups dividing C and O; padding may exceed the window.
+   */
   conv2d(x: TensorRef, w: TensorRef, info: Conv2dInfo): DataId;
-  /** Gradient of conv2d with respect to its input: dy [N, O, outH, outW], w → dx [N, C, H, W]. */
+  /** Gradient of conv2d with respect to its input: float32 dy [N, O, outH, outW], w → dx [N, C, H, W]. */
   conv2dBackInput(dy: TensorRef, w: TensorRef, info: Conv2dInfo): DataId;
-  /** Gradient of conv2d with respect to its filter: x, dy → dw [O, C / groups, kh, kw]. */
+  /** Gradient of conv2d with respect to its filter: float32 x, dy → dw [O, C / groups, kh, kw]. */
   conv2dBackFilter(x: TensorRef, dy: TensorRef, info: Conv2dInfo): DataId;
-  /** Max or average pooling over NCHW float32 input (info.outChannels = inChannels, groups = 1). Padding cells never win a max. */
+  /**
+   * Max or average pooling over float32 x [N, C, H, W] into [N, C, outH, outW] (info.outChannels =
+   * inChannels, groups = 1). Padding cells never win a max; a window wholly in the padding (explicit
+   * padding may exceed the window) has no cells: max gives -Infinity, avg 0.
+   */
   pool2d(kind: PoolKind, x: TensorRef, info: Conv2dInfo): DataId;
   /**
-   * Gradient of pooling: dy [N, C, outH, outW] → dx [N, C, H, W]. For max, each window's dy goes to the
+   * Gradient of pooling: float32 dy [N, C, outH, outW], x [N, C, H, W] → dx [N, C, H, W]. For max, each window's dy goes to the
    * first (row-major) position holding the window's maximum in x.
    */
   pool2dBack(kind: PoolKind, dy: TensorRef, x: TensorRef, info: Conv2dInfo): DataId;
-  /** Materialises a strided view of x (transpose, slice with steps, broadcastTo, reverse). */
+  /**
+   * Materialises a strided view of x (transpose, slice, broadcastTo): strides and offset are
+   * non-negative integers (0 strides broadcast) and every element the view reads lies inside x.
+   */
   copy(x: TensorRef, view: StridedView): DataId;
-  /** Pads each axis by [before, after] elements of `value`. */
+  /**
+   * Pads each axis by [before, after] elements of `value` (stored as x's dtype stores it: truncated for
+   * int32, ≠ 0 for bool). Paddings are non-negative integers, one pair per axis, not all 0.
+   */
   pad(x: TensorRef, paddings: readonly (readonly [number, number])[], value: number): DataId;
-  /** Joins inputs (one dtype) along `axis`; `outShape` is the joined shape. */
+  /** Joins at least two inputs (one dtype, equal off `axis`; some may be empty) along `axis`; `outShape` is the joined shape. */
   concat(xs: readonly TensorRef[], axis: number, outShape: readonly number[]): DataId;
   /**
-   * Takes slices of x along `axis` at int32 `indices`:
-   * out shape = x.shape[:axis] + indices.shape + x.shape[axis+1:]. Core checks the indices in range
-   * before the call where they can be read synchronously; a backend without `readSync` may get
-   * out-of-range ones (core reports them at the next read), so its gather and scatterAdd must then
-   * stay in bounds, whatever values they produce.
+   * Takes slices of x along `axis` (0 ≤ axis < rank) at int32 `indices`:
+   * out shape = x.shape[:axis] + indices.shape + x.shape[axis+1:]. Where the backend has `readSync`, core
+   * has checked every index is in [0, x.shape[axis]) (never negative); an async-only backend gets
+   * unchecked indices (core reports bad ones at the next read) and must not read outside x.
    */
   gather(x: TensorRef, indices: TensorRef, axis: number): DataId;
   /**
-   * The adjoint of gather: starts from zeros of `outShape` (float32) and adds updates[..., j, ...] into
-   * out[..., indices[j], ...] along `axis`, where updates has gather's output shape for those indices.
+   * The adjoint of gather: starts from zeros of `outShape` (float32) and adds float32 updates[..., j, ...]
+   * into out[..., indices[j], ...] along `axis`, where updates has gather's output shape for those
+   * indices (the same indices gather received, so the same range guarantee holds).
    */
   scatterAdd(updates: TensorRef, indices: TensorRef, axis: number, outShape: readonly number[]): DataId;
 }

@@ -21,14 +21,8 @@ export interface UnaryAttrs {
 
 export type { BinaryOp } from '../ops/defs/binary-defs.js';
 
-/**
- * Reductions over a set of axes. The output shape is the input shape with those axes removed
- * (keepDims is a reshape in core). `argmax` / `argmin` take exactly one axis, output int32 and
- * return the first index of the extreme value. `sum` and `prod` of int32 / bool output int32.
- * Reducing a size-0 axis gives the identity (sum 0, prod 1, max -Infinity, min +Infinity);
- * core rejects argmax / argmin over an empty axis before calling.
- */
-export type ReduceOp = 'sum' | 'prod' | 'max' | 'min' | 'argmax' | 'argmin';
+/** Reduction kernels, derived from core's table (see REDUCE_DEFS in ops/defs/reduce-defs.ts). */
+export type { ReduceOp } from '../ops/defs/reduce-defs.js';
 
 /** A strided view of a contiguous buffer: out[i0..ik] = x[offset + Σ ij·strides[j]]. Strides may be 0 (broadcast) or negative. */
 export interface StridedView {

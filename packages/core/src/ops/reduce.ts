@@ -1,13 +1,13 @@
-import type { ReduceOp } from '../backend/kernel-types.js';
-import type { DType } from '../dtype.js';
+import { allocArray, type DType } from '../dtype.js';
 import { tidy } from '../engine/engine.js';
 import { ArgumentError, fmtShape } from '../errors.js';
 import { recordOp, withoutTape } from '../autograd/tape.js';
-import { normalizeAxes, normalizeAxis } from '../shape.js';
+import { around, normalizeAxes, normalizeAxis, planReducePasses, sizeOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { add, div, equal, sub, where } from './binary.js';
 import { cast } from './cast.js';
 import { expectTensor } from './convert.js';
+import { REDUCE_DEFS, reduceInputDtype, reduceOutDtype, type ReduceOp } from './defs/reduce-defs.js';
 import { runKernel } from './kernel-call.js';
 import { reshape } from './reshape.js';
 import { exp, log, square, abs } from './unary.js';
@@ -23,10 +23,27 @@ function reducedShape(shape: readonly number[], axes: readonly number[]): number
   return shape.filter((_, i) => !axes.includes(i));
 }
 
-/** Runs a reduce kernel and reshapes for keepDims. `dtype` is the dtype the kernel outputs. */
+/**
+ * Runs `op` over `axes` of x (float32 or int32) into `outShape`: empty outputs skip the kernel, empty
+ * reductions are the op's identity, and anything else goes to the backend as [outer, r, inner] passes
+ * (see planReducePasses), each reducing the previous pass's output.
+ */
+function reduceToShape(op: ReduceOp, x: Tensor, axes: readonly number[], outShape: number[], dtype: DType): Tensor {
+  const def = REDUCE_DEFS[op];
+  if (sizeOf(outShape) > 0 && axes.some((a) => x.shape[a] === 0) && def.kind === 'fold') {
+    const identity = def.identity[reduceInputDtype(dtype)];
+    return runKernel(op, [], [], outShape, dtype, (b) => b.write(allocArray(dtype, sizeOf(outShape)).fill(identity), dtype));
+  }
+  let y = x;
+  for (const [outer, r, inner] of planReducePasses(x.shape, axes)) {
+    y = runKernel(op, [y], ['x'], [outer * inner], dtype, (b, [ref]) => b.reduce(op, { ...ref!, shape: [outer, r, inner] }, dtype));
+  }
+  return reshape(y, outShape);
+}
+
+/** Runs a reduction and reshapes for keepDims. `dtype` is the dtype the kernel outputs. */
 function reduceKernel(op: ReduceOp, x: Tensor, axes: number[], keepDims: boolean, dtype: DType): Tensor {
-  const outShape = reducedShape(x.shape, axes);
-  const y = runKernel(op, [x], ['x'], outShape, dtype, (b, [r]) => b.reduce(op, r!, axes));
+  const y = reduceToShape(op, x, axes, reducedShape(x.shape, axes), dtype);
   return keepDims ? reshape(y, keptShape(x.shape, axes)) : y;
 }
 
@@ -34,7 +51,7 @@ function reduceKernel(op: ReduceOp, x: Tensor, axes: number[], keepDims: boolean
 function reduceOp(op: 'sum' | 'prod' | 'max' | 'min', x: Tensor, axesArg: Axes, keepDims: boolean): Tensor {
   expectTensor(x, op, 'x');
   const axes = normalizeAxes(axesArg, x.rank, op);
-  const outDtype: DType = x.dtype === 'float32' ? 'float32' : op === 'sum' || op === 'prod' || x.dtype === 'bool' ? 'int32' : x.dtype;
+  const outDtype: DType = reduceOutDtype(op, x.dtype);
   if (axes.length === 0) return cast(x, outDtype);
   return tidy(() => {
     const input = x.dtype === 'bool' ? cast(x, 'int32') : x;
@@ -108,8 +125,9 @@ function argReduce(op: 'argmax' | 'argmin', x: Tensor, axis: number | undefined)
     const src = flat ? reshape(input, [input.size]) : input;
     const a = flat ? 0 : normalizeAxis(axis, x.rank, op);
     if (src.shape[a] === 0) throw new ArgumentError(`${op}: cannot take the ${op} over axis ${a} of size 0 (x ${fmtShape(x.shape)})`);
-    if (src.rank === 0) return reshape(runKernel(op, [reshape(src, [1])], ['x'], [], 'int32', (b, [r]) => b.reduce(op, r!, [0])), []);
-    return reduceKernel(op, src, [a], false, 'int32');
+    const [outer, r, inner] = src.rank === 0 ? [1, 1, 1] : around(src.shape, a);
+    const outShape = src.shape.filter((_, i) => i !== a);
+    return runKernel(op, [src], ['x'], outShape, 'int32', (b, [ref]) => b.reduce(op, { ...ref!, shape: [outer, r, inner] }, 'int32'));
   });
 }
 

@@ -8,6 +8,7 @@ import { caseSeed, fmtSeed } from './prng.js';
 import { REQUIRED_OPS } from './required-ops.js';
 import { ResultLog, writeReport } from './report.js';
 import { runEngineSuite } from './engine-suite.js';
+import { checkedBackend, type ContractLog } from './checked-backend.js';
 
 /** Generous: a slow backend (or a debug build) must not fail on time alone. */
 const CASE_TIMEOUT_MS = 60_000;
@@ -58,6 +59,9 @@ export function runConformanceSuite(options: ConformanceOptions): void {
   const skip = new Set(options.skip ?? []);
   const baseSeed = baseSeedFrom(options);
   const log = new ResultLog();
+  const contract: ContractLog = { violations: [] };
+  // Every case runs through the checking proxy: a kernel call outside the contract fails the case.
+  const checkedName = `${backend} (contract-checked)`;
   let startTensors = 0;
 
   if (options.engine !== false) runEngineSuite({ backend });
@@ -65,10 +69,15 @@ export function runConformanceSuite(options: ConformanceOptions): void {
   describe(`conformance: ${backend}`, () => {
     beforeAll(async () => {
       await sn.setBackend(backend);
+      const inner = sn.getBackend();
+      sn.registerBackend(checkedName, () => checkedBackend(inner, contract), { priority: -100 });
+      await sn.setBackend(checkedName);
       startTensors = sn.memory().numTensors;
     });
 
     afterAll(async () => {
+      await sn.setBackend(backend);
+      await sn.removeBackend(checkedName);
       const path = env('SCRATCHNET_CONFORMANCE_REPORT');
       if (path) await writeReport(path, backend, log, REQUIRED_OPS);
     });
@@ -83,7 +92,11 @@ export function runConformanceSuite(options: ConformanceOptions): void {
       it(title, async () => {
         try {
           const before = sn.memory().numTensors;
+          const seen = contract.violations.length;
           await body(seed);
+          if (contract.violations.length > seen) {
+            throw new Error(`core called a kernel outside its contract:\n  ${contract.violations.slice(seen).join('\n  ')}`);
+          }
           const after = sn.memory().numTensors;
           if (after !== before) {
             throw new Error(`live tensor count went from ${before} to ${after} across the case (tensors leaked, or counted wrongly)`);
@@ -111,6 +124,11 @@ export function runConformanceSuite(options: ConformanceOptions): void {
 
     it('covers every required op with a case, and every differentiable op with a gradient case', () => {
       expect(coverageProblems(conformanceCases)).toEqual([]);
+    });
+
+    it('ran every case through the contract-checking backend', () => {
+      expect(sn.getBackendName()).toBe(checkedName);
+      expect(contract.violations).toEqual([]);
     });
 
     it('leaks no tensors', () => {

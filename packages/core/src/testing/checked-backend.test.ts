@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import type { Backend } from '../backend/backend.js';
+import type { DataId, TensorRef } from '../backend/kernel-types.js';
+import type { DType, TypedArray } from '../dtype.js';
+import { checkedBackend, ContractViolation, type ContractLog } from './checked-backend.js';
+
+/** A storage-only backend whose reduce returns `outLength` zeros (so tests can make it misbehave). */
+function fakeBackend(outLength: (x: TensorRef) => number, mutate = false): Backend {
+  const store = new Map<number, TypedArray>();
+  let next = 1;
+  const put = (a: TypedArray): number => {
+    store.set(next, a);
+    return next++;
+  };
+  const unsupported = (): never => {
+    throw new Error('not used in these tests');
+  };
+  return {
+    name: 'fake',
+    write: (values) => put(values),
+    read: (id) => Promise.resolve(store.get(id as number)!),
+    readSync: (id) => store.get(id as number)!,
+    dispose: (id) => void store.delete(id as number),
+    memory: () => ({ bytes: 0, buffers: store.size }),
+    reduce: (op, x, outDtype) => {
+      if (mutate) store.get(x.id as number)![0] = 42;
+      return put(outDtype === 'float32' ? new Float32Array(outLength(x)) : new Int32Array(outLength(x)));
+    },
+    unary: unsupported, binary: unsupported, where: unsupported, cast: unsupported, matmul: unsupported,
+    conv2d: unsupported, conv2dBackInput: unsupported, conv2dBackFilter: unsupported, pool2d: unsupported,
+    pool2dBack: unsupported, copy: unsupported, pad: unsupported, concat: unsupported, gather: unsupported,
+    scatterAdd: unsupported,
+  };
+}
+
+function setup(outLength: (x: TensorRef) => number = (x) => x.shape[0]! * x.shape[2]!, mutate = false) {
+  const log: ContractLog = { violations: [] };
+  const b = checkedBackend(fakeBackend(outLength, mutate), log);
+  const t = (n: number, shape: number[], dtype: DType = 'float32'): TensorRef => ({
+    id: b.write(dtype === 'float32' ? new Float32Array(n) : new Int32Array(n), dtype), shape, dtype,
+  });
+  return { log, b, t };
+}
+
+describe('checkedBackend', () => {
+  it('passes calls inside the contract through', () => {
+    const { log, b, t } = setup();
+    const out: DataId = b.reduce('sum', t(24, [2, 3, 4]), 'float32');
+    expect(b.readSync!(out).length).toBe(8);
+    expect(b.reduce('argmax', t(6, [1, 6, 1], 'int32'), 'int32')).toBeDefined();
+    expect(log.violations).toEqual([]);
+  });
+
+  it('rejects a reduction outside the [outer, r, inner] layout, and logs it', () => {
+    const { log, b, t } = setup();
+    expect(() => b.reduce('sum', t(12, [3, 4]), 'float32')).toThrow(ContractViolation);
+    expect(() => b.reduce('max', t(0, [3, 0, 1]), 'float32')).toThrow(/every size ≥ 1/);
+    expect(log.violations).toHaveLength(2);
+  });
+
+  it('rejects an output dtype the reduce table does not give', () => {
+    const { b, t } = setup();
+    expect(() => b.reduce('sum', t(4, [1, 4, 1], 'int32'), 'float32')).toThrow(/the table says int32/);
+    expect(() => b.reduce('argmin', t(4, [1, 4, 1]), 'float32')).toThrow(/outDtype float32/);
+  });
+
+  it('rejects a backend output of the wrong size', () => {
+    const { b, t } = setup(() => 3);
+    expect(() => b.reduce('sum', t(8, [2, 2, 2]), 'float32')).toThrow(/output has 3 elements, expected 4/);
+  });
+
+  it('rejects a kernel that writes into its input', () => {
+    const { b, t } = setup(undefined, true);
+    expect(() => b.reduce('sum', t(4, [1, 4, 1]), 'float32')).toThrow(/changed its input 0/);
+  });
+
+  it('rejects dead ids: a disposed input, a second dispose', () => {
+    const { b, t } = setup();
+    const x = t(4, [1, 4, 1]);
+    b.dispose(x.id);
+    expect(() => b.reduce('sum', x, 'float32')).toThrow(/not live/);
+    expect(() => b.dispose(x.id)).toThrow(/disposed twice/);
+  });
+});

@@ -1,0 +1,285 @@
+/**
+ * The kernel contract, checked: a backend wrapper that asserts every call core makes against what
+ * backend.ts promises (dtypes, shapes, layouts, index ranges, attribute values, output sizes) before
+ * and after handing it to the real backend. The conformance suite runs every backend through it, so a
+ * core change that sends a kernel something the contract does not allow fails the suite on every
+ * backend instead of silently relying on one backend's leniency.
+ */
+import type { Backend, BackendMemory } from '../backend/backend.js';
+import type {
+  BinaryOp, Conv2dInfo, DataId, MatmulAttrs, PoolKind, ReduceOp, StridedView, TensorRef, UnaryAttrs, UnaryOp,
+} from '../backend/kernel-types.js';
+import { isDType, type DType, type TypedArray } from '../dtype.js';
+import { REDUCE_DEFS, reduceOutDtype } from '../ops/defs/reduce-defs.js';
+import { broadcastShapes, sizeOf } from '../shape.js';
+
+/** A kernel call outside the contract. */
+export class ContractViolation extends Error {
+  constructor(kernel: string, problem: string) {
+    super(`kernel contract: ${kernel}: ${problem}`);
+    this.name = 'ContractViolation';
+  }
+}
+
+/** Unary ops that also take int32 (keeping int32); logicalNot is bool → bool; the rest float32 → float32. */
+const UNARY_INT: ReadonlySet<string> = new Set<UnaryOp>(['neg', 'abs', 'sign', 'square', 'relu', 'relu6']);
+/** Binary ops that give bool. */
+const BINARY_COMPARE: ReadonlySet<string> = new Set<BinaryOp>(['equal', 'notEqual', 'less', 'lessEqual', 'greater', 'greaterEqual']);
+const BINARY_LOGICAL: ReadonlySet<string> = new Set<BinaryOp>(['logicalAnd', 'logicalOr']);
+/** Arithmetic core only sends in float32. */
+const BINARY_FLOAT_ONLY: ReadonlySet<string> = new Set<BinaryOp>(['div']);
+
+const fmt = (shape: readonly number[]): string => `[${shape.join(',')}]`;
+const sameShape = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
+
+/** What the wrapper saw go wrong; the suite fails a case whose calls added to it. */
+export interface ContractLog {
+  readonly violations: string[];
+}
+
+/**
+ * Wraps `inner` so that every kernel call is checked against the contract. Violations throw a
+ * {@link ContractViolation} and are also appended to `log` (so an error case that expects some error
+ * cannot swallow one). `shutdown` is not forwarded: the wrapped backend stays usable.
+ */
+export function checkedBackend(inner: Backend, log: ContractLog): Backend {
+  const live = new Set<DataId>();
+  const fail = (kernel: string, problem: string): never => {
+    const v = new ContractViolation(kernel, problem);
+    log.violations.push(v.message);
+    throw v;
+  };
+  const need = (ok: boolean, kernel: string, problem: () => string): void => {
+    if (!ok) fail(kernel, problem());
+  };
+  const ref = (kernel: string, arg: string, t: TensorRef, dtypes: readonly DType[]): void => {
+    need(live.has(t.id), kernel, () => `${arg} is not live data of this backend (disposed, or never made here)`);
+    need(Array.isArray(t.shape) && t.shape.every(isCount), kernel, () => `${arg} has an invalid shape ${String(t.shape)}`);
+    need(isDType(t.dtype) && dtypes.includes(t.dtype), kernel, () => `${arg} is ${t.dtype}; the contract allows ${dtypes.join(' / ')}`);
+  };
+  /** Raw bytes of a tensor's data (a copy), where the backend reads synchronously. */
+  const bytesOf = (t: TensorRef): Uint8Array | null => {
+    if (!inner.readSync) return null;
+    const v = inner.readSync(t.id);
+    return new Uint8Array(v.buffer, v.byteOffset, v.byteLength).slice();
+  };
+  /**
+   * Runs a kernel, then checks that it left its inputs as they were (bit for bit) and that its output
+   * is new data of the expected size and dtype (both read back where the backend reads synchronously).
+   */
+  const out = (kernel: string, inputs: readonly TensorRef[], run: () => DataId, shape: readonly number[], dtype: DType): DataId => {
+    need(sizeOf(shape) > 0, kernel, () => `called for an empty output ${fmt(shape)} (core skips those kernels)`);
+    const before = inputs.map(bytesOf);
+    const id = run();
+    inputs.forEach((t, i) => {
+      const was = before[i];
+      if (!was) return;
+      const now = bytesOf(t)!;
+      need(now.length === was.length && now.every((b, j) => b === was[j]), kernel, () => `changed its input ${i} (kernels never mutate inputs)`);
+    });
+    need(!live.has(id), kernel, () => 'returned an id that is already live (outputs must be new data)');
+    live.add(id);
+    if (inner.readSync) {
+      const values: TypedArray = inner.readSync(id);
+      const want = sizeOf(shape);
+      need(values.length === want, kernel, () => `output has ${values.length} elements, expected ${want} for ${fmt(shape)}`);
+      const kind = values instanceof Float32Array ? 'float32' : values instanceof Int32Array ? 'int32' : 'bool';
+      need(kind === dtype, kernel, () => `output is ${kind}, expected ${dtype}`);
+    }
+    return id;
+  };
+  const indicesInRange = (kernel: string, indices: TensorRef, limit: number): void => {
+    if (!inner.readSync) return; // async-only backends: the kernel itself must reject bad indices
+    const values = inner.readSync(indices.id);
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i]!;
+      need(v >= 0 && v < limit, kernel, () => `index ${v} at position ${i} is outside [0, ${limit}) (core checks ranges first)`);
+    }
+  };
+  const conv = (kernel: string, g: Conv2dInfo): void => {
+    const fields = Object.entries(g);
+    need(fields.every(([, v]) => isCount(v)), kernel, () => `info has a field that is not a non-negative integer: ${JSON.stringify(g)}`);
+    need(g.strideHeight >= 1 && g.strideWidth >= 1 && g.dilationHeight >= 1 && g.dilationWidth >= 1, kernel, () => 'strides and dilations must be ≥ 1');
+    need(g.groups >= 1 && g.inChannels % g.groups === 0 && g.outChannels % g.groups === 0, kernel, () => `groups ${g.groups} must divide ${g.inChannels} and ${g.outChannels}`);
+    need(g.outHeight >= 1 && g.outWidth >= 1 && g.kernelHeight >= 1 && g.kernelWidth >= 1, kernel, () => 'output and window sizes must be ≥ 1');
+  };
+  const nchw = (g: Conv2dInfo, which: 'x' | 'y' | 'w'): number[] =>
+    which === 'x' ? [g.batch, g.inChannels, g.inHeight, g.inWidth]
+      : which === 'y' ? [g.batch, g.outChannels, g.outHeight, g.outWidth]
+        : [g.outChannels, g.inChannels / g.groups, g.kernelHeight, g.kernelWidth];
+  const shaped = (kernel: string, arg: string, t: TensorRef, shape: readonly number[]): void =>
+    need(sameShape(t.shape, shape), kernel, () => `${arg} is ${fmt(t.shape)}, expected ${fmt(shape)} from info`);
+
+  const checked: Backend = {
+    name: inner.name,
+    write(values: TypedArray, dtype: DType): DataId {
+      const id = inner.write(values, dtype);
+      need(!live.has(id), 'write', () => 'returned an id that is already live');
+      live.add(id);
+      return id;
+    },
+    read: (id) => {
+      if (!live.has(id)) fail('read', 'id is not live');
+      return inner.read(id);
+    },
+    dispose(id: DataId): void {
+      need(live.delete(id), 'dispose', () => 'id is not live (disposed twice, or never made here)');
+      inner.dispose(id);
+    },
+    memory: (): BackendMemory => inner.memory(),
+
+    unary(op: UnaryOp, x: TensorRef, outDtype: DType, attrs: UnaryAttrs): DataId {
+      const k = `unary ${op}`;
+      const allowed: DType[] = op === 'logicalNot' ? ['bool'] : UNARY_INT.has(op) ? ['float32', 'int32'] : ['float32'];
+      ref(k, 'x', x, allowed);
+      need(outDtype === x.dtype, k, () => `outDtype ${outDtype} differs from x's ${x.dtype}`);
+      need(attrs.alpha === undefined || Number.isFinite(attrs.alpha), k, () => `alpha ${String(attrs.alpha)} is not a finite number`);
+      return out(k, [x], () => inner.unary(op, x, outDtype, attrs), x.shape, outDtype);
+    },
+    binary(op: BinaryOp, a: TensorRef, b: TensorRef, outShape: readonly number[], outDtype: DType): DataId {
+      const k = `binary ${op}`;
+      const allowed: DType[] = BINARY_LOGICAL.has(op) ? ['bool'] : BINARY_COMPARE.has(op) ? ['float32', 'int32', 'bool']
+        : BINARY_FLOAT_ONLY.has(op) ? ['float32'] : ['float32', 'int32'];
+      ref(k, 'a', a, allowed);
+      ref(k, 'b', b, [a.dtype]);
+      need(sameShape(outShape, broadcastShapes(a.shape, b.shape, k)), k, () => `outShape ${fmt(outShape)} is not the broadcast of ${fmt(a.shape)} and ${fmt(b.shape)}`);
+      const want: DType = BINARY_COMPARE.has(op) || BINARY_LOGICAL.has(op) ? 'bool' : a.dtype;
+      need(outDtype === want, k, () => `outDtype ${outDtype}, expected ${want}`);
+      return out(k, [a, b], () => inner.binary(op, a, b, outShape, outDtype), outShape, outDtype);
+    },
+    where(cond: TensorRef, a: TensorRef, b: TensorRef, outShape: readonly number[]): DataId {
+      ref('where', 'cond', cond, ['bool']);
+      ref('where', 'a', a, ['float32', 'int32', 'bool']);
+      ref('where', 'b', b, [a.dtype]);
+      const want = broadcastShapes(cond.shape, broadcastShapes(a.shape, b.shape, 'where'), 'where');
+      need(sameShape(outShape, want), 'where', () => `outShape ${fmt(outShape)}, expected ${fmt(want)}`);
+      return out('where', [cond, a, b], () => inner.where(cond, a, b, outShape), outShape, a.dtype);
+    },
+    cast(x: TensorRef, dtype: DType): DataId {
+      ref('cast', 'x', x, ['float32', 'int32', 'bool']);
+      need(isDType(dtype) && dtype !== x.dtype, 'cast', () => `cast from ${x.dtype} to ${dtype} (core never casts to the same dtype)`);
+      return out('cast', [x], () => inner.cast(x, dtype), x.shape, dtype);
+    },
+    reduce(op: ReduceOp, x: TensorRef, outDtype: DType): DataId {
+      const k = `reduce ${op}`;
+      need(op in REDUCE_DEFS, k, () => 'unknown reduction');
+      ref(k, 'x', x, ['float32', 'int32']);
+      need(x.shape.length === 3 && x.shape.every((d) => d >= 1), k, () => `x ${fmt(x.shape)} is not the [outer, r, inner] layout with every size ≥ 1`);
+      need(outDtype === reduceOutDtype(op, x.dtype), k, () => `outDtype ${outDtype}, the table says ${reduceOutDtype(op, x.dtype)} for ${x.dtype}`);
+      return out(k, [x], () => inner.reduce(op, x, outDtype), [x.shape[0]!, x.shape[2]!], outDtype);
+    },
+    matmul(a: TensorRef, b: TensorRef, attrs: MatmulAttrs): DataId {
+      ref('matmul', 'a', a, ['float32']);
+      ref('matmul', 'b', b, ['float32']);
+      need(a.shape.length === 3 && b.shape.length === 3, 'matmul', () => `operands ${fmt(a.shape)}, ${fmt(b.shape)} are not rank 3`);
+      const [ba, a1, a2] = a.shape as [number, number, number];
+      const [bb, b1, b2] = b.shape as [number, number, number];
+      const [m, ka] = attrs.transposeA ? [a2, a1] : [a1, a2];
+      const [kb, n] = attrs.transposeB ? [b2, b1] : [b1, b2];
+      need(ka === kb, 'matmul', () => `inner sizes differ: ${ka} vs ${kb}`);
+      need(ba === bb || ba === 1 || bb === 1, 'matmul', () => `batch sizes ${ba} and ${bb} do not broadcast`);
+      return out('matmul', [a, b], () => inner.matmul(a, b, attrs), [Math.max(ba, bb), m, n], 'float32');
+    },
+    conv2d(x: TensorRef, w: TensorRef, info: Conv2dInfo): DataId {
+      conv('conv2d', info);
+      ref('conv2d', 'x', x, ['float32']);
+      ref('conv2d', 'w', w, ['float32']);
+      shaped('conv2d', 'x', x, nchw(info, 'x'));
+      shaped('conv2d', 'w', w, nchw(info, 'w'));
+      return out('conv2d', [x, w], () => inner.conv2d(x, w, info), nchw(info, 'y'), 'float32');
+    },
+    conv2dBackInput(dy: TensorRef, w: TensorRef, info: Conv2dInfo): DataId {
+      conv('conv2dBackInput', info);
+      ref('conv2dBackInput', 'dy', dy, ['float32']);
+      ref('conv2dBackInput', 'w', w, ['float32']);
+      shaped('conv2dBackInput', 'dy', dy, nchw(info, 'y'));
+      shaped('conv2dBackInput', 'w', w, nchw(info, 'w'));
+      return out('conv2dBackInput', [dy, w], () => inner.conv2dBackInput(dy, w, info), nchw(info, 'x'), 'float32');
+    },
+    conv2dBackFilter(x: TensorRef, dy: TensorRef, info: Conv2dInfo): DataId {
+      conv('conv2dBackFilter', info);
+      ref('conv2dBackFilter', 'x', x, ['float32']);
+      ref('conv2dBackFilter', 'dy', dy, ['float32']);
+      shaped('conv2dBackFilter', 'x', x, nchw(info, 'x'));
+      shaped('conv2dBackFilter', 'dy', dy, nchw(info, 'y'));
+      return out('conv2dBackFilter', [x, dy], () => inner.conv2dBackFilter(x, dy, info), nchw(info, 'w'), 'float32');
+    },
+    pool2d(kind: PoolKind, x: TensorRef, info: Conv2dInfo): DataId {
+      const k = `pool2d ${kind}`;
+      need(kind === 'max' || kind === 'avg', k, () => 'unknown pooling kind');
+      conv(k, info);
+      need(info.groups === 1 && info.outChannels === info.inChannels, k, () => 'pooling info must have groups 1 and outChannels = inChannels');
+      ref(k, 'x', x, ['float32']);
+      shaped(k, 'x', x, nchw(info, 'x'));
+      return out(k, [x], () => inner.pool2d(kind, x, info), nchw(info, 'y'), 'float32');
+    },
+    pool2dBack(kind: PoolKind, dy: TensorRef, x: TensorRef, info: Conv2dInfo): DataId {
+      const k = `pool2dBack ${kind}`;
+      need(kind === 'max' || kind === 'avg', k, () => 'unknown pooling kind');
+      conv(k, info);
+      need(info.groups === 1 && info.outChannels === info.inChannels, k, () => 'pooling info must have groups 1 and outChannels = inChannels');
+      ref(k, 'dy', dy, ['float32']);
+      ref(k, 'x', x, ['float32']);
+      shaped(k, 'dy', dy, nchw(info, 'y'));
+      shaped(k, 'x', x, nchw(info, 'x'));
+      return out(k, [dy, x], () => inner.pool2dBack(kind, dy, x, info), nchw(info, 'x'), 'float32');
+    },
+    copy(x: TensorRef, view: StridedView): DataId {
+      ref('copy', 'x', x, ['float32', 'int32', 'bool']);
+      need(view.shape.every(isCount) && view.strides.length === view.shape.length, 'copy', () => `view ${JSON.stringify(view)} is malformed`);
+      need(view.strides.every(isCount) && isCount(view.offset), 'copy', () => `view strides ${fmt(view.strides)} / offset ${view.offset} must be non-negative integers`);
+      const last = view.shape.reduce((at, d, i) => at + (d - 1) * view.strides[i]!, view.offset);
+      need(last < sizeOf(x.shape), 'copy', () => `view reaches element ${last} of x ${fmt(x.shape)}`);
+      return out('copy', [x], () => inner.copy(x, view), view.shape, x.dtype);
+    },
+    pad(x: TensorRef, paddings: readonly (readonly [number, number])[], value: number): DataId {
+      ref('pad', 'x', x, ['float32', 'int32', 'bool']);
+      need(paddings.length === x.shape.length && paddings.every((p) => p.length === 2 && isCount(p[0]) && isCount(p[1])), 'pad', () => `paddings ${JSON.stringify(paddings)} must be one pair of non-negative integers per axis`);
+      need(paddings.some((p) => p[0] > 0 || p[1] > 0), 'pad', () => 'all paddings are 0 (core aliases instead)');
+      need(typeof value === 'number', 'pad', () => `value ${String(value)} is not a number`);
+      return out('pad', [x], () => inner.pad(x, paddings, value), x.shape.map((d, i) => d + paddings[i]![0] + paddings[i]![1]), x.dtype);
+    },
+    concat(xs: readonly TensorRef[], axis: number, outShape: readonly number[]): DataId {
+      need(xs.length >= 2, 'concat', () => `${xs.length} inputs (core aliases a single one)`);
+      const first = xs[0]!;
+      need(isCount(axis) && axis < first.shape.length, 'concat', () => `axis ${axis} is outside rank ${first.shape.length}`);
+      let joined = 0;
+      xs.forEach((t, i) => {
+        need(live.has(t.id), 'concat', () => `xs[${i}] is not live data`);
+        need(t.dtype === first.dtype, 'concat', () => `xs[${i}] is ${t.dtype}, xs[0] is ${first.dtype}`);
+        need(t.shape.length === first.shape.length && t.shape.every((d, j) => j === axis || d === first.shape[j]), 'concat', () => `xs[${i}] ${fmt(t.shape)} does not match xs[0] ${fmt(first.shape)} off axis ${axis}`);
+        joined += t.shape[axis]!;
+      });
+      const want = first.shape.map((d, j) => (j === axis ? joined : d));
+      need(sameShape(outShape, want), 'concat', () => `outShape ${fmt(outShape)}, expected ${fmt(want)}`);
+      return out('concat', xs, () => inner.concat(xs, axis, outShape), outShape, first.dtype);
+    },
+    gather(x: TensorRef, indices: TensorRef, axis: number): DataId {
+      ref('gather', 'x', x, ['float32', 'int32', 'bool']);
+      ref('gather', 'indices', indices, ['int32']);
+      need(isCount(axis) && axis < x.shape.length, 'gather', () => `axis ${axis} is outside rank ${x.shape.length}`);
+      indicesInRange('gather', indices, x.shape[axis]!);
+      const outShape = [...x.shape.slice(0, axis), ...indices.shape, ...x.shape.slice(axis + 1)];
+      return out('gather', [x, indices], () => inner.gather(x, indices, axis), outShape, x.dtype);
+    },
+    scatterAdd(updates: TensorRef, indices: TensorRef, axis: number, outShape: readonly number[]): DataId {
+      ref('scatterAdd', 'updates', updates, ['float32']);
+      ref('scatterAdd', 'indices', indices, ['int32']);
+      need(isCount(axis) && axis < outShape.length && outShape.every(isCount), 'scatterAdd', () => `axis ${axis} / outShape ${fmt(outShape)} malformed`);
+      indicesInRange('scatterAdd', indices, outShape[axis]!);
+      const want = [...outShape.slice(0, axis), ...indices.shape, ...outShape.slice(axis + 1)];
+      need(sameShape(updates.shape, want), 'scatterAdd', () => `updates ${fmt(updates.shape)}, expected ${fmt(want)}`);
+      return out('scatterAdd', [updates, indices], () => inner.scatterAdd(updates, indices, axis, outShape), outShape, 'float32');
+    },
+  };
+  if (inner.readSync) {
+    const readSync = inner.readSync.bind(inner);
+    checked.readSync = (id: DataId): TypedArray => {
+      if (!live.has(id)) fail('readSync', 'id is not live');
+      return readSync(id);
+    };
+  }
+  if (inner.info) checked.info = inner.info.bind(inner);
+  return checked;
+}
