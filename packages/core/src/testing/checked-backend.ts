@@ -10,7 +10,9 @@ import type {
   BinaryOp, Conv2dInfo, DataId, MatmulAttrs, PoolKind, ReduceOp, StridedView, TensorRef, UnaryAttrs, UnaryOp,
 } from '../backend/kernel-types.js';
 import { isDType, type DType, type TypedArray } from '../dtype.js';
+import { binaryDef, binaryOutDtype } from '../ops/defs/binary-defs.js';
 import { REDUCE_DEFS, reduceOutDtype } from '../ops/defs/reduce-defs.js';
+import { unaryDef } from '../ops/defs/unary-defs.js';
 import { broadcastShapes, sizeOf } from '../shape.js';
 
 /** A kernel call outside the contract. */
@@ -21,13 +23,19 @@ export class ContractViolation extends Error {
   }
 }
 
-/** Unary ops that also take int32 (keeping int32); logicalNot is bool → bool; the rest float32 → float32. */
-const UNARY_INT: ReadonlySet<string> = new Set<UnaryOp>(['neg', 'abs', 'sign', 'square', 'relu', 'relu6']);
-/** Binary ops that give bool. */
-const BINARY_COMPARE: ReadonlySet<string> = new Set<BinaryOp>(['equal', 'notEqual', 'less', 'lessEqual', 'greater', 'greaterEqual']);
-const BINARY_LOGICAL: ReadonlySet<string> = new Set<BinaryOp>(['logicalAnd', 'logicalOr']);
-/** Arithmetic core only sends in float32. */
-const BINARY_FLOAT_ONLY: ReadonlySet<string> = new Set<BinaryOp>(['div']);
+/** The input dtypes core may send each unary op: what its definition's `input` says. */
+function unaryInputs(op: UnaryOp): DType[] {
+  const input = unaryDef(op).input;
+  return input === 'bool' ? ['bool'] : input === 'numeric' ? ['float32', 'int32'] : ['float32'];
+}
+
+/** The input dtypes core may send each binary op: what its definition's `kind` (and `int`) says. */
+function binaryInputs(op: BinaryOp): DType[] {
+  const def = binaryDef(op);
+  if (def.kind === 'logical') return ['bool'];
+  if (def.kind === 'compare') return ['float32', 'int32', 'bool'];
+  return def.int ? ['float32', 'int32'] : ['float32'];
+}
 
 const fmt = (shape: readonly number[]): string => `[${shape.join(',')}]`;
 const sameShape = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
@@ -131,20 +139,20 @@ export function checkedBackend(inner: Backend, log: ContractLog): Backend {
 
     unary(op: UnaryOp, x: TensorRef, outDtype: DType, attrs: UnaryAttrs): DataId {
       const k = `unary ${op}`;
-      const allowed: DType[] = op === 'logicalNot' ? ['bool'] : UNARY_INT.has(op) ? ['float32', 'int32'] : ['float32'];
+      const allowed = unaryInputs(op);
       ref(k, 'x', x, allowed);
       need(outDtype === x.dtype, k, () => `outDtype ${outDtype} differs from x's ${x.dtype}`);
       need(attrs.alpha === undefined || Number.isFinite(attrs.alpha), k, () => `alpha ${String(attrs.alpha)} is not a finite number`);
+      need(!('alpha' in unaryDef(op)) || attrs.alpha !== undefined, k, () => 'alpha is missing (core passes it to every op whose definition has one)');
       return out(k, [x], () => inner.unary(op, x, outDtype, attrs), x.shape, outDtype);
     },
     binary(op: BinaryOp, a: TensorRef, b: TensorRef, outShape: readonly number[], outDtype: DType): DataId {
       const k = `binary ${op}`;
-      const allowed: DType[] = BINARY_LOGICAL.has(op) ? ['bool'] : BINARY_COMPARE.has(op) ? ['float32', 'int32', 'bool']
-        : BINARY_FLOAT_ONLY.has(op) ? ['float32'] : ['float32', 'int32'];
+      const allowed = binaryInputs(op);
       ref(k, 'a', a, allowed);
       ref(k, 'b', b, [a.dtype]);
       need(sameShape(outShape, broadcastShapes(a.shape, b.shape, k)), k, () => `outShape ${fmt(outShape)} is not the broadcast of ${fmt(a.shape)} and ${fmt(b.shape)}`);
-      const want: DType = BINARY_COMPARE.has(op) || BINARY_LOGICAL.has(op) ? 'bool' : a.dtype;
+      const want = binaryOutDtype(op, a.dtype);
       need(outDtype === want, k, () => `outDtype ${outDtype}, expected ${want}`);
       return out(k, [a, b], () => inner.binary(op, a, b, outShape, outDtype), outShape, outDtype);
     },
