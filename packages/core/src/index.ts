@@ -44,7 +44,7 @@ export { matmul } from './ops/matmul.js';
 export type { MatmulOptions } from './ops/matmul.js';
 export { transpose, permute } from './ops/transpose.js';
 export { REDUCE_DEFS, REDUCE_OPS, isArgReduce, reduceInputDtype, reduceOutDtype } from './ops/defs/reduce-defs.js';
-export type { ArgReduceOp, FoldReduceOp, ReduceDef, ReduceInputDType } from './ops/defs/reduce-defs.js';
+export type { ArgDef, ArgReduceOp, FoldDef, FoldReduceOp, ReduceDef, ReduceInputDType } from './ops/defs/reduce-defs.js';
 export { reshape, squeeze, expandDims, flatten, clone } from './ops/reshape.js';
 export { broadcastTo } from './ops/broadcast-to.js';
 export { slice, concat, stack, split, pad } from './ops/slicing.js';

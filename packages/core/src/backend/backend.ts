@@ -90,8 +90,9 @@ export interface Backend {
    */
   pool2dBack(kind: PoolKind, dy: TensorRef, x: TensorRef, info: Conv2dInfo): DataId;
   /**
-   * Materialises a strided view of x (transpose, slice, broadcastTo): strides and offset are
-   * non-negative integers (0 strides broadcast) and every element the view reads lies inside x.
+   * Materialises a strided view of x (transpose, slice, broadcastTo, flip): strides are integers
+   * (0 broadcasts, negative ones walk backwards for flip), the offset is a non-negative integer, and
+   * every element the view reads lies inside x.
    */
   copy(x: TensorRef, view: StridedView): DataId;
   /**

@@ -60,7 +60,10 @@ export const NON_OP_EXPORTS: ReadonlySet<string> = new Set([
   'enableLeakCheck', 'disableLeakCheck', 'leakCheckEnabled', 'leakCheckStep',
   // op tables (the definitions kernels are generated from)
   'UNARY_DEFS', 'UNARY_OPS', 'unaryDef', 'unaryKernelDtype', 'BINARY_DEFS', 'BINARY_OPS', 'binaryDef', 'binaryKernelDtype',
-  'binaryOutDtype', 'elementwiseAbiHash',
+  'binaryOutDtype', 'elementwiseAbiHash', 'REDUCE_DEFS', 'REDUCE_OPS', 'isArgReduce', 'reduceInputDtype', 'reduceOutDtype',
+  'CONV2D_INFO_FIELDS',
+  // shape planning backends share
+  'around', 'mergeAxes',
   // classes and global state
   'Tensor', 'Variable', 'trainableVariables', 'setGlobalSeed',
 ]);

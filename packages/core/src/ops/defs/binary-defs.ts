@@ -13,39 +13,56 @@ import { promoteTypes, type DType } from '../../dtype.js';
 import { floorDiv, floorDivInt, floorMod, floorModInt, fmodInt, intPow, powC } from './scalar-math.js';
 
 /** An arithmetic op: the output has the inputs' dtype. */
-interface ArithForms {
+export interface ArithForms {
+  /** Arithmetic: the output has the inputs' dtype. */
   readonly kind: 'arith';
+  /** The op on two float32 values, in double precision (the caller rounds the result to float32). */
   readonly ts: (a: number, b: number) => number;
+  /** The op as a WGSL f32 expression in `a` and `b`. */
   readonly wgsl: string;
+  /** The op as an AssemblyScript f32 expression in `a: f32` and `b: f32`. */
   readonly as: string;
+  /** The op on four lanes: an AssemblyScript v128 expression in `a` and `b` (where SIMD pays). */
   readonly asVec?: string;
 }
 
 /** Arithmetic that core only sends float32 (it computes in float32 whatever the input dtypes). */
-interface FloatArithDef extends ArithForms {
+export interface FloatArithDef extends ArithForms {
+  /** No int32 form: core computes in float32. */
   readonly int: false;
 }
 
 /** Arithmetic that core sends float32 or int32 (bool operands are promoted to int32). */
-interface IntArithDef extends ArithForms {
+export interface IntArithDef extends ArithForms {
+  /** Has an int32 form. */
   readonly int: true;
+  /** The op on two int32 values, wrapping like C. */
   readonly tsInt: (a: number, b: number) => number;
+  /** The op as a WGSL i32 expression in `a` and `b`. */
   readonly wgslInt: string;
 }
 
 /** A comparison: inputs of any one dtype (float32, int32 or bool), bool output. */
-interface CompareDef {
+export interface CompareDef {
+  /** A comparison: bool output. */
   readonly kind: 'compare';
+  /** Whether the comparison holds for two values of any dtype. */
   readonly ts: (a: number, b: number) => boolean;
+  /** The comparison as a WGSL bool expression over f32 `a` and `b` (NaN-aware). */
   readonly wgsl: string;
+  /** The comparison as a WGSL bool expression over i32 (or u32 bool) `a` and `b`. */
   readonly wgslInt: string;
+  /** The comparison as an AssemblyScript bool expression over f32 `a` and `b`. */
   readonly as: string;
 }
 
 /** A logical op: bool inputs (core casts to bool), bool output. */
-interface LogicalDef {
+export interface LogicalDef {
+  /** A logical op: bool in, bool out. */
   readonly kind: 'logical';
+  /** The op on two bools stored as 0 / 1. */
   readonly ts: (a: number, b: number) => boolean;
+  /** The op as a WGSL bool expression over u32 `a` and `b` (0 or 1). */
   readonly wgslBool: string;
 }
 
@@ -58,8 +75,8 @@ export type BinaryDef = FloatArithDef | IntArithDef | CompareDef | LogicalDef;
  */
 const ordered = (cmp: string): string => `!is_nan(a) && !is_nan(b) && a ${cmp} b`;
 
-/** Every elementwise binary op. The key order is the op's code in generated kernels. */
-export const BINARY_DEFS = {
+/** The table as written; {@link BINARY_DEFS} is the same object under its documented type. */
+const BINARY_TABLE = {
   add: {
     kind: 'arith', int: true, ts: (a, b) => a + b, tsInt: (a, b) => (a + b) | 0, wgsl: 'a + b', wgslInt: 'a + b',
     as: 'a + b', asVec: 'f32x4.add(a, b)',
@@ -119,10 +136,18 @@ export const BINARY_DEFS = {
  * Elementwise binary kernels with NumPy broadcasting: the keys of {@link BINARY_DEFS}. Both inputs
  * have the same dtype (core promotes) and `outShape` is the broadcast shape.
  */
-export type BinaryOp = keyof typeof BINARY_DEFS;
+export type BinaryOp = keyof typeof BINARY_TABLE;
+
+/** The definition kind of each op, from its `kind` (and `int`). */
+type BinaryDefOf<K extends BinaryOp> = (typeof BINARY_TABLE)[K]['kind'] extends 'compare' ? CompareDef
+  : (typeof BINARY_TABLE)[K]['kind'] extends 'logical' ? LogicalDef
+  : (typeof BINARY_TABLE)[K] extends { readonly int: true } ? IntArithDef : FloatArithDef;
+
+/** Every elementwise binary op's definition. The key order is the op's code in generated kernels. */
+export const BINARY_DEFS: { readonly [K in BinaryOp]: BinaryDefOf<K> } = BINARY_TABLE;
 
 /** Every binary op name, in code order. */
-export const BINARY_OPS = Object.keys(BINARY_DEFS) as BinaryOp[];
+export const BINARY_OPS = Object.keys(BINARY_TABLE) as BinaryOp[];
 
 /** The definition of `op`, widened to the {@link BinaryDef} union. */
 export function binaryDef(op: BinaryOp): BinaryDef {

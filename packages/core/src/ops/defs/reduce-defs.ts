@@ -21,27 +21,38 @@ import type { DType } from '../../dtype.js';
 export type ReduceInputDType = 'float32' | 'int32';
 
 /** A reduction that folds values into one of the input's dtype. */
-interface FoldDef {
+export interface FoldDef {
+  /** Folds values into one of the input's dtype. */
   readonly kind: 'fold';
   /** Value of the reduction over nothing, per input dtype (core fills empty reductions with it). */
   readonly identity: Readonly<Record<ReduceInputDType, number>>;
+  /** Combines the running value `a` with the next float32 value `b`, in double precision. */
   readonly ts: (a: number, b: number) => number;
+  /** The same on int32 values, wrapping like C. */
   readonly tsInt: (a: number, b: number) => number;
+  /** The combine step as a WGSL f32 expression in `a` and `b`. */
   readonly wgsl: string;
+  /** The combine step as a WGSL i32 expression in `a` and `b`. */
   readonly wgslInt: string;
+  /** The combine step as an AssemblyScript expression in `a` and `b`. */
   readonly as: string;
+  /** The combine step on four lanes: an AssemblyScript v128 expression in `a` and `b`. */
   readonly asVec: string;
 }
 
 /** A reduction to the int32 index of the first extreme value along the axis. */
-interface ArgDef {
+export interface ArgDef {
+  /** Gives the int32 index of the first extreme value. */
   readonly kind: 'arg';
   /** Whether value `b` replaces the best so far `a` (float32 inputs; NaN rule included). */
   readonly ts: (a: number, b: number) => boolean;
   /** The same on int32 inputs. */
   readonly tsInt: (a: number, b: number) => boolean;
+  /** Whether `b` replaces `a`, as a WGSL bool expression over f32 values. */
   readonly wgsl: string;
+  /** The same over i32 values. */
   readonly wgslInt: string;
+  /** The same as an AssemblyScript bool expression. */
   readonly as: string;
 }
 
@@ -51,8 +62,8 @@ export type ReduceDef = FoldDef | ArgDef;
 const INT32_MIN = -2147483648;
 const INT32_MAX = 2147483647;
 
-/** Every reduction. The key order is the op's code in generated kernels (backend-wasm's AssemblyScript). */
-export const REDUCE_DEFS = {
+/** The table as written; {@link REDUCE_DEFS} is the same object under its documented type. */
+const REDUCE_TABLE = {
   sum: {
     kind: 'fold', identity: { float32: 0, int32: 0 },
     ts: (a, b) => a + b, tsInt: (a, b) => (a + b) | 0,
@@ -86,14 +97,17 @@ export const REDUCE_DEFS = {
 } as const satisfies Record<string, ReduceDef>;
 
 /** A reduction kernel's name. */
-export type ReduceOp = keyof typeof REDUCE_DEFS;
+export type ReduceOp = keyof typeof REDUCE_TABLE;
+
+/** Every reduction's definition. The key order is the op's code in generated kernels (backend-wasm's AssemblyScript). */
+export const REDUCE_DEFS: { readonly [K in ReduceOp]: (typeof REDUCE_TABLE)[K]['kind'] extends 'fold' ? FoldDef : ArgDef } = REDUCE_TABLE;
 /** The reductions that fold values (sum, prod, max, min). */
-export type FoldReduceOp = { [K in ReduceOp]: (typeof REDUCE_DEFS)[K]['kind'] extends 'fold' ? K : never }[ReduceOp];
+export type FoldReduceOp = { [K in ReduceOp]: (typeof REDUCE_TABLE)[K]['kind'] extends 'fold' ? K : never }[ReduceOp];
 /** The index reductions (argmax, argmin). */
 export type ArgReduceOp = Exclude<ReduceOp, FoldReduceOp>;
 
 /** Every reduction, in code order. */
-export const REDUCE_OPS = Object.keys(REDUCE_DEFS) as ReduceOp[];
+export const REDUCE_OPS = Object.keys(REDUCE_TABLE) as ReduceOp[];
 
 /** True for argmax / argmin. */
 export function isArgReduce(op: ReduceOp): op is ArgReduceOp {

@@ -18,32 +18,43 @@
 import type { DType } from '../../dtype.js';
 import { erf, gelu, roundHalfEven } from './scalar-math.js';
 
-/** The float32 forms every unary op has. */
-interface FloatForms {
+/** The float32 forms every non-bool unary op has. */
+export interface FloatUnaryForms {
+  /** The op on one float32 value, computed in double precision (the caller rounds the result to float32). */
   readonly ts: (x: number, alpha: number) => number;
+  /** The op as a WGSL f32 expression in `x` and `alpha`. */
   readonly wgsl: string;
+  /** The op as an AssemblyScript f32 expression in `x: f32`, `d: f64` and `alpha: f32`. */
   readonly as: string;
+  /** The op on four lanes: an AssemblyScript v128 expression in `x` and `alpha` (where SIMD pays). */
   readonly asVec?: string;
   /** The op reads `attrs.alpha`, defaulting to this value. */
   readonly alpha?: number;
 }
 
 /** An op core only sends float32 inputs (float32 out). */
-interface FloatUnaryDef extends FloatForms {
+export interface FloatUnaryDef extends FloatUnaryForms {
+  /** Which dtypes core sends: float32 only. */
   readonly input: 'float';
 }
 
 /** An op core sends float32 or int32 inputs; int32 in gives int32 out. */
-interface NumericUnaryDef extends FloatForms {
+export interface NumericUnaryDef extends FloatUnaryForms {
+  /** Which dtypes core sends: float32 or int32. */
   readonly input: 'numeric';
+  /** The op on one int32 value, wrapping like C. */
   readonly tsInt: (x: number) => number;
+  /** The op as a WGSL i32 expression in `x`. */
   readonly wgslInt: string;
 }
 
 /** An op core sends bool inputs only (bool out). */
-interface BoolUnaryDef {
+export interface BoolUnaryDef {
+  /** Which dtypes core sends: bool only. */
   readonly input: 'bool';
+  /** The op on one bool stored as 0 / 1, giving 0 / 1. */
   readonly tsBool: (x: number) => number;
+  /** The op as a WGSL bool expression in `x: u32` (0 or 1). */
   readonly wgslBool: string;
 }
 
@@ -53,8 +64,8 @@ export type UnaryDef = FloatUnaryDef | NumericUnaryDef | BoolUnaryDef;
 /** The float32 vector zero, spelled once for the SIMD forms below. */
 const Z = 'f32x4.splat(0)';
 
-/** Every elementwise unary op. The key order is the op's code in generated kernels. */
-export const UNARY_DEFS = {
+/** The table as written; {@link UNARY_DEFS} is the same object under its documented type. */
+const UNARY_TABLE = {
   neg: { input: 'numeric', ts: (x) => -x, tsInt: (x) => -x | 0, wgsl: '-x', wgslInt: '0 - x', as: '-x', asVec: 'f32x4.neg(x)' },
   abs: {
     input: 'numeric', ts: Math.abs, tsInt: (x) => Math.abs(x) | 0, wgsl: 'abs(x)', wgslInt: 'abs(x)',
@@ -131,10 +142,17 @@ export const UNARY_DEFS = {
  * Elementwise unary kernels: the keys of {@link UNARY_DEFS}. The output has the input's shape; core
  * casts the input first, so a kernel only ever sees the dtypes its definition's `input` names.
  */
-export type UnaryOp = keyof typeof UNARY_DEFS;
+export type UnaryOp = keyof typeof UNARY_TABLE;
+
+/** The definition kind of each op, from its `input`. */
+type UnaryDefOf<K extends UnaryOp> = (typeof UNARY_TABLE)[K]['input'] extends 'bool' ? BoolUnaryDef
+  : (typeof UNARY_TABLE)[K]['input'] extends 'numeric' ? NumericUnaryDef : FloatUnaryDef;
+
+/** Every elementwise unary op's definition. The key order is the op's code in generated kernels. */
+export const UNARY_DEFS: { readonly [K in UnaryOp]: UnaryDefOf<K> } = UNARY_TABLE;
 
 /** Every unary op name, in code order. */
-export const UNARY_OPS = Object.keys(UNARY_DEFS) as UnaryOp[];
+export const UNARY_OPS = Object.keys(UNARY_TABLE) as UnaryOp[];
 
 /** The definition of `op`, widened to the {@link UnaryDef} union. */
 export function unaryDef(op: UnaryOp): UnaryDef {

@@ -9,6 +9,7 @@
  * - pow(-Infinity, y) follows C for non-integer y;
  * - sin / cos are range-reduced over the whole float32 range.
  */
+import { asAsyncOnlyCall } from '../checked-backend.js';
 import * as sn from '../../index.js';
 import type { Backend, Tensor } from '../../index.js';
 import { refBinary } from '../reference/binary.js';
@@ -100,7 +101,9 @@ function asyncOnlyView(inner: Backend, name: string): Backend {
       if (prop === 'readSync' || prop === 'shutdown') return undefined;
       if (prop === 'name') return name;
       const v: unknown = Reflect.get(target, prop, receiver);
-      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      if (typeof v !== 'function') return v;
+      const f = (v as (...a: unknown[]) => unknown).bind(target);
+      return (...args: unknown[]) => asAsyncOnlyCall(() => f(...args));
     },
   });
 }
