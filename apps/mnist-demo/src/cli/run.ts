@@ -147,7 +147,7 @@ export async function run(o: CliOptions, print: Print): Promise<void> {
       transform = imageAugmentation(d.shift, d.degrees);
       chosen.push(`shifts of up to ${d.shift} px and rotations of up to ${d.degrees}° each epoch`);
     }
-    if (chosen.length) {
+    if (chosen.length && o.epochs > 0) {
       data.report.push(`settings for ${thousands(data.train.count)} training images: ${chosen.join(', ')} (MNIST's defaults are 6 epochs, batch 64, 2-px shifts; set --epochs, --batch-size or --augment N to choose)`);
     }
   }
