@@ -3,7 +3,7 @@
  * that keep a model from being used on data it was not made for. Shared by the CLI and the web app.
  */
 import { tidy, zeros, noGrad } from '@scratchnet/core';
-import type { ImagePreprocessing, ModelMetadata, Module } from '@scratchnet/layers';
+import type { ImagePreprocessing, LoadedModel, ModelMetadata, Module } from '@scratchnet/layers';
 
 /** What a model is used on: its class names and one input's shape `[channels, size, size]`. */
 export interface DataSignature {
@@ -70,4 +70,21 @@ export function signatureMismatch(model: Module, meta: ModelMetadata | undefined
   }
   if (out.length !== 2 || out[1] !== sig.classNames.length) return `the model gives ${out.slice(1).join('×')} outputs per input, but the data has ${want}`;
   return null;
+}
+
+/** The metadata the demo saves with an MNIST model. */
+export const MNIST_METADATA: ModelMetadata = modelMetadata(MNIST_SIGNATURE, { channels: 1, size: 28, fit: 'pad' }, { dataset: 'mnist' });
+
+/**
+ * The loaded model when it fits MNIST; otherwise disposes what was loaded and throws an Error
+ * saying why (e.g. a model trained on your own images in the CLI).
+ */
+export function mnistModelOrRefuse(loaded: LoadedModel, from: string): Module {
+  const why = signatureMismatch(loaded.model, loaded.metadata, MNIST_SIGNATURE);
+  for (const t of Object.values(loaded.optimizerState?.slots ?? {}).flat()) t.dispose();
+  if (why) {
+    loaded.model.dispose();
+    throw new Error(`${from}: refused: ${why}; use "Your own images" below for it`);
+  }
+  return loaded.model;
 }
