@@ -84,5 +84,9 @@ describe('model metadata', () => {
     expect((err as FileFormatError).message).toBe(
       `${path}: not a safetensors file: a safetensors file starts with an 8-byte header length and then a JSON header beginning with '{'; it looks like text ("These are my notes about the mod…")`,
     );
+    await writeFile(path, 'hello\n');
+    expect(((await loadModel(path).catch((e: unknown) => e)) as Error).message).toBe(
+      `${path}: not a safetensors file: a safetensors file starts with an 8-byte header length and then a JSON header beginning with '{'; it looks like text ("hello")`,
+    );
   });
 });
