@@ -100,11 +100,14 @@ describe('--images with your own PNG and JPEG files', () => {
     expect(errorLine(cli('--load', model()))).toMatch(/but the data has 10 classes \(0, 1, .*\) of 1×28×28 inputs \(the 'mnist' package\); test it on its own kind of images with --images DIR/);
   });
 
-  it('grayscale and --fit crop work too', () => {
-    const r = cli('--images', shapes, '--image-size', '12', '--fit', 'crop', '--epochs', '1', '--model', 'mlp');
+  it('grayscale and --fit crop work too, and --predict after training', () => {
+    const r = cli('--images', shapes, '--image-size', '12', '--fit', 'crop', '--epochs', '1', '--model', 'mlp', '--predict', join(shapes, 'circle', '1.png'));
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('read as grayscale 12×12');
     expect(r.stdout).toContain('64×48 → centre-cropped to 48×48, scaled to 12×12');
+    // --predict after training uses the run's own preprocessing.
+    expect(r.stdout).toContain('predictions (images read as grayscale 12×12, --fit crop):');
+    expect(r.stdout).toMatch(/circle[/\\]1\.png: (circle|square|triangle) \(/);
   });
 });
 
