@@ -49,6 +49,7 @@ beforeAll(async () => {
   await writeFile(join(dir, 'blue', 'notes.txt'), 'not an image');
   await writeFile(join(dir, 'blue', 'broken.png'), 'this is text with a .png name');
   await writeFile(join(dir, 'README.md'), 'a file at the top');
+  await mkdir(join(dir, 'red', 'more'));
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
@@ -85,6 +86,7 @@ describe('loadImageFolder', () => {
     expect(data.skipped).toEqual([
       { path: 'README.md', reason: 'not inside a class sub-folder' },
       { path: 'blue/notes.txt', reason: 'not a PNG or JPEG file (by its name; images must end in .png, .jpg, .jpeg)' },
+      { path: 'red/more/', reason: 'a folder inside a class folder (only the pictures directly in each class folder are read)' },
       { path: 'blue/broken.png', reason: 'cannot be decoded (not a PNG or JPEG file (its first bytes are neither signature))' },
     ]);
     expect(data.resized).toEqual([

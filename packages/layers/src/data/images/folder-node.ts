@@ -47,8 +47,11 @@ export async function loadImageFolder(dir: string, options: ImageFolderOptions =
     for (const f of (await readdir(full)).sort()) {
       const inner = join(full, f);
       const shown = `${name}/${f}`;
-      if ((await stat(inner)).isDirectory()) entries.push({ path: `${shown}/`, className: name, decode: () => Promise.reject(new Error('a directory')) });
-      else entries.push(fileEntry(inner, shown, name));
+      if ((await stat(inner)).isDirectory()) {
+        entries.push({ path: `${shown}/`, className: name, decode: () => Promise.reject(new Error('a folder')), skip: 'a folder inside a class folder (only the pictures directly in each class folder are read)' });
+      } else {
+        entries.push(fileEntry(inner, shown, name));
+      }
     }
   }
   return buildImageFolder(dir, entries, options);

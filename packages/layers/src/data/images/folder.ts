@@ -22,6 +22,8 @@ export interface ImageFileEntry {
   readonly className: string | null;
   /** Decodes the file; throws (any error) when it cannot. */
   readonly decode: () => Raster | Promise<Raster>;
+  /** Set when the reader already knows the entry is to be left out: the reason. */
+  readonly skip?: string;
 }
 
 /** How images become network inputs. Stored in saved models as their preprocessing. */
@@ -120,7 +122,9 @@ export async function buildImageFolder(root: string, entries: readonly ImageFile
   const kept: ImageFileEntry[] = [];
   let loose = 0;
   for (const e of entries) {
-    if (e.className === null) {
+    if (e.skip !== undefined) {
+      skipped.push({ path: e.path, reason: e.skip });
+    } else if (e.className === null) {
       if (isImageFileName(e.path)) loose++;
       skipped.push({ path: e.path, reason: 'not inside a class sub-folder' });
     } else if (!isImageFileName(e.path)) {
