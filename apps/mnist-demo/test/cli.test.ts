@@ -41,7 +41,7 @@ describe('mnist-demo CLI: input errors', () => {
   it('--help prints the usage and every option', () => {
     const r = cli('--help');
     expect(r.code).toBe(0);
-    for (const flag of ['--backend', '--model', '--epochs', '--batch-size', '--lr', '--optimizer', '--seed', '--switch-backend', '--data', '--save', '--load', '--compare', '--images', '--help']) {
+    for (const flag of ['--backend', '--model', '--epochs', '--batch-size', '--lr', '--optimizer', '--seed', '--switch-backend', '--data', '--save', '--load', '--compare', '--images', '--channels', '--fit', '--predict', '--help']) {
       expect(r.stdout).toContain(flag);
     }
   });
@@ -53,7 +53,7 @@ describe('mnist-demo CLI: input errors', () => {
     [['--batch-size', '0'], /--batch-size must be an integer ≥ 1/],
     [['--lr', 'fast'], /--lr must be a positive number/],
     [['--lr', '0'], /--lr must be a positive number/],
-    [['--model', 'resnet'], /--model must be one of cnn, mlp/],
+    [['--model', 'resnet'], /--model must be one of cnn, wide, mlp/],
     [['--optimizer', 'lbfgs'], /--optimizer must be one of/],
     [['--switch-backend', 'js'], /--switch-backend must be EPOCH:NAME/],
     [['--switch-backend', '1:js'], /epoch must be 2 or more/],
@@ -164,6 +164,12 @@ describe('mnist-demo CLI: short runs', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('16 training / 4 test images');
     expect(r.stdout).toMatch(/horizontal\s+\d+\s+\d+/);
+  });
+
+  it('--model wide trains the wider CNN', () => {
+    const r = cli('--model', 'wide', '--epochs', '1', '--max-batches', '2', '--limit', '100');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('ScratchNet MNIST demo: wide (421,834 parameters)');
   });
 });
 

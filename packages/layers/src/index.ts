@@ -18,6 +18,8 @@ export * from './losses/index.js';
 export * from './optimizers/index.js';
 export { TensorDataset, shuffledIndices, type Batch, type BatchOptions, type HostArray } from './data/dataset.js';
 export * from './data/idx.js';
+export * from './data/images/index.js';
+export { decisionBoundary, type BoundaryGrid, type DecisionBoundaryOptions } from './data/boundary.js';
 export * from './io/index.js';
 export { fit, type FitOptions, type History } from './training/fit.js';
 export { evaluate, predict, type EvaluateOptions } from './training/evaluate.js';

@@ -239,11 +239,11 @@ const cliRows: CliMisuse[] = [
   { what: 'missing data directory', args: ['--data', join(cliDir, 'nowhere')], message: /--data .*nowhere: no such directory/ },
   { what: 'malformed data directory', args: ['--data', malformedData], message: /malformed[/\\]train-images-idx3-ubyte: bad magic number/ },
   { what: '--load of a missing file', args: ['--load', join(cliDir, 'missing.safetensors')], message: /--load: .*missing\.safetensors: no such file/ },
-  { what: '--load of a corrupt file', args: ['--load', corruptModel], message: /--load: .*corrupt\.safetensors: truncated/ },
+  { what: '--load of a corrupt file', args: ['--load', corruptModel], message: /--load: .*corrupt\.safetensors: not a safetensors file: .*it looks like text/ },
   { what: '--switch-backend without an epoch', args: ['--switch-backend', 'js'], message: /--switch-backend must be EPOCH:NAME \(e\.g\. 2:wasm\), got 'js'/ },
   { what: '--switch-backend to an unknown backend', args: ['--switch-backend', '2:cuda'], message: /--switch-backend: unknown backend 'cuda'; registered here: / },
   { what: '--switch-backend past the last epoch', args: ['--switch-backend', '5:js', '--epochs', '2'], message: /--switch-backend 5:js: there are only 2 epochs/ },
-  { what: 'unknown model', args: ['--model', 'nope'], message: /--model must be one of cnn, mlp, got 'nope'/ },
+  { what: 'unknown model', args: ['--model', 'nope'], message: /--model must be one of cnn, wide, mlp, got 'nope'/ },
 ];
 
 /** Spawns the built CLI; resolves with its exit code and output whatever the code. */

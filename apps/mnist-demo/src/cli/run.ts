@@ -3,15 +3,19 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { getBackendName, listBackends, memory, setBackend } from '@scratchnet/core';
 import {
-  CosineAnnealingLR, CrossEntropyLoss, FileFormatError, fit, loadModel, saveModel, type Module, type Optimizer, type LoadedModel,
+  CosineAnnealingLR, CrossEntropyLoss, FileFormatError, fit, loadModel, saveModel, type ImagePreprocessing, type ImageTransform, type Module, type Optimizer,
+  type LoadedModel,
 } from '@scratchnet/layers';
 import { probeWebGpuInChild } from '../node/webgpu-probe.js';
 import { probeBackends, firstLine, describeInfo, isSoftwareGpu, pickDefault, type BackendStatus } from '../shared/backends.js';
 import { CLASSES, shiftAugment, splitPerDigit, takeDigits, toDataset, type DigitSet } from '../shared/data.js';
+import { augmentedDataset, imageAugmentation, smallDataDefaults } from '../shared/images.js';
+import { MNIST_SIGNATURE, modelMetadata, savedPreprocessing, signatureMismatch, type DataSignature } from '../shared/model-meta.js';
 import { buildModel, classify, confusionMatrix, makeOptimizer } from '../shared/model.js';
 import { loadIdxDir, InputError } from '../node/idx-dir.js';
-import { loadImageFolder } from '../node/images.js';
 import { loadMnistPackage } from '../node/mnist-package.js';
+import { readImageFolder } from './image-data.js';
+import { predictFiles } from './predict.js';
 import type { CliOptions } from './args.js';
 import { confusionTable, percent, seconds, table, thousands } from './format.js';
 import { EpochProgress } from './progress.js';
@@ -26,29 +30,55 @@ interface Data {
   train: DigitSet;
   test: DigitSet;
   side: number;
+  channels: number;
   classNames: string[];
   source: string;
+  /** How raw images become inputs (MNIST's digits: 1 channel, 28×28). */
+  preprocessing: ImagePreprocessing;
+  /** Lines about what was read, resized and skipped (--images). */
+  report: string[];
 }
 
-async function loadData(o: CliOptions): Promise<Data> {
+const MNIST_PREPROCESSING: ImagePreprocessing = { channels: 1, size: 28, fit: 'pad' };
+
+/**
+ * How `--images` are prepared: as the user asked, and otherwise, with `--load`, as the loaded
+ * model was trained (its metadata), and otherwise the defaults.
+ */
+function imagePreprocessingFor(o: CliOptions, loaded: LoadedModel | null): ImagePreprocessing {
+  const saved = savedPreprocessing(loaded?.metadata);
+  return {
+    channels: o.channelsGiven || !saved ? o.channels : saved.channels,
+    size: o.imageSizeGiven || !saved ? o.imageSize : saved.size,
+    fit: o.fitGiven || !saved ? o.fit : saved.fit,
+  };
+}
+
+async function loadData(o: CliOptions, pre: ImagePreprocessing): Promise<Data> {
   let data: Data;
   if (o.images) {
-    const imgs = loadImageFolder(o.images, o.imageSize, 0.2, o.seed);
-    data = { train: imgs.train, test: imgs.validation, side: imgs.size, classNames: [...imgs.classes], source: `${o.images} (PNG folder)` };
+    const imgs = await readImageFolder(o.images, pre, o.seed);
+    data = {
+      train: imgs.train, test: imgs.test, side: pre.size, channels: pre.channels, classNames: imgs.classNames, source: `${o.images} (image folder)`,
+      preprocessing: pre, report: imgs.report,
+    };
   } else if (o.data) {
     const full = await loadIdxDir(o.data);
-    data = { ...full, side: 28, classNames: digitNames(), source: `${o.data} (full MNIST)` };
+    data = { ...full, side: 28, channels: 1, classNames: digitNames(), source: `${o.data} (full MNIST)`, preprocessing: MNIST_PREPROCESSING, report: [] };
   } else {
     const split = splitPerDigit(await loadMnistPackage(), TEST_DIGITS, o.seed);
-    data = { ...split, side: 28, classNames: digitNames(), source: "the 'mnist' package" };
+    data = { ...split, side: 28, channels: 1, classNames: digitNames(), source: "the 'mnist' package", preprocessing: MNIST_PREPROCESSING, report: [] };
   }
+  const per = data.channels * data.side * data.side;
   if (o.limit !== null) {
-    data.train = takeDigits(data.train, o.limit);
-    data.test = takeDigits(data.test, o.limit);
+    data.train = takeDigits(data.train, o.limit, per);
+    data.test = takeDigits(data.test, o.limit, per);
   }
-  if (o.maxBatches !== null && !o.compare) data.train = takeDigits(data.train, o.maxBatches * o.batchSize);
+  if (o.maxBatches !== null && !o.compare) data.train = takeDigits(data.train, o.maxBatches * o.batchSize, per);
   return data;
 }
+
+const signatureOf = (data: Data): DataSignature => ({ classNames: data.classNames, inputShape: [data.channels, data.side, data.side] });
 
 const digitNames = (): string[] => Array.from({ length: CLASSES }, (_, i) => String(i));
 
@@ -79,7 +109,6 @@ export async function run(o: CliOptions, print: Print): Promise<void> {
     if (!registered.includes(name)) throw new InputError(`${flag}: unknown backend '${name}'; registered here: ${registered.join(', ')}`);
   }
   if (o.save && !existsSync(dirname(resolve(o.save)))) throw new InputError(`--save ${o.save}: the directory ${dirname(resolve(o.save))} does not exist`);
-  const data = await loadData(o);
   let loaded: LoadedModel | null = null;
   if (o.load) {
     try {
@@ -88,6 +117,39 @@ export async function run(o: CliOptions, print: Print): Promise<void> {
     } catch (e) {
       if (e instanceof FileFormatError) throw new InputError(`--load: ${firstLine(e)}`);
       throw e;
+    }
+  }
+  if (loaded && o.predict.length && !o.images && !o.data && !o.epochsGiven) return predictOnly(o, loaded, print);
+  const data = await loadData(o, o.images ? imagePreprocessingFor(o, loaded) : MNIST_PREPROCESSING);
+  if (loaded) {
+    const why = signatureMismatch(loaded.model, loaded.metadata, signatureOf(data));
+    if (why) {
+      const hint = o.images ? '' : '; test it on its own kind of images with --images DIR, or classify files with --predict FILE...';
+      throw new InputError(`--load ${o.load}: ${why} (${data.source})${hint}`);
+    }
+  }
+  // Small image sets get settings of their own unless the user chose them (MNIST's would give a
+  // few hundred images only a few dozen steps).
+  let transform: ImageTransform | null = null;
+  if (o.images) {
+    const d = smallDataDefaults(data.train.count, data.side, o.batchSizeGiven ? o.batchSize : null);
+    const chosen: string[] = [];
+    if (!o.epochsGiven && !o.load) {
+      o.epochs = d.epochs;
+      chosen.push(`${d.epochs} epochs`);
+    }
+    if (!o.batchSizeGiven) {
+      o.batchSize = d.batchSize;
+      chosen.push(`batch ${d.batchSize}`);
+    }
+    if (o.augmentGiven) {
+      transform = o.augment > 0 ? imageAugmentation(o.augment, 0) : null;
+    } else {
+      transform = imageAugmentation(d.shift, d.degrees);
+      chosen.push(`shifts of up to ${d.shift} px and rotations of up to ${d.degrees}° each epoch`);
+    }
+    if (chosen.length && o.epochs > 0) {
+      data.report.push(`settings for ${thousands(data.train.count)} training images: ${chosen.join(', ')} (MNIST's defaults are 6 epochs, batch 64, 2-px shifts; set --epochs, --batch-size or --augment N to choose)`);
     }
   }
 
@@ -102,9 +164,9 @@ export async function run(o: CliOptions, print: Print): Promise<void> {
   await setBackend(best);
   if (o.compare) return compare(o, data, status, print);
 
-  const trainSet = toDataset(data.train, data.side);
-  const testSet = toDataset(data.test, data.side);
-  const model: Module = loaded ? await loaded.model.to(best) : buildModel(o.model, o.seed, data.side, 1, data.classNames.length);
+  const trainSet = toDataset(data.train, data.side, data.channels);
+  const testSet = toDataset(data.test, data.side, data.channels);
+  const model: Module = loaded ? await loaded.model.to(best) : buildModel(o.model, o.seed, data.side, data.channels, data.classNames.length);
   const optimizerState = loaded?.optimizerState;
   const optimizer = makeOptimizer(o.optimizer, model, o.lr);
   if (optimizerState && optimizerState.className.toLowerCase() === o.optimizer) {
@@ -119,11 +181,13 @@ export async function run(o: CliOptions, print: Print): Promise<void> {
   const backendInfo = describeInfo(status.find((b) => b.name === getBackendName())?.info);
   print(`ScratchNet MNIST demo: ${o.load ? `model from ${o.load}` : o.model} (${thousands(model.parameterCount())} parameters)`);
   print(`data: ${thousands(data.train.count)} training / ${thousands(data.test.count)} test images from ${data.source}`);
+  for (const line of data.report) print(line);
   const listed = status.map((b) => (b.skipped ? b.name : !b.available ? `${b.name} (not here: ${b.reason ?? '?'})` : isSoftwareGpu(b) ? `${b.name} (software adapter: not chosen by default)` : b.name));
   print(`backend: ${getBackendName()}${backendInfo ? ` (${backendInfo})` : ''}; registered: ${listed.join(', ')}`);
   if (o.epochs > 0) {
     const sw = o.switches.map((s) => `, epoch ${s.epoch} on ${s.backend}`).join('');
-    print(`training: ${o.epochs} epoch(s), batch ${o.batchSize}, ${o.optimizer} lr ${o.lr}${o.schedule === 'cosine' ? ' (cosine decay)' : ''}${o.augment ? `, shifts of up to ${o.augment} px` : ''}, seed ${o.seed}${sw}`);
+    const aug = o.images ? (transform ? ', augmented' : '') : o.augment ? `, shifts of up to ${o.augment} px` : '';
+    print(`training: ${o.epochs} epoch(s), batch ${o.batchSize}, ${o.optimizer} lr ${o.lr}${o.schedule === 'cosine' ? ' (cosine decay)' : ''}${aug}, seed ${o.seed}${sw}`);
   }
 
   const records: EpochRecord[] = [];
@@ -136,7 +200,14 @@ export async function run(o: CliOptions, print: Print): Promise<void> {
     try {
       // One fit call per epoch, so that each epoch can see freshly shifted images.
       for (let epoch = 0; epoch < o.epochs; epoch++) {
-        const epochSet = o.augment > 0 ? toDataset(shiftAugment(data.train, o.augment, o.seed * 7919 + epoch, data.side), data.side) : trainSet;
+        const epochSeed = o.seed * 7919 + epoch;
+        const epochSet = o.images
+          ? transform
+            ? augmentedDataset(data.train, data.side, data.channels, transform, epochSeed)
+            : trainSet
+          : o.augment > 0
+            ? toDataset(shiftAugment(data.train, o.augment, epochSeed, data.side), data.side)
+            : trainSet;
         await fit(model, epochSet, {
           loss, optimizer, epochs: 1, batchSize: o.batchSize, seed: o.seed * 1009 + epoch, metrics: ['accuracy'], validationData: testSet,
           ...(scheduler ? { scheduler } : {}),
@@ -191,14 +262,34 @@ export async function run(o: CliOptions, print: Print): Promise<void> {
   }
   if (o.save) {
     try {
-      await saveModel(model, o.save, { optimizer: optimizer.stateDict() });
+      const metadata = modelMetadata(signatureOf(data), data.preprocessing, { dataset: o.images ? 'images' : 'mnist' });
+      await saveModel(model, o.save, { optimizer: optimizer.stateDict(), metadata });
     } catch (e) {
       if (e instanceof FileFormatError) throw new InputError(`--save: ${firstLine(e)}`);
       throw e;
     }
     print(`saved the model to ${o.save}`);
   }
+  if (o.predict.length) await predictFiles(model, o.predict, data.preprocessing, data.classNames, print);
   if (process.env.MNIST_DEMO_DEBUG_MEMORY) print(`live tensors: ${memory().numTensors}`);
+}
+
+/** `--load FILE --predict FILE…` alone: no data set, no test pass; the model's own preprocessing. */
+async function predictOnly(o: CliOptions, loaded: LoadedModel, print: Print): Promise<void> {
+  const meta = loaded.metadata;
+  const pre = savedPreprocessing(meta) ?? MNIST_PREPROCESSING;
+  const classNames = meta?.classNames ?? MNIST_SIGNATURE.classNames;
+  const why = signatureMismatch(loaded.model, meta, { classNames, inputShape: [pre.channels, pre.size, pre.size] });
+  if (why) throw new InputError(`--load ${o.load}: ${why}; the file records no preprocessing that fits it`);
+  const status = await probeBackends();
+  const best = o.backend ?? pickDefault(status)?.name;
+  if (!best) throw new InputError(`no backend can start here: ${status.map((b) => `${b.name}: ${b.reason ?? '?'}`).join('; ')}`);
+  await setBackend(best);
+  const model = await loaded.model.to(best);
+  for (const t of Object.values(loaded.optimizerState?.slots ?? {}).flat()) t.dispose();
+  print(`ScratchNet demo: model from ${o.load} (${thousands(model.parameterCount())} parameters; classes: ${classNames.join(', ')}) on ${getBackendName()}`);
+  if (!meta) print('(the file records no classes or preprocessing: taken as an MNIST model, 28×28 grayscale digits, white on black)');
+  await predictFiles(model, o.predict, pre, classNames, print);
 }
 
 /**
@@ -207,7 +298,7 @@ export async function run(o: CliOptions, print: Print): Promise<void> {
  */
 async function compare(o: CliOptions, data: Data, status: readonly BackendStatus[], print: Print): Promise<void> {
   const nBatches = o.maxBatches ?? 20;
-  const train = toDataset(takeDigits(data.train, nBatches * o.batchSize), data.side);
+  const train = toDataset(takeDigits(data.train, nBatches * o.batchSize, data.channels * data.side * data.side), data.side, data.channels);
   const names = o.backend ? [o.backend] : status.filter((b) => b.available).map((b) => b.name);
   print(`comparing backends: ${o.model}, ${train.batchCount(o.batchSize)} batches of ${o.batchSize}, ${o.optimizer} lr ${o.lr}, seed ${o.seed}`);
   for (const b of status.filter((s) => !s.available)) print(`  (${b.name} is not available here: ${b.reason ?? '?'})`);
@@ -215,7 +306,7 @@ async function compare(o: CliOptions, data: Data, status: readonly BackendStatus
   const progress = new EpochProgress(1);
   for (const name of names) {
     await setBackend(name);
-    const model = buildModel(o.model, o.seed, data.side, 1, data.classNames.length);
+    const model = buildModel(o.model, o.seed, data.side, data.channels, data.classNames.length);
     const optimizer = makeOptimizer(o.optimizer, model, o.lr);
     let firstLoss = NaN;
     let lastLoss = NaN;

@@ -99,10 +99,14 @@ export function groupByDigit(set: DigitSet): Uint8Array[] {
   return out;
 }
 
-/** The first `n` digits of a set (or all of them when it has fewer). */
-export function takeDigits(set: DigitSet, n: number): DigitSet {
+/**
+ * The first `n` digits of a set (or all of them when it has fewer).
+ *
+ * @param per - bytes per sample (784 for MNIST; channels × side² for other images).
+ */
+export function takeDigits(set: DigitSet, n: number, per = PIXELS): DigitSet {
   const count = Math.min(n, set.count);
-  return { images: set.images.subarray(0, count * PIXELS), labels: set.labels.subarray(0, count), count };
+  return { images: set.images.subarray(0, count * per), labels: set.labels.subarray(0, count), count };
 }
 
 /**

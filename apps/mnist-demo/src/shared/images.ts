@@ -1,42 +1,42 @@
-/** Labelled square grayscale images of any size and class count (the `--images` example). */
-import { shuffledIndices } from '@scratchnet/layers';
-import { RandomGenerator } from '@scratchnet/core';
+/** Own-image data in the form the demo trains on, and its augmentation. */
+import type { RandomGenerator } from '@scratchnet/core';
+import {
+  TensorDataset, compose, imageBytesToFloats, randomRotation, randomShift, transformImages, type ImageFolderData, type ImageTransform,
+} from '@scratchnet/layers';
 import type { DigitSet } from './data.js';
 
-/** A training and a validation set of square images with named classes. */
-export interface LabelledImages {
-  readonly classes: readonly string[];
-  readonly size: number;
-  readonly train: DigitSet;
-  readonly validation: DigitSet;
+/** An image folder's samples as the demo's byte sets (labels as bytes: at most 256 classes). */
+export function toDigitSet(data: ImageFolderData): DigitSet {
+  if (data.classes.length > 256) throw new Error(`at most 256 classes, got ${data.classes.length}`);
+  return { images: data.images, labels: Uint8Array.from(data.labels), count: data.count };
+}
+
+/** The augmentation `--images` uses: shifts of up to `shift` pixels and rotations of up to `degrees`. */
+export function imageAugmentation(shift: number, degrees: number): ImageTransform {
+  return compose(randomShift(shift), randomRotation(degrees));
+}
+
+/** A data set of `set`'s images (`[count, channels, side, side]`, 0..1) passed through `transform`. */
+export function augmentedDataset(set: DigitSet, side: number, channels: number, transform: ImageTransform, seed: number | RandomGenerator): TensorDataset {
+  const { data, shape } = transformImages(imageBytesToFloats(set.images), [set.count, channels, side, side], transform, seed);
+  return new TensorDataset({ data, shape }, { data: Int32Array.from(set.labels), shape: [set.count], dtype: 'int32' });
+}
+
+/** Training settings for a small image set, when the user has not chosen them. */
+export interface SmallDataDefaults {
+  epochs: number;
+  batchSize: number;
+  shift: number;
+  degrees: number;
 }
 
 /**
- * Splits images grouped by class into training and validation sets: each class is shuffled with
- * a seeded generator and `round(n × validationFraction)` of it (at least one) goes to validation.
- *
- * @param perClass - `perClass[c]` holds class `c`'s images, `size × size` bytes each.
+ * Defaults for `--images`: MNIST's (6 epochs of batches of 64) give a few hundred images only a
+ * few dozen steps, far too few. Aim for about 400 optimizer steps in 10–60 epochs, with batches of
+ * 16 under 1,000 images, shifts of 1/14 of the side and rotations of up to 10°.
  */
-export function splitPerClass(classes: readonly string[], perClass: readonly Uint8Array[], size: number, validationFraction: number, seed: number): LabelledImages {
-  const px = size * size;
-  const counts = perClass.map((p) => p.length / px);
-  const vals = counts.map((n) => Math.min(n - 1, Math.max(1, Math.round(n * validationFraction))));
-  const total = counts.reduce((a, b) => a + b, 0);
-  const nVal = vals.reduce((a, b) => a + b, 0);
-  const make = (count: number): { images: Uint8Array; labels: Uint8Array; count: number } => ({ images: new Uint8Array(count * px), labels: new Uint8Array(count), count });
-  const train = make(total - nVal);
-  const validation = make(nVal);
-  const gens = new RandomGenerator(seed).split(perClass.length);
-  let t = 0;
-  let v = 0;
-  perClass.forEach((imgs, c) => {
-    shuffledIndices(counts[c]!, gens[c]).forEach((s, i) => {
-      const toVal = i < vals[c]!;
-      const set = toVal ? validation : train;
-      const at = toVal ? v++ : t++;
-      set.images.set(imgs.subarray(s * px, (s + 1) * px), at * px);
-      set.labels[at] = c;
-    });
-  });
-  return { classes, size, train, validation };
+export function smallDataDefaults(trainCount: number, side: number, batchSize: number | null): SmallDataDefaults {
+  const batch = batchSize ?? (trainCount < 1000 ? 16 : 64);
+  const steps = Math.max(1, Math.ceil(trainCount / batch));
+  return { epochs: Math.min(60, Math.max(10, Math.ceil(400 / steps))), batchSize: batch, shift: Math.max(1, Math.round(side / 14)), degrees: 10 };
 }

@@ -10,7 +10,7 @@ import {
 import { CLASSES } from './data.js';
 
 /** Architectures the demo knows. */
-export const MODEL_KINDS = ['cnn', 'mlp'] as const;
+export const MODEL_KINDS = ['cnn', 'wide', 'mlp'] as const;
 export type ModelKind = (typeof MODEL_KINDS)[number];
 
 /** Optimizers the demo knows. */
@@ -25,6 +25,8 @@ export const DEFAULT_LR: Record<OptimizerName, number> = { adam: 0.003, adamw: 0
  *
  * `cnn` is the seed's network: Conv 1→8 3×3 pad 1, MaxPool 2, ReLU, BatchNorm; Conv 8→16, MaxPool,
  * ReLU, BatchNorm; Flatten; Linear (16·(side/4)² → classes; 784 → 10 for MNIST).
+ * `wide` is a wider CNN for full MNIST: Conv 1→32 3×3 pad 1, BatchNorm, ReLU, MaxPool 2; Conv 32→64,
+ * BatchNorm, ReLU, MaxPool 2; Flatten; Linear (64·(side/4)² → 128; 3136 for MNIST), ReLU, Linear → classes.
  * `mlp` is Flatten, Linear → 128, ReLU, Linear → classes.
  */
 export function buildModel(kind: ModelKind, seed: number, side = 28, channels = 1, classes = CLASSES): Sequential {
@@ -37,6 +39,22 @@ export function buildModel(kind: ModelKind, seed: number, side = 28, channels = 
     ]);
   }
   const quarter = Math.floor(Math.floor(side / 2) / 2);
+  if (kind === 'wide') {
+    return new Sequential([
+      new Conv2D(channels, 32, 3, { padding: 1, seed: seed + 1 }),
+      new BatchNorm2D(32),
+      new ReLU(),
+      new MaxPool2D(2),
+      new Conv2D(32, 64, 3, { padding: 1, seed: seed + 2 }),
+      new BatchNorm2D(64),
+      new ReLU(),
+      new MaxPool2D(2),
+      new Flatten(),
+      new Linear(64 * quarter * quarter, 128, { seed: seed + 3 }),
+      new ReLU(),
+      new Linear(128, classes, { seed: seed + 4 }),
+    ]);
+  }
   return new Sequential([
     new Conv2D(channels, 8, 3, { padding: 1, seed: seed + 1 }),
     new MaxPool2D(2),

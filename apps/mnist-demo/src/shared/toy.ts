@@ -2,7 +2,7 @@
 import { RandomGenerator } from '@scratchnet/core';
 
 /** The toy problems on offer. */
-export const TOY_PROBLEMS = ['spirals', 'circles', 'xor', 'blobs'] as const;
+export const TOY_PROBLEMS = ['spirals', 'moons', 'circles', 'xor', 'blobs'] as const;
 export type ToyProblem = (typeof TOY_PROBLEMS)[number];
 
 /** Points `xs` ([n, 2] row-major) with labels `ys`, and the number of classes. */
@@ -14,7 +14,8 @@ export interface ToyData {
 
 /**
  * Makes `n` points of a toy problem with seeded noise: three interleaved spirals (the seed's toy
- * example), a ring around a disc, the four XOR quadrants, or three Gaussian blobs.
+ * example), two interleaved half-moons, a ring around a disc, the four XOR quadrants, or three
+ * Gaussian blobs.
  */
 export function makeToy(problem: ToyProblem, n: number, seed: number, noise = 0.1): ToyData {
   const g = new RandomGenerator(seed);
@@ -34,6 +35,12 @@ export function makeToy(problem: ToyProblem, n: number, seed: number, noise = 0.
       const t = c * ((2 * Math.PI) / 3) + r * 4 + z[2 * i]! * noise * 2;
       x = r * Math.sin(t);
       y = r * Math.cos(t);
+    } else if (problem === 'moons') {
+      c = i % 2;
+      const a = u[2 * i]! * Math.PI;
+      // Upper arc centred at (-0.25, -0.1); lower arc centred at (0.25, 0.1), both of radius 0.5.
+      x = (c ? 0.25 - 0.5 * Math.cos(a) : -0.25 + 0.5 * Math.cos(a)) + z[2 * i]! * noise * 0.5;
+      y = (c ? 0.1 - 0.5 * Math.sin(a) : -0.1 + 0.5 * Math.sin(a)) + z[2 * i + 1]! * noise * 0.5;
     } else if (problem === 'circles') {
       c = i % 2;
       const a = u[2 * i]! * 2 * Math.PI;

@@ -13,6 +13,8 @@ import { loadDigits } from './data.js';
 import { DrawingPad, paintDigit } from './draw.js';
 import { checkFields, TRAINING_FIELDS } from './form.js';
 import { hasSavedModel } from './saved-model.js';
+import { mountImagePanel } from './images.js';
+import { MNIST_METADATA, mnistModelOrRefuse } from '../shared/model-meta.js';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string): T => document.getElementById(id) as T;
 const app = $('app');
@@ -325,10 +327,10 @@ async function withModel(what: string, job: () => Promise<void>): Promise<void> 
 }
 
 $('save-download').addEventListener('click', () => {
-  if (model) void withModel('Downloaded mnist-demo.safetensors.', () => saveModel(model!, 'downloads://mnist-demo'));
+  if (model) void withModel('Downloaded mnist-demo.safetensors.', () => saveModel(model!, 'downloads://mnist-demo', { metadata: MNIST_METADATA }));
 });
 $('save-idb').addEventListener('click', () => {
-  if (model) void withModel(`Saved in this browser (${IDB_NAME}).`, () => saveModel(model!, IDB_NAME)).then(refreshSaved);
+  if (model) void withModel(`Saved in this browser (${IDB_NAME}).`, () => saveModel(model!, IDB_NAME, { metadata: MNIST_METADATA })).then(refreshSaved);
 });
 
 /** Enables "Load from browser" only while a model is saved in this browser. */
@@ -349,11 +351,11 @@ async function adopt(loaded: Module, from: string): Promise<void> {
 }
 
 $('load-idb').addEventListener('click', () => {
-  void withModel('Loaded from this browser.', async () => adopt((await loadModel(IDB_NAME)).model, 'this browser'));
+  void withModel('Loaded from this browser.', async () => adopt(mnistModelOrRefuse(await loadModel(IDB_NAME), IDB_NAME), 'this browser'));
 });
 $<HTMLInputElement>('load-file').addEventListener('change', (ev) => {
   const file = (ev.target as HTMLInputElement).files?.[0];
-  if (file) void withModel(`Loaded ${file.name}.`, async () => adopt((await loadModel(file)).model, file.name));
+  if (file) void withModel(`Loaded ${file.name}.`, async () => adopt(mnistModelOrRefuse(await loadModel(file), file.name), file.name));
 });
 
 // ── Start ──────────────────────────────────────────────────────────────────────────────────
@@ -394,4 +396,5 @@ async function start(): Promise<void> {
   }
 }
 
+mountImagePanel(app);
 void start();

@@ -17,7 +17,7 @@ export {
   MODEL_FORMAT_VERSION,
   OPTIMIZER_PREFIX,
 } from './model.js';
-export type { OptimizerStateLike, SerializeModelOptions, DeserializeModelOptions, LoadedModel } from './model.js';
+export type { ModelMetadata, OptimizerStateLike, SerializeModelOptions, DeserializeModelOptions, LoadedModel } from './model.js';
 export { saveModel, loadModel, loadWeights } from './storage.js';
 export type { ModelSource } from './storage.js';
 export { IDB_DATABASE, IDB_STORE } from './browser.js';

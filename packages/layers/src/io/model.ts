@@ -3,9 +3,10 @@
  * (parameters and buffers by dotted name) and, optionally, an optimizer's slots under
  * `optimizer/<slot>/<index>`. `__metadata__` holds `format: 'scratchnet-model'`, `version: '1'`,
  * `architecture` (JSON of `model.toConfig()`), optionally `optimizer` (JSON of its class name,
- * config, step, per-parameter steps and slot sizes), and `checksum` — `crc32:<8 hex digits>` over the data section
- * followed by the UTF-8 of `architecture` and of `optimizer` — so damage inside the weights or
- * the architecture is detected on load.
+ * config, step, per-parameter steps and slot sizes), optionally `user` (JSON of the caller's
+ * {@link ModelMetadata}: class names, input shape, preprocessing...), and `checksum` —
+ * `crc32:<8 hex digits>` over the data section followed by the UTF-8 of `architecture`, of
+ * `optimizer` and of `user` — so damage inside the weights or the metadata is detected on load.
  */
 import { ArgumentError, Tensor, tensor, type DType } from '@scratchnet/core';
 import { Module, moduleFromConfig, type ModuleConfig } from '../module.js';
@@ -45,10 +46,26 @@ export interface OptimizerStateLike {
   paramSteps?: number[];
 }
 
+/**
+ * What a model file says about itself, for whoever loads it: any JSON object. The fields below
+ * are the ones ScratchNet's own tools write and check; add your own freely.
+ */
+export interface ModelMetadata {
+  /** Class names in label order (`classNames[i]` is label `i`). */
+  classNames?: string[];
+  /** The shape of one input sample, e.g. `[1, 28, 28]` (channels, height, width). */
+  inputShape?: number[];
+  /** How raw data becomes an input, e.g. `{ channels: 3, size: 64, fit: 'pad', scale: '0..1' }`. */
+  preprocessing?: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
 /** Options of {@link serializeModel} and {@link saveModel}. */
 export interface SerializeModelOptions {
   /** Optimizer state to store next to the weights, so that training can resume. */
   optimizer?: OptimizerStateLike;
+  /** Metadata to store with the model (must survive `JSON.stringify`); {@link loadModel} returns it. */
+  metadata?: ModelMetadata;
 }
 
 /** Options of {@link deserializeModel}. */
@@ -63,6 +80,8 @@ export interface LoadedModel {
   model: Module;
   /** The optimizer state saved with it, if any; its tensors are the caller's to dispose. */
   optimizerState?: OptimizerStateLike;
+  /** The metadata saved with it (see {@link ModelMetadata}), if any. */
+  metadata?: ModelMetadata;
 }
 
 const TO_FILE_DTYPE: Record<DType, SafetensorsDType> = { float32: 'F32', int32: 'I32', bool: 'BOOL' };
@@ -76,11 +95,12 @@ interface OptimizerHeader {
   paramSteps?: number[];
 }
 
-function checksumOf(data: Uint8Array, architecture: string, optimizer: string | undefined): string {
+function checksumOf(data: Uint8Array, architecture: string, optimizer: string | undefined, user: string | undefined): string {
   const enc = new TextEncoder();
   let crc = crc32(data);
   crc = crc32(enc.encode(architecture), crc);
   if (optimizer !== undefined) crc = crc32(enc.encode(optimizer), crc);
+  if (user !== undefined) crc = crc32(enc.encode(user), crc);
   return `crc32:${crc32Hex(crc)}`;
 }
 
@@ -108,13 +128,31 @@ function checkOptimizerState(state: OptimizerStateLike): void {
   }
 }
 
+function metadataJson(metadata: ModelMetadata): string {
+  const where = 'serializeModel: options.metadata';
+  if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) throw new ArgumentError(`${where} must be a plain object, got ${Array.isArray(metadata) ? 'an array' : typeof metadata}`);
+  let text: string;
+  try {
+    text = JSON.stringify(metadata);
+  } catch (err) {
+    throw new ArgumentError(`${where} cannot be written as JSON (${err instanceof Error ? err.message : String(err)})`);
+  }
+  const { classNames, inputShape } = metadata;
+  if (classNames !== undefined && (!Array.isArray(classNames) || classNames.some((c) => typeof c !== 'string'))) throw new ArgumentError(`${where}.classNames must be an array of strings`);
+  if (inputShape !== undefined && (!Array.isArray(inputShape) || inputShape.some((d) => !Number.isSafeInteger(d) || d < 1))) {
+    throw new ArgumentError(`${where}.inputShape must be an array of positive integers, got ${JSON.stringify(inputShape)}`);
+  }
+  return text;
+}
+
 /**
  * Serializes a model (architecture + weights) and optionally its optimizer's state into one
  * safetensors file. Reads tensors with `await t.data()`, so it works on every backend.
  *
  * @param model - the module to save; its class (and its children's) must be registered with
  *   `registerModule` to be loadable.
- * @param options - `optimizer`: state to save with the weights.
+ * @param options - `optimizer`: state to save with the weights; `metadata`: what the file should
+ *   say about the model (class names, input shape, preprocessing...).
  * @returns the file's bytes.
  * @throws ArgumentError for invalid optimizer state; whatever reading a tensor throws (e.g.
  *   DisposedError for a disposed parameter).
@@ -122,6 +160,7 @@ function checkOptimizerState(state: OptimizerStateLike): void {
 export async function serializeModel(model: Module, options: SerializeModelOptions = {}): Promise<Uint8Array> {
   if (!(model instanceof Module)) throw new ArgumentError('serializeModel: model must be a Module');
   const architecture = JSON.stringify(model.toConfig());
+  const user = options.metadata === undefined ? undefined : metadataJson(options.metadata);
   const tensors = new Map<string, SafetensorsTensor>();
   for (const [name, v] of model.stateDict()) {
     if (name.startsWith(OPTIMIZER_PREFIX)) throw new ArgumentError(`serializeModel: parameter name '${name}' collides with the reserved '${OPTIMIZER_PREFIX}' prefix`);
@@ -142,7 +181,8 @@ export async function serializeModel(model: Module, options: SerializeModelOptio
   const plan = planSafetensors(tensors);
   const metadata: Record<string, string> = { format: MODEL_FORMAT, version: MODEL_FORMAT_VERSION, architecture };
   if (optimizer !== undefined) metadata.optimizer = optimizer;
-  metadata.checksum = checksumOf(plan.data, architecture, optimizer);
+  if (user !== undefined) metadata.user = user;
+  metadata.checksum = checksumOf(plan.data, architecture, optimizer, user);
   return assembleSafetensors(plan, metadata);
 }
 
@@ -150,6 +190,7 @@ interface ParsedModelFile {
   file: SafetensorsFile;
   architecture: ModuleConfig;
   optimizer: OptimizerHeader | undefined;
+  user: ModelMetadata | undefined;
 }
 
 function parseJsonField(source: string, key: string, text: string): unknown {
@@ -182,7 +223,7 @@ function parseModelFile(bytes: Uint8Array, source: string): ParsedModelFile {
   if (!/^crc32:[0-9a-f]{8}$/.test(meta.checksum)) {
     throw new FileFormatError(source, 'bad-header', `the checksum '${meta.checksum}' is not of the form crc32:<8 lowercase hex digits>`);
   }
-  const computed = checksumOf(bytes.subarray(file.dataStart), meta.architecture, meta.optimizer);
+  const computed = checksumOf(bytes.subarray(file.dataStart), meta.architecture, meta.optimizer, meta.user);
   if (computed !== meta.checksum) {
     throw new FileFormatError(
       source,
@@ -211,7 +252,13 @@ function parseModelFile(bytes: Uint8Array, source: string): ParsedModelFile {
     if (!valid) throw new FileFormatError(source, 'bad-header', "the 'optimizer' metadata is not { className, config, step, slots }");
     optimizer = o as OptimizerHeader;
   }
-  return { file, architecture: architecture as ModuleConfig, optimizer };
+  let user: ModelMetadata | undefined;
+  if (meta.user !== undefined) {
+    const u = parseJsonField(source, 'user', meta.user);
+    if (typeof u !== 'object' || u === null || Array.isArray(u)) throw new FileFormatError(source, 'bad-header', "the 'user' metadata is not a JSON object");
+    user = u as ModelMetadata;
+  }
+  return { file, architecture: architecture as ModuleConfig, optimizer, user };
 }
 
 function makeTensor(source: string, name: string, t: SafetensorsTensor): Tensor {
@@ -306,7 +353,8 @@ function deserializeModelNow(bytes: Uint8Array, options: DeserializeModelOptions
     model.dispose();
     throw err;
   }
-  if (!parsed.optimizer) return { model };
+  const withMeta = (r: LoadedModel): LoadedModel => (parsed.user ? { ...r, metadata: parsed.user } : r);
+  if (!parsed.optimizer) return withMeta({ model });
   const made: Tensor[] = [];
   try {
     const stateSlots: Record<string, Tensor[]> = {};
@@ -320,7 +368,7 @@ function deserializeModelNow(bytes: Uint8Array, options: DeserializeModelOptions
     const { className, config, step, paramSteps } = parsed.optimizer;
     const optimizerState: OptimizerStateLike = { className, config: { ...config }, step, slots: stateSlots };
     if (paramSteps !== undefined) optimizerState.paramSteps = [...paramSteps];
-    return { model, optimizerState };
+    return withMeta({ model, optimizerState });
   } catch (err) {
     for (const t of made) t.dispose();
     model.dispose();

@@ -232,6 +232,20 @@ function typeName(v: unknown): string {
   return v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v;
 }
 
+/** Whether the bytes are all printable ASCII, tabs and line ends. */
+function looksLikeText(bytes: Uint8Array): boolean {
+  return bytes.every((b) => b === 0x09 || b === 0x0a || b === 0x0d || (b >= 0x20 && b < 0x7f));
+}
+
+/** What a file that is not safetensors looks like, for the error message. */
+function notSafetensorsDetail(bytes: Uint8Array): string {
+  const head = bytes.subarray(0, 32);
+  const text = looksLikeText(head);
+  const hex = (b: number): string => `0x${b.toString(16).padStart(2, '0')}`;
+  const what = text ? `it looks like text ("${new TextDecoder().decode(head).replace(/\s+/g, ' ').trim()}${bytes.length > 32 ? '…' : ''}")` : `byte 8 is ${hex(bytes[8]!)}`;
+  return `a safetensors file starts with an 8-byte header length and then a JSON header beginning with '{'; ${what}`;
+}
+
 /**
  * Decodes and strictly validates a safetensors file.
  *
@@ -250,7 +264,13 @@ export function decodeSafetensors(bytes: Uint8Array, options: DecodeOptions = {}
     throw new FileFormatError(source, code, detail, cause === undefined ? undefined : { cause });
   };
   if (bytes.length === 0) fail('empty', 'the file is empty (0 bytes)');
+  // A real file's length prefix has zero bytes from the third on (headers under 64 KiB) or the
+  // fourth (under 16 MiB), so three or more bytes of plain text are not one.
+  if (bytes.length >= 3 && looksLikeText(bytes.subarray(0, 32))) fail('bad-header', `not a safetensors file: ${notSafetensorsDetail(bytes)}`);
   if (bytes.length < 8) fail('truncated', `truncated inside the 8-byte header-length prefix: the file has only ${bytes.length} bytes`);
+  // Checked before the announced length: a text or image file read as safetensors announces an
+  // absurd header length, which would hide the real problem.
+  if (bytes.length > 8 && bytes[8] !== 0x7b) fail('bad-header', `not a safetensors file: ${notSafetensorsDetail(bytes)}`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const announced = view.getBigUint64(0, true);
   const available = bytes.length - 8;
