@@ -3,7 +3,7 @@ import type { UnaryOp } from '@scratchnet/core';
 import { Harness, expectClose } from '../../test/helpers.js';
 import { UNARY_DEFS } from '@scratchnet/core';
 
-const erf = UNARY_DEFS.erf.ts;
+const erf = (x: number): number => UNARY_DEFS.erf.ts(x, 0);
 
 const VALUES = [-50, -7.3, -3, -1.5, -0.5, -1e-4, 0, 1e-4, 0.5, 1.5, 2.5, 3, 6, 6.5, 7.3, 50, NaN, Infinity, -Infinity];
 
