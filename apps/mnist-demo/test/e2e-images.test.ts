@@ -5,6 +5,7 @@
  *
  * Without /usr/bin/chromium the tests skip with the reason, except under CI where they fail.
  */
+import type { ImagePanelState } from '../src/web/images.js';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
@@ -19,17 +20,7 @@ import { serveStatic } from './static-server.js';
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-interface PanelState {
-  classes: string[];
-  count: number;
-  skipped: { path: string; reason: string }[];
-  resized: string[];
-  trainedEpochs: number;
-  testAccuracy: number | null;
-  prediction: { file: string; best: string; probabilities: number[] } | null;
-  errors: string[];
-  busy: boolean;
-}
+type PanelState = ImagePanelState;
 
 const panel = (page: Page): Promise<PanelState> => page.evaluate(() => (window as unknown as { mnistDemoImages: PanelState }).mnistDemoImages);
 const mnistErrors = (page: Page): Promise<string[]> => page.evaluate(() => (window as unknown as { mnistDemo: { errors: string[] } }).mnistDemo.errors);

@@ -3,20 +3,8 @@
  * pixels, and MNIST's own normalisation of a digit (fit into 20×20 keeping its aspect ratio, then
  * placed in a 28×28 field so that its centre of mass is in the middle).
  */
+import { sampleBilinear } from '@scratchnet/layers';
 import { SIDE } from './data.js';
-
-/** Samples `src` (w × h, row-major) at (x, y) with bilinear interpolation, clamping at the edges. */
-function bilinear(src: ArrayLike<number>, w: number, h: number, x: number, y: number): number {
-  const x0 = Math.max(0, Math.min(w - 1, Math.floor(x)));
-  const y0 = Math.max(0, Math.min(h - 1, Math.floor(y)));
-  const x1 = Math.min(w - 1, x0 + 1);
-  const y1 = Math.min(h - 1, y0 + 1);
-  const fx = Math.max(0, Math.min(1, x - x0));
-  const fy = Math.max(0, Math.min(1, y - y0));
-  const top = src[y0 * w + x0]! * (1 - fx) + src[y0 * w + x1]! * fx;
-  const bottom = src[y1 * w + x0]! * (1 - fx) + src[y1 * w + x1]! * fx;
-  return top * (1 - fy) + bottom * fy;
-}
 
 /**
  * Resizes a region of a grayscale image to `outW × outH`, averaging a grid of bilinear samples
@@ -28,6 +16,7 @@ export function resample(
   src: ArrayLike<number>, w: number, h: number, outW: number, outH: number, region: readonly [number, number, number, number] = [0, 0, w, h],
 ): Float32Array {
   const [rx, ry, rw, rh] = region;
+  const image = { width: w, height: h, channels: 1, data: src };
   const out = new Float32Array(outW * outH);
   const sx = rw / outW;
   const sy = rh / outH;
@@ -38,7 +27,7 @@ export function resample(
       let acc = 0;
       for (let j = 0; j < ny; j++) {
         for (let i = 0; i < nx; i++) {
-          acc += bilinear(src, w, h, rx + (ox + (i + 0.5) / nx) * sx - 0.5, ry + (oy + (j + 0.5) / ny) * sy - 0.5);
+          acc += sampleBilinear(image, 0, rx + (ox + (i + 0.5) / nx) * sx - 0.5, ry + (oy + (j + 0.5) / ny) * sy - 0.5);
         }
       }
       out[oy * outW + ox] = acc / (nx * ny);

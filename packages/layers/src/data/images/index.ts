@@ -1,6 +1,6 @@
 /** Image data sets: decoding-independent parts (safe for browsers) and the browser decoder. */
 export { toChannels, rasterToPlanar, type Raster, type ImageChannels } from './raster.js';
-export { fitToSquare, FIT_MODES, type FitMode, type FittedRaster } from './resize.js';
+export { fitToSquare, sampleBilinear, FIT_MODES, type FitMode, type FittedRaster, type SampledImage } from './resize.js';
 export {
   compose, randomShift, randomCrop, randomFlip, randomRotation, colorJitter, normalize, transformImages,
   type ImageTransform, type PlanarImage,

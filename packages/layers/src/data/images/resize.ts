@@ -18,8 +18,16 @@ export interface FittedRaster {
   readonly action: string | null;
 }
 
-/** Samples channel `ch` of `src` at (x, y) bilinearly, clamping at the edges. */
-function bilinear(src: Raster, ch: number, x: number, y: number): number {
+/** An interleaved image as {@link sampleBilinear} reads it: `height × width × channels` values of any numeric array. */
+export interface SampledImage {
+  readonly width: number;
+  readonly height: number;
+  readonly channels: number;
+  readonly data: ArrayLike<number>;
+}
+
+/** Samples channel `ch` of `src` at the pixel coordinates (x, y) bilinearly, clamping at the edges. */
+export function sampleBilinear(src: SampledImage, ch: number, x: number, y: number): number {
   const { width: w, height: h, channels: c, data } = src;
   const x0 = Math.max(0, Math.min(w - 1, Math.floor(x)));
   const y0 = Math.max(0, Math.min(h - 1, Math.floor(y)));
@@ -54,7 +62,7 @@ function resampleRegion(src: Raster, region: readonly [number, number, number, n
             const x = rx + (ox + (i + 0.5) / nx) * sx;
             const y = ry + (oy + (j + 0.5) / ny) * sy;
             const inside = x >= 0 && y >= 0 && x <= src.width && y <= src.height;
-            acc += inside ? bilinear(src, ch, x - 0.5, y - 0.5) : fill;
+            acc += inside ? sampleBilinear(src, ch, x - 0.5, y - 0.5) : fill;
           }
         }
         out[(oy * outW + ox) * c + ch] = Math.max(0, Math.min(255, Math.round(acc / (nx * ny))));
