@@ -394,6 +394,24 @@ describe('catalogue of misuses', () => {
       expect(r.stdout).toMatch(/registered: .*webgpu/);
       expect(r.stderr).toBe('');
     });
+
+    it('--load and --predict, and the toy command, keep stderr empty too (nothing starts the GPU driver in-process)', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'sn-quiet-'));
+      try {
+        const model = join(dir, 'mlp.safetensors');
+        const trained = await cli(['--backend', 'js', '--model', 'mlp', '--epochs', '1', '--max-batches', '1', '--limit', '32', '--save', model]);
+        expect(trained.code, trained.stderr).toBe(0);
+        const loaded = await cli(['--load', model, '--limit', '32']);
+        expect(loaded.code, loaded.stderr).toBe(0);
+        expect(loaded.stdout).toMatch(/test accuracy: \d+\.\d\d%/);
+        expect(loaded.stderr, '--load without --backend').toBe('');
+        const toy = await cli(['toy', '--dataset', 'xor', '--out', join(dir, 'xor.png')]);
+        expect(toy.code, toy.stderr).toBe(0);
+        expect(toy.stderr, 'toy without --backend').toBe('');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
   });
 
   it('the catalogue has at least 50 misuses', () => {

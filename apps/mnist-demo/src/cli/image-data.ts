@@ -8,6 +8,9 @@ import type { DigitSet } from '../shared/data.js';
 /** Most skipped files listed one by one; the rest are counted. */
 const MAX_LISTED = 20;
 
+/** How many kinds of resizing the report names before summing up the rest. */
+const RESIZED_SHOWN = 4;
+
 /** The folder split 80 / 20 per class, and lines that report what was read, skipped and resized. */
 export interface ImageFolderSplit {
   train: DigitSet;
@@ -39,7 +42,12 @@ export async function readImageFolder(dir: string, pre: ImagePreprocessing, seed
   const { train, validation } = splitImageFolder(data, 0.2, seed);
   const kind = pre.channels === 3 ? 'RGB' : 'grayscale';
   const report = [`images: ${data.count} in ${data.classes.length} classes (${data.classes.map((c, i) => `${c}: ${perClass[i]}`).join(', ')}), read as ${kind} ${pre.size}×${pre.size}`];
-  if (data.resized.length) report.push(`resized (--fit ${pre.fit}): ${data.resized.join('; ')}`);
+  if (data.resized.length) {
+    // One entry per distinct source size: a folder of photos can have hundreds, so the line shows the first few.
+    const shown = data.resized.slice(0, RESIZED_SHOWN);
+    const more = data.resized.length - shown.length;
+    report.push(`resized (--fit ${pre.fit}): ${shown.join('; ')}${more > 0 ? `; and ${more} more source size(s) the same way` : ''}`);
+  }
   else report.push('resized: none (every image already had the size)');
   if (data.skipped.length) {
     report.push(`skipped ${data.skipped.length} file(s):`);

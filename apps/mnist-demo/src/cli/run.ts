@@ -6,8 +6,8 @@ import {
   CosineAnnealingLR, CrossEntropyLoss, FileFormatError, fit, loadModel, saveModel, type ImagePreprocessing, type ImageTransform, type Module, type Optimizer,
   type LoadedModel,
 } from '@scratchnet/layers';
-import { probeWebGpuInChild } from '../node/webgpu-probe.js';
-import { probeBackends, firstLine, describeInfo, isSoftwareGpu, pickDefault, type BackendStatus } from '../shared/backends.js';
+import { probeCliBackends } from './probe.js';
+import { firstLine, describeInfo, isSoftwareGpu, pickDefault, type BackendStatus } from '../shared/backends.js';
 import { CLASSES, shiftAugment, splitPerDigit, takeDigits, toDataset, type DigitSet } from '../shared/data.js';
 import { augmentedDataset, imageAugmentation, smallDataDefaults } from '../shared/images.js';
 import { MNIST_SIGNATURE, modelMetadata, savedPreprocessing, signatureMismatch, type DataSignature } from '../shared/model-meta.js';
@@ -112,7 +112,9 @@ export async function run(o: CliOptions, print: Print): Promise<void> {
   let loaded: LoadedModel | null = null;
   if (o.load) {
     try {
-      // Loads onto the synchronous fallback backend; the model moves to the chosen one below.
+      // Loads onto the js backend (no other backend has started yet: starting the default one here would
+      // wake a GPU driver before the probe); the model moves to the chosen backend below.
+      await setBackend('js');
       loaded = await loadModel(o.load);
     } catch (e) {
       if (e instanceof FileFormatError) throw new InputError(`--load: ${firstLine(e)}`);
@@ -154,7 +156,7 @@ export async function run(o: CliOptions, print: Print): Promise<void> {
   }
 
   // Only the backends asked for start; without --backend, WebGPU is probed in a child process (see webgpu-probe.ts).
-  const status = await probeBackends(o.backend ? { only: wanted.map(([, name]) => name) } : { probeElsewhere: { webgpu: probeWebGpuInChild } });
+  const status = await probeCliBackends(o.backend ? wanted.map(([, name]) => name) : undefined);
   for (const [flag, name] of wanted) {
     const s = status.find((b) => b.name === name);
     if (s && !s.available) throw new InputError(`${flag}: backend '${name}' is not available here: ${s.reason ?? 'unknown reason'}`);
@@ -281,7 +283,7 @@ async function predictOnly(o: CliOptions, loaded: LoadedModel, print: Print): Pr
   const classNames = meta?.classNames ?? MNIST_SIGNATURE.classNames;
   const why = signatureMismatch(loaded.model, meta, { classNames, inputShape: [pre.channels, pre.size, pre.size] });
   if (why) throw new InputError(`--load ${o.load}: ${why}; the file records no preprocessing that fits it`);
-  const status = await probeBackends();
+  const status = await probeCliBackends(o.backend ? [o.backend] : undefined);
   const best = o.backend ?? pickDefault(status)?.name;
   if (!best) throw new InputError(`no backend can start here: ${status.map((b) => `${b.name}: ${b.reason ?? '?'}`).join('; ')}`);
   await setBackend(best);

@@ -9,7 +9,8 @@ import { parseArgs } from 'node:util';
 import { getBackendName, listBackends, setBackend } from '@scratchnet/core';
 import { Adam, CrossEntropyLoss, Linear, ReLU, Sequential, TensorDataset, decisionBoundary, evaluate, fit } from '@scratchnet/layers';
 import { InputError } from '../node/idx-dir.js';
-import { pickDefault, probeBackends } from '../shared/backends.js';
+import { pickDefault } from '../shared/backends.js';
+import { probeCliBackends } from './probe.js';
 import { TOY_PROBLEMS, makeToy, type ToyProblem } from '../shared/toy.js';
 import { readToyCsv } from './toy-csv.js';
 import { PALETTE, writeBoundaryPng } from './toy-plot.js';
@@ -148,7 +149,7 @@ export async function runToy(o: ToyOptions, print: (line: string) => void): Prom
   const points = standardise(data.xs);
   const n = data.ys.length;
 
-  const status = await probeBackends();
+  const status = await probeCliBackends(o.backend ? [o.backend] : undefined);
   const backend = o.backend ?? pickDefault(status)?.name;
   if (!backend) throw new InputError('no backend can start here');
   const s = status.find((b) => b.name === backend);
