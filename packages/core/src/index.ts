@@ -39,6 +39,8 @@ export * from './ops/binary.js';
 export * from './ops/activations.js';
 export * from './ops/arithmetic.js';
 export * from './ops/rearrange.js';
+export * from './ops/scans.js';
+export * from './ops/logical-reduce.js';
 export { cast } from './ops/cast.js';
 export { matmul } from './ops/matmul.js';
 export type { MatmulOptions } from './ops/matmul.js';

@@ -1,5 +1,6 @@
 /** Elementwise conveniences composed from core's kernels; gradients follow from the pieces. */
 import { tidy } from '../engine/engine.js';
+import { ArgumentError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { add, div, equal, less, mul, notEqual, sub, where } from './binary.js';
 import { cast } from './cast.js';
@@ -46,4 +47,11 @@ export function isInf(x: Tensor): Tensor {
 export function isFinite(x: Tensor): Tensor {
   expectTensor(x, 'isFinite', 'x');
   return tidy(() => less(abs(cast(x, 'float32')), Infinity));
+}
+
+/** x with `value` wherever `mask` (read as bool, broadcast against x) is true (PyTorch's masked_fill). */
+export function maskedFill(x: Tensor, mask: TensorLike, value: number): Tensor {
+  expectTensor(x, 'maskedFill', 'x');
+  if (typeof value !== 'number') throw new ArgumentError(`maskedFill: value must be a number, got ${String(value)}`);
+  return tidy(() => where(toTensor(mask, 'maskedFill', 'mask', 'bool'), value, x));
 }

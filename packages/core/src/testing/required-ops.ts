@@ -31,7 +31,8 @@ export const OP_TABLE: readonly (readonly [op: string, differentiable: boolean])
   ['unstack', true], ['outer', true], ['dot', true],
   // reductions
   ['sum', true], ['mean', true], ['max', true], ['min', true], ['prod', true], ['logSumExp', true], ['variance', true],
-  ['argmax', false], ['argmin', false], ['softmax', true], ['logSoftmax', true],
+  ['argmax', false], ['argmin', false], ['cumsum', true], ['cumprod', true], ['logCumSumExp', true], ['all', false],
+  ['any', false], ['countNonzero', false], ['norm', true], ['maskedFill', true], ['softmax', true], ['logSoftmax', true],
   // convolution and pooling
   ['conv2d', true], ['maxPool2d', true], ['avgPool2d', true],
   // regularisation and autodiff

@@ -10,6 +10,7 @@ import { matmulCases } from './matmul.js';
 import { randomCases } from './random.js';
 import { webgpuRegressionCases } from './regressions-webgpu.js';
 import { rearrangeCases } from './rearrange.js';
+import { scanCasesAll } from './scans.js';
 import { reductionCases } from './reductions.js';
 import { regressionCoreCases } from './regressions-core.js';
 import { selectCases } from './select.js';
@@ -28,6 +29,7 @@ export const conformanceCases: readonly ConformanceCase[] = [
   ...matmulCases,
   ...shapeCases,
   ...rearrangeCases,
+  ...scanCasesAll,
   ...joiningCases,
   ...indexingCases,
   ...convCasesAll,
