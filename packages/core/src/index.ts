@@ -41,6 +41,7 @@ export * from './ops/arithmetic.js';
 export * from './ops/rearrange.js';
 export * from './ops/scans.js';
 export * from './ops/logical-reduce.js';
+export * from './ops/pad-modes.js';
 export { cast } from './ops/cast.js';
 export { matmul } from './ops/matmul.js';
 export type { MatmulOptions } from './ops/matmul.js';
@@ -50,7 +51,7 @@ export type { ArgDef, ArgReduceOp, FoldDef, FoldReduceOp, ReduceDef, ReduceInput
 export { reshape, squeeze, expandDims, flatten, clone } from './ops/reshape.js';
 export { broadcastTo } from './ops/broadcast-to.js';
 export { slice, concat, stack, split, pad } from './ops/slicing.js';
-export { gather, oneHot } from './ops/indexing.js';
+export { gather, oneHot, takeAlongAxis } from './ops/indexing.js';
 export type { Indices, OneHotOptions } from './ops/indexing.js';
 export { sum, mean, max, min, prod, argmax, argmin, variance, logSumExp } from './ops/reduce.js';
 export type { Axes, VarianceOptions } from './ops/reduce.js';

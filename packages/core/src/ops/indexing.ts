@@ -1,14 +1,14 @@
 import { checkValues, tidy } from '../engine/engine.js';
-import { ArgumentError, fmtShape } from '../errors.js';
+import { ArgumentError, ShapeError, fmtShape } from '../errors.js';
 import { recordOp } from '../autograd/tape.js';
-import { normalizeAxis } from '../shape.js';
+import { normalizeAxis, stridesOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { equal, where } from './binary.js';
+import { add, equal, mul, where } from './binary.js';
 import { cast } from './cast.js';
 import { expectDType, expectTensor } from './convert.js';
 import { arange, tensor } from './creation.js';
 import { runKernel } from './kernel-call.js';
-import { expandDims } from './reshape.js';
+import { expandDims, reshape } from './reshape.js';
 
 /** Integer indices: an int32 tensor or a plain array. */
 export type Indices = Tensor | readonly number[];
@@ -80,5 +80,34 @@ export function oneHot(indices: Indices, depth: number, options: OneHotOptions =
     checkRange(indices, idx, depth, 'oneHot', `depth ${depth}`);
     const hit = equal(expandDims(idx, -1), arange(0, depth, 1, 'int32'));
     return cast(where(hit, onValue, offValue), 'float32');
+  });
+}
+
+/**
+ * Picks x's values along `axis` at int32 `indices` of x's rank (PyTorch's `gather`, NumPy's
+ * `take_along_axis`): out[..., i, ...] = x[..., indices[..., i, ...], ...]. On the other axes
+ * `indices` may be shorter than x; the result has indices' shape. Gradients flow to x.
+ */
+export function takeAlongAxis(x: Tensor, indices: Tensor, axis: number): Tensor {
+  expectTensor(x, 'takeAlongAxis', 'x');
+  expectTensor(indices, 'takeAlongAxis', 'indices');
+  expectDType(indices, ['int32'], 'takeAlongAxis', 'indices');
+  const a = normalizeAxis(axis, x.rank, 'takeAlongAxis');
+  if (indices.rank !== x.rank || indices.shape.some((d, i) => i !== a && d > x.shape[i]!)) {
+    throw new ShapeError(
+      `takeAlongAxis: indices ${fmtShape(indices.shape)} must have the rank of x ${fmtShape(x.shape)} and no longer axes than x except axis ${a}`,
+    );
+  }
+  return tidy(() => {
+    checkRange(indices, indices, x.shape[a]!, 'takeAlongAxis', `axis ${a} of x ${fmtShape(x.shape)}`);
+    // The flat position of each picked element: indices along `axis`, the element's own position elsewhere.
+    const strides = stridesOf(x.shape);
+    let flat = mul(indices, strides[a]!);
+    indices.shape.forEach((d, i) => {
+      if (i === a || strides[i] === 0) return;
+      const along = reshape(arange(0, d, 1, 'int32'), indices.shape.map((_, j) => (j === i ? d : 1)));
+      flat = add(flat, mul(along, strides[i]!));
+    });
+    return gather(reshape(x, [x.size]), flat, 0);
   });
 }

@@ -28,7 +28,7 @@ export const OP_TABLE: readonly (readonly [op: string, differentiable: boolean])
   ['flatten', true], ['broadcastTo', true], ['slice', true], ['concat', true], ['stack', true], ['split', true],
   ['gather', true], ['oneHot', false], ['pad', true], ['flip', true], ['reverse', true], ['tile', true], ['repeat', true],
   ['repeatInterleave', true], ['roll', true], ['tril', true], ['triu', true], ['diag', true], ['trace', true], ['meshgrid', true],
-  ['unstack', true], ['outer', true], ['dot', true],
+  ['unstack', true], ['outer', true], ['dot', true], ['takeAlongAxis', true], ['padWithMode', true], ['mirrorPad', true],
   // reductions
   ['sum', true], ['mean', true], ['max', true], ['min', true], ['prod', true], ['logSumExp', true], ['variance', true],
   ['argmax', false], ['argmin', false], ['cumsum', true], ['cumprod', true], ['logCumSumExp', true], ['all', false],

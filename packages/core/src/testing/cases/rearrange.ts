@@ -1,8 +1,9 @@
 import * as sn from '../../index.js';
 import type { Tensor } from '../../index.js';
 import type { NDArray } from '../reference/ndarray.js';
+import { refPad } from '../reference/slicing.js';
 import {
-  refDiag, refDot, refFlip, refMeshgrid, refOuter, refRepeatInterleave, refRoll, refTile, refTrace, refTriangle, refUnstack,
+  refDiag, refDot, refFlip, refPadMode, refTakeAlongAxis, refMeshgrid, refOuter, refRepeatInterleave, refRoll, refTile, refTrace, refTriangle, refUnstack,
 } from '../reference/rearrange.js';
 import { bool, f32, i32 } from './helpers.js';
 import type { ConformanceCase } from './types.js';
@@ -58,7 +59,44 @@ const productCases: ConformanceCase[] = [
   { kind: 'compare', op: 'dot', name: 'matrix · matrix', inputs: [f32([2, 5]), f32([5, 3])], run: (a: Tensor, b: Tensor) => sn.dot(a, b), ref: refDot, tol: { accumulate: 5 }, grad: true },
 ];
 
+const takeCases: ConformanceCase[] = [
+  {
+    kind: 'compare', op: 'takeAlongAxis', name: 'axis 1 of [3,5] at [3,4] indices', inputs: [f32([3, 5]), i32([3, 4], 'indices<5')], tol: 'exact', grad: [0],
+    run: (x: Tensor, i: Tensor) => sn.takeAlongAxis(x, i, 1), ref: (x: NDArray, i: NDArray) => refTakeAlongAxis(x, i, 1),
+  },
+  {
+    kind: 'compare', op: 'takeAlongAxis', name: 'axis 0 of [4,3,2], indices shorter on axis 1', inputs: [f32([4, 3, 2]), i32([6, 2, 2], 'indices<4')], tol: 'exact', grad: [0],
+    run: (x: Tensor, i: Tensor) => sn.takeAlongAxis(x, i, 0), ref: (x: NDArray, i: NDArray) => refTakeAlongAxis(x, i, 0),
+  },
+  {
+    kind: 'error', op: 'takeAlongAxis', name: 'an index past the axis is an ArgumentError', error: 'ArgumentError',
+    message: ['index 3 at position 1 is out of range for axis 1 of x [2,3]'], inputs: [f32([2, 3])],
+    run: (x: Tensor) => sn.takeAlongAxis(x, sn.tensor([0, 3, 1, 2], [2, 2], 'int32'), 1),
+  },
+];
+
+const PAD_MODES = ['reflect', 'symmetric', 'replicate', 'circular'] as const;
+const padModeCases: ConformanceCase[] = [
+  ...PAD_MODES.map((mode): ConformanceCase => ({
+    kind: 'compare', op: 'padWithMode', name: `${mode}, [4,5] by [[2,1],[3,4]]`, inputs: [f32([4, 5])], tol: 'exact', grad: true,
+    run: (x: Tensor) => sn.padWithMode(x, [[2, 1], [3, 4]], mode), ref: (x: NDArray) => refPadMode(x, [[2, 1], [3, 4]], mode),
+  })),
+  {
+    kind: 'compare', op: 'padWithMode', name: 'constant is pad', inputs: [f32([2, 3])], tol: 'exact',
+    run: (x: Tensor) => sn.padWithMode(x, [[1, 0], [0, 2]], 'constant', 7), ref: (x: NDArray) => refPad(x, [[1, 0], [0, 2]], 7),
+  },
+  {
+    kind: 'compare', op: 'mirrorPad', name: 'reflect on a transposed [3,4]', inputs: [f32([3, 4], 'normal', 'transposed')], tol: 'exact', grad: true,
+    run: (x: Tensor) => sn.mirrorPad(x, [[1, 1], [2, 0]], 'reflect'), ref: (x: NDArray) => refPadMode(x, [[1, 1], [2, 0]], 'reflect'),
+  },
+  {
+    kind: 'error', op: 'padWithMode', name: 'reflect wider than the axis allows', error: 'ArgumentError',
+    message: ["'reflect' padding [3, 0] of axis 0 is too large for its size 3"], inputs: [f32([3, 2])],
+    run: (x: Tensor) => sn.padWithMode(x, [[3, 0], [0, 0]], 'reflect'),
+  },
+];
+
 /** Cases of the arrangement ops (flip, tile, roll, triangles, diagonals, grids, unstack, outer, dot). */
 export const rearrangeCases: ConformanceCase[] = [
-  ...flipCases, ...tileCases, ...rollCases, ...triangleCases, ...diagCases, ...gridCases, ...productCases,
+  ...flipCases, ...takeCases, ...padModeCases, ...tileCases, ...rollCases, ...triangleCases, ...diagCases, ...gridCases, ...productCases,
 ];

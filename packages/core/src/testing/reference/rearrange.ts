@@ -122,3 +122,27 @@ export function refDot(a: NDArray, b: NDArray): NDArray {
   }
   return nd(shape, values.slice(0, sizeOfShape(shape)), 'float32');
 }
+
+/** out[idx] = x[idx with idx[axis] replaced by indices[idx]]. */
+export function refTakeAlongAxis(x: NDArray, indices: NDArray, axis: number): NDArray {
+  return fromFn(indices.shape, x.dtype, (i) => {
+    const idx = unravel(i, indices.shape);
+    idx[axis] = indices.data[i]!;
+    return x.data[ravel(idx, x.shape)]!;
+  });
+}
+
+/** Padding by x's own values: each output coordinate maps back to a source coordinate per axis. */
+export function refPadMode(x: NDArray, paddings: readonly (readonly [number, number])[], mode: 'reflect' | 'symmetric' | 'replicate' | 'circular'): NDArray {
+  const out = x.shape.map((d, i) => d + paddings[i]![0] + paddings[i]![1]);
+  const source = (j: number, d: number): number => {
+    if (mode === 'replicate') return Math.min(Math.max(j, 0), d - 1);
+    if (mode === 'circular') return ((j % d) + d) % d;
+    if (mode === 'reflect') return j < 0 ? -j : j >= d ? 2 * (d - 1) - j : j;
+    return j < 0 ? -j - 1 : j >= d ? 2 * d - 1 - j : j;
+  };
+  return fromFn(out, x.dtype, (i) => {
+    const idx = unravel(i, out).map((v, a) => source(v - paddings[a]![0], x.shape[a]!));
+    return x.data[ravel(idx, x.shape)]!;
+  });
+}
