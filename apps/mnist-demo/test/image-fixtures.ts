@@ -7,24 +7,15 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
+import { SuiteRng } from '@scratchnet/core/testing';
 
 export const SHAPES = ['circle', 'square', 'triangle'] as const;
 
-/** A small seeded generator (mulberry32), so the pictures are the same on every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** RGBA pixels of one shape on a dark background. */
 export function drawShape(shape: (typeof SHAPES)[number], w: number, h: number, seed: number): Uint8Array {
-  const rnd = random(seed);
+  const gen = new SuiteRng(seed); // seeded, so the pictures are the same on every run
+  const rnd = (): number => gen.next();
   const r = Math.min(w, h) * (0.22 + 0.12 * rnd());
   const cx = w / 2 + (rnd() - 0.5) * (w - 2 * r) * 0.6;
   const cy = h / 2 + (rnd() - 0.5) * (h - 2 * r) * 0.6;

@@ -136,6 +136,15 @@ export function checkedBackend(inner: Backend, log: ContractLog): Backend {
   const shaped = (kernel: string, arg: string, t: TensorRef, shape: readonly number[]): void =>
     need(sameShape(t.shape, shape), kernel, () => `${arg} is ${fmt(t.shape)}, expected ${fmt(shape)} from info`);
 
+  /** A conv kernel call: valid geometry, two float32 operands of their NCHW roles, an output of its role. */
+  type Role = 'x' | 'y' | 'w';
+  const convCall = (kernel: string, g: Conv2dInfo, args: readonly [string, TensorRef, Role][], outRole: Role, run: () => DataId): DataId => {
+    conv(kernel, g);
+    for (const [name, t] of args) ref(kernel, name, t, ['float32']);
+    for (const [name, t, role] of args) shaped(kernel, name, t, nchw(g, role));
+    return out(kernel, args.map(([, t]) => t), run, nchw(g, outRole), 'float32');
+  };
+
   const checked: Backend = {
     name: inner.name,
     write(values: TypedArray, dtype: DType): DataId {
@@ -207,28 +216,13 @@ export function checkedBackend(inner: Backend, log: ContractLog): Backend {
       return out('matmul', [a, b], () => inner.matmul(a, b, attrs), [Math.max(ba, bb), m, n], 'float32');
     },
     conv2d(x: TensorRef, w: TensorRef, info: Conv2dInfo): DataId {
-      conv('conv2d', info);
-      ref('conv2d', 'x', x, ['float32']);
-      ref('conv2d', 'w', w, ['float32']);
-      shaped('conv2d', 'x', x, nchw(info, 'x'));
-      shaped('conv2d', 'w', w, nchw(info, 'w'));
-      return out('conv2d', [x, w], () => inner.conv2d(x, w, info), nchw(info, 'y'), 'float32');
+      return convCall('conv2d', info, [['x', x, 'x'], ['w', w, 'w']], 'y', () => inner.conv2d(x, w, info));
     },
     conv2dBackInput(dy: TensorRef, w: TensorRef, info: Conv2dInfo): DataId {
-      conv('conv2dBackInput', info);
-      ref('conv2dBackInput', 'dy', dy, ['float32']);
-      ref('conv2dBackInput', 'w', w, ['float32']);
-      shaped('conv2dBackInput', 'dy', dy, nchw(info, 'y'));
-      shaped('conv2dBackInput', 'w', w, nchw(info, 'w'));
-      return out('conv2dBackInput', [dy, w], () => inner.conv2dBackInput(dy, w, info), nchw(info, 'x'), 'float32');
+      return convCall('conv2dBackInput', info, [['dy', dy, 'y'], ['w', w, 'w']], 'x', () => inner.conv2dBackInput(dy, w, info));
     },
     conv2dBackFilter(x: TensorRef, dy: TensorRef, info: Conv2dInfo): DataId {
-      conv('conv2dBackFilter', info);
-      ref('conv2dBackFilter', 'x', x, ['float32']);
-      ref('conv2dBackFilter', 'dy', dy, ['float32']);
-      shaped('conv2dBackFilter', 'x', x, nchw(info, 'x'));
-      shaped('conv2dBackFilter', 'dy', dy, nchw(info, 'y'));
-      return out('conv2dBackFilter', [x, dy], () => inner.conv2dBackFilter(x, dy, info), nchw(info, 'w'), 'float32');
+      return convCall('conv2dBackFilter', info, [['x', x, 'x'], ['dy', dy, 'y']], 'w', () => inner.conv2dBackFilter(x, dy, info));
     },
     pool2d(kind: PoolKind, x: TensorRef, info: Conv2dInfo): DataId {
       const k = `pool2d ${kind}`;

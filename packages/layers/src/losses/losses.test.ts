@@ -3,21 +3,16 @@ import {
   ArgumentError, DTypeError, ShapeError, add, dispose, getBackend, listBackends, memory, registerBackend, removeBackend, setBackend,
   tensor, tidy, valueAndGrad, mul, sum, type Tensor,
 } from '@scratchnet/core';
+import { SuiteRng } from '@scratchnet/core/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BCEWithLogitsLoss, CrossEntropyLoss, MSELoss, NLLLoss, type Reduction } from './index.js';
 
 // ---------- float64 references, written from PyTorch's definitions ----------
 
-/** Deterministic test data (mulberry32), rounded to float32 so both sides see the same inputs. */
+/** Deterministic test data (the conformance suite's mulberry32), rounded to float32 so both sides see the same inputs. */
 function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const gen = new SuiteRng(seed);
+  return () => gen.next();
 }
 function randn(n: number, seed: number, scale = 1): number[] {
   const r = rng(seed);
