@@ -12,14 +12,23 @@ import { numericGradient, reference as ref } from '@scratchnet/core/testing';
 
 type NDArray = ref.NDArray;
 
-const UNARY = ['neg', 'abs', 'tanh', 'sigmoid', 'sin', 'cos', 'relu', 'softplus', 'gelu', 'elu', 'leakyRelu', 'erf', 'square', 'exp'] as const;
+const UNARY = [
+  'neg', 'abs', 'tanh', 'sigmoid', 'sin', 'cos', 'relu', 'softplus', 'gelu', 'elu', 'leakyRelu', 'erf', 'square', 'exp',
+  'atan', 'asinh', 'sinh', 'cosh', 'expm1',
+] as const;
 type UnaryName = (typeof UNARY)[number];
-const BINARY = ['add', 'sub', 'mul', 'div', 'maximum', 'minimum'] as const;
+/** Activations core composes from the primitive ops (their reference is their formula). */
+const ACTIVATION = ['logSigmoid', 'selu', 'silu', 'mish'] as const;
+type ActivationName = (typeof ACTIVATION)[number];
+const BINARY = ['add', 'sub', 'mul', 'div', 'maximum', 'minimum', 'squaredDifference'] as const;
 type BinaryName = (typeof BINARY)[number];
 const REDUCE = ['sum', 'mean', 'max', 'min', 'logSumExp'] as const;
 type ReduceName = (typeof REDUCE)[number];
+const SCAN = ['cumsum', 'cumprod', 'logCumSumExp'] as const;
+type ScanName = (typeof SCAN)[number];
 export const STEP_KINDS = [
   'unary', 'binary', 'matmul', 'reduce', 'softmax', 'logSoftmax', 'transpose', 'reshape', 'expandDims', 'squeeze', 'slice', 'concat', 'pad', 'broadcastTo',
+  'activation', 'scan', 'flip', 'roll', 'tile', 'triangle',
 ] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
 export type Layout = 'plain' | 'transposed' | 'sliced';
@@ -61,7 +70,13 @@ export type Instr =
   | { op: 'slice'; begin: number[]; size: number[] }
   | { op: 'concat'; input: number; axis: number }
   | { op: 'pad'; paddings: [number, number][] }
-  | { op: 'broadcastTo'; shape: number[] };
+  | { op: 'broadcastTo'; shape: number[] }
+  | { op: 'activation'; fn: ActivationName }
+  | { op: 'scan'; fn: ScanName; axis: number; exclusive: boolean; reverse: boolean }
+  | { op: 'flip'; axes: number[] }
+  | { op: 'roll'; shift: number; axis: number }
+  | { op: 'tile'; reps: number[] }
+  | { op: 'triangle'; upper: boolean; k: number };
 
 /** A concrete program: inputs (input 0 is the chain's start) and instructions applied in order. */
 export interface Program {
@@ -254,6 +269,35 @@ export function resolve(spec: GraphSpec): Program {
         shape = next;
         break;
       }
+      case 'activation':
+        instrs.push({ op: 'activation', fn: ACTIVATION[a % ACTIVATION.length]! });
+        break;
+      case 'scan':
+        if (rank === 0) instrs.push({ op: 'unary', fn: 'atan' });
+        else instrs.push({ op: 'scan', fn: SCAN[a % SCAN.length]!, axis: b % rank, exclusive: ((b >> 4) & 1) === 1, reverse: ((b >> 5) & 1) === 1 });
+        break;
+      case 'flip': {
+        // A subset of the axes (bit i of a picks axis i); none flips all of them.
+        const axes = shape.map((_, i) => i).filter((i) => ((a >> i) & 1) === 1);
+        instrs.push({ op: 'flip', axes });
+        break;
+      }
+      case 'roll':
+        if (rank === 0) instrs.push({ op: 'unary', fn: 'asinh' });
+        else instrs.push({ op: 'roll', axis: b % rank, shift: (a % 11) - 5 });
+        break;
+      case 'tile': {
+        // Repeats of 1–2 on each axis, at most 2 axes repeated, maybe one extra leading axis; sizes stay small.
+        const reps = shape.map((_, i) => (i < 2 && ((a >> i) & 1) === 1 ? 2 : 1));
+        if (rank < MAX_RANK && ((b >> 3) & 1) === 1) reps.unshift(2);
+        instrs.push({ op: 'tile', reps });
+        shape = reps.map((r, i) => r * (i < reps.length - rank ? 1 : shape[i - (reps.length - rank)]!));
+        break;
+      }
+      case 'triangle':
+        if (rank < 2) instrs.push({ op: 'unary', fn: 'sinh' });
+        else instrs.push({ op: 'triangle', upper: (a & 1) === 1, k: (b % 5) - 2 });
+        break;
     }
   }
   return { inputs, instrs, dataSeed: spec.dataSeed };
@@ -301,6 +345,18 @@ function noteKink(trace: { kink: number }, d: number): void {
   if (a > 0 && a < trace.kink) trace.kink = a;
 }
 
+/** The float64 scan of one 'scan' instruction. */
+function refScanOf(ins: Extract<Instr, { op: 'scan' }>, x: NDArray): NDArray {
+  const opts = { exclusive: ins.exclusive, reverse: ins.reverse };
+  if (ins.fn === 'cumsum') return ref.refScan(x, ins.axis, (acc, v) => acc + v, 0, opts);
+  if (ins.fn === 'cumprod') return ref.refScan(x, ins.axis, (acc, v) => acc * v, 1, opts);
+  const logAddExp = (acc: number, v: number): number => {
+    const m = Math.max(acc, v);
+    return m === -Infinity ? -Infinity : m + Math.log(Math.exp(acc - m) + Math.exp(v - m));
+  };
+  return ref.refScan(x, ins.axis, logAddExp, -Infinity, opts);
+}
+
 /** Runs the program on the float64 reference; `trace` collects magnitudes and kink distances. */
 export function runReference(p: Program, xs: readonly NDArray[]): RefTrace {
   const trace = { maxAbs: 0, kink: Infinity };
@@ -319,7 +375,8 @@ export function runReference(p: Program, xs: readonly NDArray[]): RefTrace {
       case 'binary': {
         const other = xs[ins.input]!;
         if (ins.fn === 'maximum' || ins.fn === 'minimum') for (const v of ref.refBinary('sub', cur, other).data) noteKink(trace, v);
-        cur = ins.swap ? ref.refBinary(ins.fn, other, cur) : ref.refBinary(ins.fn, cur, other);
+        const apply = (u: NDArray, v: NDArray): NDArray => (ins.fn === 'squaredDifference' ? ref.refSquaredDifference(u, v) : ref.refBinary(ins.fn, u, v));
+        cur = ins.swap ? apply(other, cur) : apply(cur, other);
         break;
       }
       case 'matmul':
@@ -367,6 +424,25 @@ export function runReference(p: Program, xs: readonly NDArray[]): RefTrace {
         break;
       case 'broadcastTo':
         cur = ref.refBroadcastTo(cur, ins.shape);
+        break;
+      case 'activation':
+        if (ins.fn === 'selu') for (const v of cur.data) noteKink(trace, v);
+        cur = ref.refActivation(ins.fn, cur);
+        break;
+      case 'scan':
+        cur = refScanOf(ins, cur);
+        break;
+      case 'flip':
+        cur = ref.refFlip(cur, ins.axes.length === 0 ? cur.shape.map((_, i) => i) : ins.axes);
+        break;
+      case 'roll':
+        cur = ref.refRoll(cur, [ins.shift], [ins.axis]);
+        break;
+      case 'tile':
+        cur = ref.refTile(cur, ins.reps);
+        break;
+      case 'triangle':
+        cur = ref.refTriangle(cur, ins.upper ? (d) => d >= ins.k : (d) => d <= ins.k);
         break;
     }
     seen(cur);
@@ -444,6 +520,24 @@ export function runCore(p: Program, xs: readonly sn.Tensor[]): sn.Tensor {
         break;
       case 'broadcastTo':
         cur = sn.broadcastTo(cur, ins.shape);
+        break;
+      case 'activation':
+        cur = sn[ins.fn](cur);
+        break;
+      case 'scan':
+        cur = sn[ins.fn](cur, ins.axis, { exclusive: ins.exclusive, reverse: ins.reverse });
+        break;
+      case 'flip':
+        cur = sn.flip(cur, ins.axes.length === 0 ? undefined : ins.axes);
+        break;
+      case 'roll':
+        cur = sn.roll(cur, ins.shift, ins.axis);
+        break;
+      case 'tile':
+        cur = sn.tile(cur, ins.reps);
+        break;
+      case 'triangle':
+        cur = ins.upper ? sn.triu(cur, ins.k) : sn.tril(cur, ins.k);
         break;
     }
   }

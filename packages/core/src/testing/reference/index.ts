@@ -17,3 +17,6 @@ export { refConv2d, type RefConvOptions } from './conv.js';
 export { refPool2d, type RefPoolOptions } from './pool.js';
 export { axisGeometry, type RefPadding } from './window.js';
 export { refFull, refArange, refLinspace, refEye } from './creation.js';
+export { refActivation, refSquaredDifference, type RefActivation } from './composites.js';
+export { refScan } from './scans.js';
+export { refFlip, refTile, refRoll, refTriangle } from './rearrange.js';
