@@ -48,7 +48,7 @@ export type { MatmulOptions } from './ops/matmul.js';
 export { transpose, permute } from './ops/transpose.js';
 export { REDUCE_DEFS, REDUCE_OPS, isArgReduce, reduceInputDtype, reduceOutDtype } from './ops/defs/reduce-defs.js';
 export type { ArgDef, ArgReduceOp, FoldDef, FoldReduceOp, ReduceDef, ReduceInputDType } from './ops/defs/reduce-defs.js';
-export { reshape, squeeze, expandDims, flatten, clone } from './ops/reshape.js';
+export { reshape, squeeze, expandDims, flatten, clone, ensureShape } from './ops/reshape.js';
 export { broadcastTo } from './ops/broadcast-to.js';
 export { slice, concat, stack, split, pad } from './ops/slicing.js';
 export { gather, oneHot, takeAlongAxis } from './ops/indexing.js';
@@ -61,5 +61,12 @@ export type { Conv2dOptions, Pool2dOptions } from './ops/conv.js';
 export type { Padding2d, Pair } from './ops/conv-geometry.js';
 export { dropout } from './ops/dropout.js';
 export type { DropoutOptions } from './ops/dropout.js';
+// tfjs-core's remaining conveniences (issue 12)
+export { moments, batchNorm, localResponseNormalization } from './ops/moments.js';
+export type { LocalResponseNormalizationOptions } from './ops/moments.js';
+export { bincount, denseBincount } from './ops/counting.js';
+export type { BincountOptions } from './ops/counting.js';
+export { nonzero, whereAsync, booleanMask, booleanMaskAsync, setdiff1d, setdiff1dAsync } from './ops/host-select.js';
+export { spaceToBatchND, batchToSpaceND } from './ops/space-batch.js';
 
 export { grad, valueAndGrad, variableGrads, noGrad } from './autograd/grad.js';

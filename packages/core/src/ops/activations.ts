@@ -4,7 +4,7 @@
  */
 import { tidy } from '../engine/engine.js';
 import type { Tensor } from '../tensor.js';
-import { add, div, greater, mul, where } from './binary.js';
+import { add, div, greater, mul, notEqual, where } from './binary.js';
 import { cast } from './cast.js';
 import { expectTensor, toTensor, type TensorLike } from './convert.js';
 import { elu, neg, relu6, sigmoid, softplus, tanh } from './unary.js';
@@ -63,4 +63,13 @@ export const swish = silu;
 export function mish(x: Tensor): Tensor {
   expectTensor(x, 'mish', 'x');
   return tidy(() => mul(x, tanh(softplus(x))));
+}
+
+/** The Heaviside step (tfjs's `step`): 1 where x > 0, `alpha` elsewhere, NaN where x is NaN; its gradient is 0. */
+export function step(x: Tensor, alpha = 0): Tensor {
+  expectTensor(x, 'step', 'x');
+  return tidy(() => {
+    const xf = cast(x, 'float32');
+    return where(notEqual(xf, xf), NaN, where(greater(xf, 0), 1, alpha));
+  });
 }

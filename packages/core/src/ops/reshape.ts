@@ -88,3 +88,16 @@ export function flatten(x: Tensor, startAxis = 0, endAxis = -1): Tensor {
   const merged = x.shape.slice(s, e + 1).reduce((p, d) => p * d, 1);
   return view(x, [...x.shape.slice(0, s), merged, ...x.shape.slice(e + 1)], 'flatten');
 }
+
+/**
+ * Returns x after checking that its shape is `shape`, where a `null` entry accepts any size (tfjs's
+ * `ensureShape`); a mismatch is a ShapeError naming both shapes.
+ */
+export function ensureShape(x: Tensor, shape: readonly (number | null)[]): Tensor {
+  expectTensor(x, 'ensureShape', 'x');
+  if (!isArray(shape)) throw new ArgumentError(`ensureShape: shape must be an array of sizes or nulls, got ${String(shape)}`);
+  if (shape.length !== x.rank || shape.some((d, i) => d !== null && d !== x.shape[i])) {
+    throw new ShapeError(`ensureShape: x has shape ${fmtShape(x.shape)}, expected [${shape.map((d) => (d === null ? '?' : String(d))).join(',')}]`);
+  }
+  return x;
+}

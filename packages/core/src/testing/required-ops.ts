@@ -36,6 +36,11 @@ export const OP_TABLE: readonly (readonly [op: string, differentiable: boolean])
   // convolution and pooling
   ['conv2d', true], ['maxPool2d', true], ['avgPool2d', true],
   // regularisation and autodiff
+  // tfjs-core's remaining conveniences
+  ['addN', true], ['movingAverage', true], ['step', false], ['ensureShape', false], ['moments', true], ['batchNorm', true],
+  ['localResponseNormalization', true], ['bincount', false], ['denseBincount', false], ['nonzero', false], ['whereAsync', false],
+  ['booleanMask', false], ['booleanMaskAsync', false], ['setdiff1d', false], ['setdiff1dAsync', false], ['spaceToBatchND', true],
+  ['batchToSpaceND', true],
   ['dropout', true], ['grad', true], ['valueAndGrad', true], ['variableGrads', true], ['noGrad', true],
 ];
 

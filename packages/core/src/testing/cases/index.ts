@@ -2,6 +2,7 @@ import { autodiffCases } from './autodiff.js';
 import { binaryCases } from './binary.js';
 import { compositeCases } from './composites.js';
 import { convCasesAll } from './conv.js';
+import { convenienceCases } from './conveniences.js';
 import { creationCases } from './creation.js';
 import { errorCases } from './errors.js';
 import { indexingCases } from './indexing.js';
@@ -34,6 +35,7 @@ export const conformanceCases: readonly ConformanceCase[] = [
   ...indexingCases,
   ...convCasesAll,
   ...randomCases,
+  ...convenienceCases,
   ...autodiffCases,
   ...errorCases,
   ...regressionCoreCases,
