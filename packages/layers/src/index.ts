@@ -16,7 +16,8 @@ export { Flatten, Dropout, type DropoutOptions } from './layers/shape-layers.js'
 export { ReLU, LeakyReLU, Sigmoid, Tanh, Softmax, GELU } from './layers/activations.js';
 export * from './losses/index.js';
 export * from './optimizers/index.js';
-export { TensorDataset, shuffledIndices, type Batch, type BatchOptions, type HostArray } from './data/dataset.js';
+export { TensorDataset, shuffledIndices, isBatchSource, type Batch, type BatchOptions, type BatchSource, type HostArray } from './data/dataset.js';
+export * from './text/index.js';
 export * from './data/idx.js';
 export * from './data/images/index.js';
 export { decisionBoundary, type BoundaryGrid, type DecisionBoundaryOptions } from './data/boundary.js';

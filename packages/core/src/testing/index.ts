@@ -11,7 +11,7 @@ export { runConformanceSuite, caseTitle, type ConformanceOptions } from './run-s
 export { runEngineSuite, type EngineSuiteOptions } from './engine-suite.js';
 export { conformanceCases } from './cases/index.js';
 export type { CompareCase, ConformanceCase, ErrorCase, Gen, InputSpec, Layout, PropertyCase, Tolerance } from './cases/index.js';
-export { REQUIRED_OPS, DIFFERENTIABLE_OPS, OP_TABLE } from './required-ops.js';
+export { REQUIRED_OPS, DIFFERENTIABLE_OPS, OP_TABLE, NON_OP_EXPORTS } from './required-ops.js';
 export { coverageProblems, hasGradientCheck } from './coverage.js';
 export { runCompareCase, runGradientCase, runErrorCase, runPropertyCase, ConformanceFailure } from './execute.js';
 export { SuiteRng, caseSeed, fmtSeed } from './prng.js';

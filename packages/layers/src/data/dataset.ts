@@ -26,6 +26,26 @@ export interface BatchOptions {
   dropLast?: boolean;
 }
 
+/**
+ * Anything {@link fit} and {@link evaluate} can train or evaluate on: a count of samples and seeded,
+ * optionally shuffled batches. {@link TensorDataset} is one; `TextWindows` (next-token windows over a
+ * token stream) is another.
+ */
+export interface BatchSource {
+  /** Number of samples. */
+  readonly size: number;
+  /** Number of batches `batches(batchSize)` yields. */
+  batchCount(batchSize: number, dropLast?: boolean): number;
+  /** Yields batches of `batchSize` samples, the caller disposing each. */
+  batches(batchSize: number, options?: BatchOptions): Iterable<Batch>;
+}
+
+/** Whether `v` looks like a {@link BatchSource} (has `batches` and `batchCount`). */
+export function isBatchSource(v: unknown): v is BatchSource {
+  const o = v as Partial<BatchSource> | null;
+  return typeof o === 'object' && o !== null && typeof o.batches === 'function' && typeof o.batchCount === 'function';
+}
+
 interface Column {
   data: Float32Array | Int32Array | Uint8Array;
   sampleShape: number[];
@@ -63,7 +83,7 @@ export function shuffledIndices(n: number, seed?: number | RandomGenerator): Int
  * Inputs and targets held on the host, served as batches of tensors on whichever backend is
  * active when a batch is made (so a backend switch between epochs just works).
  */
-export class TensorDataset {
+export class TensorDataset implements BatchSource {
   private readonly xs: Column;
   private readonly ys: Column;
   /** Number of samples. */

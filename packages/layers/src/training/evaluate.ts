@@ -1,5 +1,5 @@
 import { ArgumentError, Tensor, concat, noGrad, slice, tidy } from '@scratchnet/core';
-import { TensorDataset } from '../data/dataset.js';
+import { TensorDataset, isBatchSource, type BatchSource } from '../data/dataset.js';
 import type { Module } from '../module.js';
 import { accuracy } from './metrics.js';
 import type { LossLike, MetricName } from './types.js';
@@ -12,8 +12,8 @@ export interface EvaluateOptions {
 }
 
 /** Mean loss (and metrics) over a data set, in evaluation mode; the model's mode is restored after. */
-export async function evaluate(model: Module, data: TensorDataset, options: EvaluateOptions): Promise<{ loss: number; accuracy?: number }> {
-  if (!(data instanceof TensorDataset)) throw new ArgumentError(`evaluate: data must be a TensorDataset (new TensorDataset(x, y)), got ${Array.isArray(data) ? 'an array' : typeof data}`);
+export async function evaluate(model: Module, data: BatchSource, options: EvaluateOptions): Promise<{ loss: number; accuracy?: number }> {
+  if (!isBatchSource(data)) throw new ArgumentError(`evaluate: data must be a TensorDataset (new TensorDataset(x, y)) or another BatchSource, got ${Array.isArray(data) ? 'an array' : typeof data}`);
   if (typeof options?.loss?.forward !== 'function') throw new ArgumentError('evaluate: options.loss must be a loss such as new CrossEntropyLoss()');
   const wasTraining = model.training;
   model.eval();

@@ -1,6 +1,6 @@
 import { ArgumentError, keep, noGrad, tidy, variableGrads, type Tensor, type Variable } from '@scratchnet/core';
 import { clipGradNorm } from '../optimizers/index.js';
-import type { TensorDataset } from '../data/dataset.js';
+import { isBatchSource, type BatchSource } from '../data/dataset.js';
 import type { Module } from '../module.js';
 import { evaluate } from './evaluate.js';
 import { accuracy } from './metrics.js';
@@ -15,7 +15,7 @@ export interface FitOptions {
   /** Shuffle each epoch (default true), reproducibly from `seed`. */
   shuffle?: boolean;
   seed?: number;
-  validationData?: TensorDataset;
+  validationData?: BatchSource;
   metrics?: readonly MetricName[];
   /** Clip gradients to this global L2 norm before each step. */
   clipNorm?: number;
@@ -49,7 +49,8 @@ function checkOptions(o: FitOptions): void {
  * optional clipping, an optimizer step; then validation and callbacks. Every tensor of a step is
  * freed inside it, so memory stays flat across epochs. Returns the history.
  */
-export async function fit(model: Module, data: TensorDataset, options: FitOptions): Promise<History> {
+export async function fit(model: Module, data: BatchSource, options: FitOptions): Promise<History> {
+  if (!isBatchSource(data)) throw new ArgumentError(`fit: data must be a TensorDataset (new TensorDataset(x, y)) or another BatchSource, got ${Array.isArray(data) ? 'an array' : typeof data}`);
   checkOptions(options);
   const { loss, optimizer, epochs = 1, batchSize = 32, shuffle = true, seed = 0, metrics = [] } = options;
   const wantAccuracy = metrics.includes('accuracy');
