@@ -70,3 +70,4 @@ export { nonzero, whereAsync, booleanMask, booleanMaskAsync, setdiff1d, setdiff1
 export { spaceToBatchND, batchToSpaceND } from './ops/space-batch.js';
 
 export { grad, valueAndGrad, variableGrads, noGrad } from './autograd/grad.js';
+export { checkpoint, type CheckpointOptions, type CheckpointableModule } from './autograd/checkpoint.js';

@@ -28,6 +28,8 @@ export type GradAttrs = { readonly [op in UnaryOp]: UnaryAttrs } & { readonly [o
   readonly conv2d: { readonly info: Conv2dInfo };
   readonly maxPool2d: { readonly info: Conv2dInfo };
   readonly avgPool2d: { readonly info: Conv2dInfo };
+  /** A checkpointed function: its rule recomputes the forward pass and backpropagates through it. */
+  readonly checkpoint: { readonly backward: (dy: Tensor) => readonly (Tensor | null)[] };
 };
 
 /** The name of an op the tape can record. */

@@ -9,11 +9,14 @@ import { trainableVariables, type Variable } from '../variable.js';
 import { backward } from './rules/index.js';
 import { Tape, withTape, withoutTape } from './tape.js';
 
-/** Runs the tape backwards from `value` (cotangent of ones), looking each node's rule up by op, and returns the gradients of `xs`. */
-function backprop(tape: Tape, value: Tensor, xs: readonly Tensor[]): Tensor[] {
+/**
+ * Runs the tape backwards from `value` (with cotangent `seed`, ones by default), looking each node's
+ * rule up by op, and returns the gradients of `xs` (null where none flows).
+ */
+export function backpropFrom(tape: Tape, value: Tensor, xs: readonly Tensor[], seed?: Tensor): (Tensor | null)[] {
   return withoutTape(() => {
     const grads = new Map<number, Tensor>();
-    grads.set(value.id, onesLike(value));
+    grads.set(value.id, seed ?? onesLike(value));
     for (let i = tape.nodes.length - 1; i >= 0; i--) {
       const node = tape.nodes[i]!;
       const dy = grads.get(node.output.id);
@@ -29,8 +32,13 @@ function backprop(tape: Tape, value: Tensor, xs: readonly Tensor[]): Tensor[] {
         grads.set(input.id, prev ? add(prev, g) : g);
       });
     }
-    return xs.map((x) => grads.get(x.id) ?? zerosLike(x));
+    return xs.map((x) => grads.get(x.id) ?? null);
   });
+}
+
+function backprop(tape: Tape, value: Tensor, xs: readonly Tensor[]): Tensor[] {
+  const grads = backpropFrom(tape, value, xs);
+  return withoutTape(() => grads.map((g, i) => g ?? zerosLike(xs[i]!)));
 }
 
 function evaluate(f: () => Tensor, watched: readonly Tensor[], op: string): { value: Tensor; grads: Tensor[] } {

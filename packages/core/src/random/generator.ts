@@ -32,6 +32,24 @@ export class RandomGenerator {
 
   /** `n` uniform 32-bit unsigned integers. */
   uint32(n: number): Uint32Array {
+    if (replaying) {
+      const draw = replaying.draws[replaying.next++];
+      if (!draw || draw.generator !== this || draw.count !== n) {
+        throw new Error('checkpoint: internal error: the recomputed forward drew random numbers differently from the first run');
+      }
+      const now = this.counter;
+      this.counter = draw.counter;
+      try {
+        return this.draw(n);
+      } finally {
+        this.counter = now;
+      }
+    }
+    recording?.push({ generator: this, counter: this.counter, count: n });
+    return this.draw(n);
+  }
+
+  private draw(n: number): Uint32Array {
     const out = new Uint32Array(n);
     for (let i = 0; i < n; i += 4) {
       const b = this.nextBlock();
@@ -84,6 +102,47 @@ export class RandomGenerator {
       children.push(new RandomGenerator(b[0]! ^ (b[2]! << 1), (b[1]! ^ b[3]!) >>> 0));
     }
     return children;
+  }
+}
+
+/** One call of `uint32` made while recording: which generator, from which counter, how many words. */
+export interface RandomDraw {
+  readonly generator: RandomGenerator;
+  readonly counter: number;
+  readonly count: number;
+}
+
+let recording: RandomDraw[] | null = null;
+let replaying: { readonly draws: readonly RandomDraw[]; next: number } | null = null;
+
+/**
+ * Runs `fn`, noting every random draw it makes (any generator), so that {@link replayRandomDraws}
+ * can later give a rerun of `fn` the same numbers: what activation checkpointing needs to recompute
+ * a forward pass with the same dropout masks. Draws made while replaying are not recorded.
+ */
+export function recordRandomDraws<R>(fn: () => R): { result: R; draws: RandomDraw[] } {
+  const saved = recording;
+  const draws: RandomDraw[] = [];
+  recording = draws;
+  try {
+    return { result: fn(), draws };
+  } finally {
+    recording = saved;
+    saved?.push(...draws);
+  }
+}
+
+/** Runs `fn` giving its random draws, in order, the numbers of `draws`; the generators' own positions are left as they were. */
+export function replayRandomDraws<R>(draws: readonly RandomDraw[], fn: () => R): R {
+  const saved = replaying;
+  const savedRecording = recording;
+  replaying = { draws, next: 0 };
+  recording = null;
+  try {
+    return fn();
+  } finally {
+    replaying = saved;
+    recording = savedRecording;
   }
 }
 

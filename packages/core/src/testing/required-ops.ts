@@ -41,7 +41,7 @@ export const OP_TABLE: readonly (readonly [op: string, differentiable: boolean])
   ['localResponseNormalization', true], ['bincount', false], ['denseBincount', false], ['nonzero', false], ['whereAsync', false],
   ['booleanMask', false], ['booleanMaskAsync', false], ['setdiff1d', false], ['setdiff1dAsync', false], ['spaceToBatchND', true],
   ['batchToSpaceND', true],
-  ['dropout', true], ['grad', true], ['valueAndGrad', true], ['variableGrads', true], ['noGrad', true],
+  ['dropout', true], ['grad', true], ['valueAndGrad', true], ['variableGrads', true], ['noGrad', true], ['checkpoint', true],
 ];
 
 /** Every op name the suite must cover. */

@@ -1,4 +1,4 @@
-import { ArgumentError, keep, noGrad, tidy, variableGrads, type Tensor, type Variable } from '@scratchnet/core';
+import { ArgumentError, add, dispose, div, keep, mul, noGrad, tidy, variableGrads, type Tensor, type Variable } from '@scratchnet/core';
 import { clipGradNorm } from '../optimizers/index.js';
 import { isBatchSource, type BatchSource } from '../data/dataset.js';
 import type { Module } from '../module.js';
@@ -17,6 +17,13 @@ export interface FitOptions {
   seed?: number;
   validationData?: BatchSource;
   metrics?: readonly MetricName[];
+  /**
+   * Gradient accumulation: take one optimizer step per this many batches (default 1), with the
+   * gradients of the batches averaged by their sample counts, so that batchSize × accumulateSteps
+   * behaves as one batch of that size (for losses that average over samples) while only batchSize
+   * samples' activations are ever held. `onBatchEnd` still fires per batch.
+   */
+  accumulateSteps?: number;
   /** Clip gradients to this global L2 norm before each step. */
   clipNorm?: number;
   /** Stepped at the end of each epoch. */
@@ -39,9 +46,20 @@ export interface History {
 function checkOptions(o: FitOptions): void {
   if (!o || typeof o.loss?.forward !== 'function') throw new ArgumentError('fit: options.loss must be a loss such as new CrossEntropyLoss()');
   if (typeof o.optimizer?.step !== 'function') throw new ArgumentError('fit: options.optimizer must be an optimizer such as new Adam(model.parameters())');
-  for (const [k, v] of [['epochs', o.epochs ?? 1], ['batchSize', o.batchSize ?? 32]] as const) {
+  for (const [k, v] of [['epochs', o.epochs ?? 1], ['batchSize', o.batchSize ?? 32], ['accumulateSteps', o.accumulateSteps ?? 1]] as const) {
     if (!Number.isInteger(v) || v < 1) throw new ArgumentError(`fit: ${k} must be a positive integer, got ${String(v)}`);
   }
+}
+
+/** Adds samples × each gradient to the running sums (kept past the batch's scope; the old sums are freed). */
+function accumulate(sums: Map<Variable, Tensor>, grads: Map<Variable, Tensor>, samples: number): Map<Variable, Tensor> {
+  const next = new Map<Variable, Tensor>();
+  for (const [v, g] of grads) {
+    const prev = sums.get(v);
+    next.set(v, keep(prev ? add(prev, mul(g, samples)) : mul(g, samples)));
+  }
+  dispose([...sums.values()]);
+  return next;
 }
 
 /**
@@ -57,6 +75,13 @@ export async function fit(model: Module, data: BatchSource, options: FitOptions)
   const params = optimizer.params as Variable[];
   const history: History = { epochs: [], history: {}, stopped: false };
   const batches = data.batchCount(batchSize);
+  const accumulateSteps = options.accumulateSteps ?? 1;
+  const step = (grads: Map<Variable, Tensor>): void => {
+    optimizer.step(options.clipNorm === undefined ? grads : clipGradNorm(grads, options.clipNorm).grads);
+  };
+  // Σ (samples × gradient) of the batches since the last step, kept across their scopes.
+  let accumulated = new Map<Variable, Tensor>();
+  let accumulatedSamples = 0;
   for (let epoch = 0; epoch < epochs && !history.stopped; epoch++) {
     model.train();
     const started = performance.now();
@@ -72,14 +97,24 @@ export async function fit(model: Module, data: BatchSource, options: FitOptions)
         break;
       }
       let prediction: Tensor | null = null;
+      const stepNow = (batch + 1) % accumulateSteps === 0 || batch + 1 === batches;
       const [lossValue, accValue] = tidy(() => {
         const { value, grads } = variableGrads(() => {
           // Kept past variableGrads' own scope for the accuracy below; disposed after the step.
           prediction = wantAccuracy ? keep(model.forward(b.x)) : model.forward(b.x);
           return loss.forward(prediction, b.y);
         }, params);
-        const clipped = options.clipNorm === undefined ? grads : clipGradNorm(grads, options.clipNorm).grads;
-        optimizer.step(clipped);
+        if (accumulateSteps === 1) step(grads);
+        else {
+          accumulated = accumulate(accumulated, grads, b.size);
+          accumulatedSamples += b.size;
+          if (stepNow) {
+            step(new Map([...accumulated].map(([v, g]) => [v, div(g, accumulatedSamples)])));
+            dispose([...accumulated.values()]);
+            accumulated = new Map();
+            accumulatedSamples = 0;
+          }
+        }
         const acc = wantAccuracy && prediction ? noGrad(() => accuracy(prediction!, b.y)) : null;
         return [value, acc] as const;
       });
@@ -114,5 +149,6 @@ export async function fit(model: Module, data: BatchSource, options: FitOptions)
     await options.onEpochEnd?.(logs);
     if (options.signal?.aborted) history.stopped = true;
   }
+  dispose([...accumulated.values()]); // a stop between accumulated batches leaves sums behind
   return history;
 }

@@ -17,6 +17,8 @@ export const GRAD_RULES: { readonly [K in GradOp]: GradRule<K> | null } = {
   ...reduceRules,
   ...shapeRules,
   ...linalgRules,
+  // The checkpoint op carries its own backward pass (it recomputes the function it wraps).
+  checkpoint: (dy, node) => node.attrs.backward(dy),
 };
 
 /** Runs the rule of a recorded node on its output's cotangent (no rule: no input gets a gradient). */

@@ -91,4 +91,35 @@ export const autodiffCases: ConformanceCase[] = [
       }
     },
   },
+  {
+    kind: 'property', op: 'checkpoint', name: 'the same gradients as the plain function, dropout masks included', checksGradient: true,
+    check: async (rng) => {
+      const values = (n: number): Float32Array => Float32Array.from({ length: n }, () => rng.normal());
+      const x = sn.tensor(values(12), [3, 4]);
+      const w = sn.variable(sn.tensor(values(20), [4, 5]), { name: 'w' });
+      try {
+        const block = (t: Tensor): Tensor => sn.tanh(sn.dropout(sn.matmul(sn.relu(t), w), 0.3, { seed: gen }));
+        let gen = new sn.RandomGenerator(11);
+        const plain = sn.valueAndGrad((t: Tensor) => sn.sum(sn.square(block(t))))(x);
+        gen = new sn.RandomGenerator(11);
+        const wPlain = sn.variableGrads(() => sn.sum(sn.square(block(x))), [w]).grads.get(w)!;
+        gen = new sn.RandomGenerator(11);
+        const cp = sn.checkpoint(block, { params: [w] });
+        const checked = sn.valueAndGrad((t: Tensor) => sn.sum(sn.square(cp(t))))(x);
+        gen = new sn.RandomGenerator(11);
+        const wChecked = sn.variableGrads(() => sn.sum(sn.square(cp(x))), [w]).grads.get(w)!;
+        ensureClose(await valuesOf(checked.value), await valuesOf(plain.value), 1e-6, 'checkpoint: value');
+        ensureClose(await valuesOf(checked.grads[0]!), await valuesOf(plain.grads[0]!), 1e-6, 'checkpoint: gradient of x');
+        ensureClose(await valuesOf(wChecked), await valuesOf(wPlain), 1e-6, 'checkpoint: gradient of the parameter');
+        sn.dispose([plain.value, ...plain.grads, checked.value, ...checked.grads, wPlain, wChecked]);
+      } finally {
+        w.dispose();
+        x.dispose();
+      }
+    },
+  },
+  {
+    kind: 'error', op: 'checkpoint', name: 'fn must return a tensor', error: 'ArgumentError', message: ['fn must return a Tensor'],
+    inputs: [f32([2])], run: (x: Tensor) => sn.checkpoint(() => 3 as unknown as Tensor)(x),
+  },
 ];
