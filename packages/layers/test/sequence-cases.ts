@@ -16,7 +16,7 @@ import type { AnyModule } from '../src/module.js';
 import type { NDArray } from './ref-types.js';
 import {
   refAttention, refDecoderLayer, refEncoderLayer, refGroupNorm, refHeadMean, refLayerNorm, refMha, refSinusoid, swap01,
-  type RefEncoderParams, type RefMasks, type RefMhaParams,
+  type RefEncoderParams, type RefMhaParams,
 } from './sequence-refs.js';
 
 /** One module (or functional op) to check. */
@@ -35,7 +35,6 @@ export interface SequenceCase {
 }
 
 const r = reference;
-const EMPTY: RefMasks = {};
 
 function mhaParams(ps: NDArray[], at: number, packed = true, bias = true): [RefMhaParams, number] {
   let i = at;
@@ -50,7 +49,7 @@ function mhaParams(ps: NDArray[], at: number, packed = true, bias = true): [RefM
 
 function encoderParams(ps: NDArray[], at: number): [RefEncoderParams, number] {
   const [attn, i] = mhaParams(ps, at);
-  const [w1, b1, w2, b2, n1w, n1b, n2w, n2b] = ps.slice(i, i + 8) as NDArray[];
+  const [w1, b1, w2, b2, n1w, n1b, n2w, n2b] = ps.slice(i, i + 8);
   return [{ attn, w1: w1!, b1: b1!, w2: w2!, b2: b2!, n1w: n1w!, n1b: n1b!, n2w: n2w!, n2b: n2b! }, i + 8];
 }
 
@@ -190,7 +189,7 @@ export const sequenceCases: SequenceCase[] = [
     ref: ([x, mem], ps) => {
       const [attn, i] = mhaParams(ps, 0);
       const [cross, j] = mhaParams(ps, i);
-      const [w1, b1, w2, b2, n1w, n1b, n2w, n2b, n3w, n3b] = ps.slice(j) as NDArray[];
+      const [w1, b1, w2, b2, n1w, n1b, n2w, n2b, n3w, n3b] = ps.slice(j);
       const p = { attn, cross, w1: w1!, b1: b1!, w2: w2!, b2: b2!, n1w: n1w!, n1b: n1b!, n2w: n2w!, n2b: n2b!, n3w: n3w!, n3b: n3b! };
       return refDecoderLayer(x!, mem!, p, 2, { tgtMasks: { allowed: (_n, _h, l, s) => s <= l } });
     },
@@ -201,7 +200,7 @@ export const sequenceCases: SequenceCase[] = [
     ref: ([x, mem], ps) => {
       const [attn, i] = mhaParams(ps, 0);
       const [cross, j] = mhaParams(ps, i);
-      const [w1, b1, w2, b2, n1w, n1b, n2w, n2b, n3w, n3b] = ps.slice(j) as NDArray[];
+      const [w1, b1, w2, b2, n1w, n1b, n2w, n2b, n3w, n3b] = ps.slice(j);
       const p = { attn, cross, w1: w1!, b1: b1!, w2: w2!, b2: b2!, n1w: n1w!, n1b: n1b!, n2w: n2w!, n2b: n2b!, n3w: n3w!, n3b: n3b! };
       return swap01(refDecoderLayer(swap01(x!), swap01(mem!), p, 1, { normFirst: true }));
     },
