@@ -4,7 +4,7 @@
  * schedules, the training loop (`fit`, `evaluate`, `predict`), data sets, the IDX reader, and
  * save / load. It imports @scratchnet/core only and runs on whichever backend is active.
  */
-export { Module, registerModule, moduleFromConfig, type ModuleConfig } from './module.js';
+export { Module, registerModule, moduleFromConfig, type AnyModule, type ModuleConfig } from './module.js';
 export { Sequential } from './sequential.js';
 export { initialize, fans, type Initializer } from './init.js';
 export { Linear, type LinearOptions } from './layers/linear.js';
@@ -14,6 +14,23 @@ export { BatchNorm1D, BatchNorm2D, type BatchNormOptions } from './layers/batchn
 export { Conv2d, MaxPool2d, AvgPool2d, BatchNorm1d, BatchNorm2d } from './layers/pytorch-names.js';
 export { Flatten, Dropout, type DropoutOptions } from './layers/shape-layers.js';
 export { ReLU, LeakyReLU, Sigmoid, Tanh, Softmax, GELU } from './layers/activations.js';
+export { Embedding, type EmbeddingOptions } from './layers/embedding.js';
+export {
+  LayerNorm, RMSNorm, GroupNorm, FLOAT32_EPS, type LayerNormOptions, type RMSNormOptions, type GroupNormOptions,
+} from './layers/normalization.js';
+export { Identity } from './layers/identity.js';
+export { ModuleList, ModuleDict } from './layers/containers.js';
+export {
+  scaledDotProductAttention, causalMask, attend, type ScaledDotProductAttentionOptions, type AttendMasks,
+} from './layers/attention.js';
+export {
+  MultiheadAttention, type MultiheadAttentionOptions, type MultiheadAttentionForwardOptions,
+} from './layers/multihead-attention.js';
+export {
+  TransformerEncoderLayer, TransformerDecoderLayer, TransformerEncoder, deepCopy,
+  type TransformerLayerOptions, type EncoderLayerForwardOptions, type DecoderLayerForwardOptions, type TransformerEncoderOptions,
+} from './layers/transformer.js';
+export { LearnedPositionalEmbedding, SinusoidalPositionalEncoding, type PositionalOptions } from './layers/positional.js';
 export * from './losses/index.js';
 export * from './optimizers/index.js';
 export { TensorDataset, shuffledIndices, isBatchSource, type Batch, type BatchOptions, type BatchSource, type HostArray } from './data/dataset.js';
