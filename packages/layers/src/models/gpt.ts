@@ -1,5 +1,5 @@
 import {
-  ArgumentError, RandomGenerator, ShapeError, add, arange, concat, fmtShape, gelu, keep, lessEqual, matmul, permute, randomNormal, relu,
+  ArgumentError, RandomGenerator, ShapeError, add, arange, checkpoint, concat, fmtShape, gelu, keep, lessEqual, matmul, permute, randomNormal, relu,
   reshape, slice, split, type Tensor,
 } from '@scratchnet/core';
 import { attend } from '../layers/attention.js';
@@ -27,6 +27,11 @@ export interface GPTOptions {
   dropout?: number;
   /** Seed of the initial weights. */
   seed?: number;
+  /**
+   * Activation checkpointing of each block while training: only the blocks' inputs are kept for the
+   * backward pass, which recomputes the rest (less memory, one more forward pass). Default false.
+   */
+  checkpoint?: boolean;
 }
 
 /**
@@ -72,7 +77,10 @@ export class GPT extends Module<[Tensor], Tensor> implements IncrementalDecoder 
     this.checkIds(ids, 0);
     const t = ids.shape[1]!;
     let x = this.drop.forward(add(this.tok_emb.forward(ids), this.pos_emb.forward(arange(0, t, 1, 'int32'))));
-    for (const block of this.blocks) x = block.forward(x, { isCausal: true });
+    for (const block of this.blocks) {
+      const run = (t: Tensor): Tensor => block.forward(t, { isCausal: true });
+      x = this.options.checkpoint && this.training ? checkpoint(run, { params: block.parameters() })(x) : run(x);
+    }
     return this.logits(this.ln_f.forward(x));
   }
 
