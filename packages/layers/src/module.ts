@@ -15,15 +15,19 @@ export interface ModuleConfig {
  * buffers (non-trainable state such as BatchNorm's running statistics) and child modules, and
  * computes `forward`. Subclasses register what they own in their constructor.
  */
-export abstract class Module {
+export abstract class Module<In extends unknown[] = [x: Tensor], Out = Tensor> {
   /** True in training mode (dropout active, BatchNorm uses batch statistics). */
   training = true;
   private readonly ownParams = new Map<string, Variable>();
   private readonly ownBuffers = new Map<string, Variable>();
-  private readonly ownChildren = new Map<string, Module>();
+  private readonly ownChildren = new Map<string, AnyModule>();
 
-  /** Computes the module's output. */
-  abstract forward(x: Tensor): Tensor;
+  /**
+   * Computes the module's output. Most modules take one tensor and return one (`Module` with its
+   * default type arguments); attention and recurrent layers take more inputs or return a tuple, as
+   * in PyTorch, and say so through `In` and `Out` (e.g. `Module<[q: Tensor, k: Tensor], [Tensor, Tensor]>`).
+   */
+  abstract forward(...inputs: In): Out;
 
   /** The constructor options that rebuild this module (see {@link Module.toConfig}). */
   protected abstract getConfig(): Record<string, unknown>;
@@ -50,24 +54,24 @@ export abstract class Module {
   }
 
   /** Registers a child module under `name`. */
-  protected addChild<M extends Module>(name: string, child: M): M {
+  protected addChild<M extends AnyModule>(name: string, child: M): M {
     if (!(child instanceof Module)) throw new ArgumentError(`${this.className}: child '${name}' is not a Module`);
     this.ownChildren.set(name, child);
     return child;
   }
 
   /** Direct children with their names. */
-  namedChildren(): [string, Module][] {
+  namedChildren(): [string, AnyModule][] {
     return [...this.ownChildren];
   }
 
   /** Direct children. */
-  children(): Module[] {
+  children(): AnyModule[] {
     return [...this.ownChildren.values()];
   }
 
   /** This module and every descendant, depth first. */
-  modules(): Module[] {
+  modules(): AnyModule[] {
     return [this, ...this.children().flatMap((c) => c.modules())];
   }
 
@@ -145,7 +149,7 @@ export abstract class Module {
    * parameter counts, like Keras's `model.summary()`.
    */
   summary(inputShape?: readonly number[]): string {
-    return summarize(this, inputShape);
+    return summarize(this as AnyModule, inputShape);
   }
 
   /** Number of trainable scalars. */
@@ -164,7 +168,14 @@ export abstract class Module {
   }
 }
 
-type ModuleFactory = (config: Record<string, unknown>) => Module;
+/**
+ * A module of any forward signature: what containers hold and what save/load, `train` and
+ * `parameters` walk. Only the forward call itself needs the concrete `Module<In, Out>` type.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyModule = Module<any[], any>;
+
+type ModuleFactory = (config: Record<string, unknown>) => AnyModule;
 const factories = new Map<string, ModuleFactory>();
 const classNames = new Map<unknown, string>();
 
@@ -172,7 +183,7 @@ const classNames = new Map<unknown, string>();
  * Makes a module class loadable from configs under `className`; layers in this package register
  * themselves. `factory` rebuilds an instance from the object `getConfig` returned.
  */
-export function registerModule(className: string, moduleClass: abstract new (...args: never[]) => Module, factory: ModuleFactory): void {
+export function registerModule(className: string, moduleClass: abstract new (...args: never[]) => AnyModule, factory: ModuleFactory): void {
   factories.set(className, factory);
   classNames.set(moduleClass, className);
 }
@@ -186,7 +197,9 @@ export function moduleFromConfig(cfg: ModuleConfig): Module {
   if (!factory) {
     throw new ArgumentError(`moduleFromConfig: unknown module class '${cfg.className}'; known: ${[...factories.keys()].sort().join(', ')} (call registerModule for your own classes)`);
   }
-  return factory(cfg.config ?? {});
+  // A config names its own class, so the caller knows which forward signature it rebuilt; the common
+  // single-tensor case is typed here, and other modules are cast to their class by whoever asked.
+  return factory(cfg.config ?? {}) as Module;
 }
 
 /** Checks that x has the given rank (or one of them); the error names the layer and the shape. */

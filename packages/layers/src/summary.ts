@@ -1,5 +1,5 @@
-import { noGrad, tidy, zeros, type Tensor } from '@scratchnet/core';
-import type { Module } from './module.js';
+import { Tensor, noGrad, tidy, zeros } from '@scratchnet/core';
+import type { AnyModule } from './module.js';
 
 interface Row {
   name: string;
@@ -8,7 +8,7 @@ interface Row {
   params: number;
 }
 
-function ownParamCount(m: Module): number {
+function ownParamCount(m: AnyModule): number {
   const childParams = m.children().reduce((n, c) => n + c.parameterCount(), 0);
   return m.parameterCount() - childParams;
 }
@@ -18,9 +18,9 @@ function ownParamCount(m: Module): number {
  * With `inputShape`, one forward pass on zeros (no gradients, evaluation mode) records each
  * layer's output shape.
  */
-export function summarize(model: Module, inputShape?: readonly number[]): string {
-  const named: [string, Module][] = [];
-  const walk = (prefix: string, m: Module): void => {
+export function summarize(model: AnyModule, inputShape?: readonly number[]): string {
+  const named: [string, AnyModule][] = [];
+  const walk = (prefix: string, m: AnyModule): void => {
     for (const [n, c] of m.namedChildren()) {
       const path = prefix ? `${prefix}.${n}` : n;
       named.push([path, c]);
@@ -28,14 +28,16 @@ export function summarize(model: Module, inputShape?: readonly number[]): string
     }
   };
   walk('', model);
-  const shapes = new Map<Module, string>();
+  const shapes = new Map<AnyModule, string>();
   if (inputShape) {
     const wasTraining = model.training;
     const originals = named.map(([, m]) => [m, m.forward.bind(m)] as const);
     for (const [m, fwd] of originals) {
-      m.forward = (x: Tensor): Tensor => {
-        const y = fwd(x);
-        shapes.set(m, `[${y.shape.join(', ')}]`);
+      m.forward = (...inputs: unknown[]): unknown => {
+        const y: unknown = fwd(...inputs);
+        // Modules that return a tuple (attention: [output, weights]) show their first output.
+        const first: unknown = Array.isArray(y) ? y[0] : y;
+        if (first instanceof Tensor) shapes.set(m, `[${first.shape.join(', ')}]`);
         return y;
       };
     }
