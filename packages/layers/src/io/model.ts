@@ -9,7 +9,7 @@
  * `optimizer` and of `user` — so damage inside the weights or the metadata is detected on load.
  */
 import { ArgumentError, Tensor, tensor, type DType } from '@scratchnet/core';
-import { Module, moduleFromConfig, type ModuleConfig } from '../module.js';
+import { Module, moduleFromConfig, type AnyModule, type ModuleConfig } from '../module.js';
 import { crc32, crc32Hex } from './crc32.js';
 import { FileFormatError } from './errors.js';
 import {
@@ -157,7 +157,7 @@ function metadataJson(metadata: ModelMetadata): string {
  * @throws ArgumentError for invalid optimizer state; whatever reading a tensor throws (e.g.
  *   DisposedError for a disposed parameter).
  */
-export async function serializeModel(model: Module, options: SerializeModelOptions = {}): Promise<Uint8Array> {
+export async function serializeModel(model: AnyModule, options: SerializeModelOptions = {}): Promise<Uint8Array> {
   if (!(model instanceof Module)) throw new ArgumentError('serializeModel: model must be a Module');
   const architecture = JSON.stringify(model.toConfig());
   const user = options.metadata === undefined ? undefined : metadataJson(options.metadata);
@@ -310,7 +310,7 @@ function buildModule(config: ModuleConfig, source: string): Module {
 }
 
 /** Copies the file's weights into `model`; a mismatch becomes an `architecture-mismatch` error. */
-function loadWeightsInto(model: Module, weights: Map<string, SafetensorsTensor>, source: string): void {
+function loadWeightsInto(model: AnyModule, weights: Map<string, SafetensorsTensor>, source: string): void {
   const created = new Map<string, Tensor>();
   try {
     for (const [name, t] of weights) created.set(name, makeTensor(source, name, t));
@@ -386,7 +386,7 @@ function deserializeModelNow(bytes: Uint8Array, options: DeserializeModelOptions
  * @throws {@link FileFormatError} as {@link deserializeModel}; `architecture-mismatch` when the
  *   names or shapes of the weights differ from the model's.
  */
-export function deserializeWeightsInto(model: Module, bytes: Uint8Array, options: DeserializeModelOptions = {}): Promise<void> {
+export function deserializeWeightsInto(model: AnyModule, bytes: Uint8Array, options: DeserializeModelOptions = {}): Promise<void> {
   return new Promise((resolve) => {
     const source = options.source ?? 'model bytes';
     const parsed = parseModelFile(bytes, source);

@@ -3,7 +3,7 @@
  * browsers, or bytes/Blob/File handed in directly.
  */
 import { ArgumentError } from '@scratchnet/core';
-import type { Module } from '../module.js';
+import type { AnyModule } from '../module.js';
 import { downloadBytes, loadFromIndexedDB, saveToIndexedDB } from './browser.js';
 import { FileFormatError } from './errors.js';
 import {
@@ -40,7 +40,7 @@ function schemeName(destination: string, scheme: string): string {
  * @param options - `optimizer`: state to save with the weights.
  * @throws {@link FileFormatError} `io` when writing fails; whatever {@link serializeModel} throws.
  */
-export async function saveModel(model: Module, destination: string, options: SerializeModelOptions = {}): Promise<void> {
+export async function saveModel(model: AnyModule, destination: string, options: SerializeModelOptions = {}): Promise<void> {
   if (typeof destination !== 'string' || destination === '') throw new ArgumentError('saveModel: destination must be a non-empty string');
   const bytes = await serializeModel(model, options);
   if (destination.startsWith(IDB_SCHEME)) return saveToIndexedDB(schemeName(destination, IDB_SCHEME), bytes);
@@ -88,7 +88,7 @@ export async function loadModel(source: ModelSource): Promise<LoadedModel> {
  * @throws {@link FileFormatError} as {@link loadModel}; `architecture-mismatch` when the weights'
  *   names or shapes differ from the model's.
  */
-export async function loadWeights(model: Module, source: ModelSource): Promise<void> {
+export async function loadWeights(model: AnyModule, source: ModelSource): Promise<void> {
   const { bytes, name } = await readSource(source);
   await deserializeWeightsInto(model, bytes, { source: name });
 }
