@@ -267,6 +267,7 @@ export class RNN extends RecurrentLayer<Tensor> {
     return [r.output, r.h];
   }
 
+  /** The shared options plus the nonlinearity. */
   protected override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), nonlinearity: this.nonlinearity };
   }
