@@ -224,7 +224,7 @@ function runDirection(
   const fold = foldsHiddenBias(mode);
   if (w.biasIh) gx = add(gx, fold && w.biasHh ? add(w.biasIh, w.biasHh) : w.biasIh);
   const hiddenBias = fold ? null : w.biasHh;
-  const steps = split(gx, T, 0);
+  const steps = splitSteps(gx, T, B);
   const ys = new Array<Tensor>(T);
   let state = init;
   for (let k = 0; k < T; k++) {
@@ -240,6 +240,18 @@ function runDirection(
     }
   }
   return { ys, state };
+}
+
+/**
+ * The T per-step row blocks [B, ·] of x [T·B, ·], split by halving. The gradient of a slice is the
+ * slice's gradient padded to the sliced tensor's size, so T slices of x would cost T full-size pads
+ * and adds in the backward pass (O(T²)); halving keeps every level's pads at x's size, O(T·log T).
+ */
+function splitSteps(x: Tensor, T: number, B: number): Tensor[] {
+  if (T === 1) return [x];
+  const first = Math.ceil(T / 2);
+  const [a, b] = split(x, [first * B, (T - first) * B], 0) as [Tensor, Tensor];
+  return [...splitSteps(a, first, B), ...splitSteps(b, T - first, B)];
 }
 
 /**
