@@ -9,10 +9,10 @@ import {
 } from '@scratchnet/core';
 import { describe, expect, it } from 'vitest';
 import {
-  Adam, CrossEntropyLoss, GRU, GRUCell, LSTM, LSTMCell, Linear, Module, RNN, RNNCell, deserializeModel, serializeModel,
+  Adam, CrossEntropyLoss, GRU, registerModule, GRUCell, LSTM, LSTMCell, Linear, Module, RNN, RNNCell, deserializeModel, serializeModel,
 } from '../src/index.js';
 import type { AnyModule } from '../src/module.js';
-import './backends.js';
+import { testBackends } from './backends.js';
 
 const shapesOf = (m: AnyModule): [string, number[]][] => m.namedParameters().map(([n, v]) => [n, [...v.shape]]);
 
@@ -215,6 +215,46 @@ describe('save and load', () => {
   }
 });
 
+describe('across backends', () => {
+  it('an LSTM trained on js reloads on every other backend with the same outputs', async () => {
+    await setBackend('js');
+    const model = new Tagger();
+    const x = randomNormal([3, 6, 4], { seed: 23 });
+    const t = tensor([0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1], [3, 6], 'int32');
+    const opt = new Adam(model.parameters(), { lr: 0.05 });
+    for (let i = 0; i < 3; i++) {
+      tidy(() => {
+        const { grads } = variableGrads(() => new CrossEntropyLoss().forward(model.forward(x), t), model.parameters());
+        opt.step(grads);
+      });
+    }
+    const bytes = await serializeModel(model);
+    const want = await model.forward(x).data();
+    const xs = await x.data();
+    for (const backend of testBackends().filter((b) => b !== 'js')) {
+      await setBackend(backend);
+      const back = (await deserializeModel(bytes)).model as Tagger;
+      const got = await tidy(() => back.forward(tensor(xs, [3, 6, 4]))).data();
+      let worst = 0;
+      for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(got[i]! - want[i]!));
+      expect(worst, backend).toBeLessThan(1e-5);
+      back.dispose();
+    }
+    await setBackend('js');
+    model.dispose();
+    opt.dispose();
+    dispose([x, t]);
+  });
+
+  it('summary lists the LSTM inside a custom model', () => {
+    const model = new Tagger();
+    const text = model.summary([2, 8, 4]);
+    expect(text).toMatch(/lstm\s+LSTM/);
+    expect(text).toMatch(/head\s+Linear\s+\[2, 8, 4\]/);
+    model.dispose();
+  });
+});
+
 describe('errors name the layer, the argument and the shapes', () => {
   it('input, states, lengths and options', () => {
     const lstm = new LSTM(4, 3, { numLayers: 2 });
@@ -260,6 +300,8 @@ class Tagger extends Module {
     return {};
   }
 }
+
+registerModule('RecurrentTestTagger', Tagger, () => new Tagger());
 
 describe('training', () => {
   it('a tiny LSTM learns to repeat the previous token (CrossEntropyLoss on [N, C, T], first step ignored)', async () => {
