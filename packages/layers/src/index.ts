@@ -31,6 +31,9 @@ export {
   type TransformerLayerOptions, type EncoderLayerForwardOptions, type DecoderLayerForwardOptions, type TransformerEncoderOptions,
 } from './layers/transformer.js';
 export { LearnedPositionalEmbedding, SinusoidalPositionalEncoding, type PositionalOptions } from './layers/positional.js';
+export { RNN, LSTM, GRU, type RecurrentOptions, type RNNOptions, type RecurrentForwardOptions, type LSTMState } from './layers/recurrent.js';
+export { RNNCell, LSTMCell, GRUCell, type RecurrentCellOptions, type RNNCellOptions } from './layers/recurrent-cells.js';
+export type { CellWeights, RNNNonlinearity } from './layers/recurrent-steps.js';
 export * from './losses/index.js';
 export * from './optimizers/index.js';
 export { TensorDataset, shuffledIndices, isBatchSource, type Batch, type BatchOptions, type BatchSource, type HostArray } from './data/dataset.js';

@@ -5,4 +5,5 @@
  */
 export { Loss, type LossConfig, type LossOptions, type Reduction } from './loss.js';
 export { CrossEntropyLoss, NLLLoss, type ClassificationLossOptions, type CrossEntropyLossOptions } from './classification.js';
+export { crossEntropy, nllLoss } from './functional.js';
 export { MSELoss, BCEWithLogitsLoss, type BCEWithLogitsLossOptions, type BroadcastWeight } from './regression.js';

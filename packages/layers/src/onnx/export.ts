@@ -4,8 +4,8 @@
  * The graph is the model in inference mode: Dropout is the identity and BatchNorm uses its running
  * statistics, whatever `model.training` says.
  */
-import { ArgumentError, type Pair, type Padding2d, type Tensor, type TypedArray } from '@scratchnet/core';
-import { Module } from '../module.js';
+import { ArgumentError, Tensor, type Pair, type Padding2d, type TypedArray } from '@scratchnet/core';
+import { Module, type AnyModule } from '../module.js';
 import { Sequential } from '../sequential.js';
 import { Linear } from '../layers/linear.js';
 import { Conv2D } from '../layers/conv2d.js';
@@ -13,6 +13,8 @@ import { AvgPool2D, MaxPool2D } from '../layers/pooling.js';
 import { BatchNorm1D, BatchNorm2D } from '../layers/batchnorm.js';
 import { Dropout, Flatten } from '../layers/shape-layers.js';
 import { GELU, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh } from '../layers/activations.js';
+import { LSTM } from '../layers/recurrent.js';
+import { emitLstm, lstmInputShape } from './lstm.js';
 import { encodeModel, type OnnxAttribute, type OnnxInitializer, type OnnxNode } from './onnx-proto.js';
 
 /** Options of {@link exportOnnx}. */
@@ -36,21 +38,21 @@ export interface ExportOnnxOptions {
 /** The module classes {@link exportOnnx} maps to ONNX operators. */
 export const ONNX_SUPPORTED_MODULES: readonly string[] = [
   'Sequential', 'Linear', 'Conv2D', 'MaxPool2D', 'AvgPool2D', 'BatchNorm1D', 'BatchNorm2D', 'Flatten', 'Dropout',
-  'ReLU', 'LeakyReLU', 'Sigmoid', 'Tanh', 'Softmax', 'GELU',
+  'ReLU', 'LeakyReLU', 'Sigmoid', 'Tanh', 'Softmax', 'GELU', 'LSTM',
 ];
 
 /** A weight read from a tensor when the model is encoded (optionally rearranged on the host). */
 interface PendingWeight {
   name: string;
   dims: readonly number[];
-  source: Tensor | Float32Array;
+  source: Tensor | Float32Array | BigInt64Array;
   transform?: (values: Float32Array) => Float32Array;
 }
 
 const pairOf = (p: Pair): [number, number] => (typeof p === 'number' ? [p, p] : [p[0], p[1]]);
 
 /** Collects nodes and weights while the module tree is walked. */
-class GraphBuilder {
+export class GraphBuilder {
   readonly nodes: OnnxNode[] = [];
   readonly weights: PendingWeight[] = [];
   private readonly names = new Set<string>();
@@ -85,6 +87,13 @@ class GraphBuilder {
   values(path: string, dims: readonly number[], values: Float32Array): string {
     const name = this.fresh(path);
     this.weights.push({ name, dims, source: values });
+    return name;
+  }
+
+  /** An int64 initializer (shapes and axes that operators such as Reshape take as inputs). */
+  int64(path: string, values: readonly number[]): string {
+    const name = this.fresh(path);
+    this.weights.push({ name, dims: [values.length], source: BigInt64Array.from(values, (v) => BigInt(v)) });
     return name;
   }
 
@@ -124,7 +133,7 @@ function transpose2d(rows: number, cols: number): (v: Float32Array) => Float32Ar
 }
 
 /** Emits the nodes of `m` reading `x`; returns the name of its output. */
-function emit(b: GraphBuilder, m: Module, x: string, path: string): string {
+function emit(b: GraphBuilder, m: AnyModule, x: string, path: string): string {
   const at = path === '' ? m.className : path;
   if (m instanceof Sequential) {
     return m.layers.reduce((h, layer, i) => emit(b, layer, h, path === '' ? String(i) : `${path}.${i}`), x);
@@ -163,6 +172,7 @@ function emit(b: GraphBuilder, m: Module, x: string, path: string): string {
     }
     return b.op('Flatten', at, [x], [{ name: 'axis', kind: 'int', value: 1 }]);
   }
+  if (m instanceof LSTM) return emitLstm(b, m, x, at);
   if (m instanceof Dropout) return b.op('Identity', at, [x]);
   if (m instanceof ReLU) return b.op('Relu', at, [x]);
   if (m instanceof LeakyReLU) return b.op('LeakyRelu', at, [x], [{ name: 'alpha', kind: 'float', value: m.negativeSlope }]);
@@ -179,16 +189,17 @@ function emit(b: GraphBuilder, m: Module, x: string, path: string): string {
   );
 }
 
-function firstLeaf(m: Module): Module | undefined {
+function firstLeaf(m: AnyModule): AnyModule | undefined {
   if (m instanceof Sequential) return m.layers[0] === undefined ? undefined : firstLeaf(m.layers[0]);
   return m;
 }
 
-function defaultInputShape(model: Module): (number | string)[] | null {
+function defaultInputShape(model: AnyModule): (number | string)[] | null {
   const first = firstLeaf(model);
   if (first instanceof Conv2D) return ['N', first.inChannels, 'H', 'W'];
   if (first instanceof BatchNorm2D) return ['N', first.numFeatures, 'H', 'W'];
   if (first instanceof Linear) return ['N', first.inFeatures];
+  if (first instanceof LSTM) return lstmInputShape(first);
   return null;
 }
 
@@ -197,7 +208,7 @@ interface Prepared {
   finish: (initializers: OnnxInitializer[]) => Uint8Array;
 }
 
-function prepare(model: Module, options: ExportOnnxOptions): Prepared {
+function prepare(model: AnyModule, options: ExportOnnxOptions): Prepared {
   if (!(model instanceof Module)) throw new ArgumentError('exportOnnx: expected a Module');
   const opsetVersion = options.opsetVersion ?? 13;
   if (!Number.isInteger(opsetVersion) || opsetVersion < 13) {
@@ -232,7 +243,8 @@ function prepare(model: Module, options: ExportOnnxOptions): Prepared {
   };
 }
 
-function toInitializer(w: PendingWeight, values: TypedArray | Float32Array): OnnxInitializer {
+function toInitializer(w: PendingWeight, values: TypedArray | Float32Array | BigInt64Array): OnnxInitializer {
+  if (values instanceof BigInt64Array) return { name: w.name, dims: w.dims, data: values };
   const f32 = values instanceof Float32Array ? values : Float32Array.from(values as ArrayLike<number>);
   return { name: w.name, dims: w.dims, data: w.transform ? w.transform(f32) : f32 };
 }
@@ -242,15 +254,15 @@ function toInitializer(w: PendingWeight, values: TypedArray | Float32Array): Onn
  * Reads the weights synchronously: on an async-only backend (WebGPU) use {@link exportOnnxAsync}.
  * Throws an ArgumentError naming the module when a layer has no ONNX mapping.
  */
-export function exportOnnx(model: Module, options: ExportOnnxOptions = {}): Uint8Array {
+export function exportOnnx(model: AnyModule, options: ExportOnnxOptions = {}): Uint8Array {
   const p = prepare(model, options);
-  return p.finish(p.weights.map((w) => toInitializer(w, w.source instanceof Float32Array ? w.source : w.source.dataSync())));
+  return p.finish(p.weights.map((w) => toInitializer(w, w.source instanceof Tensor ? w.source.dataSync() : w.source)));
 }
 
 /** {@link exportOnnx} reading the weights asynchronously, so it works on every backend. */
-export async function exportOnnxAsync(model: Module, options: ExportOnnxOptions = {}): Promise<Uint8Array> {
+export async function exportOnnxAsync(model: AnyModule, options: ExportOnnxOptions = {}): Promise<Uint8Array> {
   const p = prepare(model, options);
   const initializers: OnnxInitializer[] = [];
-  for (const w of p.weights) initializers.push(toInitializer(w, w.source instanceof Float32Array ? w.source : await w.source.data()));
+  for (const w of p.weights) initializers.push(toInitializer(w, w.source instanceof Tensor ? await w.source.data() : w.source));
   return p.finish(initializers);
 }

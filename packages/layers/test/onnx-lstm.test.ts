@@ -1,0 +1,73 @@
+/**
+ * ONNX export of LSTM: the exported graph (ONNX LSTM operators with the gates reordered from
+ * PyTorch's i, f, g, o to ONNX's i, o, f, c) runs in onnxruntime-web's wasm build and gives
+ * ScratchNet's output sequence.
+ */
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import '@scratchnet/backend-js';
+import { randomNormal, setBackend } from '@scratchnet/core';
+import * as ort from 'onnxruntime-web';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { LSTM, ONNX_SUPPORTED_MODULES, exportOnnx, exportOnnxAsync } from '../src/index.js';
+
+const require = createRequire(import.meta.url);
+
+beforeAll(async () => {
+  await setBackend('js');
+  const dist = dirname(require.resolve('onnxruntime-web')).replace(/dist.*$/, 'dist');
+  ort.env.wasm.wasmPaths = pathToFileURL(dist).href + '/';
+  ort.env.wasm.numThreads = 1;
+  ort.env.logLevel = 'error';
+});
+
+/** Largest |onnxruntime − ScratchNet| over the output sequence for input shape `shape`. */
+async function maxDifference(lstm: LSTM, shape: number[]): Promise<number> {
+  lstm.eval();
+  const x = randomNormal(shape, { seed: 31 });
+  const [y] = lstm.forward(x);
+  const expected = y.dataSync();
+  const session = await ort.InferenceSession.create(exportOnnx(lstm), { executionProviders: ['wasm'] });
+  try {
+    const result = await session.run({ input: new ort.Tensor('float32', x.dataSync() as Float32Array, shape) });
+    const out = result.output!;
+    expect(out.dims).toEqual(y.shape);
+    const got = out.data as Float32Array;
+    let worst = 0;
+    for (let i = 0; i < got.length; i++) worst = Math.max(worst, Math.abs(got[i]! - expected[i]!));
+    return worst;
+  } finally {
+    await session.release();
+    x.dispose();
+    y.dispose();
+  }
+}
+
+describe('exportOnnx of LSTM', () => {
+  it('is listed among the supported modules', () => {
+    expect(ONNX_SUPPORTED_MODULES).toContain('LSTM');
+  });
+
+  const cases: { name: string; make: () => LSTM; input: number[] }[] = [
+    { name: 'one layer', make: () => new LSTM(5, 7, { seed: 1 }), input: [6, 3, 5] },
+    { name: 'one layer, bidirectional', make: () => new LSTM(5, 7, { seed: 2, bidirectional: true }), input: [6, 3, 5] },
+    { name: 'two layers, bidirectional, batchFirst (dropout is the identity)', make: () => new LSTM(4, 6, { seed: 3, numLayers: 2, bidirectional: true, batchFirst: true, dropout: 0.5 }), input: [3, 5, 4] },
+    { name: 'no bias', make: () => new LSTM(3, 4, { seed: 4, bias: false }), input: [4, 2, 3] },
+  ];
+  for (const c of cases) {
+    it(`${c.name}: onnxruntime gives ScratchNet's output within 1e-5`, async () => {
+      const lstm = c.make();
+      const diff = await maxDifference(lstm, c.input);
+      console.log(`exportOnnx LSTM (${c.name}): max |onnxruntime − ScratchNet| ${diff.toExponential(2)}`);
+      expect(diff).toBeLessThan(1e-5);
+      lstm.dispose();
+    });
+  }
+
+  it('exportOnnxAsync writes the same bytes', async () => {
+    const lstm = new LSTM(3, 4, { seed: 5, bidirectional: true });
+    expect(await exportOnnxAsync(lstm)).toEqual(exportOnnx(lstm));
+    lstm.dispose();
+  });
+});
