@@ -39,6 +39,7 @@ export * from './optimizers/index.js';
 export { TensorDataset, shuffledIndices, isBatchSource, type Batch, type BatchOptions, type BatchSource, type HostArray } from './data/dataset.js';
 export * from './text/index.js';
 export { GPT, type GPTOptions } from './models/gpt.js';
+export { LSTMLanguageModel, type LSTMLanguageModelOptions } from './models/lstm-language-model.js';
 export * from './data/idx.js';
 export * from './data/images/index.js';
 export { decisionBoundary, type BoundaryGrid, type DecisionBoundaryOptions } from './data/boundary.js';

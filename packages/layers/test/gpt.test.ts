@@ -1,7 +1,7 @@
 import { reshape, setBackend, tensor, tidy, type Tensor } from '@scratchnet/core';
 import { describe, expect, it } from 'vitest';
 import {
-  Adam, CrossEntropyLoss, GPT, TextWindows, deserializeModel, fit, generate, serializeModel, type IncrementalDecoder,
+  Adam, CrossEntropyLoss, GPT, LSTMLanguageModel, TextWindows, deserializeModel, fit, generate, serializeModel, type IncrementalDecoder,
 } from '../src/index.js';
 import { testBackends } from './backends.js';
 
@@ -87,6 +87,32 @@ describe('GPT', () => {
     const losses = history.history.loss!;
     expect(losses.at(-1)!).toBeLessThan(losses[0]! / 4);
     expect(await generate(m, [3, 4, 5], { maxTokens: 6, temperature: 0 })).toEqual([6, 7, 8, 9, 10, 1]);
+    optimizer.dispose();
+    m.dispose();
+  }, 60_000);
+});
+
+describe('LSTMLanguageModel', () => {
+  it('carries its state in incremental decoding exactly as the full forward pass', async () => {
+    const m = new LSTMLanguageModel(9, { embeddingDim: 8, hiddenSize: 12, numLayers: 2, seed: 2 });
+    m.eval();
+    const seq = [3, 1, 4, 1, 5, 0];
+    const state = m.beginDecoding();
+    const steps = [await values(tidy(() => state.step(tensor([seq.slice(0, 2)], [1, 2], 'int32'))))];
+    for (let i = 2; i < seq.length; i++) steps.push(await values(tidy(() => state.step(tensor([[seq[i]!]], [1, 1], 'int32')))));
+    state.dispose();
+    const full = await values(m.forward(tensor([seq], [1, seq.length], 'int32')));
+    steps.forEach((row, j) => row.forEach((v, c) => expect(v).toBeCloseTo(full[(j + 1) * 9 + c]!, 5)));
+    m.dispose();
+  });
+
+  it('learns a repeating sequence', async () => {
+    const ids = Array.from({ length: 300 }, (_, i) => [1, 2, 3, 4, 5, 6][i % 6]!);
+    const m = new LSTMLanguageModel(7, { embeddingDim: 8, hiddenSize: 32, numLayers: 1, dropout: 0, seed: 3 });
+    const optimizer = new Adam(m.parameters(), { lr: 1e-2 });
+    const history = await fit(m, new TextWindows(ids, 8), { loss: sequenceLoss, optimizer, epochs: 3, batchSize: 32, seed: 1 });
+    expect(history.history.loss!.at(-1)!).toBeLessThan(history.history.loss![0]! / 3);
+    expect(await generate(m, [2, 3], { maxTokens: 5, temperature: 0 })).toEqual([4, 5, 6, 1, 2]);
     optimizer.dispose();
     m.dispose();
   }, 60_000);
