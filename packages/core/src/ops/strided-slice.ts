@@ -172,6 +172,7 @@ export function sliceWithStep(x: Tensor, spec: readonly SliceSpec[]): Tensor {
       throw new ArgumentError(`sliceWithStep: spec[${i}] must be an index, null or [start, stop, step], got ${JSON.stringify(s)}`);
     }
     const [start = null, stop = null, step = null] = s ?? [];
+    if (step === 0) throw new ArgumentError(`sliceWithStep: spec[${i}] has step 0; a step must be a non-zero integer`);
     begin.push(start ?? 0);
     end.push(stop ?? 0);
     steps.push(step ?? 1);

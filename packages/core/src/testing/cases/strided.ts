@@ -39,6 +39,10 @@ const stridedSliceCases: ConformanceCase[] = [
   sliceCase('ellipsis in the middle: x[1, ..., ::-2] of [3,2,2,5]', f32([3, 2, 2, 5]), [1, 0, 0], [2, 0, 0], [1, 1, -2], { shrink: 1, ellipsis: 2, begin: 4, end: 4 }),
   sliceCase('int32, odd steps: x[::-3, 1::2] of [7,6]', i32([7, 6]), [0, 1], [0, 0], [-3, 2], { begin: 1, end: 3 }),
   {
+    kind: 'compare', op: 'stridedSlice', name: 'as a Tensor method, strides omitted: x[1:-1] of [5,2]', inputs: [f32([5, 2])], tol: 'exact', grad: true,
+    run: (x: Tensor) => x.stridedSlice([1], [-1]), ref: (x: NDArray) => refStridedSlice(x, [1], [-1], [1]),
+  },
+  {
     kind: 'error', op: 'stridedSlice', name: 'a zero stride is an ArgumentError', error: 'ArgumentError', message: ['strides[1] must not be 0'],
     inputs: [f32([3, 4])], run: (x: Tensor) => sn.stridedSlice(x, [0, 0], [3, 4], [1, 0]),
   },
@@ -67,6 +71,10 @@ const sliceWithStepCases: ConformanceCase[] = [
     kind: 'compare', op: 'sliceWithStep', name: 'x[:, -1::-3] of [2,7] (null and a negative start)', inputs: [f32([2, 7])], tol: 'exact', grad: true,
     run: (x: Tensor) => sn.sliceWithStep(x, [null, [-1, null, -3]]),
     ref: (x: NDArray) => refStridedSlice(x, [0, -1], [0, 0], [1, -3], { begin: 1, end: 3 }),
+  },
+  {
+    kind: 'error', op: 'sliceWithStep', name: 'a zero step is an ArgumentError', error: 'ArgumentError', message: ['spec[0] has step 0'],
+    inputs: [f32([4])], run: (x: Tensor) => sn.sliceWithStep(x, [[0, 3, 0]]),
   },
 ];
 
