@@ -5,8 +5,9 @@
  */
 import { tidy } from '../engine/engine.js';
 import { ArgumentError } from '../errors.js';
-import { isArray, stridesOf } from '../shape.js';
+import { isArray, shapesEqual, stridesOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
+import { broadcastTo } from './broadcast-to.js';
 import { expectTensor } from './convert.js';
 import { parseEinsum } from './einsum-parse.js';
 import { matmul } from './matmul.js';
@@ -62,9 +63,11 @@ function contractPair(a: Labelled, b: Labelled, keep: ReadonlySet<string>, sizes
 /**
  * Einstein summation over letter-labelled axes, as NumPy's and PyTorch's `einsum`:
  * `einsum('bij,bjk->bik', a, b)` is a batched matmul, `'ij->ji'` a transpose, `'ij->'` a sum,
- * `'i,j->ij'` an outer product, `'ii->i'` a diagonal and `'ii'` a trace. Without '->' the output is
- * every letter used once, in alphabetical order. Each index must have one size in every operand (no
- * broadcasting of size-1 axes); '...' is not supported (an ArgumentError says so). Operands are
+ * `'i,j->ij'` an outer product, `'ii->i'` a diagonal, `'ii'` a trace and `'...ij,...jk->...ik'` a
+ * matmul over any leading axes. '...' (once per term) stands for an operand's unnamed leading, middle
+ * or trailing axes; those of all operands broadcast together, right-aligned, as in NumPy, and are
+ * summed when the output leaves '...' out. Without '->' the output is the '...' axes, then every
+ * letter used once, in alphabetical order. A letter must have one size in every operand. Operands are
  * contracted pairwise left to right, each pair as one batched matmul in float32; an equation without
  * products (one operand) keeps the operand's dtype. Gradients flow to every float32 operand.
  */
@@ -73,7 +76,11 @@ export function einsum(equation: string, ...operands: Tensor[]): Tensor {
   if (!isArray(operands) || operands.length === 0) throw new ArgumentError(`einsum: '${String(equation)}' needs at least one operand`);
   const { inputs, output, sizes } = parseEinsum(equation, operands.map((t) => t.shape));
   return tidy(() => {
-    const labelled = operands.map((t, i) => diagonal(t, inputs[i]!));
+    const labelled = operands.map((t, i) => {
+      // A '...' axis of size 1 broadcasts against the other operands' (letters always match exactly).
+      const want = inputs[i]!.map((c) => sizes.get(c)!);
+      return diagonal(shapesEqual(want, t.shape) ? t : broadcastTo(t, want), inputs[i]!);
+    });
     /** The letters needed once operands [0, i] are combined: those of later operands and the output. */
     const neededAfter = (i: number): Set<string> => new Set([...output, ...inputs.slice(i + 1).flat()]);
     let acc = sumUnneeded(labelled[0]!, neededAfter(0));

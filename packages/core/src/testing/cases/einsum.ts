@@ -5,6 +5,7 @@
  */
 import * as sn from '../../index.js';
 import type { Tensor } from '../../index.js';
+import { refBroadcastTo } from '../reference/broadcast.js';
 import { refEinsum } from '../reference/einsum.js';
 import type { NDArray } from '../reference/ndarray.js';
 import { f32, i32 } from './helpers.js';
@@ -40,6 +41,25 @@ const compareCases: ConformanceCase[] = [
   einsumCase('ij->ji', 'ji', [i32([2, 3])], 1, false),
 ];
 
+/** An einsum with '...' against the reference's all-letter equation, the operands broadcast to `shapes` first. */
+function ellipsisCase(equation: string, letters: string, shapes: number[][], inputs: InputSpec[], terms: number): ConformanceCase {
+  const [lhs, output] = letters.split('->') as [string, string];
+  return {
+    kind: 'compare', op: 'einsum', name: `'${equation}' on ${inputs.map((s) => `[${s.shape.join(',')}]`).join(', ')}`, inputs,
+    tol: { accumulate: terms }, grad: true,
+    run: (...xs: Tensor[]) => sn.einsum(equation, ...xs),
+    ref: (...xs: NDArray[]) => refEinsum(lhs.split(','), output, xs.map((x, i) => refBroadcastTo(x, shapes[i]!))),
+  };
+}
+
+const ellipsisCases: ConformanceCase[] = [
+  ellipsisCase('...ij,...jk->...ik', 'zij,zjk->zik', [[2, 3, 4], [2, 4, 5]], [f32([2, 3, 4]), f32([2, 4, 5])], 4),
+  ellipsisCase('...ij,jk', 'yzij,jk->yzik', [[2, 1, 3, 4], [4, 5]], [f32([2, 1, 3, 4]), f32([4, 5])], 4),
+  ellipsisCase('...ij,...jk->...ik', 'yzij,zjk->yzik', [[2, 5, 3, 4], [5, 4, 2]], [f32([2, 1, 3, 4]), f32([5, 4, 2])], 4),
+  ellipsisCase('i...j->...', 'iabj->ab', [[2, 3, 4, 5]], [f32([2, 3, 4, 5])], 10),
+  ellipsisCase('...i->i', 'abi->i', [[3, 2, 4]], [f32([3, 2, 4])], 6),
+];
+
 const errorCases: ConformanceCase[] = [
   {
     kind: 'error', op: 'einsum', name: 'an unparsable equation is an ArgumentError', error: 'ArgumentError', message: ["cannot parse 'ij-jk'"],
@@ -59,8 +79,13 @@ const errorCases: ConformanceCase[] = [
     run: (a: Tensor, b: Tensor) => sn.einsum('ij,jk->ik', a, b),
   },
   {
-    kind: 'error', op: 'einsum', name: "'...' is not supported (an ArgumentError says so)", error: 'ArgumentError',
-    message: ["'...'", 'not supported'], inputs: [f32([2, 3])], run: (a: Tensor) => sn.einsum('...ij->...ji', a),
+    kind: 'error', op: 'einsum', name: "'...' axes that do not broadcast are a ShapeError", error: 'ShapeError',
+    message: ["'...' axes of operand 0 [2,3] and operand 1 [4,3] do not broadcast"], inputs: [f32([2, 3]), f32([4, 3])],
+    run: (a: Tensor, b: Tensor) => sn.einsum('...i,...i', a, b),
+  },
+  {
+    kind: 'error', op: 'einsum', name: "two dots are not an ellipsis (an ArgumentError)", error: 'ArgumentError',
+    message: ["cannot parse 'i..j'"], inputs: [f32([2, 3])], run: (a: Tensor) => sn.einsum('i..j', a),
   },
   {
     kind: 'error', op: 'einsum', name: 'an output index no operand has is an ArgumentError', error: 'ArgumentError',
@@ -69,4 +94,4 @@ const errorCases: ConformanceCase[] = [
 ];
 
 /** Every case of this file. */
-export const einsumCases: readonly ConformanceCase[] = [...compareCases, ...errorCases];
+export const einsumCases: readonly ConformanceCase[] = [...compareCases, ...ellipsisCases, ...errorCases];
