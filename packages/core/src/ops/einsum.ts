@@ -45,7 +45,13 @@ function arrange(x: Labelled, order: readonly string[]): Tensor {
   return perm.every((p, i) => p === i) ? x.t : transpose(x.t, perm);
 }
 
-/** Contracts a with b over their shared letters that `keep` lacks, as one batched matmul [B, M, K] × [B, K, N]. */
+/** Whether x's axes already lie in the order of `order`. */
+const inOrder = (x: Labelled, order: readonly string[]): boolean => order.every((c, i) => x.subs[i] === c);
+
+/**
+ * Contracts a with b over their shared letters that `keep` lacks, as one batched matmul [B, M, K] × [B, K, N];
+ * an operand already laid out as [B, K, M] (or [B, N, K]) goes in through the matmul's transpose flag instead of a copy.
+ */
 function contractPair(a: Labelled, b: Labelled, keep: ReadonlySet<string>, sizes: ReadonlyMap<string, number>): Labelled {
   const inB = new Set(b.subs);
   const batch = a.subs.filter((c) => inB.has(c) && keep.has(c));
@@ -54,10 +60,14 @@ function contractPair(a: Labelled, b: Labelled, keep: ReadonlySet<string>, sizes
   const bFree = b.subs.filter((c) => !a.subs.includes(c));
   const size = (cs: readonly string[]): number => cs.reduce((n, c) => n * sizes.get(c)!, 1);
   const [nb, m, k, n] = [size(batch), size(aFree), size(summed), size(bFree)];
-  const a3 = reshape(arrange(a, [...batch, ...aFree, ...summed]), [nb, m, k]);
-  const b3 = reshape(arrange(b, [...batch, ...summed, ...bFree]), [nb, k, n]);
+  const aT = [...batch, ...summed, ...aFree];
+  const bT = [...batch, ...bFree, ...summed];
+  const transposeA = !inOrder(a, [...batch, ...aFree, ...summed]) && inOrder(a, aT);
+  const transposeB = !inOrder(b, [...batch, ...summed, ...bFree]) && inOrder(b, bT);
+  const a3 = transposeA ? reshape(a.t, [nb, k, m]) : reshape(arrange(a, [...batch, ...aFree, ...summed]), [nb, m, k]);
+  const b3 = transposeB ? reshape(b.t, [nb, n, k]) : reshape(arrange(b, [...batch, ...summed, ...bFree]), [nb, k, n]);
   const subs = [...batch, ...aFree, ...bFree];
-  return { t: reshape(matmul(a3, b3), subs.map((c) => sizes.get(c)!)), subs };
+  return { t: reshape(matmul(a3, b3, { transposeA, transposeB }), subs.map((c) => sizes.get(c)!)), subs };
 }
 
 /**

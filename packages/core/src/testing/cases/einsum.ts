@@ -26,6 +26,8 @@ const compareCases: ConformanceCase[] = [
   einsumCase('ij,jk', 'ik', [f32([3, 7]), f32([7, 2])], 7),
   einsumCase('ij,jk,kl->li', 'li', [f32([2, 3]), f32([3, 4]), f32([4, 5])], 12),
   einsumCase('ij->ji', 'ji', [f32([3, 5], 'normal', 'transposed')], 1),
+  einsumCase('bji,bjk->bik', 'bik', [f32([2, 5, 3]), f32([2, 5, 4])], 5),
+  einsumCase('bji,bkj->bik', 'bik', [f32([2, 5, 3]), f32([2, 4, 5])], 5),
   einsumCase('ijk->', '', [f32([2, 3, 4])], 24),
   einsumCase('ijk->j', 'j', [f32([3, 5, 2])], 6),
   einsumCase('i,j->ij', 'ij', [f32([4]), f32([3])], 1),
