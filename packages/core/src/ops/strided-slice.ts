@@ -37,7 +37,7 @@ interface AxisPlan {
 const bit = (mask: number, i: number): boolean => ((mask >> i) & 1) === 1;
 
 /** Python's slice clamping of [begin, end) by `step` on an axis of length d; null bounds mean "from / to the end". */
-function clampRange(begin: number | null, end: number | null, step: number, d: number): { start: number; size: number } {
+export function clampRange(begin: number | null, end: number | null, step: number, d: number): { start: number; size: number } {
   const norm = (v: number): number => (v < 0 ? v + d : v);
   if (step > 0) {
     const s = begin === null ? 0 : Math.min(Math.max(norm(begin), 0), d);
