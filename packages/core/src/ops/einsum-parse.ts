@@ -91,6 +91,9 @@ export function parseEinsum(equation: string, shapes: readonly (readonly number[
   let output: string[];
   if (parts.length === 2) {
     const out = parseTerm(parts[1]!, equation, 'the output');
+    if (out.after === null && total > 0) {
+      throw new ArgumentError(`einsum: the output of '${equation}' must keep '...' (it stands for ${total} axes of the operands ${shapes.map(fmtShape).join(', ')}), as in NumPy`);
+    }
     output = labelsOf(out, total, total);
     [...out.before, ...(out.after ?? [])].forEach((c, i, all) => {
       if (!sizes.has(c)) throw new ArgumentError(`einsum: output index '${c}' of '${equation}' appears in no operand`);

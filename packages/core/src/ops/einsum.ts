@@ -75,8 +75,8 @@ function contractPair(a: Labelled, b: Labelled, keep: ReadonlySet<string>, sizes
  * `einsum('bij,bjk->bik', a, b)` is a batched matmul, `'ij->ji'` a transpose, `'ij->'` a sum,
  * `'i,j->ij'` an outer product, `'ii->i'` a diagonal, `'ii'` a trace and `'...ij,...jk->...ik'` a
  * matmul over any leading axes. '...' (once per term) stands for an operand's unnamed leading, middle
- * or trailing axes; those of all operands broadcast together, right-aligned, as in NumPy, and are
- * summed when the output leaves '...' out. Without '->' the output is the '...' axes, then every
+ * or trailing axes; those of all operands broadcast together, right-aligned, and an explicit output
+ * must keep '...' (both as in NumPy). Without '->' the output is the '...' axes, then every
  * letter used once, in alphabetical order. A letter must have one size in every operand. Operands are
  * contracted pairwise left to right, each pair as one batched matmul in float32; an equation without
  * products (one operand) keeps the operand's dtype. Gradients flow to every float32 operand.
