@@ -153,8 +153,11 @@ const scatterNDCases: ConformanceCase[] = [
 /** int32 [1, 1] computed by a kernel, so an async-only backend cannot see the values when the op runs. */
 const computedRepeat = (): Tensor => sn.add(sn.tensor([0, 1], [2], 'int32'), sn.tensor([1, 0], [2], 'int32'));
 
-/** Programs that write one target twice without accumulation: an ArgumentError at once or at the next read. */
-const REPEAT_PROGRAMS: readonly { name: string; op: string; program: () => Promise<unknown>; message: readonly string[] }[] = [
+/**
+ * Programs whose index values break the op's contract (a target written twice without accumulation, an
+ * index out of range): an ArgumentError at once, or at the next read where a kernel computed them.
+ */
+const VALUE_PROGRAMS: readonly { name: string; op: string; program: () => Promise<unknown>; message: readonly string[] }[] = [
   {
     name: 'a target written twice is an ArgumentError', op: 'scatter',
     program: () => sn.scatter(sn.zeros([2, 3]), 1, sn.tensor([[2, 0, 2]], [1, 3], 'int32'), 1).data(),
@@ -175,17 +178,43 @@ const REPEAT_PROGRAMS: readonly { name: string; op: string; program: () => Promi
     program: () => sn.indexPut(sn.zeros([3]), [computedRepeat()], 4).data(),
     message: ['indexPut', 'x[1] of x [3] is written twice'],
   },
+  {
+    name: 'a kernel-computed index past its axis fails by the next read', op: 'gatherND',
+    program: () => sn.gatherND(sn.tensor([[1, 2], [3, 4]]), sn.add(sn.tensor([[0, 0]], [1, 2], 'int32'), sn.tensor([[1, 2]], [1, 2], 'int32'))).data(),
+    message: ['gatherND', 'index 2 at position 1', 'axis 1 of x [2,2]', 'expected 0..1'],
+  },
+  {
+    name: 'a kernel-computed index below -d fails by the next read', op: 'indexPut',
+    program: () => sn.indexPut(sn.zeros([3]), [sn.sub(sn.tensor([0], [1], 'int32'), sn.tensor([4], [1], 'int32'))], 1).data(),
+    message: ['indexPut', 'index -4 at position 0', 'axis 0 of x [3]', 'expected -3..2'],
+  },
+  {
+    name: 'a kernel-computed index past the output fails by the next read', op: 'scatterND',
+    program: () => sn.scatterND(sn.add(sn.tensor([[1]], [1, 1], 'int32'), 3), sn.ones([1, 2]), [4, 2]).data(),
+    message: ['scatterND', 'index 4 at position 0', 'axis 0 of the output [4,2]', 'expected 0..3'],
+  },
+  {
+    name: 'a kernel-computed index past the axis fails by the next read', op: 'scatterAdd',
+    program: () => sn.scatterAdd(sn.zeros([2, 3]), 1, sn.add(sn.tensor([[0, 1]], [1, 2], 'int32'), 2), sn.ones([1, 2])).data(),
+    message: ['scatterAdd', 'index 3 at position 1', 'axis 1 of x [2,3]', 'expected 0..2'],
+  },
 ];
 
-/** Runs the repeat programs on an async-only view of the backend under test, so the deferred path is held everywhere. */
-async function repeatsOnAsyncOnlyView(): Promise<void> {
+/** Runs the index-value programs on an async-only view of the backend under test, so the deferred path is held everywhere. */
+async function valuesOnAsyncOnlyView(): Promise<void> {
   const base = sn.getBackendName();
   const name = `${base}-scatter-async-only`;
   const inner = sn.getBackend();
   sn.registerBackend(name, () => asyncOnlyView(inner, name), { priority: -200 });
   try {
     await sn.setBackend(name);
-    for (const p of REPEAT_PROGRAMS) await expectArgumentError(p.program, p.message);
+    for (const p of VALUE_PROGRAMS) {
+      try {
+        await expectArgumentError(p.program, p.message);
+      } catch (e) {
+        throw new Error(`${p.op} › ${p.name}: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
     const good = await sn.tidy(() => sn.scatter(sn.zeros([3]), 0, sn.add(sn.tensor([0, 1], [2], 'int32'), 1), sn.tensor([5, 6])).data());
     ensure(Array.from(good).join(',') === '0,5,6', `scatter with good indices gave [${Array.from(good).join(',')}]`);
   } finally {
@@ -194,12 +223,12 @@ async function repeatsOnAsyncOnlyView(): Promise<void> {
   }
 }
 
-const repeatCases: ConformanceCase[] = [
-  ...REPEAT_PROGRAMS.map((p): ConformanceCase => ({ kind: 'property', op: p.op, name: p.name, check: () => expectArgumentError(p.program, p.message) })),
-  { kind: 'property', op: 'indexPut', name: 'repeated targets on an async-only backend fail at the next read', check: repeatsOnAsyncOnlyView },
+const valueCases: ConformanceCase[] = [
+  ...VALUE_PROGRAMS.map((p): ConformanceCase => ({ kind: 'property', op: p.op, name: p.name, check: () => expectArgumentError(p.program, p.message) })),
+  { kind: 'property', op: 'indexPut', name: 'bad index values on an async-only backend fail at the next read', check: valuesOnAsyncOnlyView },
 ];
 
 /** Every case of this file. */
 export const scatterCases: readonly ConformanceCase[] = [
-  ...scatterOpCases, ...scatterAddCases, ...indexPutCases, ...gatherNDCases, ...scatterNDCases, ...repeatCases,
+  ...scatterOpCases, ...scatterAddCases, ...indexPutCases, ...gatherNDCases, ...scatterNDCases, ...valueCases,
 ];
