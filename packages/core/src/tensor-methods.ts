@@ -15,6 +15,9 @@ import { logSoftmax, softmax } from './ops/softmax.js';
 import { transpose } from './ops/transpose.js';
 import { abs, exp, log, neg, relu, sigmoid, sqrt, square, tanh } from './ops/unary.js';
 import { Tensor } from './tensor.js';
+import { stridedSlice, type StridedSliceOptions } from './ops/strided-slice.js';
+import { indexPut, scatter, scatterAdd, type IndexPutOptions } from './ops/scatter.js';
+import type { IndexInput } from './ops/index-checks.js';
 
 declare module './tensor.js' {
   interface Tensor {
@@ -94,6 +97,14 @@ declare module './tensor.js' {
     slice(begin: readonly number[], size?: readonly number[]): Tensor;
     /** `x.gather(...)` is {@link gather}: `gather(x, indices, axis)`. */
     gather(indices: Indices, axis?: number): Tensor;
+    /** `x.stridedSlice(...)` is {@link stridedSlice}: `stridedSlice(x, begin, end, strides, options)`. */
+    stridedSlice(begin: readonly number[], end: readonly number[], strides?: readonly number[], options?: StridedSliceOptions): Tensor;
+    /** `x.scatter(...)` is {@link scatter}: `scatter(x, axis, indices, src)`. */
+    scatter(axis: number, indices: Tensor, src: Tensor | number): Tensor;
+    /** `x.scatterAdd(...)` is {@link scatterAdd}: `scatterAdd(x, axis, indices, src)`. */
+    scatterAdd(axis: number, indices: Tensor, src: Tensor | number): Tensor;
+    /** `x.indexPut(...)` is {@link indexPut}: `indexPut(x, indices, values, options)`. */
+    indexPut(indices: readonly IndexInput[], values: Tensor | number, options?: IndexPutOptions): Tensor;
   }
 }
 
@@ -136,6 +147,12 @@ const methods: Record<string, (this: Tensor, ...args: never[]) => Tensor> = {
   cast(dtype: DType) { return cast(this, dtype); },
   slice(begin: readonly number[], size?: readonly number[]) { return slice(this, begin, size); },
   gather(indices: Indices, axis?: number) { return gather(this, indices, axis); },
+  stridedSlice(begin: readonly number[], end: readonly number[], strides?: readonly number[], options?: StridedSliceOptions) {
+    return stridedSlice(this, begin, end, strides, options);
+  },
+  scatter(axis: number, indices: Tensor, src: Tensor | number) { return scatter(this, axis, indices, src); },
+  scatterAdd(axis: number, indices: Tensor, src: Tensor | number) { return scatterAdd(this, axis, indices, src); },
+  indexPut(indices: readonly IndexInput[], values: Tensor | number, options?: IndexPutOptions) { return indexPut(this, indices, values, options); },
 };
 
 for (const [name, fn] of Object.entries(methods)) {

@@ -1,4 +1,4 @@
-import type { BinaryOp, Conv2dInfo, ReduceOp, UnaryAttrs, UnaryOp } from '../backend/kernel-types.js';
+import type { BinaryOp, Conv2dInfo, ReduceOp, StridedView, UnaryAttrs, UnaryOp } from '../backend/kernel-types.js';
 import type { Tensor } from '../tensor.js';
 
 /** An op that records nothing beyond its inputs and output. */
@@ -23,6 +23,10 @@ export type GradAttrs = { readonly [op in UnaryOp]: UnaryAttrs } & { readonly [o
   readonly pad: { readonly paddings: readonly (readonly [number, number])[] };
   readonly concat: { readonly axis: number };
   readonly gather: { readonly indices: Tensor; readonly axis: number };
+  /** The scatterAdd kernel as an op (ops/scatter.ts): updates added into zeros at `indices` along `axis`. */
+  readonly scatterAdd: { readonly indices: Tensor; readonly axis: number };
+  /** A strided copy of x (ops/strided-slice.ts) through `view` (no broadcasting: every element read once at most). */
+  readonly stridedSlice: { readonly view: StridedView };
   /** The rank-3 kernel call: a [ba, ·, ·] × b [bb, ·, ·], ba and bb equal or 1. */
   readonly matmul: { readonly transposeA: boolean; readonly transposeB: boolean };
   readonly conv2d: { readonly info: Conv2dInfo };

@@ -29,6 +29,9 @@ export const OP_TABLE: readonly (readonly [op: string, differentiable: boolean])
   ['gather', true], ['oneHot', false], ['pad', true], ['flip', true], ['reverse', true], ['tile', true], ['repeat', true],
   ['repeatInterleave', true], ['roll', true], ['tril', true], ['triu', true], ['diag', true], ['trace', true], ['meshgrid', true],
   ['unstack', true], ['outer', true], ['dot', true], ['takeAlongAxis', true], ['padWithMode', true], ['mirrorPad', true],
+  ['stridedSlice', true], ['sliceWithStep', true], ['scatter', true], ['scatterAdd', true], ['indexPut', true],
+  ['gatherND', true], ['scatterND', true], ['depthToSpace', true], ['spaceToDepth', true], ['pixelShuffle', true],
+  ['pixelUnshuffle', true], ['einsum', true],
   // reductions
   ['sum', true], ['mean', true], ['max', true], ['min', true], ['prod', true], ['logSumExp', true], ['variance', true],
   ['argmax', false], ['argmin', false], ['cumsum', true], ['cumprod', true], ['logCumSumExp', true], ['all', false],

@@ -18,6 +18,9 @@ import { selectCases } from './select.js';
 import { shapeCases } from './shape.js';
 import type { ConformanceCase } from './types.js';
 import { unaryCases } from './unary.js';
+import { stridedCases } from './strided.js';
+import { scatterCases } from './scatter.js';
+import { einsumCases } from './einsum.js';
 
 /** Every conformance case, in the order the suite runs them. */
 export const conformanceCases: readonly ConformanceCase[] = [
@@ -33,6 +36,9 @@ export const conformanceCases: readonly ConformanceCase[] = [
   ...scanCasesAll,
   ...joiningCases,
   ...indexingCases,
+  ...stridedCases,
+  ...scatterCases,
+  ...einsumCases,
   ...convCasesAll,
   ...randomCases,
   ...convenienceCases,

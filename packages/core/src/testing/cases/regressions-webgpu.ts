@@ -23,7 +23,7 @@ import type { ConformanceCase } from './types.js';
  * Runs `program` (which reads some result) and ensures it fails with an ArgumentError whose message
  * contains every fragment, and that a read made after that error works again (it is reported once).
  */
-async function expectArgumentError(program: () => Promise<unknown>, fragments: readonly string[]): Promise<void> {
+export async function expectArgumentError(program: () => Promise<unknown>, fragments: readonly string[]): Promise<void> {
   let thrown: unknown = undefined;
   try {
     await sn.tidy(program);
@@ -95,7 +95,7 @@ const INDEX_PROGRAMS: readonly { name: string; op: string; program: () => Promis
 ];
 
 /** Exposes `inner` as a backend that can only be read asynchronously, as a GPU backend. */
-function asyncOnlyView(inner: Backend, name: string): Backend {
+export function asyncOnlyView(inner: Backend, name: string): Backend {
   return new Proxy(inner, {
     get(target, prop, receiver) {
       if (prop === 'readSync' || prop === 'shutdown') return undefined;
