@@ -57,7 +57,10 @@ function buildModel(o: CliOptions, vocab: number): AnyModule & (GPT | LSTMLangua
 }
 
 async function train(model: GPT | LSTMLanguageModel, corpus: Corpus, o: CliOptions, print: Print): Promise<void> {
-  const [trainSet, valSet] = new TextWindows(corpus.ids, o.context).split(0.9);
+  // The last tenth of the stream is held out; at most 2,048 of its windows are evaluated.
+  const cut = Math.floor(corpus.ids.length * 0.9);
+  const trainSet = new TextWindows(corpus.ids.slice(0, cut), o.context);
+  const valSet = new TextWindows(corpus.ids.slice(cut, Math.min(corpus.ids.length, cut + 2048 + o.context)), o.context);
   const optimizer = new Adam(model.parameters(), { lr: o.lr });
   const loss = new NextTokenLoss();
   const stop = new AbortController();
@@ -94,11 +97,14 @@ async function sample(model: GPT | LSTMLanguageModel, corpus: Corpus, o: CliOpti
   const room = (prompt: number): number => Math.max(1, (o.maxTokens || contextLength || o.context) - (model instanceof GPT ? prompt : 0));
   if (corpus.names) {
     print(`${o.samples} invented names (* = not in the training list):`);
-    for (let i = 0; i < o.samples; i++) {
+    // A draw that ends at once (an empty name) is drawn again, up to a few times over.
+    for (let shown = 0, tries = 0; shown < o.samples && tries < 5 * o.samples; tries++) {
       const prompt = [eos!, ...tokenizer.encode(o.prompt)];
       const ids = await generate(model, prompt, { ...sampling, maxTokens: room(prompt.length), stopAt: eos });
       const name = o.prompt + tokenizer.decode(ids.filter((t) => t !== eos));
+      if (name === '') continue;
       print(`  ${name}${corpus.names.has(name) ? '' : ' *'}`);
+      shown++;
     }
     return;
   }

