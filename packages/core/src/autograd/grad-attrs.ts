@@ -28,6 +28,8 @@ export type GradAttrs = { readonly [op in UnaryOp]: UnaryAttrs } & { readonly [o
   readonly conv2d: { readonly info: Conv2dInfo };
   readonly maxPool2d: { readonly info: Conv2dInfo };
   readonly avgPool2d: { readonly info: Conv2dInfo };
+  /** The geometry of the convolution it transposes (see conv2dTransposeInfo). */
+  readonly conv2dTranspose: { readonly info: Conv2dInfo };
 };
 
 /** The name of an op the tape can record. */

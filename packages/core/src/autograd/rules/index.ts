@@ -1,6 +1,7 @@
 import type { Tensor } from '../../tensor.js';
 import type { GradOp, GradRule, TapeNode } from '../grad-attrs.js';
 import { binaryRules } from './binary.js';
+import { convTransposeRules } from './conv-transpose.js';
 import { linalgRules } from './linalg.js';
 import { reduceRules } from './reduce.js';
 import { shapeRules } from './shape.js';
@@ -17,6 +18,7 @@ export const GRAD_RULES: { readonly [K in GradOp]: GradRule<K> | null } = {
   ...reduceRules,
   ...shapeRules,
   ...linalgRules,
+  ...convTransposeRules,
 };
 
 /** Runs the rule of a recorded node on its output's cotangent (no rule: no input gets a gradient). */

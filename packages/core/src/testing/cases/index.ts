@@ -2,6 +2,7 @@ import { autodiffCases } from './autodiff.js';
 import { binaryCases } from './binary.js';
 import { compositeCases } from './composites.js';
 import { convCasesAll } from './conv.js';
+import { convFamilyCases } from './conv-family.js';
 import { creationCases } from './creation.js';
 import { errorCases } from './errors.js';
 import { indexingCases } from './indexing.js';
@@ -33,6 +34,7 @@ export const conformanceCases: readonly ConformanceCase[] = [
   ...joiningCases,
   ...indexingCases,
   ...convCasesAll,
+  ...convFamilyCases,
   ...randomCases,
   ...autodiffCases,
   ...errorCases,
