@@ -14,6 +14,7 @@ import { BatchNorm1D, BatchNorm2D } from '../layers/batchnorm.js';
 import { Dropout, Flatten } from '../layers/shape-layers.js';
 import { GELU, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh } from '../layers/activations.js';
 import { encodeModel, type OnnxAttribute, type OnnxInitializer, type OnnxNode } from './onnx-proto.js';
+import { CONV_FAMILY_ONNX_MODULES, convFamilyInputShape, emitConvFamily } from './conv-family.js';
 
 /** Options of {@link exportOnnx}. */
 export interface ExportOnnxOptions {
@@ -37,6 +38,7 @@ export interface ExportOnnxOptions {
 export const ONNX_SUPPORTED_MODULES: readonly string[] = [
   'Sequential', 'Linear', 'Conv2D', 'MaxPool2D', 'AvgPool2D', 'BatchNorm1D', 'BatchNorm2D', 'Flatten', 'Dropout',
   'ReLU', 'LeakyReLU', 'Sigmoid', 'Tanh', 'Softmax', 'GELU',
+  ...CONV_FAMILY_ONNX_MODULES,
 ];
 
 /** A weight read from a tensor when the model is encoded (optionally rearranged on the host). */
@@ -163,6 +165,8 @@ function emit(b: GraphBuilder, m: Module, x: string, path: string): string {
     }
     return b.op('Flatten', at, [x], [{ name: 'axis', kind: 'int', value: 1 }]);
   }
+  const convFamily = emitConvFamily(b, m, x, at);
+  if (convFamily !== null) return convFamily;
   if (m instanceof Dropout) return b.op('Identity', at, [x]);
   if (m instanceof ReLU) return b.op('Relu', at, [x]);
   if (m instanceof LeakyReLU) return b.op('LeakyRelu', at, [x], [{ name: 'alpha', kind: 'float', value: m.negativeSlope }]);
@@ -189,7 +193,7 @@ function defaultInputShape(model: Module): (number | string)[] | null {
   if (first instanceof Conv2D) return ['N', first.inChannels, 'H', 'W'];
   if (first instanceof BatchNorm2D) return ['N', first.numFeatures, 'H', 'W'];
   if (first instanceof Linear) return ['N', first.inFeatures];
-  return null;
+  return first ? convFamilyInputShape(first) : null;
 }
 
 interface Prepared {
