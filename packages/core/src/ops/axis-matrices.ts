@@ -10,13 +10,6 @@ import { reshape } from './reshape.js';
  */
 export type AxisMatrix = Float32Array | null;
 
-/** True when `m` ([n, n]) is the identity. */
-export function isIdentity(m: Float32Array, n: number, inSize: number): boolean {
-  if (n !== inSize) return false;
-  for (let r = 0; r < n; r++) for (let c = 0; c < n; c++) if (m[r * n + c] !== (r === c ? 1 : 0)) return false;
-  return true;
-}
-
 /** Applies `m` ([out, in], or null for none) along the last axis of x [..., in]. */
 export function alongLastAxis(x: Tensor, m: AxisMatrix, out: number): Tensor {
   if (m === null) return x;

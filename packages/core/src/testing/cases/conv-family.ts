@@ -100,6 +100,10 @@ const RESIZE: [string, number[], RefInterpolateOptions & sn.InterpolateOptions][
   ['linear 3-D size 11 of [2,3,5]', [2, 3, 5], { size: 11, mode: 'linear' }],
   ['linear 3-D scaleFactor 2.5 alignCorners', [2, 2, 4], { scaleFactor: 2.5, mode: 'linear', alignCorners: true }],
   ['linear 3-D scaleFactor 0.7', [1, 2, 10], { scaleFactor: 0.7, mode: 'linear' }],
+  // Axes longer than 256 cells are interpolated with two gathers instead of a dense matrix.
+  ['bilinear long rows [1,2,3,300] → [4,451] (gathered taps)', [1, 2, 3, 300], { size: [4, 451], mode: 'bilinear' }],
+  ['bilinear alignCorners long rows [1,1,2,270] → [3,401]', [1, 1, 2, 270], { size: [3, 401], mode: 'bilinear', alignCorners: true }],
+  ['linear long axis downsampled [1,2,520] scaleFactor 0.37', [1, 2, 520], { scaleFactor: 0.37, mode: 'linear' }],
 ];
 
 const resizeCases: ConformanceCase[] = [
