@@ -1,4 +1,6 @@
-import { dispose, randomNormal, setBackend, tidy } from '@scratchnet/core';
+import {
+  adaptiveAvgPool2d, conv2dTranspose, dispose, interpolate, ones, randomNormal, setBackend, tensor, tidy, type Tensor,
+} from '@scratchnet/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   Conv1D, Conv1d, ConvTranspose2D, ConvTranspose2d, Conv2D, ReLU, Sequential, Upsample, deserializeModel, fans, serializeModel,
@@ -74,5 +76,39 @@ describe('Conv1D, ConvTranspose2D and Upsample', () => {
       expect(() => new Upsample({ size: 4, mode: 'linear' }).forward(randomNormal([1, 3, 4, 4]))).toThrow(/upsample: mode 'linear' needs 3-D input/);
     });
     [c1, ct].forEach((m) => m.dispose());
+  });
+});
+
+/** Values rounded to 4 decimals, for comparing with PyTorch's printed outputs. */
+async function rounded(t: Tensor): Promise<number[]> {
+  return Array.from(await t.data(), (v) => Math.round(v * 1e4) / 1e4);
+}
+
+describe("the functional ops give PyTorch's documented outputs", () => {
+  it('F.interpolate: nearest 1.5×, bilinear 2× with and without align_corners', async () => {
+    const seq = tensor([1, 2, 3, 4], [1, 1, 4]);
+    const grid = tensor([1, 2, 3, 4], [1, 1, 2, 2]);
+    const [near, half, corners] = tidy(() => [
+      interpolate(seq, { scaleFactor: 1.5 }),
+      interpolate(grid, { scaleFactor: 2, mode: 'bilinear' }),
+      interpolate(grid, { size: 4, mode: 'bilinear', alignCorners: true }),
+    ]);
+    expect(await rounded(near)).toEqual([1, 1, 2, 3, 3, 4]);
+    expect(await rounded(half)).toEqual([1, 1.25, 1.75, 2, 1.5, 1.75, 2.25, 2.5, 2.5, 2.75, 3.25, 3.5, 3, 3.25, 3.75, 4]);
+    expect(await rounded(corners)).toEqual([
+      1, 1.3333, 1.6667, 2, 1.6667, 2, 2.3333, 2.6667, 2.3333, 2.6667, 3, 3.3333, 3, 3.3333, 3.6667, 4,
+    ]);
+    dispose([seq, grid, near, half, corners]);
+  });
+
+  it('F.conv_transpose2d of ones (2×2 input, 3×3 kernel, stride 2) and F.adaptive_avg_pool2d 5 → 3', async () => {
+    const [y, a] = tidy(() => [
+      conv2dTranspose(ones([1, 1, 2, 2]), ones([1, 1, 3, 3]), { stride: 2 }),
+      adaptiveAvgPool2d(tensor([1, 2, 3, 4, 5], [1, 1, 1, 5]), [1, 3]),
+    ]);
+    expect(y.shape).toEqual([1, 1, 5, 5]);
+    expect(await rounded(y)).toEqual([1, 1, 2, 1, 1, 1, 1, 2, 1, 1, 2, 2, 4, 2, 2, 1, 1, 2, 1, 1, 1, 1, 2, 1, 1]);
+    expect(await rounded(a)).toEqual([1.5, 3, 4.5]);
+    dispose([y, a]);
   });
 });
