@@ -13,6 +13,10 @@ export { MaxPool2D, AvgPool2D, type Pool2DOptions } from './layers/pooling.js';
 export { BatchNorm1D, BatchNorm2D, type BatchNormOptions } from './layers/batchnorm.js';
 export { Conv2d, MaxPool2d, AvgPool2d, BatchNorm1d, BatchNorm2d } from './layers/pytorch-names.js';
 export { Flatten, Dropout, type DropoutOptions } from './layers/shape-layers.js';
+export { Conv1D, type Conv1DOptions } from './layers/conv1d.js';
+export { ConvTranspose2D, type ConvTranspose2DOptions } from './layers/conv-transpose2d.js';
+export { Upsample } from './layers/upsample.js';
+export { Conv1d, ConvTranspose2d } from './layers/pytorch-names.js';
 export { ReLU, LeakyReLU, Sigmoid, Tanh, Softmax, GELU } from './layers/activations.js';
 export { Embedding, type EmbeddingOptions } from './layers/embedding.js';
 export {

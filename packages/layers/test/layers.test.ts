@@ -5,6 +5,7 @@ import { reference } from '@scratchnet/core/testing';
 import { describe, expect, it } from 'vitest';
 import { testBackends } from './backends.js';
 import { numericGradient, worstError } from './gradcheck.js';
+import { convLayerCases } from './conv-layer-cases.js';
 import { layerCases } from './layer-cases.js';
 import type { NDArray } from './ref-types.js';
 
@@ -14,7 +15,7 @@ async function toNd(t: Tensor): Promise<NDArray> {
 
 for (const backend of testBackends()) {
   describe(`layers on backend '${backend}'`, () => {
-    layerCases.forEach((c, k) => {
+    [...layerCases, ...convLayerCases].forEach((c, k) => {
       it(`${c.name}: forward matches the float64 reference and gradients match central differences`, async () => {
         await setBackend(backend);
         const before = memory().numTensors;

@@ -34,6 +34,8 @@ export type GradAttrs = { readonly [op in UnaryOp]: UnaryAttrs } & { readonly [o
   readonly avgPool2d: { readonly info: Conv2dInfo };
   /** A checkpointed function: its rule recomputes the forward pass and backpropagates through it. */
   readonly checkpoint: { readonly backward: (dy: Tensor) => readonly (Tensor | null)[] };
+  /** The geometry of the convolution it transposes (see conv2dTransposeInfo). */
+  readonly conv2dTranspose: { readonly info: Conv2dInfo };
 };
 
 /** The name of an op the tape can record. */

@@ -38,6 +38,9 @@ export const OP_TABLE: readonly (readonly [op: string, differentiable: boolean])
   ['any', false], ['countNonzero', false], ['norm', true], ['maskedFill', true], ['softmax', true], ['logSoftmax', true],
   // convolution and pooling
   ['conv2d', true], ['maxPool2d', true], ['avgPool2d', true],
+  ['conv1d', true], ['conv1dTranspose', true], ['conv2dTranspose', true], ['depthwiseConv2d', true], ['separableConv2d', true],
+  ['interpolate', true], ['upsample', true], ['maxPool1d', true], ['avgPool1d', true], ['adaptiveAvgPool2d', true],
+  ['adaptiveMaxPool2d', true], ['globalAvgPool', true],
   // regularisation and autodiff
   // tfjs-core's remaining conveniences
   ['addN', true], ['movingAverage', true], ['step', false], ['ensureShape', false], ['moments', true], ['batchNorm', true],

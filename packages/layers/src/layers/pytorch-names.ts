@@ -6,6 +6,8 @@
 import { BatchNorm1D, BatchNorm2D } from './batchnorm.js';
 import { Conv2D } from './conv2d.js';
 import { AvgPool2D, MaxPool2D } from './pooling.js';
+import { Conv1D } from './conv1d.js';
+import { ConvTranspose2D } from './conv-transpose2d.js';
 
 /** PyTorch's spelling of {@link Conv2D} (the same class). */
 export const Conv2d = Conv2D;
@@ -27,3 +29,11 @@ export type BatchNorm1d = BatchNorm1D;
 export const BatchNorm2d = BatchNorm2D;
 /** PyTorch's spelling of {@link BatchNorm2D} (the same class). */
 export type BatchNorm2d = BatchNorm2D;
+/** PyTorch's spelling of {@link Conv1D} (the same class). */
+export const Conv1d = Conv1D;
+/** PyTorch's spelling of {@link Conv1D} (the same class). */
+export type Conv1d = Conv1D;
+/** PyTorch's spelling of {@link ConvTranspose2D} (the same class). */
+export const ConvTranspose2d = ConvTranspose2D;
+/** PyTorch's spelling of {@link ConvTranspose2D} (the same class). */
+export type ConvTranspose2d = ConvTranspose2D;

@@ -16,6 +16,7 @@ import { GELU, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh } from '../layers/activat
 import { LSTM } from '../layers/recurrent.js';
 import { emitLstm, lstmInputShape } from './lstm.js';
 import { encodeModel, type OnnxAttribute, type OnnxInitializer, type OnnxNode } from './onnx-proto.js';
+import { CONV_FAMILY_ONNX_MODULES, convFamilyInputShape, emitConvFamily } from './conv-family.js';
 
 /** Options of {@link exportOnnx}. */
 export interface ExportOnnxOptions {
@@ -39,6 +40,7 @@ export interface ExportOnnxOptions {
 export const ONNX_SUPPORTED_MODULES: readonly string[] = [
   'Sequential', 'Linear', 'Conv2D', 'MaxPool2D', 'AvgPool2D', 'BatchNorm1D', 'BatchNorm2D', 'Flatten', 'Dropout',
   'ReLU', 'LeakyReLU', 'Sigmoid', 'Tanh', 'Softmax', 'GELU', 'LSTM',
+  ...CONV_FAMILY_ONNX_MODULES,
 ];
 
 /** A weight read from a tensor when the model is encoded (optionally rearranged on the host). */
@@ -173,6 +175,8 @@ function emit(b: GraphBuilder, m: AnyModule, x: string, path: string): string {
     return b.op('Flatten', at, [x], [{ name: 'axis', kind: 'int', value: 1 }]);
   }
   if (m instanceof LSTM) return emitLstm(b, m, x, at);
+  const convFamily = emitConvFamily(b, m, x, at);
+  if (convFamily !== null) return convFamily;
   if (m instanceof Dropout) return b.op('Identity', at, [x]);
   if (m instanceof ReLU) return b.op('Relu', at, [x]);
   if (m instanceof LeakyReLU) return b.op('LeakyRelu', at, [x], [{ name: 'alpha', kind: 'float', value: m.negativeSlope }]);
@@ -200,7 +204,7 @@ function defaultInputShape(model: AnyModule): (number | string)[] | null {
   if (first instanceof BatchNorm2D) return ['N', first.numFeatures, 'H', 'W'];
   if (first instanceof Linear) return ['N', first.inFeatures];
   if (first instanceof LSTM) return lstmInputShape(first);
-  return null;
+  return first ? convFamilyInputShape(first) : null;
 }
 
 interface Prepared {

@@ -2,6 +2,7 @@ import type { Tensor } from '../../tensor.js';
 import type { GradOp, GradRule, TapeNode } from '../grad-attrs.js';
 import { binaryRules } from './binary.js';
 import { indexingRules } from './indexing.js';
+import { convTransposeRules } from './conv-transpose.js';
 import { linalgRules } from './linalg.js';
 import { reduceRules } from './reduce.js';
 import { shapeRules } from './shape.js';
@@ -21,6 +22,7 @@ export const GRAD_RULES: { readonly [K in GradOp]: GradRule<K> | null } = {
   // The checkpoint op carries its own backward pass (it recomputes the function it wraps).
   checkpoint: (dy, node) => node.attrs.backward(dy),
   ...indexingRules,
+  ...convTransposeRules,
 };
 
 /** Runs the rule of a recorded node on its output's cotangent (no rule: no input gets a gradient). */

@@ -3,6 +3,7 @@ import { binaryCases } from './binary.js';
 import { compositeCases } from './composites.js';
 import { convCasesAll } from './conv.js';
 import { convenienceCases } from './conveniences.js';
+import { convFamilyCases } from './conv-family.js';
 import { creationCases } from './creation.js';
 import { errorCases } from './errors.js';
 import { indexingCases } from './indexing.js';
@@ -40,6 +41,7 @@ export const conformanceCases: readonly ConformanceCase[] = [
   ...scatterCases,
   ...einsumCases,
   ...convCasesAll,
+  ...convFamilyCases,
   ...randomCases,
   ...convenienceCases,
   ...autodiffCases,

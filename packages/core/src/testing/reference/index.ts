@@ -15,6 +15,8 @@ export { refSlice, refConcat, refStack, refSplit, refPad } from './slicing.js';
 export { refGather, refOneHot } from './indexing.js';
 export { refConv2d, type RefConvOptions } from './conv.js';
 export { refPool2d, type RefPoolOptions } from './pool.js';
+export { refConv1d, refConvTranspose, refInterpolate, refAdaptivePool2d, refPool1d } from './conv-family.js';
+export type { RefConv1dOptions, RefConvTransposeOptions, RefInterpolateOptions } from './conv-family.js';
 export { axisGeometry, type RefPadding } from './window.js';
 export { refFull, refArange, refLinspace, refEye } from './creation.js';
 export { refActivation, refSquaredDifference, type RefActivation } from './composites.js';
