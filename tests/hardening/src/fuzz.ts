@@ -28,7 +28,7 @@ const SCAN = ['cumsum', 'cumprod', 'logCumSumExp'] as const;
 type ScanName = (typeof SCAN)[number];
 export const STEP_KINDS = [
   'unary', 'binary', 'matmul', 'reduce', 'softmax', 'logSoftmax', 'transpose', 'reshape', 'expandDims', 'squeeze', 'slice', 'concat', 'pad', 'broadcastTo',
-  'activation', 'scan', 'flip', 'roll', 'tile', 'triangle',
+  'activation', 'scan', 'flip', 'roll', 'tile', 'triangle', 'stridedSlice', 'interpolate',
 ] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
 export type Layout = 'plain' | 'transposed' | 'sliced';
@@ -76,7 +76,9 @@ export type Instr =
   | { op: 'flip'; axes: number[] }
   | { op: 'roll'; shift: number; axis: number }
   | { op: 'tile'; reps: number[] }
-  | { op: 'triangle'; upper: boolean; k: number };
+  | { op: 'triangle'; upper: boolean; k: number }
+  | { op: 'stridedSlice'; begin: number[]; end: number[]; strides: number[] }
+  | { op: 'interpolate'; mode: 'nearest' | 'linear' | 'bilinear'; scale: number; alignCorners: boolean };
 
 /** A concrete program: inputs (input 0 is the chain's start) and instructions applied in order. */
 export interface Program {
@@ -298,6 +300,34 @@ export function resolve(spec: GraphSpec): Program {
         if (rank < 2) instrs.push({ op: 'unary', fn: 'sinh' });
         else instrs.push({ op: 'triangle', upper: (a & 1) === 1, k: (b % 5) - 2 });
         break;
+      case 'stridedSlice': {
+        if (rank === 0) {
+          instrs.push({ op: 'unary', fn: 'cosh' });
+          break;
+        }
+        // One axis sliced with a step of ±1..±2 and begin/end anywhere in [-d-1, d+1] (Python clamping).
+        const axis = a % rank;
+        const d = shape[axis]!;
+        const step = [1, 2, -1, -2][(a >> 3) % 4]!;
+        const at = (v: number): number => (v % (2 * d + 3)) - d - 1;
+        const begin = shape.map((_, i) => (i === axis ? at(b) : 0));
+        const end = shape.map((s, i) => (i === axis ? at(b >> 6) : s));
+        const strides = shape.map((_, i) => (i === axis ? step : 1));
+        instrs.push({ op: 'stridedSlice', begin, end, strides });
+        shape = [...ref.refStridedSlice(ref.fromFn(shape, 'float32', () => 0), begin, end, strides).shape];
+        break;
+      }
+      case 'interpolate': {
+        // [N, C, L] or [N, C, H, W] with every axis non-empty: upsampled by 2 (nearest, linear, bilinear).
+        if ((rank !== 3 && rank !== 4) || shape.includes(0)) {
+          instrs.push({ op: 'unary', fn: 'atan' });
+          break;
+        }
+        const mode = (a & 1) === 1 ? 'nearest' : rank === 3 ? 'linear' : 'bilinear';
+        instrs.push({ op: 'interpolate', mode, scale: 2, alignCorners: mode !== 'nearest' && (b & 1) === 1 });
+        shape = shape.map((s, i) => (i >= 2 ? 2 * s : s));
+        break;
+      }
     }
   }
   return { inputs, instrs, dataSeed: spec.dataSeed };
@@ -444,6 +474,12 @@ export function runReference(p: Program, xs: readonly NDArray[]): RefTrace {
       case 'triangle':
         cur = ref.refTriangle(cur, ins.upper ? (d) => d >= ins.k : (d) => d <= ins.k);
         break;
+      case 'stridedSlice':
+        cur = ref.refStridedSlice(cur, ins.begin, ins.end, ins.strides);
+        break;
+      case 'interpolate':
+        cur = ref.refInterpolate(cur, { scaleFactor: ins.scale, mode: ins.mode, ...(ins.mode === 'nearest' ? {} : { alignCorners: ins.alignCorners }) });
+        break;
     }
     seen(cur);
   }
@@ -538,6 +574,12 @@ export function runCore(p: Program, xs: readonly sn.Tensor[]): sn.Tensor {
         break;
       case 'triangle':
         cur = ins.upper ? sn.triu(cur, ins.k) : sn.tril(cur, ins.k);
+        break;
+      case 'stridedSlice':
+        cur = sn.stridedSlice(cur, ins.begin, ins.end, ins.strides);
+        break;
+      case 'interpolate':
+        cur = sn.interpolate(cur, { scaleFactor: ins.scale, mode: ins.mode, ...(ins.mode === 'nearest' ? {} : { alignCorners: ins.alignCorners }) });
         break;
     }
   }

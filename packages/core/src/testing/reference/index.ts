@@ -22,3 +22,4 @@ export { refFull, refArange, refLinspace, refEye } from './creation.js';
 export { refActivation, refSquaredDifference, type RefActivation } from './composites.js';
 export { refScan } from './scans.js';
 export { refFlip, refTile, refRoll, refTriangle } from './rearrange.js';
+export { refStridedSlice } from './strided.js';
