@@ -58,7 +58,7 @@ export type { StridedSliceOptions, SliceSpec } from './ops/strided-slice.js';
 export { scatter, scatterAdd, indexPut } from './ops/scatter.js';
 export type { IndexPutOptions } from './ops/scatter.js';
 export type { IndexInput } from './ops/index-checks.js';
-export { gatherND, scatterND } from './ops/gather-nd.js';
+export { gatherND, scatterND, tensorScatterUpdate, sparseToDense, unsortedSegmentSum } from './ops/gather-nd.js';
 export { depthToSpace, spaceToDepth, pixelShuffle, pixelUnshuffle } from './ops/depth-to-space.js';
 export type { DepthToSpaceMode, DepthToSpaceOptions } from './ops/depth-to-space.js';
 export { einsum } from './ops/einsum.js';

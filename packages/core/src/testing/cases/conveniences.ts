@@ -7,10 +7,11 @@ import * as sn from '../../index.js';
 import type { Tensor } from '../../index.js';
 import { refBinary } from '../reference/binary.js';
 import {
-  refAddN, refBatchToSpace, refBincount, refLocalResponseNorm, refMoments, refSpaceToBatch, refStep,
+  refAddN, refBatchToSpace, refBincount, refLocalResponseNorm, refMoments, refSegmentSum, refSpaceToBatch, refStep, refTensorScatterUpdate,
 } from '../reference/conveniences.js';
-import { fromFn, type NDArray } from '../reference/ndarray.js';
+import { fromFn, nd, type NDArray } from '../reference/ndarray.js';
 import { ensure, ensureSame, valuesOf } from './check.js';
+import { expectArgumentError } from './regressions-webgpu.js';
 import { f32, i32 } from './helpers.js';
 import type { ConformanceCase } from './types.js';
 
@@ -156,6 +157,47 @@ const spaceBatchCases: ConformanceCase[] = [
   },
 ];
 
+const IDX = [[2, 0], [0, 1], [1, 1]];
+const sparseCases: ConformanceCase[] = [
+  {
+    kind: 'compare', op: 'tensorScatterUpdate', name: 'rows of [3,2,4] addressed by [3,2] indices', grad: true,
+    inputs: [f32([3, 2, 4]), f32([3, 4])],
+    run: (x: Tensor, u: Tensor) => sn.tensorScatterUpdate(x, IDX, u),
+    ref: (x: NDArray, u: NDArray) => refTensorScatterUpdate(x, nd([3, 2], IDX.flat(), 'int32'), u),
+  },
+  {
+    kind: 'compare', op: 'tensorScatterUpdate', name: 'int32 elements', tol: 'exact', inputs: [i32([4, 3]), i32([2])],
+    run: (x: Tensor, u: Tensor) => sn.tensorScatterUpdate(x, [[3, 2], [0, 0]], u),
+    ref: (x: NDArray, u: NDArray) => refTensorScatterUpdate(x, nd([2, 2], [3, 2, 0, 0], 'int32'), u),
+  },
+  {
+    kind: 'property', op: 'tensorScatterUpdate', name: 'a slice written twice is an ArgumentError (at the next read where a kernel computed the indices)',
+    check: async () => {
+      await expectArgumentError(() => sn.tensorScatterUpdate(sn.zeros([3, 2]), [[1], [0], [1]], sn.ones([3, 2])).data(), ['tensorScatterUpdate', 'is written twice (index positions 0 and 2)']);
+      const computed = (): Tensor => sn.add(sn.tensor([[1], [0], [0]], [3, 1], 'int32'), sn.tensor([[0], [0], [1]], [3, 1], 'int32'));
+      await expectArgumentError(() => sn.tensorScatterUpdate(sn.zeros([3, 2]), computed(), sn.ones([3, 2])).data(), ['tensorScatterUpdate', 'is written twice (index positions 0 and 2)']);
+    },
+  },
+  {
+    kind: 'compare', op: 'sparseToDense', name: '[n, 2] indices into [3,4] with default -1', grad: [0], inputs: [f32([3])],
+    run: (v: Tensor) => sn.sparseToDense(IDX, v, [3, 4], -1),
+    ref: (v: NDArray) => refTensorScatterUpdate(nd([3, 4], new Array<number>(12).fill(-1)), nd([3, 2], IDX.flat(), 'int32'), v),
+  },
+  {
+    kind: 'compare', op: 'sparseToDense', name: '1-D indices and one number', tol: 'exact', inputs: [],
+    run: () => sn.sparseToDense([4, 0], 7, [6]), ref: () => nd([6], [7, 0, 0, 0, 7, 0]),
+  },
+  {
+    kind: 'compare', op: 'unsortedSegmentSum', name: 'rows of [5,3] into 4 segments (one empty)', grad: true, tol: { accumulate: 3 },
+    inputs: [f32([5, 3])], run: (x: Tensor) => sn.unsortedSegmentSum(x, [2, 0, 2, 3, 0], 4),
+    ref: (x: NDArray) => refSegmentSum(x, nd([5], [2, 0, 2, 3, 0], 'int32'), 4),
+  },
+  {
+    kind: 'error', op: 'unsortedSegmentSum', name: 'an id past numSegments', error: 'ArgumentError', message: ['index 4 at position 1'],
+    inputs: [f32([2, 3])], run: (x: Tensor) => sn.unsortedSegmentSum(x, [0, 4], 3),
+  },
+];
+
 /** Row-major coordinates of the non-zero entries, by a loop. */
 function coordsOf(values: readonly number[], shape: readonly number[]): number[] {
   const out: number[] = [];
@@ -230,5 +272,5 @@ const hostSelectCases: ConformanceCase[] = [
 ];
 
 export const convenienceCases: ConformanceCase[] = [
-  ...arithmeticCases, ...normalisationCases, ...countingCases, ...spaceBatchCases, ...hostSelectCases,
+  ...arithmeticCases, ...normalisationCases, ...countingCases, ...spaceBatchCases, ...hostSelectCases, ...sparseCases,
 ];

@@ -100,3 +100,24 @@ export function refBatchToSpace(x: NDArray, block: readonly number[], crops: rea
     return at(x, [blockIndex * batch + idx[0]!, ...src, ...idx.slice(m + 1)]);
   });
 }
+
+/** x with the slices at the rows of idx [n, K] (leading K axes) replaced by updates [n, ...rest]. */
+export function refTensorScatterUpdate(x: NDArray, idx: NDArray, updates: NDArray): NDArray {
+  const k = idx.shape[1]!;
+  const rest = x.shape.slice(k).reduce((p, d) => p * d, 1);
+  const data = Float64Array.from(x.data);
+  for (let j = 0; j < idx.shape[0]!; j++) {
+    let row = 0;
+    for (let a = 0; a < k; a++) row = row * x.shape[a]! + idx.data[j * k + a]!;
+    for (let r = 0; r < rest; r++) data[row * rest + r] = updates.data[j * rest + r]!;
+  }
+  return nd(x.shape, data, x.dtype);
+}
+
+/** Segment sums of x's rows by ids into `count` segments. */
+export function refSegmentSum(x: NDArray, ids: NDArray, count: number): NDArray {
+  const rest = x.shape.slice(1).reduce((p, d) => p * d, 1);
+  const out = new Float64Array(count * rest);
+  for (let i = 0; i < x.shape[0]!; i++) for (let r = 0; r < rest; r++) out[ids.data[i]! * rest + r] = out[ids.data[i]! * rest + r]! + x.data[i * rest + r]!;
+  return nd([count, ...x.shape.slice(1)], out);
+}
