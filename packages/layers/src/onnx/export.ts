@@ -13,8 +13,8 @@ import { AvgPool2D, MaxPool2D } from '../layers/pooling.js';
 import { BatchNorm1D, BatchNorm2D } from '../layers/batchnorm.js';
 import { Dropout, Flatten } from '../layers/shape-layers.js';
 import { GELU, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh } from '../layers/activations.js';
-import { LSTM } from '../layers/recurrent.js';
-import { emitLstm, lstmInputShape } from './lstm.js';
+import { GRU, LSTM, RNN } from '../layers/recurrent.js';
+import { emitRecurrent, recurrentInputShape } from './recurrent.js';
 import { encodeModel, type OnnxAttribute, type OnnxInitializer, type OnnxNode } from './onnx-proto.js';
 
 /** Options of {@link exportOnnx}. */
@@ -38,7 +38,7 @@ export interface ExportOnnxOptions {
 /** The module classes {@link exportOnnx} maps to ONNX operators. */
 export const ONNX_SUPPORTED_MODULES: readonly string[] = [
   'Sequential', 'Linear', 'Conv2D', 'MaxPool2D', 'AvgPool2D', 'BatchNorm1D', 'BatchNorm2D', 'Flatten', 'Dropout',
-  'ReLU', 'LeakyReLU', 'Sigmoid', 'Tanh', 'Softmax', 'GELU', 'LSTM',
+  'ReLU', 'LeakyReLU', 'Sigmoid', 'Tanh', 'Softmax', 'GELU', 'LSTM', 'GRU', 'RNN',
 ];
 
 /** A weight read from a tensor when the model is encoded (optionally rearranged on the host). */
@@ -172,7 +172,7 @@ function emit(b: GraphBuilder, m: AnyModule, x: string, path: string): string {
     }
     return b.op('Flatten', at, [x], [{ name: 'axis', kind: 'int', value: 1 }]);
   }
-  if (m instanceof LSTM) return emitLstm(b, m, x, at);
+  if (m instanceof LSTM || m instanceof GRU || m instanceof RNN) return emitRecurrent(b, m, x, at);
   if (m instanceof Dropout) return b.op('Identity', at, [x]);
   if (m instanceof ReLU) return b.op('Relu', at, [x]);
   if (m instanceof LeakyReLU) return b.op('LeakyRelu', at, [x], [{ name: 'alpha', kind: 'float', value: m.negativeSlope }]);
@@ -199,7 +199,7 @@ function defaultInputShape(model: AnyModule): (number | string)[] | null {
   if (first instanceof Conv2D) return ['N', first.inChannels, 'H', 'W'];
   if (first instanceof BatchNorm2D) return ['N', first.numFeatures, 'H', 'W'];
   if (first instanceof Linear) return ['N', first.inFeatures];
-  if (first instanceof LSTM) return lstmInputShape(first);
+  if (first instanceof LSTM || first instanceof GRU || first instanceof RNN) return recurrentInputShape(first);
   return null;
 }
 
