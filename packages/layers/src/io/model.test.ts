@@ -47,7 +47,7 @@ class TinyStack extends Module {
     layers.forEach((layer, i) => this.addChild(String(i), layer));
   }
   forward(x: Tensor): Tensor {
-    return tidy(() => this.children().reduce((h, layer, i) => (i === 0 ? (layer as Module).forward(h) : (layer as Module).forward(relu(h))), x));
+    return tidy(() => (this.children() as Module[]).reduce((h, layer, i) => (i === 0 ? layer.forward(h) : layer.forward(relu(h))), x));
   }
   protected getConfig(): Record<string, unknown> {
     return { layers: this.children().map((c) => c.toConfig()) };

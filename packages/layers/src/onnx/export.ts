@@ -52,7 +52,7 @@ interface PendingWeight {
 const pairOf = (p: Pair): [number, number] => (typeof p === 'number' ? [p, p] : [p[0], p[1]]);
 
 /** Collects nodes and weights while the module tree is walked. */
-export class GraphBuilder {
+class GraphBuilder {
   readonly nodes: OnnxNode[] = [];
   readonly weights: PendingWeight[] = [];
   private readonly names = new Set<string>();
@@ -133,7 +133,7 @@ function transpose2d(rows: number, cols: number): (v: Float32Array) => Float32Ar
 }
 
 /** Emits the nodes of `m` reading `x`; returns the name of its output. */
-function emit(b: GraphBuilder, m: AnyModule, x: string, path: string): string {
+function emit(b: GraphBuilder, m: Module, x: string, path: string): string {
   const at = path === '' ? m.className : path;
   if (m instanceof Sequential) {
     return m.layers.reduce((h, layer, i) => emit(b, layer, h, path === '' ? String(i) : `${path}.${i}`), x);
@@ -189,12 +189,12 @@ function emit(b: GraphBuilder, m: AnyModule, x: string, path: string): string {
   );
 }
 
-function firstLeaf(m: AnyModule): AnyModule | undefined {
+function firstLeaf(m: Module): Module | undefined {
   if (m instanceof Sequential) return m.layers[0] === undefined ? undefined : firstLeaf(m.layers[0]);
   return m;
 }
 
-function defaultInputShape(model: AnyModule): (number | string)[] | null {
+function defaultInputShape(model: Module): (number | string)[] | null {
   const first = firstLeaf(model);
   if (first instanceof Conv2D) return ['N', first.inChannels, 'H', 'W'];
   if (first instanceof BatchNorm2D) return ['N', first.numFeatures, 'H', 'W'];
@@ -208,7 +208,7 @@ interface Prepared {
   finish: (initializers: OnnxInitializer[]) => Uint8Array;
 }
 
-function prepare(model: AnyModule, options: ExportOnnxOptions): Prepared {
+function prepare(model: Module, options: ExportOnnxOptions): Prepared {
   if (!(model instanceof Module)) throw new ArgumentError('exportOnnx: expected a Module');
   const opsetVersion = options.opsetVersion ?? 13;
   if (!Number.isInteger(opsetVersion) || opsetVersion < 13) {
@@ -255,13 +255,13 @@ function toInitializer(w: PendingWeight, values: TypedArray | Float32Array | Big
  * Throws an ArgumentError naming the module when a layer has no ONNX mapping.
  */
 export function exportOnnx(model: AnyModule, options: ExportOnnxOptions = {}): Uint8Array {
-  const p = prepare(model, options);
+  const p = prepare(model as Module, options);
   return p.finish(p.weights.map((w) => toInitializer(w, w.source instanceof Tensor ? w.source.dataSync() : w.source)));
 }
 
 /** {@link exportOnnx} reading the weights asynchronously, so it works on every backend. */
 export async function exportOnnxAsync(model: AnyModule, options: ExportOnnxOptions = {}): Promise<Uint8Array> {
-  const p = prepare(model, options);
+  const p = prepare(model as Module, options);
   const initializers: OnnxInitializer[] = [];
   for (const w of p.weights) initializers.push(toInitializer(w, w.source instanceof Tensor ? await w.source.data() : w.source));
   return p.finish(initializers);

@@ -5,8 +5,18 @@
  * returns the output sequence.
  */
 import { GRU, LSTM, type RNN } from '../layers/recurrent.js';
-import type { GraphBuilder } from './export.js';
+import type { Tensor } from '@scratchnet/core';
 import type { OnnxAttribute } from './onnx-proto.js';
+
+/** What the exporter's graph builder offers this file. */
+export interface RecurrentGraphBuilder {
+  /** Adds a node with one output and returns the output's name. */
+  op(opType: string, path: string, inputs: readonly string[], attributes?: readonly OnnxAttribute[]): string;
+  /** Adds a float32 initializer read from `source` (rearranged by `transform`) with the given dims. */
+  weight(path: string, source: Tensor, transform?: (values: Float32Array) => Float32Array, dims?: readonly number[]): string;
+  /** Adds an int64 initializer of the given values. */
+  int64(path: string, values: readonly number[]): string;
+}
 
 /** A recurrent layer the exporter maps to an ONNX operator. */
 export type ExportableRecurrent = LSTM | GRU | RNN;
@@ -46,7 +56,7 @@ function operator(m: ExportableRecurrent): { opType: string; attributes: OnnxAtt
 }
 
 /** Emits the nodes of `m` reading `x`; returns the name of the output sequence. */
-export function emitRecurrent(b: GraphBuilder, m: ExportableRecurrent, x: string, at: string): string {
+export function emitRecurrent(b: RecurrentGraphBuilder, m: ExportableRecurrent, x: string, at: string): string {
   const H = m.hiddenSize;
   const order = onnxBlockOrder(m);
   const rows = order.length * H;
