@@ -14,7 +14,7 @@ import { BatchNorm1D, BatchNorm2D } from '../layers/batchnorm.js';
 import { Dropout, Flatten } from '../layers/shape-layers.js';
 import { GELU, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh } from '../layers/activations.js';
 import { GRU, LSTM, RNN } from '../layers/recurrent.js';
-import { emitRecurrent, recurrentInputShape } from './recurrent.js';
+import { RECURRENT_ONNX_MODULES, emitRecurrent, recurrentInputShape } from './recurrent.js';
 import { encodeModel, type OnnxAttribute, type OnnxInitializer, type OnnxNode } from './onnx-proto.js';
 
 /** Options of {@link exportOnnx}. */
@@ -37,8 +37,9 @@ export interface ExportOnnxOptions {
 
 /** The module classes {@link exportOnnx} maps to ONNX operators. */
 export const ONNX_SUPPORTED_MODULES: readonly string[] = [
+  ...RECURRENT_ONNX_MODULES,
   'Sequential', 'Linear', 'Conv2D', 'MaxPool2D', 'AvgPool2D', 'BatchNorm1D', 'BatchNorm2D', 'Flatten', 'Dropout',
-  'ReLU', 'LeakyReLU', 'Sigmoid', 'Tanh', 'Softmax', 'GELU', 'LSTM', 'GRU', 'RNN',
+  'ReLU', 'LeakyReLU', 'Sigmoid', 'Tanh', 'Softmax', 'GELU',
 ];
 
 /** A weight read from a tensor when the model is encoded (optionally rearranged on the host). */
@@ -138,6 +139,7 @@ function emit(b: GraphBuilder, m: Module, x: string, path: string): string {
   if (m instanceof Sequential) {
     return m.layers.reduce((h, layer, i) => emit(b, layer, h, path === '' ? String(i) : `${path}.${i}`), x);
   }
+  if (m instanceof LSTM || m instanceof GRU || m instanceof RNN) return emitRecurrent(b, m, x, at);
   if (m instanceof Linear) {
     // y = x·Wᵀ + b: MatMul with the transposed weight ([in, out]) works for inputs of any rank.
     const w = b.weight(`${at}.weight`, m.weight, transpose2d(m.outFeatures, m.inFeatures), [m.inFeatures, m.outFeatures]);
@@ -172,7 +174,6 @@ function emit(b: GraphBuilder, m: Module, x: string, path: string): string {
     }
     return b.op('Flatten', at, [x], [{ name: 'axis', kind: 'int', value: 1 }]);
   }
-  if (m instanceof LSTM || m instanceof GRU || m instanceof RNN) return emitRecurrent(b, m, x, at);
   if (m instanceof Dropout) return b.op('Identity', at, [x]);
   if (m instanceof ReLU) return b.op('Relu', at, [x]);
   if (m instanceof LeakyReLU) return b.op('LeakyRelu', at, [x], [{ name: 'alpha', kind: 'float', value: m.negativeSlope }]);
@@ -196,10 +197,10 @@ function firstLeaf(m: Module): Module | undefined {
 
 function defaultInputShape(model: Module): (number | string)[] | null {
   const first = firstLeaf(model);
+  if (first instanceof LSTM || first instanceof GRU || first instanceof RNN) return recurrentInputShape(first);
   if (first instanceof Conv2D) return ['N', first.inChannels, 'H', 'W'];
   if (first instanceof BatchNorm2D) return ['N', first.numFeatures, 'H', 'W'];
   if (first instanceof Linear) return ['N', first.inFeatures];
-  if (first instanceof LSTM || first instanceof GRU || first instanceof RNN) return recurrentInputShape(first);
   return null;
 }
 

@@ -18,6 +18,9 @@ export interface RecurrentGraphBuilder {
   int64(path: string, values: readonly number[]): string;
 }
 
+/** The module classes this file exports. */
+export const RECURRENT_ONNX_MODULES: readonly string[] = ['LSTM', 'GRU', 'RNN'];
+
 /** A recurrent layer the exporter maps to an ONNX operator. */
 export type ExportableRecurrent = LSTM | GRU | RNN;
 
