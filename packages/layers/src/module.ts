@@ -75,10 +75,36 @@ export abstract class Module<In extends unknown[] = [x: Tensor], Out = Tensor> {
     return [this, ...this.children().flatMap((c) => c.modules())];
   }
 
-  /** Every trainable parameter with its dotted path (e.g. `0.weight`). */
+  /**
+   * Every trainable parameter with its dotted path (e.g. `0.weight`). A Variable shared by two
+   * modules (see {@link Module.tieParameter}) is listed once, under the first path that reaches it,
+   * as PyTorch's `named_parameters()` does.
+   */
   namedParameters(prefix = ''): [string, Variable][] {
     const own = [...this.ownParams].map(([n, v]): [string, Variable] => [prefix + n, v]);
-    return [...own, ...this.namedChildren().flatMap(([n, c]) => c.namedParameters(`${prefix}${n}.`))];
+    return firstOfEach([...own, ...this.namedChildren().flatMap(([n, c]) => c.namedParameters(`${prefix}${n}.`))]);
+  }
+
+  /**
+   * Weight tying: makes this module's parameter `name` the Variable `shared` (owned by another
+   * module, e.g. an Embedding's weight reused by the output Linear of a language model). The
+   * module's own Variable is disposed, and a property of the same name that held it (`weight`)
+   * now holds `shared`. The tied Variable then appears once in `parameters()`, `stateDict()`,
+   * optimizer state and saved files; a model class that ties in its constructor is tied again
+   * when it is rebuilt on load.
+   */
+  tieParameter(name: string, shared: Variable): void {
+    const own = this.ownParams.get(name);
+    if (!own) throw new ArgumentError(`${this.className}.tieParameter: no parameter '${name}'; it has: ${[...this.ownParams.keys()].join(', ') || 'none'}`);
+    if (own === shared) return;
+    if (!shared.trainable) throw new ArgumentError(`${this.className}.tieParameter: '${name}' must be tied to a trainable Variable`);
+    if (own.dtype !== shared.dtype || !sameShape(own.shape, shared.shape)) {
+      throw new ShapeError(`${this.className}.tieParameter: '${name}' is ${own.dtype} ${fmtShape(own.shape)}, the shared Variable is ${shared.dtype} ${fmtShape(shared.shape)}`);
+    }
+    this.ownParams.set(name, shared);
+    const self = this as unknown as Record<string, unknown>;
+    if (self[name] === own) self[name] = shared;
+    own.dispose();
   }
 
   /** Every trainable parameter. */
@@ -89,7 +115,7 @@ export abstract class Module<In extends unknown[] = [x: Tensor], Out = Tensor> {
   /** Every buffer with its dotted path (e.g. `3.runningMean`). */
   namedBuffers(prefix = ''): [string, Variable][] {
     const own = [...this.ownBuffers].map(([n, v]): [string, Variable] => [prefix + n, v]);
-    return [...own, ...this.namedChildren().flatMap(([n, c]) => c.namedBuffers(`${prefix}${n}.`))];
+    return firstOfEach([...own, ...this.namedChildren().flatMap(([n, c]) => c.namedBuffers(`${prefix}${n}.`))]);
   }
 
   /** Parameters and buffers by dotted path: everything that `save` writes. */
@@ -174,6 +200,16 @@ export abstract class Module<In extends unknown[] = [x: Tensor], Out = Tensor> {
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyModule = Module<any[], any>;
+
+/** Keeps the first entry of each Variable (a tied Variable is reached by more than one path). */
+function firstOfEach(entries: [string, Variable][]): [string, Variable][] {
+  const seen = new Set<Variable>();
+  return entries.filter(([, v]) => (seen.has(v) ? false : (seen.add(v), true)));
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
 
 type ModuleFactory = (config: Record<string, unknown>) => AnyModule;
 const factories = new Map<string, ModuleFactory>();
