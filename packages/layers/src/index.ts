@@ -14,6 +14,7 @@ export { BatchNorm1D, BatchNorm2D, type BatchNormOptions } from './layers/batchn
 export { RNN, LSTM, GRU, type RecurrentOptions, type RNNOptions, type RecurrentForwardOptions, type LSTMState } from './layers/recurrent.js';
 export { RNNCell, LSTMCell, GRUCell, type RecurrentCellOptions, type RNNCellOptions } from './layers/recurrent-cells.js';
 export type { CellWeights, RNNNonlinearity } from './layers/recurrent-steps.js';
+export { padSequence, type PadSequenceOptions } from './layers/pad-sequence.js';
 export { Conv2d, MaxPool2d, AvgPool2d, BatchNorm1d, BatchNorm2d } from './layers/pytorch-names.js';
 export { Flatten, Dropout, type DropoutOptions } from './layers/shape-layers.js';
 export { ReLU, LeakyReLU, Sigmoid, Tanh, Softmax, GELU } from './layers/activations.js';
