@@ -38,6 +38,7 @@ export { LearnedPositionalEmbedding, SinusoidalPositionalEncoding, type Position
 export { RNN, LSTM, GRU, type RecurrentOptions, type RNNOptions, type RecurrentForwardOptions, type LSTMState } from './layers/recurrent.js';
 export { RNNCell, LSTMCell, GRUCell, type RecurrentCellOptions, type RNNCellOptions } from './layers/recurrent-cells.js';
 export type { CellWeights, RNNNonlinearity } from './layers/recurrent-steps.js';
+export { padSequence, type PadSequenceOptions } from './layers/pad-sequence.js';
 export * from './losses/index.js';
 export * from './optimizers/index.js';
 export { TensorDataset, shuffledIndices, isBatchSource, type Batch, type BatchOptions, type BatchSource, type HostArray } from './data/dataset.js';

@@ -5,11 +5,11 @@
  * that learns a toy sequence task.
  */
 import {
-  ArgumentError, ShapeError, add, dispose, permute, sum, valueAndGrad, randomNormal, randomUniform, setBackend, slice, tensor, tidy, variableGrads, zeros, type Tensor,
+  ArgumentError, ShapeError, add, dispose, mul, permute, sum, valueAndGrad, randomNormal, randomUniform, setBackend, slice, tensor, tidy, variableGrads, zeros, type Tensor,
 } from '@scratchnet/core';
 import { describe, expect, it } from 'vitest';
 import {
-  Adam, CrossEntropyLoss, GRU, registerModule, GRUCell, LSTM, LSTMCell, Linear, Module, RNN, RNNCell, deserializeModel, serializeModel,
+  Adam, CrossEntropyLoss, GRU, padSequence, registerModule, GRUCell, LSTM, LSTMCell, Linear, Module, RNN, RNNCell, deserializeModel, serializeModel,
 } from '../src/index.js';
 import type { AnyModule } from '../src/module.js';
 import { testBackends } from './backends.js';
@@ -165,6 +165,42 @@ describe('sequences of different lengths', () => {
     expect(Math.abs(gv[2]!) + Math.abs(gv[3]!)).toBeGreaterThan(0);
     dispose([value, grads, x]);
     lstm.dispose();
+  });
+});
+
+describe('padSequence', () => {
+  it('pads and stacks sequences as pad_sequence does, time-major or batch-first, with gradients to each sequence', async () => {
+    const a = tensor([1, 2, 3, 4, 5, 6], [3, 2]);
+    const b = tensor([7, 8], [1, 2]);
+    const tm = padSequence([a, b], { paddingValue: -1 });
+    expect(tm.shape).toEqual([3, 2, 2]);
+    expect(Array.from(await tm.data())).toEqual([1, 2, 7, 8, 3, 4, -1, -1, 5, 6, -1, -1]);
+    const bf = padSequence([a, b], { batchFirst: true });
+    expect(bf.shape).toEqual([2, 3, 2]);
+    expect(Array.from(await bf.data())).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 0, 0, 0, 0]);
+    const { grads } = valueAndGrad((p: Tensor, q: Tensor) => sum(mul(padSequence([p, q]), tensor([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], [3, 2, 2]))))(a, b);
+    expect(Array.from(await grads[0]!.data())).toEqual([1, 2, 5, 6, 9, 10]);
+    expect(Array.from(await grads[1]!.data())).toEqual([3, 4]);
+    dispose([a, b, tm, bf, grads]);
+  });
+
+  it('feeds a recurrent layer with lengths: the same as running each sequence alone', async () => {
+    const gru = new GRU(2, 3, { batchFirst: true, seed: 24 });
+    const seqs = [randomNormal([4, 2], { seed: 25 }), randomNormal([2, 2], { seed: 26 })];
+    const [, hN] = gru.forward(padSequence(seqs, { batchFirst: true }), null, { lengths: seqs.map((q) => q.shape[0]!) });
+    for (let i = 0; i < seqs.length; i++) {
+      const [, hi] = gru.forward(seqs[i]!);
+      await expectAllClose(slice(hN, [0, i, 0], [1, 1, 3]).reshape([1, 3]), hi, 1e-6, `sequence ${i}`);
+    }
+    gru.dispose();
+  });
+
+  it('errors name the sequence and the shapes', () => {
+    tidy(() => {
+      expect(() => padSequence([])).toThrow('padSequence: sequences must be a non-empty array of Tensors');
+      expect(() => padSequence([zeros([2, 3]), zeros([2, 4])])).toThrow('padSequence: sequences[1] has shape [2,4], sequences[0] has [2,3]; all must match after the time axis');
+      expect(() => padSequence([zeros([2]), tensor([1], [1], 'int32')])).toThrow('padSequence: sequences[1] has dtype int32, sequences[0] has float32');
+    });
   });
 });
 

@@ -13,8 +13,8 @@ import { AvgPool2D, MaxPool2D } from '../layers/pooling.js';
 import { BatchNorm1D, BatchNorm2D } from '../layers/batchnorm.js';
 import { Dropout, Flatten } from '../layers/shape-layers.js';
 import { GELU, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh } from '../layers/activations.js';
-import { LSTM } from '../layers/recurrent.js';
-import { emitLstm, lstmInputShape } from './lstm.js';
+import { GRU, LSTM, RNN } from '../layers/recurrent.js';
+import { RECURRENT_ONNX_MODULES, emitRecurrent, recurrentInputShape } from './recurrent.js';
 import { encodeModel, type OnnxAttribute, type OnnxInitializer, type OnnxNode } from './onnx-proto.js';
 import { CONV_FAMILY_ONNX_MODULES, convFamilyInputShape, emitConvFamily } from './conv-family.js';
 
@@ -38,8 +38,9 @@ export interface ExportOnnxOptions {
 
 /** The module classes {@link exportOnnx} maps to ONNX operators. */
 export const ONNX_SUPPORTED_MODULES: readonly string[] = [
+  ...RECURRENT_ONNX_MODULES,
   'Sequential', 'Linear', 'Conv2D', 'MaxPool2D', 'AvgPool2D', 'BatchNorm1D', 'BatchNorm2D', 'Flatten', 'Dropout',
-  'ReLU', 'LeakyReLU', 'Sigmoid', 'Tanh', 'Softmax', 'GELU', 'LSTM',
+  'ReLU', 'LeakyReLU', 'Sigmoid', 'Tanh', 'Softmax', 'GELU',
   ...CONV_FAMILY_ONNX_MODULES,
 ];
 
@@ -54,7 +55,7 @@ interface PendingWeight {
 const pairOf = (p: Pair): [number, number] => (typeof p === 'number' ? [p, p] : [p[0], p[1]]);
 
 /** Collects nodes and weights while the module tree is walked. */
-export class GraphBuilder {
+class GraphBuilder {
   readonly nodes: OnnxNode[] = [];
   readonly weights: PendingWeight[] = [];
   private readonly names = new Set<string>();
@@ -135,11 +136,12 @@ function transpose2d(rows: number, cols: number): (v: Float32Array) => Float32Ar
 }
 
 /** Emits the nodes of `m` reading `x`; returns the name of its output. */
-function emit(b: GraphBuilder, m: AnyModule, x: string, path: string): string {
+function emit(b: GraphBuilder, m: Module, x: string, path: string): string {
   const at = path === '' ? m.className : path;
   if (m instanceof Sequential) {
     return m.layers.reduce((h, layer, i) => emit(b, layer, h, path === '' ? String(i) : `${path}.${i}`), x);
   }
+  if (m instanceof LSTM || m instanceof GRU || m instanceof RNN) return emitRecurrent(b, m, x, at);
   if (m instanceof Linear) {
     // y = x·Wᵀ + b: MatMul with the transposed weight ([in, out]) works for inputs of any rank.
     const w = b.weight(`${at}.weight`, m.weight, transpose2d(m.outFeatures, m.inFeatures), [m.inFeatures, m.outFeatures]);
@@ -174,7 +176,6 @@ function emit(b: GraphBuilder, m: AnyModule, x: string, path: string): string {
     }
     return b.op('Flatten', at, [x], [{ name: 'axis', kind: 'int', value: 1 }]);
   }
-  if (m instanceof LSTM) return emitLstm(b, m, x, at);
   const convFamily = emitConvFamily(b, m, x, at);
   if (convFamily !== null) return convFamily;
   if (m instanceof Dropout) return b.op('Identity', at, [x]);
@@ -193,17 +194,17 @@ function emit(b: GraphBuilder, m: AnyModule, x: string, path: string): string {
   );
 }
 
-function firstLeaf(m: AnyModule): AnyModule | undefined {
+function firstLeaf(m: Module): Module | undefined {
   if (m instanceof Sequential) return m.layers[0] === undefined ? undefined : firstLeaf(m.layers[0]);
   return m;
 }
 
-function defaultInputShape(model: AnyModule): (number | string)[] | null {
+function defaultInputShape(model: Module): (number | string)[] | null {
   const first = firstLeaf(model);
+  if (first instanceof LSTM || first instanceof GRU || first instanceof RNN) return recurrentInputShape(first);
   if (first instanceof Conv2D) return ['N', first.inChannels, 'H', 'W'];
   if (first instanceof BatchNorm2D) return ['N', first.numFeatures, 'H', 'W'];
   if (first instanceof Linear) return ['N', first.inFeatures];
-  if (first instanceof LSTM) return lstmInputShape(first);
   return first ? convFamilyInputShape(first) : null;
 }
 
@@ -212,7 +213,7 @@ interface Prepared {
   finish: (initializers: OnnxInitializer[]) => Uint8Array;
 }
 
-function prepare(model: AnyModule, options: ExportOnnxOptions): Prepared {
+function prepare(model: Module, options: ExportOnnxOptions): Prepared {
   if (!(model instanceof Module)) throw new ArgumentError('exportOnnx: expected a Module');
   const opsetVersion = options.opsetVersion ?? 13;
   if (!Number.isInteger(opsetVersion) || opsetVersion < 13) {
@@ -259,13 +260,13 @@ function toInitializer(w: PendingWeight, values: TypedArray | Float32Array | Big
  * Throws an ArgumentError naming the module when a layer has no ONNX mapping.
  */
 export function exportOnnx(model: AnyModule, options: ExportOnnxOptions = {}): Uint8Array {
-  const p = prepare(model, options);
+  const p = prepare(model as Module, options);
   return p.finish(p.weights.map((w) => toInitializer(w, w.source instanceof Tensor ? w.source.dataSync() : w.source)));
 }
 
 /** {@link exportOnnx} reading the weights asynchronously, so it works on every backend. */
 export async function exportOnnxAsync(model: AnyModule, options: ExportOnnxOptions = {}): Promise<Uint8Array> {
-  const p = prepare(model, options);
+  const p = prepare(model as Module, options);
   const initializers: OnnxInitializer[] = [];
   for (const w of p.weights) initializers.push(toInitializer(w, w.source instanceof Tensor ? await w.source.data() : w.source));
   return p.finish(initializers);

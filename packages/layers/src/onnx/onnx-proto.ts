@@ -8,14 +8,15 @@ import { ProtoWriter } from './protobuf.js';
 export const DataType = { FLOAT: 1, INT64: 7 } as const;
 
 /** AttributeProto.AttributeType values used here. */
-const AttrType = { FLOAT: 1, INT: 2, STRING: 3, INTS: 7 } as const;
+const AttrType = { FLOAT: 1, INT: 2, STRING: 3, INTS: 7, STRINGS: 8 } as const;
 
 /** A node attribute: a number is INT when integral and `kind` is not 'float'. */
 export type OnnxAttribute =
   | { name: string; kind: 'int'; value: number }
   | { name: string; kind: 'float'; value: number }
   | { name: string; kind: 'string'; value: string }
-  | { name: string; kind: 'ints'; value: readonly number[] };
+  | { name: string; kind: 'ints'; value: readonly number[] }
+  | { name: string; kind: 'strings'; value: readonly string[] };
 
 export interface OnnxNode {
   name: string;
@@ -67,6 +68,9 @@ function attribute(a: OnnxAttribute): ProtoWriter {
     case 'ints':
       for (const v of a.value) w.int(8, v); // ints
       return w.int(20, AttrType.INTS);
+    case 'strings':
+      for (const v of a.value) w.string(9, v); // strings
+      return w.int(20, AttrType.STRINGS);
   }
 }
 

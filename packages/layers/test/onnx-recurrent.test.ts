@@ -1,7 +1,7 @@
 /**
- * ONNX export of LSTM: the exported graph (ONNX LSTM operators with the gates reordered from
- * PyTorch's i, f, g, o to ONNX's i, o, f, c) runs in onnxruntime-web's wasm build and gives
- * ScratchNet's output sequence.
+ * ONNX export of LSTM, GRU and RNN: the exported graph (ONNX LSTM / GRU / RNN operators with the
+ * gates reordered from PyTorch's i, f, g, o to ONNX's i, o, f, c and from r, z, n to z, r, h) runs
+ * in onnxruntime-web's wasm build and gives ScratchNet's output sequence.
  */
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
@@ -10,7 +10,7 @@ import '@scratchnet/backend-js';
 import { randomNormal, setBackend } from '@scratchnet/core';
 import * as ort from 'onnxruntime-web';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { LSTM, ONNX_SUPPORTED_MODULES, exportOnnx, exportOnnxAsync } from '../src/index.js';
+import { GRU, LSTM, ONNX_SUPPORTED_MODULES, RNN, exportOnnx, exportOnnxAsync } from '../src/index.js';
 
 const require = createRequire(import.meta.url);
 
@@ -23,7 +23,7 @@ beforeAll(async () => {
 });
 
 /** Largest |onnxruntime − ScratchNet| over the output sequence for input shape `shape`. */
-async function maxDifference(lstm: LSTM, shape: number[]): Promise<number> {
+async function maxDifference(lstm: LSTM | GRU | RNN, shape: number[]): Promise<number> {
   lstm.eval();
   const x = randomNormal(shape, { seed: 31 });
   const [y] = lstm.forward(x);
@@ -44,22 +44,26 @@ async function maxDifference(lstm: LSTM, shape: number[]): Promise<number> {
   }
 }
 
-describe('exportOnnx of LSTM', () => {
+describe('exportOnnx of recurrent layers', () => {
   it('is listed among the supported modules', () => {
-    expect(ONNX_SUPPORTED_MODULES).toContain('LSTM');
+    expect(ONNX_SUPPORTED_MODULES).toEqual(expect.arrayContaining(['LSTM', 'GRU', 'RNN']));
   });
 
-  const cases: { name: string; make: () => LSTM; input: number[] }[] = [
+  const cases: { name: string; make: () => LSTM | GRU | RNN; input: number[] }[] = [
     { name: 'one layer', make: () => new LSTM(5, 7, { seed: 1 }), input: [6, 3, 5] },
     { name: 'one layer, bidirectional', make: () => new LSTM(5, 7, { seed: 2, bidirectional: true }), input: [6, 3, 5] },
     { name: 'two layers, bidirectional, batchFirst (dropout is the identity)', make: () => new LSTM(4, 6, { seed: 3, numLayers: 2, bidirectional: true, batchFirst: true, dropout: 0.5 }), input: [3, 5, 4] },
     { name: 'no bias', make: () => new LSTM(3, 4, { seed: 4, bias: false }), input: [4, 2, 3] },
+    { name: 'GRU, two layers, bidirectional', make: () => new GRU(5, 6, { seed: 6, numLayers: 2, bidirectional: true }), input: [5, 3, 5] },
+    { name: 'GRU, batchFirst, no bias', make: () => new GRU(3, 4, { seed: 7, batchFirst: true, bias: false }), input: [2, 6, 3] },
+    { name: 'RNN tanh, bidirectional', make: () => new RNN(4, 5, { seed: 8, bidirectional: true }), input: [6, 2, 4] },
+    { name: 'RNN relu, two layers', make: () => new RNN(4, 5, { seed: 9, numLayers: 2, nonlinearity: 'relu' }), input: [6, 2, 4] },
   ];
   for (const c of cases) {
-    it(`${c.name}: onnxruntime gives ScratchNet's output within 1e-5`, async () => {
+    it(`${c.name.startsWith('GRU') || c.name.startsWith('RNN') ? '' : 'LSTM, '}${c.name}: onnxruntime gives ScratchNet's output within 1e-5`, async () => {
       const lstm = c.make();
       const diff = await maxDifference(lstm, c.input);
-      console.log(`exportOnnx LSTM (${c.name}): max |onnxruntime − ScratchNet| ${diff.toExponential(2)}`);
+      console.log(`exportOnnx (${c.name}): max |onnxruntime − ScratchNet| ${diff.toExponential(2)}`);
       expect(diff).toBeLessThan(1e-5);
       lstm.dispose();
     });
