@@ -11,8 +11,7 @@
 export const TFJS = {
   argMax: 'argmax', argMin: 'argmin', avgPool: 'avgPool2d', maxPool: 'maxPool2d', clipByValue: 'clip', matMul: 'matmul',
   euclideanNorm: 'norm', fill: 'full', range: 'arange', outerProduct: 'outer', randomStandardNormal: 'randomNormal',
-  randomUniformInt: 'randint', lowerBound: 'searchSorted', upperBound: 'searchSorted', sparseToDense: 'scatterND',
-  tensorScatterUpdate: 'indexPut', unsortedSegmentSum: 'scatterAdd', inTopKAsync: 'topk',
+  randomUniformInt: 'randint', lowerBound: 'searchSorted', upperBound: 'searchSorted', inTopKAsync: 'inTopK',
   avgPool3d: { none: '3-D convolution and pooling are not implemented' },
   conv3d: { none: '3-D convolution and pooling are not implemented' },
   conv3dTranspose: { none: '3-D convolution and pooling are not implemented' },

@@ -22,7 +22,9 @@ export interface CheckpointOptions {
 
 /** A module as checkpoint sees it: a forward pass and the parameters it reads (a layers Module is one). */
 export interface CheckpointableModule {
+  /** The forward pass to checkpoint. */
   forward(x: Tensor): Tensor;
+  /** The tensors the forward pass reads whose gradients are wanted. */
   parameters(): readonly Tensor[];
 }
 

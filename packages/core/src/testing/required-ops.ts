@@ -67,6 +67,7 @@ export const NON_OP_EXPORTS: ReadonlySet<string> = new Set([
   'allocArray', 'bytesPerElement', 'dtypeOfArray', 'isDType', 'promoteTypes',
   'broadcastShapes', 'broadcastStrides', 'sizeOf', 'stridesOf', 'shapesEqual',
   // backends and memory
+  'ERFCX_CHEBYSHEV',
   'registerBackend', 'setBackend', 'getBackend', 'getBackendName', 'listBackends', 'ready', 'removeBackend',
   'tidy', 'keep', 'dispose', 'memory', 'moveToBackend', 'checkValues',
   'enableLeakCheck', 'disableLeakCheck', 'leakCheckEnabled', 'leakCheckStep',

@@ -40,7 +40,7 @@ export class TextWindows implements BatchSource {
     }
   }
 
-  /** [first, rest]: the windows of the first `fraction` of the stream and of the rest (no window straddles the cut). */
+  /** Splits into two: the windows of the first `fraction` of the stream, and those of the rest (no window straddles the cut). */
   split(fraction: number): [TextWindows, TextWindows] {
     if (!(fraction > 0 && fraction < 1)) throw new ArgumentError(`TextWindows.split: fraction must be in (0, 1), got ${fraction}`);
     const cut = Math.round(this.ids.length * fraction);

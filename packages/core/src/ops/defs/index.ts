@@ -4,3 +4,4 @@ export type { BoolUnaryDef, FloatUnaryDef, FloatUnaryForms, NumericUnaryDef, Una
 export { BINARY_DEFS, BINARY_OPS, binaryDef, binaryKernelDtype, binaryOutDtype } from './binary-defs.js';
 export type { ArithForms, BinaryDef, BinaryOp, CompareDef, FloatArithDef, IntArithDef, LogicalDef } from './binary-defs.js';
 export { elementwiseAbiHash } from './abi.js';
+export { ERFCX_CHEBYSHEV } from './scalar-math.js';

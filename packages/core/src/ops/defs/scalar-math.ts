@@ -81,6 +81,16 @@ function buildErfcxTable(): Float64Array {
 
 const ERFCX_TABLE = buildErfcxTable();
 
+/**
+ * The piecewise Chebyshev interpolant of erfcx(x) = e^{x²}·erfc(x) on [0, width · pieces): piece p
+ * covers [p·width, (p+1)·width) and holds `terms` coefficients c_k of Σ' c_k T_k(t), t the position
+ * in the piece scaled to [-1, 1] (c_0 already halved). Core's erf / erfc / gelu evaluate it; the wasm
+ * backend's build writes it into its AssemblyScript, so both compute erf from the same numbers.
+ */
+export const ERFCX_CHEBYSHEV: { readonly width: number; readonly pieces: number; readonly terms: number; readonly coefficients: Float64Array } = {
+  width: CHEB_WIDTH, pieces: CHEB_PIECES, terms: CHEB_TERMS, coefficients: ERFCX_TABLE,
+};
+
 /** erfc(x) for 0 ≤ x; relative accuracy ~1e-13 everywhere (the tail uses the continued fraction). */
 function erfcNonNegative(x: number): number {
   if (x >= CHEB_END) return erfcFraction(x);
