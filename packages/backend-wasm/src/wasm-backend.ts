@@ -438,6 +438,28 @@ export class WasmBackend implements Backend {
     return id;
   }
 
+  argsort(x: TensorRef, descending: boolean): DataId {
+    const [outer, n] = x.shape as [number, number];
+    const xe = this.entry(x);
+    const id = this.rt.create('int32', outer * n);
+    const out = this.rt.get(id).ptr;
+    // Rows split across threads, each with its own scratch (keys, radix buffers, byte counts).
+    const parts = Math.max(1, Math.min(this.rt.threads, outer, Math.floor((outer * n) / ELEMENTWISE_GRAIN)));
+    const workBytes = (3 * n + 256) * 4;
+    const work = this.rt.heap.alloc(workBytes * parts);
+    try {
+      const lists: number[][] = [];
+      for (let p = 0; p < parts; p++) {
+        const [r0, r1] = range(outer, parts, p);
+        lists.push([xe.ptr, out, n, xe.dtype === 'int32' ? 1 : 0, descending ? 1 : 0, r0, r1, work + p * workBytes]);
+      }
+      this.rt.runLists('argsort', lists);
+    } finally {
+      this.rt.heap.release(work);
+    }
+    return id;
+  }
+
   /** Materialises a strided view of an entry into a new entry. */
   private copyView(xe: Entry, shape: readonly number[], strides: readonly number[], offset: number): number {
     const n = sizeOf(shape);

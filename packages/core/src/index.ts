@@ -61,5 +61,11 @@ export type { Conv2dOptions, Pool2dOptions } from './ops/conv.js';
 export type { Padding2d, Pair } from './ops/conv-geometry.js';
 export { dropout } from './ops/dropout.js';
 export type { DropoutOptions } from './ops/dropout.js';
+export { sort, argsort, topk } from './ops/sorting.js';
+export type { SortOptions, TopkOptions, TopkResult } from './ops/sorting.js';
+export { searchSorted } from './ops/search-sorted.js';
+export type { SearchSortedOptions } from './ops/search-sorted.js';
+export { unique } from './ops/unique.js';
+export type { UniqueOptions, UniqueResult } from './ops/unique.js';
 
 export { grad, valueAndGrad, variableGrads, noGrad } from './autograd/grad.js';

@@ -15,6 +15,7 @@ import { reductionCases } from './reductions.js';
 import { regressionCoreCases } from './regressions-core.js';
 import { selectCases } from './select.js';
 import { shapeCases } from './shape.js';
+import { sortingCases } from './sorting.js';
 import type { ConformanceCase } from './types.js';
 import { unaryCases } from './unary.js';
 
@@ -34,6 +35,7 @@ export const conformanceCases: readonly ConformanceCase[] = [
   ...indexingCases,
   ...convCasesAll,
   ...randomCases,
+  ...sortingCases,
   ...autodiffCases,
   ...errorCases,
   ...regressionCoreCases,
