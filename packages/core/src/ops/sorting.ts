@@ -50,7 +50,7 @@ function checkOptions(op: string, options: unknown): void {
 }
 
 function checkFlag(op: string, name: string, value: unknown): void {
-  if (value !== undefined && typeof value !== 'boolean') throw new ArgumentError(`${op}: ${name} must be a boolean, got ${String(value)}`);
+  if (value !== undefined && typeof value !== 'boolean') throw new ArgumentError(`${op}: ${name} must be a boolean, got ${typeof value} ${JSON.stringify(value) ?? ''}`);
 }
 
 /** The permutation that moves `axis` last, and its inverse. */

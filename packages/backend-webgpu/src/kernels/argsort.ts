@@ -1,0 +1,78 @@
+/**
+ * The argsort kernel: a bitonic sort of (key, index) pairs per row. Each row of n values becomes P =
+ * 2^⌈log₂ n⌉ pairs: the value's unsigned sort key (NaN largest, −0 = +0, inverted for descending) and
+ * its column, padded with (0xffffffff, column ≥ n) so padding sorts last. Pairs compare by key, then by
+ * index, a total order, so the (unstable) network still gives the stable order. The network runs as
+ * one dispatch per (stage, step); then the first n indices of each row are copied out.
+ */
+import type { TensorRef } from '@scratchnet/core';
+import { Uniforms, elementwiseMain, uniformDecl } from '../wgsl.js';
+import { groupsFor, type GpuData, type KernelContext } from './context.js';
+
+/** Declares a u32 storage array at `binding` (every buffer here is read as raw 32-bit words). */
+const words = (name: string, binding: number, write: boolean): string =>
+  `@group(0) @binding(${binding}) var<storage, ${write ? 'read_write' : 'read'}> ${name}: array<u32>;`;
+
+/** WGSL of the sort key of a value's bits: int32 flips the sign bit; float32 as the contract orders it. */
+function keyFunction(isInt: boolean): string {
+  if (isInt) return 'fn sort_key(b: u32) -> u32 { return b ^ 0x80000000u; }';
+  return `fn sort_key(b0: u32) -> u32 {
+  var b = b0;
+  if ((b & 0x7fffffffu) > 0x7f800000u) { b = 0x7fc00000u; } else if (b == 0x80000000u) { b = 0u; }
+  if ((b >> 31u) == 1u) { return ~b; }
+  return b | 0x80000000u;
+}`;
+}
+
+function launch(ctx: KernelContext, key: string, decls: readonly string[], extra: string, body: string, u: Uniforms, buffers: GPUBuffer[], threads: number): void {
+  const rows = u.rows;
+  ctx.run({ key: `${key}|u${rows}`, source: () => `${decls.join('\n')}\n${uniformDecl(decls.length, rows)}\n${extra}\n${elementwiseMain(body)}` }, buffers, u, groupsFor(threads));
+}
+
+/** Stable sort order of each row of x [outer, n] (float32 or int32) into int32 [outer, n]. */
+export function argsort(ctx: KernelContext, x: TensorRef, descending: boolean, release: (d: GpuData) => void): GpuData {
+  const [outer, n] = x.shape as [number, number];
+  const width = 2 ** Math.ceil(Math.log2(n));
+  const total = outer * width;
+  const keys = ctx.alloc(total, 'int32');
+  const idx = ctx.alloc(total, 'int32');
+  const out = ctx.alloc(outer * n, 'int32');
+  const isInt = x.dtype === 'int32';
+
+  const init = new Uniforms();
+  init.push(total, width, n, descending ? -1 : 0);
+  launch(ctx, `argsort-init|${x.dtype}`, [words('x0', 0, false), words('k1', 1, true), words('i2', 2, true)], keyFunction(isInt),
+    `  let width = u32(u(1u)); let n = u32(u(2u)); let flip = bitcast<u32>(u(3u));
+  let c = i % width;
+  if (c < n) { k1[i] = sort_key(x0[(i / width) * n + c]) ^ flip; } else { k1[i] = 0xffffffffu; }
+  i2[i] = c;`, init, [ctx.buf(x), keys.buffer, idx.buffer], total);
+
+  for (let k = 2; k <= width; k *= 2) {
+    for (let j = k / 2; j >= 1; j /= 2) {
+      const step = new Uniforms();
+      step.push(total / 2, width, k, j);
+      launch(ctx, 'argsort-step', [words('k0', 0, true), words('i1', 1, true)], '',
+        `  let width = u32(u(1u)); let k = u32(u(2u)); let j = u32(u(3u));
+  let half = width / 2u;
+  let q = i % half;
+  let a = 2u * j * (q / j) + q % j;
+  let b = a + j;
+  let base = (i / half) * width;
+  let ka = k0[base + a]; let kb = k0[base + b];
+  let ia = i1[base + a]; let ib = i1[base + b];
+  let aAfterB = ka > kb || (ka == kb && ia > ib);
+  if (aAfterB == ((a & k) == 0u)) {
+    k0[base + a] = kb; k0[base + b] = ka;
+    i1[base + a] = ib; i1[base + b] = ia;
+  }`, step, [keys.buffer, idx.buffer], total / 2);
+    }
+  }
+
+  const copy = new Uniforms();
+  copy.push(outer * n, width, n);
+  launch(ctx, 'argsort-out', [words('i0', 0, false), words('o1', 1, true)], '',
+    '  let width = u32(u(1u)); let n = u32(u(2u));\n  o1[i] = i0[(i / n) * width + i % n];', copy, [idx.buffer, out.buffer], outer * n);
+  release(keys);
+  release(idx);
+  return out;
+}
