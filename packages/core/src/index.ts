@@ -67,5 +67,9 @@ export { searchSorted } from './ops/search-sorted.js';
 export type { SearchSortedOptions } from './ops/search-sorted.js';
 export { unique } from './ops/unique.js';
 export type { UniqueOptions, UniqueResult } from './ops/unique.js';
+export { randint, randperm, shuffle } from './ops/random-ints.js';
+export type { SeedOptions, ShuffleOptions } from './ops/random-ints.js';
+export { bernoulli, multinomial, categorical } from './ops/sampling.js';
+export type { BernoulliOptions, MultinomialOptions, CategoricalOptions } from './ops/sampling.js';
 
 export { grad, valueAndGrad, variableGrads, noGrad } from './autograd/grad.js';

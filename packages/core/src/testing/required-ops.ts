@@ -35,6 +35,7 @@ export const OP_TABLE: readonly (readonly [op: string, differentiable: boolean])
   ['any', false], ['countNonzero', false], ['norm', true], ['maskedFill', true], ['softmax', true], ['logSoftmax', true],
   // sorting and selection
   ['sort', true], ['argsort', false], ['topk', true], ['unique', false], ['searchSorted', false],
+  ['randint', false], ['bernoulli', false], ['randperm', false], ['shuffle', true], ['multinomial', false], ['categorical', false],
   // convolution and pooling
   ['conv2d', true], ['maxPool2d', true], ['avgPool2d', true],
   // regularisation and autodiff

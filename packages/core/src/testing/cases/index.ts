@@ -16,6 +16,7 @@ import { regressionCoreCases } from './regressions-core.js';
 import { selectCases } from './select.js';
 import { shapeCases } from './shape.js';
 import { sortingCases } from './sorting.js';
+import { samplingCases } from './random-sampling.js';
 import type { ConformanceCase } from './types.js';
 import { unaryCases } from './unary.js';
 
@@ -36,6 +37,7 @@ export const conformanceCases: readonly ConformanceCase[] = [
   ...convCasesAll,
   ...randomCases,
   ...sortingCases,
+  ...samplingCases,
   ...autodiffCases,
   ...errorCases,
   ...regressionCoreCases,
