@@ -27,8 +27,9 @@ export interface SearchSortedOptions {
  * For each value, the int32 index at which inserting it into `sortedSequence` keeps the order (along
  * the last axis). `sortedSequence` is 1-D (searched for every value, any shape of `values`) or has
  * `values`' rank and leading dims (each row searched for the values of the same row, as
- * torch.searchsorted). The sequence is assumed ascending (not checked: an unsorted one gives
- * meaningless positions); NaN counts as the largest value, as in {@link sort}. float32 and int32 mix
+ * torch.searchsorted). The sequence is assumed ascending and not checked (for an unsorted one the
+ * result is the count of elements smaller than the value, ≤ it with `right`, not NumPy's bisection
+ * position); NaN counts as the largest value, as in {@link sort}. float32 and int32 mix
  * (compared in float32); the result has `values`' shape.
  */
 export function searchSorted(sortedSequence: Tensor, values: Tensor, options: SearchSortedOptions = {}): Tensor {
