@@ -406,6 +406,11 @@ export class WasmBackend implements Backend {
     const out = this.rt.view(this.rt.get(id));
     const src = this.rt.view(xe);
     const idx = this.rt.view(ie);
+    if (inner === 1) {
+      // One element per index (takeAlongAxis, sort values): a plain loop, no subarray per element.
+      for (let a = 0, o = 0; a < outer; a++) for (let t = 0; t < j; t++) out[o++] = src[a * d + idx[t]!]!;
+      return id;
+    }
     let o = 0;
     for (let a = 0; a < outer; a++) {
       for (let t = 0; t < j; t++) {
