@@ -81,4 +81,12 @@ describe('checkedBackend', () => {
     expect(() => b.reduce('sum', x, 'float32')).toThrow(/not live/);
     expect(() => b.dispose(x.id)).toThrow(/disposed twice/);
   });
+
+  it('rejects an argsort outside the [outer, n] float32 / int32 layout', () => {
+    const { log, b, t } = setup();
+    expect(() => b.argsort(t(6, [6]), false)).toThrow(/\[outer, n\] layout/);
+    expect(() => b.argsort(t(0, [2, 0]), true)).toThrow(/both sizes ≥ 1/);
+    expect(() => b.argsort(t(4, [2, 2]), 'yes' as unknown as boolean)).toThrow(/not a boolean/);
+    expect(log.violations).toHaveLength(3);
+  });
 });
