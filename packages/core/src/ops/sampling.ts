@@ -10,17 +10,16 @@ import type { TypedArray } from '../dtype.js';
 import { generatorFor, type RandomGenerator } from '../random/generator.js';
 import { broadcastShapes, checkShape, sizeOf, type Shape } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { add, greater, less, logicalAnd, sub, mul, where } from './binary.js';
+import { add, greater, less, maximum, mul, where } from './binary.js';
 import { cast } from './cast.js';
 import { expectDType, expectTensor } from './convert.js';
 import { zeros } from './creation.js';
-import { any } from './logical-reduce.js';
-import { flip } from './rearrange.js';
 import { argmax } from './reduce.js';
 import type { Seed } from './random.js';
 import { expandDims, reshape } from './reshape.js';
 import { cumsum } from './scans.js';
-import { slice } from './slicing.js';
+import { searchSorted } from './search-sorted.js';
+import { pad, slice } from './slicing.js';
 import { topk } from './sorting.js';
 
 /** Options of {@link bernoulli}. */
@@ -111,8 +110,7 @@ function distributionShape(op: string, t: Tensor, arg: string, numSamples: numbe
 /**
  * numSamples category indices (int32 [numSamples] or [B, numSamples]) per row of `probs` ([C] or
  * [B, C] float32 weights: non-negative, not all zero, need not sum to 1), as torch.multinomial.
- * With replacement: inverse CDF (a cumulative sum, then the first category whose running total exceeds
- * a uniform × the row's total). Without (the default): the Gumbel-top-k trick in its exponential form,
+ * With replacement: inverse CDF (a cumulative sum, then searchSorted of uniform × the row's total). Without (the default): the Gumbel-top-k trick in its exponential form,
  * the numSamples largest p / E for host-drawn E ~ Exp(1), so numSamples may not exceed C (nor, where
  * the values can be read, the row's count of positive weights). Bad weights are reported where readable.
  */
@@ -145,18 +143,28 @@ export function multinomial(probs: Tensor, numSamples: number, options: Multinom
   });
 }
 
-/** With replacement: per draw, the first category with a positive weight whose running total exceeds u × the row total. */
+/**
+ * Running maximum along axis 1 of [rows, c] (Hillis–Steele: ⌈log₂ c⌉ maxima with shifted copies);
+ * exact in float32, so every backend gives the same values.
+ */
+function runningMax(x: Tensor, rows: number, c: number): Tensor {
+  let y = x;
+  for (let by = 1; by < c; by *= 2) y = maximum(y, pad(slice(y, [0, 0], [rows, c - by]), [[0, 0], [by, 0]], -Infinity));
+  return y;
+}
+
+/**
+ * With replacement: the inverse CDF, per draw the number of running totals ≤ u × the row total
+ * (searchSorted, so O((C + S) log) work, not C × S). The running totals of zero-weight categories are
+ * set to −∞ and a running maximum taken, so the totals are exactly non-decreasing and a zero weight
+ * repeats its predecessor's total: it can never be drawn, whatever the rounding of the sum.
+ */
 function inverseCdf(p: Tensor, rows: number, c: number, s: number, gen: RandomGenerator): Tensor {
-  const cdf = cumsum(p, 1);
+  const cdf = runningMax(where(greater(p, 0), cumsum(p, 1), -Infinity), rows, c);
   const total = slice(cdf, [0, c - 1], [rows, 1]);
   const u = writeTensor(Float32Array.from(gen.uniform(rows * s)), [rows, s], 'float32');
-  const threshold = mul(u, total);
-  const positive = greater(p, 0);
-  const hit = logicalAnd(greater(expandDims(cdf, 1), expandDims(threshold, 2)), expandDims(positive, 1));
-  const first = argmax(cast(hit, 'int32'), 2);
-  // Rounding can leave the top of the running total below u × total: then the last positive category.
-  const lastPositive = sub(c - 1, argmax(flip(cast(positive, 'int32'), 1), 1));
-  return where(any(hit, 2), first, expandDims(lastPositive, 1));
+  // u < 1 with 24 bits, so the float32 product u × total stays below total: the count is at most c − 1.
+  return searchSorted(cdf, mul(u, total), { right: true });
 }
 
 /** Without replacement: the s largest p · (1 / E) per row, E ~ Exp(1) drawn on the host (ties: lower index). */

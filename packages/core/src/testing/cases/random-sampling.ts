@@ -55,14 +55,13 @@ function replicaCumsum(row: readonly number[]): number[] {
 function replicaInverseCdf(probs: readonly number[][], s: number, seed: number): number[][] {
   const u = new sn.RandomGenerator(seed).uniform(probs.length * s);
   return probs.map((p, r) => {
-    const cdf = replicaCumsum(p);
+    // Zero weights repeat the previous running total (a running maximum over −∞ in their place).
+    let top = -Infinity;
+    const cdf = replicaCumsum(p).map((c, j) => (top = p[j]! > 0 ? Math.max(top, c) : top));
     const total = cdf[cdf.length - 1]!;
-    let lastPositive = 0;
-    p.forEach((v, j) => (lastPositive = v > 0 ? j : lastPositive));
     return Array.from({ length: s }, (_, k) => {
       const t = f(u[r * s + k]! * total);
-      const j = cdf.findIndex((c, i) => c > t && p[i]! > 0);
-      return j < 0 ? lastPositive : j;
+      return cdf.filter((c) => c <= t).length;
     });
   });
 }
@@ -204,11 +203,12 @@ const multinomialCases: ConformanceCase[] = [
     [0.1, 0, 0.6, 0.3].forEach((want, k) => ensure(Math.abs(got[k]! - want) < 0.015, `multinomial: category ${k} has share ${got[k]}, expected ≈ ${want}`));
     ensure(got[1] === 0, 'multinomial drew a zero-weight category');
   }),
-  prop('multinomial', 'with replacement, [3,6] rows: exactly the host float32 inverse CDF for the seed', async (rng) => {
+  prop('multinomial', 'with replacement, [4,6] rows with zeros first, inside and last: exactly the host float32 inverse CDF', async (rng) => {
     const s = seedOf(rng);
     const probs = [0, 1, 2, 3, 4, 5].map((_, j) => [j + 1, j === 2 ? 0 : 1, 6 - j]);
-    const rows = [0, 1, 2].map((r) => probs.map((p) => f(p[r]! * 0.37)));
+    const rows = [...[0, 1, 2].map((r) => probs.map((p) => f(p[r]! * 0.37))), [0, 0, 1, 0, 2, 0]];
     const got = await valuesOf(sn.multinomial(sn.tensor(rows), 500, { replacement: true, seed: s }));
+    rows.forEach((row, r) => ensure(got.slice(r * 500, (r + 1) * 500).every((k) => row[k]! > 0), `multinomial: row ${r} drew a zero-weight category`));
     ensureSame(got, replicaInverseCdf(rows, 500, s).flat(), `multinomial(replacement, seed ${s}) against the host replica`);
   }),
   prop('multinomial', 'without replacement: distinct draws, first draw ∝ weight, exactly the host replica', async (rng) => {
