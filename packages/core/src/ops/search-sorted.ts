@@ -2,18 +2,16 @@
  * searchSorted: insertion points of values into sorted rows (NumPy's `searchsorted`, PyTorch's
  * `torch.searchsorted`), through the sorting kernel rather than a comparison of every pair: the values
  * and the sequence are sorted together, and each value's insertion point is the number of sequence
- * elements sorted before it.
+ * elements sorted before it: its rank in the joint order less its rank among the values.
  */
 import { tidy } from '../engine/engine.js';
 import { ArgumentError, DTypeError, ShapeError, fmtShape } from '../errors.js';
 import type { Tensor } from '../tensor.js';
-import { greaterEqual, less } from './binary.js';
+import { sub } from './binary.js';
 import { cast } from './cast.js';
 import { expectTensor } from './convert.js';
 import { zeros } from './creation.js';
-import { takeAlongAxis } from './indexing.js';
 import { reshape } from './reshape.js';
-import { cumsum } from './scans.js';
 import { concat, slice } from './slicing.js';
 import { argsortAlong } from './sorting.js';
 
@@ -61,11 +59,10 @@ export function searchSorted(sortedSequence: Tensor, values: Tensor, options: Se
     // Ties sort in concatenation order: values first counts only smaller elements (left), last counts
     // the equal ones too (right).
     const joined = right ? concat([s, v], 1) : concat([v, s], 1);
-    const order = argsortAlong(op, joined, 1, false);
-    const isSeq = cast(right ? less(order, n) : greaterEqual(order, m), 'int32');
-    const seqBefore = cumsum(isSeq, 1, { exclusive: true });
-    const rankOf = argsortAlong(op, order, 1, false);
-    const at = slice(rankOf, [0, right ? n : 0], [rows, m]);
-    return reshape(takeAlongAxis(seqBefore, at, 1), values.shape);
+    // A value's rank in the joint order minus its rank among the values alone (ties among values keep
+    // index order in both) is the number of sequence elements sorted before it.
+    const inJoined = argsortAlong(op, argsortAlong(op, joined, 1, false), 1, false);
+    const inValues = argsortAlong(op, argsortAlong(op, v, 1, false), 1, false);
+    return reshape(sub(slice(inJoined, [0, right ? n : 0], [rows, m]), inValues), values.shape);
   });
 }
