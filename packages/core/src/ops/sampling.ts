@@ -177,7 +177,8 @@ function exponentialTopk(p: Tensor, rows: number, c: number, s: number, gen: Ran
 /**
  * numSamples category indices (int32 [numSamples] or [B, numSamples]) drawn with replacement from
  * unnormalised log-probabilities `logits` ([C] or [B, C] float32), TensorFlow.js's `categorical`: the
- * Gumbel-max trick, argmax(logits + G) with G drawn on the host, so only additions run on the device.
+ * Gumbel-max trick, argmax(logits + G) with G drawn on the host (B × numSamples × C numbers), so only
+ * additions and comparisons run on the device.
  * −Infinity logits are never drawn; a row of only −Infinity, or with NaN or +Infinity, is an error
  * where the values can be read.
  */
