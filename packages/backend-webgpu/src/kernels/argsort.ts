@@ -3,7 +3,7 @@
  * 2^⌈log₂ n⌉ pairs: the value's unsigned sort key (NaN largest, −0 = +0, inverted for descending) and
  * its column, padded with (0xffffffff, column ≥ n) so padding sorts last. Pairs compare by key, then by
  * index, a total order, so the (unstable) network still gives the stable order. Each dispatch runs up
- * to four consecutive steps of a stage on groups of elements held in registers; then the first n
+ * to five consecutive steps of a stage on groups of elements held in registers; then the first n
  * indices of each row are copied out.
  */
 import type { TensorRef } from '@scratchnet/core';
@@ -35,7 +35,7 @@ function launch(ctx: KernelContext, key: string, decls: readonly string[], extra
  * within a group of 2^s elements (offsets formed from those s bits), so one thread loads a group,
  * runs the s steps on it in registers and stores it: s times fewer passes over memory, no barriers.
  */
-const GROUP_STEPS = 4;
+const GROUP_STEPS = 5;
 
 /** Orders the pair (a, b) by (key, index): ascending when `up`, else descending. */
 const COMPARE_EXCHANGE = `fn cx(ka: ptr<function, u32>, ia: ptr<function, u32>, kb: ptr<function, u32>, ib: ptr<function, u32>, up: bool) {
