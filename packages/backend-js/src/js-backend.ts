@@ -12,6 +12,7 @@ import { conv2dBackFilterKernel, conv2dBackInputKernel, conv2dKernel } from './k
 import { pool2dBackKernel, pool2dKernel } from './kernels/pool2d.js';
 import { concatKernel, copyKernel, padKernel } from './kernels/layout.js';
 import { gatherKernel, scatterAddKernel } from './kernels/indexing.js';
+import { argsortKernel } from './kernels/argsort.js';
 
 /**
  * ScratchNet's plain-TypeScript backend: data lives in typed arrays (Float32Array, Int32Array,
@@ -136,6 +137,10 @@ export class JsBackend implements Backend {
 
   scatterAdd(updates: TensorRef, indices: TensorRef, axis: number, outShape: readonly number[]): DataId {
     return this.put(scatterAddKernel(this.data(updates), this.data(indices), axis, outShape));
+  }
+
+  argsort(x: TensorRef, descending: boolean): DataId {
+    return this.put(argsortKernel(this.data(x) as Float32Array | Int32Array, x.shape, descending));
   }
 }
 

@@ -406,6 +406,11 @@ export class WasmBackend implements Backend {
     const out = this.rt.view(this.rt.get(id));
     const src = this.rt.view(xe);
     const idx = this.rt.view(ie);
+    if (inner === 1) {
+      // One element per index (takeAlongAxis, sort values): a plain loop, no subarray per element.
+      for (let a = 0, o = 0; a < outer; a++) for (let t = 0; t < j; t++) out[o++] = src[a * d + idx[t]!]!;
+      return id;
+    }
     let o = 0;
     for (let a = 0; a < outer; a++) {
       for (let t = 0; t < j; t++) {
@@ -434,6 +439,28 @@ export class WasmBackend implements Backend {
         const o = (a * d + idx[t]!) * inner;
         for (let i = 0; i < inner; i++) out[o + i]! += upd[u++]!;
       }
+    }
+    return id;
+  }
+
+  argsort(x: TensorRef, descending: boolean): DataId {
+    const [outer, n] = x.shape as [number, number];
+    const xe = this.entry(x);
+    const id = this.rt.create('int32', outer * n);
+    const out = this.rt.get(id).ptr;
+    // Rows split across threads, each with its own scratch (keys, radix buffers, byte counts).
+    const parts = Math.max(1, Math.min(this.rt.threads, outer, Math.floor((outer * n) / ELEMENTWISE_GRAIN)));
+    const workBytes = (3 * n + 256) * 4;
+    const work = this.rt.heap.alloc(workBytes * parts);
+    try {
+      const lists: number[][] = [];
+      for (let p = 0; p < parts; p++) {
+        const [r0, r1] = range(outer, parts, p);
+        lists.push([xe.ptr, out, n, xe.dtype === 'int32' ? 1 : 0, descending ? 1 : 0, r0, r1, work + p * workBytes]);
+      }
+      this.rt.runLists('argsort', lists);
+    } finally {
+      this.rt.heap.release(work);
     }
     return id;
   }

@@ -13,6 +13,7 @@ import { concat, copy, gather, pad, scatterAdd } from './kernels/movement.js';
 import { reduce } from './kernels/reduce.js';
 import { conv2d, conv2dBackFilter, conv2dBackInput, matmul } from './kernels/matmul-conv.js';
 import { pool2d, pool2dBack } from './kernels/pool.js';
+import { argsort } from './kernels/argsort.js';
 
 /** Options of {@link createWebGpuBackend}. */
 export interface WebGpuBackendOptions {
@@ -176,6 +177,9 @@ export class WebGpuBackend implements Backend {
   }
   scatterAdd(updates: TensorRef, indices: TensorRef, axis: number, outShape: readonly number[]): DataId {
     return scatterAdd(this.ctx, updates, indices, axis, outShape);
+  }
+  argsort(x: TensorRef, descending: boolean): DataId {
+    return argsort(this.ctx, x, descending, this.release);
   }
 }
 

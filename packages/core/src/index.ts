@@ -90,6 +90,16 @@ export { bincount, denseBincount } from './ops/counting.js';
 export type { BincountOptions } from './ops/counting.js';
 export { nonzero, whereAsync, booleanMask, booleanMaskAsync, setdiff1d, setdiff1dAsync } from './ops/host-select.js';
 export { spaceToBatchND, batchToSpaceND } from './ops/space-batch.js';
+export { sort, argsort, topk } from './ops/sorting.js';
+export type { SortOptions, TopkOptions, TopkResult } from './ops/sorting.js';
+export { searchSorted } from './ops/search-sorted.js';
+export type { SearchSortedOptions } from './ops/search-sorted.js';
+export { unique } from './ops/unique.js';
+export type { UniqueOptions, UniqueResult } from './ops/unique.js';
+export { randint, randperm, shuffle } from './ops/random-ints.js';
+export type { SeedOptions, ShuffleOptions } from './ops/random-ints.js';
+export { bernoulli, multinomial, categorical } from './ops/sampling.js';
+export type { BernoulliOptions, MultinomialOptions, CategoricalOptions } from './ops/sampling.js';
 
 export { grad, valueAndGrad, variableGrads, noGrad } from './autograd/grad.js';
 export { checkpoint, type CheckpointOptions, type CheckpointableModule } from './autograd/checkpoint.js';

@@ -12,6 +12,7 @@ import { argmax, argmin, max, mean, min, sum, type Axes } from './ops/reduce.js'
 import { expandDims, flatten, reshape, squeeze } from './ops/reshape.js';
 import { slice } from './ops/slicing.js';
 import { logSoftmax, softmax } from './ops/softmax.js';
+import { argsort, sort, topk, type SortOptions, type TopkOptions, type TopkResult } from './ops/sorting.js';
 import { transpose } from './ops/transpose.js';
 import { abs, exp, log, neg, relu, sigmoid, sqrt, square, tanh } from './ops/unary.js';
 import { Tensor } from './tensor.js';
@@ -105,6 +106,12 @@ declare module './tensor.js' {
     scatterAdd(axis: number, indices: Tensor, src: Tensor | number): Tensor;
     /** `x.indexPut(...)` is {@link indexPut}: `indexPut(x, indices, values, options)`. */
     indexPut(indices: readonly IndexInput[], values: Tensor | number, options?: IndexPutOptions): Tensor;
+    /** `x.sort(...)` is {@link sort}: `sort(x, options)`. */
+    sort(options?: SortOptions): Tensor;
+    /** `x.argsort(...)` is {@link argsort}: `argsort(x, options)`. */
+    argsort(options?: SortOptions): Tensor;
+    /** `x.topk(...)` is {@link topk}: `topk(x, k, options)`. */
+    topk(k: number, options?: TopkOptions): TopkResult;
   }
 }
 
@@ -156,5 +163,16 @@ const methods: Record<string, (this: Tensor, ...args: never[]) => Tensor> = {
 };
 
 for (const [name, fn] of Object.entries(methods)) {
+  Object.defineProperty(Tensor.prototype, name, { value: fn, writable: true, configurable: true, enumerable: false });
+}
+
+/** Sorting and selection methods (topk returns values and indices, not one tensor). */
+const sortingMethods: Record<string, (this: Tensor, ...args: never[]) => Tensor | TopkResult> = {
+  sort(options?: SortOptions) { return sort(this, options); },
+  argsort(options?: SortOptions) { return argsort(this, options); },
+  topk(k: number, options?: TopkOptions) { return topk(this, k, options); },
+};
+
+for (const [name, fn] of Object.entries(sortingMethods)) {
   Object.defineProperty(Tensor.prototype, name, { value: fn, writable: true, configurable: true, enumerable: false });
 }

@@ -115,4 +115,14 @@ export interface Backend {
    * indices (the same indices gather received, so the same range guarantee holds).
    */
   scatterAdd(updates: TensorRef, indices: TensorRef, axis: number, outShape: readonly number[]): DataId;
+  /**
+   * Stable sort order of each row of x, float32 or int32 of shape [outer, n] (both ≥ 1; core moves the
+   * sorted axis last): the int32 output [outer, n] holds, per row, the column indices that put the row
+   * in ascending order (descending when `descending`), equal values keeping the lower index first in
+   * both directions. NaN counts as larger than every number (last ascending, first descending; all NaNs
+   * are equal), and −0 equals +0. (One way: map each float32 to an unsigned 32-bit key, NaN → the quiet
+   * NaN's bits and −0 → +0 first, negatives' bits inverted and non-negatives' sign bit set; invert the key
+   * for descending; order by (key, index).)
+   */
+  argsort(x: TensorRef, descending: boolean): DataId;
 }

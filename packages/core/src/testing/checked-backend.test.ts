@@ -29,7 +29,7 @@ function fakeBackend(outLength: (x: TensorRef) => number, mutate = false): Backe
     unary: unsupported, binary: unsupported, where: unsupported, cast: unsupported, matmul: unsupported,
     conv2d: unsupported, conv2dBackInput: unsupported, conv2dBackFilter: unsupported, pool2d: unsupported,
     pool2dBack: unsupported, copy: unsupported, pad: unsupported, concat: unsupported, gather: unsupported,
-    scatterAdd: unsupported,
+    scatterAdd: unsupported, argsort: unsupported,
   };
 }
 
@@ -80,5 +80,13 @@ describe('checkedBackend', () => {
     b.dispose(x.id);
     expect(() => b.reduce('sum', x, 'float32')).toThrow(/not live/);
     expect(() => b.dispose(x.id)).toThrow(/disposed twice/);
+  });
+
+  it('rejects an argsort outside the [outer, n] float32 / int32 layout', () => {
+    const { log, b, t } = setup();
+    expect(() => b.argsort(t(6, [6]), false)).toThrow(/\[outer, n\] layout/);
+    expect(() => b.argsort(t(0, [2, 0]), true)).toThrow(/both sizes ≥ 1/);
+    expect(() => b.argsort(t(4, [2, 2]), 'yes' as unknown as boolean)).toThrow(/not a boolean/);
+    expect(log.violations).toHaveLength(3);
   });
 });

@@ -293,6 +293,12 @@ export function checkedBackend(inner: Backend, log: ContractLog): Backend {
       need(sameShape(updates.shape, want), 'scatterAdd', () => `updates ${fmt(updates.shape)}, expected ${fmt(want)}`);
       return out('scatterAdd', [updates, indices], () => inner.scatterAdd(updates, indices, axis, outShape), outShape, 'float32');
     },
+    argsort(x: TensorRef, descending: boolean): DataId {
+      ref('argsort', 'x', x, ['float32', 'int32']);
+      need(x.shape.length === 2 && x.shape.every((d) => d >= 1), 'argsort', () => `x ${fmt(x.shape)} is not the [outer, n] layout with both sizes ≥ 1`);
+      need(typeof descending === 'boolean', 'argsort', () => `descending ${String(descending)} is not a boolean`);
+      return out('argsort', [x], () => inner.argsort(x, descending), x.shape, 'int32');
+    },
   };
   if (inner.readSync) {
     const readSync = inner.readSync.bind(inner);

@@ -36,6 +36,9 @@ export const OP_TABLE: readonly (readonly [op: string, differentiable: boolean])
   ['sum', true], ['mean', true], ['max', true], ['min', true], ['prod', true], ['logSumExp', true], ['variance', true],
   ['argmax', false], ['argmin', false], ['cumsum', true], ['cumprod', true], ['logCumSumExp', true], ['all', false],
   ['any', false], ['countNonzero', false], ['norm', true], ['maskedFill', true], ['softmax', true], ['logSoftmax', true],
+  // sorting and selection
+  ['sort', true], ['argsort', false], ['topk', true], ['unique', false], ['searchSorted', false],
+  ['randint', false], ['bernoulli', false], ['randperm', false], ['shuffle', true], ['multinomial', false], ['categorical', false],
   // convolution and pooling
   ['conv2d', true], ['maxPool2d', true], ['avgPool2d', true],
   ['conv1d', true], ['conv1dTranspose', true], ['conv2dTranspose', true], ['depthwiseConv2d', true], ['separableConv2d', true],

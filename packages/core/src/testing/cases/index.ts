@@ -17,6 +17,8 @@ import { reductionCases } from './reductions.js';
 import { regressionCoreCases } from './regressions-core.js';
 import { selectCases } from './select.js';
 import { shapeCases } from './shape.js';
+import { sortingCases } from './sorting.js';
+import { samplingCases } from './random-sampling.js';
 import type { ConformanceCase } from './types.js';
 import { unaryCases } from './unary.js';
 import { stridedCases } from './strided.js';
@@ -44,6 +46,8 @@ export const conformanceCases: readonly ConformanceCase[] = [
   ...convFamilyCases,
   ...randomCases,
   ...convenienceCases,
+  ...sortingCases,
+  ...samplingCases,
   ...autodiffCases,
   ...errorCases,
   ...regressionCoreCases,
