@@ -91,6 +91,7 @@ export type { BincountOptions } from './ops/counting.js';
 export { nonzero, whereAsync, booleanMask, booleanMaskAsync, setdiff1d, setdiff1dAsync } from './ops/host-select.js';
 export { spaceToBatchND, batchToSpaceND } from './ops/space-batch.js';
 export { sort, argsort, topk } from './ops/sorting.js';
+export { inTopK } from './ops/in-top-k.js';
 export type { SortOptions, TopkOptions, TopkResult } from './ops/sorting.js';
 export { searchSorted } from './ops/search-sorted.js';
 export type { SearchSortedOptions } from './ops/search-sorted.js';

@@ -198,6 +198,33 @@ const sparseCases: ConformanceCase[] = [
   },
 ];
 
+/** TensorFlow's in_top_k by its definition: fewer than k strictly larger predictions, and a finite own one. */
+function refInTopK(p: NDArray, t: NDArray, k: number): NDArray {
+  const [b, c] = [p.shape[0]!, p.shape[1]!];
+  return fromFn([b], 'bool', (i) => {
+    const own = p.data[i * c + t.data[i]!]!;
+    let larger = 0;
+    for (let j = 0; j < c; j++) if (p.data[i * c + j]! > own) larger++;
+    return larger < k && Number.isFinite(own) ? 1 : 0;
+  });
+}
+
+const inTopKCases: ConformanceCase[] = [
+  {
+    kind: 'compare', op: 'inTopK', name: 'k = 2 over [6,5] with ties, NaN and infinities', tol: 'exact',
+    inputs: [f32([6, 5], { values: [1, 3, 3, 0, 2, 5, 4, 4, 4, 1, NaN, 0, 1, 2, 3, 9, Infinity, 2, 2, 1, 0, 0, 0, 0, 0, -1, -2, -Infinity, 7, 7]  }), i32([6], { values: [2, 3, 0, 2, 4, 3] })],
+    run: (p: Tensor, t: Tensor) => sn.inTopK(p, t, 2), ref: (p: NDArray, t: NDArray) => refInTopK(p, t, 2),
+  },
+  {
+    kind: 'compare', op: 'inTopK', name: 'k = 1 on random scores', tol: 'exact', inputs: [f32([9, 7], 'distinct'), i32([9], 'indices<7')],
+    run: (p: Tensor, t: Tensor) => sn.inTopK(p, t), ref: (p: NDArray, t: NDArray) => refInTopK(p, t, 1),
+  },
+  {
+    kind: 'error', op: 'inTopK', name: 'a target past the classes', error: 'ArgumentError', message: ['index 5 at position 0'],
+    inputs: [f32([1, 5])], run: (p: Tensor) => sn.inTopK(p, sn.tensor([5], [1], 'int32')),
+  },
+];
+
 /** Row-major coordinates of the non-zero entries, by a loop. */
 function coordsOf(values: readonly number[], shape: readonly number[]): number[] {
   const out: number[] = [];
@@ -272,5 +299,5 @@ const hostSelectCases: ConformanceCase[] = [
 ];
 
 export const convenienceCases: ConformanceCase[] = [
-  ...arithmeticCases, ...normalisationCases, ...countingCases, ...spaceBatchCases, ...hostSelectCases, ...sparseCases,
+  ...arithmeticCases, ...normalisationCases, ...countingCases, ...spaceBatchCases, ...hostSelectCases, ...sparseCases, ...inTopKCases,
 ];
