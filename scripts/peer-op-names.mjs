@@ -51,7 +51,7 @@ export const TORCH = [
   ['sqrt', 'sqrt'], ['rsqrt', 'rsqrt'], ['square', 'square'], ['reciprocal', 'reciprocal'], ['sin', 'sin'], ['cos', 'cos'],
   ['tan', 'tan'], ['asin', 'asin'], ['acos', 'acos'], ['atan', 'atan'], ['atan2', 'atan2'], ['sinh', 'sinh'], ['cosh', 'cosh'],
   ['tanh', 'tanh'], ['asinh', 'asinh'], ['acosh', 'acosh'], ['atanh', 'atanh'], ['sigmoid', 'sigmoid'], ['erf', 'erf'],
-  ['floor', 'floor'], ['ceil', 'ceil'], ['round', 'round'], ['trunc', null, 'not yet: compose sign(x)·floor(|x|)'],
+  ['floor', 'floor'], ['ceil', 'ceil'], ['round', 'round'], ['trunc', 'trunc'],
   ['clamp', 'clip'], ['add', 'add'], ['sub', 'sub'], ['mul', 'mul'], ['div', 'div'], ['pow', 'pow'], ['remainder', 'remainder'],
   ['fmod', 'fmod'], ['floor_divide', 'floorDiv'], ['maximum', 'maximum'], ['minimum', 'minimum'], ['lerp', 'lerp'],
   ['eq', 'equal'], ['ne', 'notEqual'], ['lt', 'less'], ['le', 'lessEqual'], ['gt', 'greater'], ['ge', 'greaterEqual'],
@@ -59,7 +59,7 @@ export const TORCH = [
   ['isnan', 'isNaN'], ['isinf', 'isInf'], ['isfinite', 'isFinite'], ['where', 'where'], ['masked_fill', 'maskedFill'],
   // reductions, scans, sorting
   ['sum', 'sum'], ['mean', 'mean'], ['prod', 'prod'], ['amax', 'max'], ['amin', 'min'], ['argmax', 'argmax'], ['argmin', 'argmin'],
-  ['var', 'variance'], ['var_mean', 'moments'], ['std', null, 'not yet: sqrt(variance(x))'], ['logsumexp', 'logSumExp'],
+  ['var', 'variance'], ['var_mean', 'moments'], ['std', 'std', 'correction defaults to 0 (NumPy), PyTorch 1'], ['logsumexp', 'logSumExp'],
   ['cumsum', 'cumsum'], ['cumprod', 'cumprod'], ['logcumsumexp', 'logCumSumExp'], ['all', 'all'], ['any', 'any'],
   ['count_nonzero', 'countNonzero'], ['linalg.norm', 'norm'], ['topk', 'topk'], ['sort', 'sort'], ['argsort', 'argsort'],
   ['unique', 'unique'], ['searchsorted', 'searchSorted'], ['bincount', 'bincount'], ['nonzero', 'nonzero'], ['argwhere', 'nonzero'],

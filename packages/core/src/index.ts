@@ -62,7 +62,7 @@ export { gatherND, scatterND, tensorScatterUpdate, sparseToDense, unsortedSegmen
 export { depthToSpace, spaceToDepth, pixelShuffle, pixelUnshuffle } from './ops/depth-to-space.js';
 export type { DepthToSpaceMode, DepthToSpaceOptions } from './ops/depth-to-space.js';
 export { einsum } from './ops/einsum.js';
-export { sum, mean, max, min, prod, argmax, argmin, variance, logSumExp } from './ops/reduce.js';
+export { sum, mean, max, min, prod, argmax, argmin, variance, std, logSumExp } from './ops/reduce.js';
 export type { Axes, VarianceOptions } from './ops/reduce.js';
 export { softmax, logSoftmax } from './ops/softmax.js';
 export { conv2d, maxPool2d, avgPool2d } from './ops/conv.js';

@@ -10,7 +10,7 @@ import { expectTensor } from './convert.js';
 import { REDUCE_DEFS, reduceInputDtype, reduceOutDtype, type ReduceOp } from './defs/reduce-defs.js';
 import { runKernel } from './kernel-call.js';
 import { reshape } from './reshape.js';
-import { exp, log, square, abs } from './unary.js';
+import { exp, log, square, abs, sqrt } from './unary.js';
 
 /** Axes to reduce: one, several, or undefined / null for all. */
 export type Axes = number | readonly number[] | null | undefined;
@@ -99,6 +99,16 @@ export function variance(x: Tensor, axes?: Axes, keepDims = false, options: Vari
     const ss = sum(square(sub(xf, m)), ax, keepDims);
     return div(ss, Math.max(countOver(x, ax) - correction, 0));
   });
+}
+
+/**
+ * Standard deviation over `axes`: √{@link variance}, with the same `correction` (default 0, the
+ * population value, as NumPy; PyTorch's `std` defaults to 1).
+ */
+export function std(x: Tensor, axes?: Axes, keepDims = false, options: VarianceOptions = {}): Tensor {
+  expectTensor(x, 'std', 'x');
+  normalizeAxes(axes, x.rank, 'std');
+  return tidy(() => sqrt(variance(x, axes, keepDims, options)));
 }
 
 /** log(Σ exp(x)) over `axes`, computed stably by shifting by the maximum. */

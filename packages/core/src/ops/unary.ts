@@ -57,6 +57,8 @@ export const erf = (x: Tensor): Tensor => unary('erf', x);
 export const floor = (x: Tensor): Tensor => unary('floor', x);
 /** Rounds up. No gradient. */
 export const ceil = (x: Tensor): Tensor => unary('ceil', x);
+/** Rounds toward zero (PyTorch's `trunc`). No gradient. */
+export const trunc = (x: Tensor): Tensor => unary('trunc', x);
 /** Rounds to nearest, halves to even. No gradient. */
 export const round = (x: Tensor): Tensor => unary('round', x);
 /** max(x, 0) */

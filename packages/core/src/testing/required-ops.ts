@@ -12,7 +12,7 @@ export const OP_TABLE: readonly (readonly [op: string, differentiable: boolean])
   // unary
   ['neg', true], ['abs', true], ['sign', true], ['square', true], ['relu', true], ['relu6', true], ['exp', true],
   ['expm1', true], ['log', true], ['log1p', true], ['sqrt', true], ['rsqrt', true], ['reciprocal', true], ['sin', true],
-  ['cos', true], ['tanh', true], ['sigmoid', true], ['erf', true], ['floor', true], ['ceil', true], ['round', true],
+  ['cos', true], ['tanh', true], ['sigmoid', true], ['erf', true], ['floor', true], ['ceil', true], ['trunc', true], ['round', true],
   ['softplus', true], ['gelu', true], ['leakyRelu', true], ['elu', true], ['tan', true], ['asin', true], ['acos', true],
   ['atan', true], ['sinh', true], ['cosh', true], ['asinh', true], ['acosh', true], ['atanh', true],
   // binary and selection
@@ -33,7 +33,7 @@ export const OP_TABLE: readonly (readonly [op: string, differentiable: boolean])
   ['gatherND', true], ['scatterND', true], ['depthToSpace', true], ['spaceToDepth', true], ['pixelShuffle', true],
   ['pixelUnshuffle', true], ['einsum', true],
   // reductions
-  ['sum', true], ['mean', true], ['max', true], ['min', true], ['prod', true], ['logSumExp', true], ['variance', true],
+  ['sum', true], ['mean', true], ['max', true], ['min', true], ['prod', true], ['logSumExp', true], ['variance', true], ['std', true],
   ['argmax', false], ['argmin', false], ['cumsum', true], ['cumprod', true], ['logCumSumExp', true], ['all', false],
   ['any', false], ['countNonzero', false], ['norm', true], ['maskedFill', true], ['softmax', true], ['logSoftmax', true],
   // sorting and selection

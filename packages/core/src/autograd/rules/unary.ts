@@ -32,6 +32,7 @@ export const unaryRules: { readonly [op in UnaryOp]: GradRule<op> | null } = {
   erf: rule((x, _y, dy) => mul(dy, mul(exp(neg(mul(x, x))), SQRT_2_OVER_PI))),
   floor: null,
   ceil: null,
+  trunc: null,
   round: null,
   relu: rule((x, _y, dy) => where(greater(x, 0), dy, 0)),
   relu6: rule((x, _y, dy) => where(logicalAnd(greater(x, 0), less(x, 6)), dy, 0)),

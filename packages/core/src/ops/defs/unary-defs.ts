@@ -124,6 +124,8 @@ const UNARY_TABLE = {
   },
   floor: { input: 'float', ts: Math.floor, wgsl: 'floor(x)', as: 'Mathf.floor(x)', asVec: 'f32x4.floor(x)' },
   ceil: { input: 'float', ts: Math.ceil, wgsl: 'ceil(x)', as: 'Mathf.ceil(x)', asVec: 'f32x4.ceil(x)' },
+  // Rounds toward zero (PyTorch's `trunc` / `fix`); −0.5 gives −0.
+  trunc: { input: 'float', ts: Math.trunc, wgsl: 'trunc(x)', as: 'Mathf.trunc(x)', asVec: 'f32x4.trunc(x)' },
   // Ties to even (NumPy / PyTorch `round`).
   round: { input: 'float', ts: roundHalfEven, wgsl: 'round(x)', as: 'nearest<f32>(x)', asVec: 'f32x4.nearest(x)' },
   tan: { input: 'float', ts: Math.tan, wgsl: 'div_f(sin_f(x), cos_f(x))', as: '<f32>Math.tan(d)' },

@@ -70,8 +70,15 @@ const varianceCases: ConformanceCase[] = [
   { kind: 'compare', op: 'variance', name: 'axis 0 of [7,3]', inputs: [f32([7, 3])], run: (x: Tensor) => sn.variance(x, 0), ref: (x: NDArray) => refVariance(x, 0), tol: { accumulate: 7 }, grad: true },
   { kind: 'compare', op: 'variance', name: 'axis -1 keepDims of transposed [4,5]', inputs: [f32([4, 5], 'normal', 'transposed')], run: (x: Tensor) => sn.variance(x, -1, true), ref: (x: NDArray) => refVariance(x, -1, true), tol: { accumulate: 5 }, grad: true },
   { kind: 'compare', op: 'variance', name: 'unbiased (correction 1), axes [0,2] of [2,3,5]', inputs: [f32([2, 3, 5])], run: (x: Tensor) => sn.variance(x, [0, 2], false, { correction: 1 }), ref: (x: NDArray) => refVariance(x, [0, 2], false, 1), tol: { accumulate: 10 }, grad: true },
+  { kind: 'compare', op: 'std', name: 'population, axis 1 of [4,6]', inputs: [f32([4, 6])], run: (x: Tensor) => sn.std(x, 1), ref: (x: NDArray) => mapValues(refVariance(x, 1), Math.sqrt), tol: { accumulate: 6 }, grad: true },
+  { kind: 'compare', op: 'std', name: 'unbiased keepDims over all of [3,5]', inputs: [f32([3, 5])], run: (x: Tensor) => sn.std(x, undefined, true, { correction: 1 }), ref: (x: NDArray) => mapValues(refVariance(x, undefined, true, 1), Math.sqrt), tol: { accumulate: 15 }, grad: true },
   { kind: 'compare', op: 'variance', name: 'values with a large common offset', inputs: [f32([13], { min: 1000, max: 1001 })], run: (x: Tensor) => sn.variance(x), ref: (x: NDArray) => refVariance(x), tol: { accumulate: 13 } },
 ];
+
+/** An array of the same shape with f applied to every value. */
+function mapValues(x: NDArray, f: (v: number) => number): NDArray {
+  return { ...x, data: Float64Array.from(x.data, f) };
+}
 
 function arg(op: 'argmax' | 'argmin', fn: (x: Tensor, axis?: number) => Tensor): ConformanceCase[] {
   const base = { kind: 'compare' as const, op, tol: 'exact' as const };

@@ -38,6 +38,7 @@ const SPECS: UnarySpec[] = [
   { op: 'erf', run: sn.erf, gen: { min: -3, max: 3 }, grad: true },
   { op: 'floor', run: sn.floor, gen: 'awayFromInteger', grad: true },
   { op: 'ceil', run: sn.ceil, gen: 'awayFromInteger', grad: true },
+  { op: 'trunc', run: sn.trunc, gen: 'awayFromInteger', grad: true },
   { op: 'round', run: sn.round, gen: 'awayFromInteger', grad: true },
   { op: 'softplus', run: sn.softplus, gen: { min: -10, max: 10 }, grad: true },
   { op: 'gelu', run: sn.gelu, gen: { min: -4, max: 4 }, grad: true },
@@ -79,6 +80,10 @@ const SPECIAL: ConformanceCase[] = [
   {
     kind: 'compare', op: 'floor', name: 'negative values and integers',
     inputs: [f32([6], { values: [-1.5, -1, -0.25, 0, 0.75, 2] })], run: sn.floor, ref: R('floor'), tol: 'exact',
+  },
+  {
+    kind: 'compare', op: 'trunc', name: 'toward zero, with −0 for small negatives',
+    inputs: [f32([7], { values: [-1.5, -1, -0.25, 0, 0.75, 2, 1e30] })], run: sn.trunc, ref: R('trunc'), tol: 'exact',
   },
   {
     kind: 'compare', op: 'ceil', name: 'negative values and integers',

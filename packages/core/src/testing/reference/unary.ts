@@ -3,7 +3,7 @@ import { erf, gelu, roundHalfEven, sigmoid, softplus } from './special.js';
 
 export type RefUnaryOp =
   | 'neg' | 'abs' | 'sign' | 'square' | 'relu' | 'relu6' | 'exp' | 'expm1' | 'log' | 'log1p' | 'sqrt' | 'rsqrt'
-  | 'reciprocal' | 'sin' | 'cos' | 'tanh' | 'sigmoid' | 'erf' | 'floor' | 'ceil' | 'round' | 'softplus' | 'gelu'
+  | 'reciprocal' | 'sin' | 'cos' | 'tanh' | 'sigmoid' | 'erf' | 'floor' | 'ceil' | 'trunc' | 'round' | 'softplus' | 'gelu'
   | 'leakyRelu' | 'elu' | 'logicalNot' | 'tan' | 'asin' | 'acos' | 'atan' | 'sinh' | 'cosh' | 'asinh' | 'acosh' | 'atanh';
 
 /** Ops that keep an int32 input int32; every other op (except logicalNot) works in float32. */
@@ -30,6 +30,7 @@ const FNS: Record<Exclude<RefUnaryOp, 'leakyRelu' | 'elu' | 'logicalNot'>, (x: n
   erf,
   floor: Math.floor,
   ceil: Math.ceil,
+  trunc: Math.trunc,
   round: roundHalfEven,
   softplus,
   gelu,
