@@ -84,4 +84,16 @@ export const TORCH = [
   ['nn.functional.adaptive_avg_pool2d', 'adaptiveAvgPool2d'], ['nn.functional.interpolate', 'interpolate'],
   ['nn.functional.pixel_shuffle', 'depthToSpace'], ['nn.functional.pixel_unshuffle', 'spaceToDepth'],
   ['nn.functional.batch_norm', 'batchNorm'], ['nn.functional.local_response_norm', 'localResponseNormalization'],
+  ['log2', 'log2'], ['log10', 'log10'], ['exp2', 'exp2'], ['logit', 'logit'], ['hypot', 'hypot'], ['nan_to_num', 'nanToNum'],
+  ['diff', 'diff'],
+  // commonly used, not (yet) in core
+  ['median', null, 'not yet: sort and take the middle'], ['kthvalue', null, 'not yet: topk with largest: false'],
+  ['cummax', null, 'not yet'], ['cross', null, 'not yet'], ['cdist', null, 'not yet: compose from matmul and sums of squares'],
+  ['linalg.inv', null, 'no linear solvers yet'], ['linalg.solve', null, 'no linear solvers yet'], ['linalg.svd', null, 'no decompositions yet'],
+  ['fft.fft', null, 'no complex dtype, so no FFT'],
+  ['nn.functional.embedding', null, '@scratchnet/layers: Embedding (or gather on the weight)'],
+  ['nn.functional.layer_norm', null, '@scratchnet/layers: LayerNorm'], ['nn.functional.group_norm', null, '@scratchnet/layers: GroupNorm'],
+  ['nn.functional.scaled_dot_product_attention', null, '@scratchnet/layers: scaledDotProductAttention'],
+  ['nn.functional.cosine_similarity', null, 'not yet'], ['nn.functional.unfold', null, 'not yet (im2col)'],
+  ['nn.functional.grid_sample', null, 'not yet'], ['nn.functional.conv3d', null, '3-D convolution is not implemented'],
 ];

@@ -92,6 +92,7 @@ export { nonzero, whereAsync, booleanMask, booleanMaskAsync, setdiff1d, setdiff1
 export { spaceToBatchND, batchToSpaceND } from './ops/space-batch.js';
 export { sort, argsort, topk } from './ops/sorting.js';
 export { inTopK } from './ops/in-top-k.js';
+export { log2, log10, exp2, logit, hypot, nanToNum, diff, type NanToNumOptions } from './ops/math-extras.js';
 export type { SortOptions, TopkOptions, TopkResult } from './ops/sorting.js';
 export { searchSorted } from './ops/search-sorted.js';
 export type { SearchSortedOptions } from './ops/search-sorted.js';

@@ -225,6 +225,51 @@ const inTopKCases: ConformanceCase[] = [
   },
 ];
 
+const map = (x: NDArray, f: (v: number) => number): NDArray => ({ ...x, dtype: 'float32', data: Float64Array.from(x.data, f) });
+
+/** NumPy's diff along the last axis, n times, by index arithmetic. */
+function refDiff(x: NDArray, n: number): NDArray {
+  let cur = x;
+  for (let k = 0; k < n; k++) {
+    const last = cur.shape[cur.shape.length - 1]!;
+    const shape = [...cur.shape.slice(0, -1), Math.max(last - 1, 0)];
+    const src = cur;
+    cur = fromFn(shape, src.dtype, (i) => {
+      const row = Math.floor(i / shape[shape.length - 1]!);
+      const j = i % shape[shape.length - 1]!;
+      return src.data[row * last + j + 1]! - src.data[row * last + j]!;
+    });
+  }
+  return cur;
+}
+
+const mathCases: ConformanceCase[] = [
+  { kind: 'compare', op: 'log2', name: 'positive values and 0', grad: [0], inputs: [f32([3, 4], 'positive')], run: (x: Tensor) => sn.log2(x), ref: (x: NDArray) => map(x, Math.log2) },
+  { kind: 'compare', op: 'log2', name: 'powers of two, 0 and -1', inputs: [f32([5], { values: [1, 8, 0.125, 0, -1] })], run: (x: Tensor) => sn.log2(x), ref: (x: NDArray) => map(x, Math.log2) },
+  { kind: 'compare', op: 'log10', name: 'positive values', grad: true, inputs: [f32([7], 'positive')], run: (x: Tensor) => sn.log10(x), ref: (x: NDArray) => map(x, Math.log10) },
+  { kind: 'compare', op: 'exp2', name: 'values in [-2, 2] and ±∞', grad: [0], inputs: [f32([2, 5])], run: (x: Tensor) => sn.exp2(x), ref: (x: NDArray) => map(x, (v) => 2 ** v) },
+  { kind: 'compare', op: 'exp2', name: 'integers and infinities', inputs: [f32([4], { values: [3, -3, Infinity, -Infinity] })], run: (x: Tensor) => sn.exp2(x), ref: (x: NDArray) => map(x, (v) => 2 ** v) },
+  { kind: 'compare', op: 'logit', name: 'probabilities in (0, 1)', grad: true, inputs: [f32([9], { min: 0.05, max: 0.95 })], run: (x: Tensor) => sn.logit(x), ref: (x: NDArray) => map(x, (p) => Math.log(p / (1 - p))) },
+  { kind: 'compare', op: 'logit', name: 'eps clamps 0 and 1', inputs: [f32([4], { values: [0, 1, 0.5, 0.001] })], run: (x: Tensor) => sn.logit(x, 0.01), ref: (x: NDArray) => map(x, (p0) => { const p = Math.min(Math.max(p0, 0.01), 0.99); return Math.log(p / (1 - p)); }) },
+  {
+    kind: 'compare', op: 'hypot', name: 'broadcast [3,4] and [4], away from ties', grad: true, inputs: [f32([3, 4], 'awayFromZero'), f32([4], { values: [3, -0.01, 7, -2.5] })],
+    run: (a: Tensor, b: Tensor) => sn.hypot(a, b), ref: (a: NDArray, b: NDArray) => fromFn(a.shape, 'float32', (i) => Math.hypot(a.data[i]!, b.data[i % 4]!)),
+  },
+  {
+    kind: 'compare', op: 'hypot', name: 'huge and tiny sides, zeros, NaN beside ∞', inputs: [f32([6], { values: [3e30, 1e-30, 0, NaN, Infinity, NaN] }), f32([6], { values: [4e30, 1e-30, 0, -Infinity, NaN, 1] })],
+    run: (a: Tensor, b: Tensor) => sn.hypot(a, b), ref: (a: NDArray, b: NDArray) => fromFn(a.shape, 'float32', (i) => Math.hypot(a.data[i]!, b.data[i]!)),
+  },
+  {
+    kind: 'compare', op: 'nanToNum', name: 'defaults and custom replacements', inputs: [f32([6], { values: [NaN, Infinity, -Infinity, 1.5, -0, 3e38] })],
+    run: (x: Tensor) => [sn.nanToNum(x), sn.nanToNum(x, { nan: -1, posinf: 9, neginf: -9 })],
+    ref: (x: NDArray) => [map(x, (v) => (Number.isNaN(v) ? 0 : v === Infinity ? 3.4028234663852886e38 : v === -Infinity ? -3.4028234663852886e38 : v)), map(x, (v) => (Number.isNaN(v) ? -1 : v === Infinity ? 9 : v === -Infinity ? -9 : v))],
+  },
+  { kind: 'compare', op: 'nanToNum', name: 'gradient passes where finite', grad: true, inputs: [f32([3, 4])], run: (x: Tensor) => sn.nanToNum(x), ref: (x: NDArray) => x },
+  { kind: 'compare', op: 'diff', name: 'first and second differences of [3,7]', grad: true, inputs: [f32([3, 7])], run: (x: Tensor) => [sn.diff(x), sn.diff(x, 2)], ref: (x: NDArray) => [refDiff(x, 1), refDiff(x, 2)] },
+  { kind: 'compare', op: 'diff', name: 'int32 along axis 0 of a transposed view', tol: 'exact', inputs: [i32([5, 3], 'int', 'transposed')], run: (x: Tensor) => sn.transpose(sn.diff(sn.transpose(x), 1, -1)), ref: (x: NDArray) => fromFn([4, 3], 'int32', (i) => x.data[i + 3]! - x.data[i]!) },
+  { kind: 'compare', op: 'diff', name: 'n past the axis length leaves it empty', inputs: [f32([2, 3])], run: (x: Tensor) => sn.diff(x, 5), ref: () => fromFn([2, 0], 'float32', () => 0) },
+];
+
 /** Row-major coordinates of the non-zero entries, by a loop. */
 function coordsOf(values: readonly number[], shape: readonly number[]): number[] {
   const out: number[] = [];
@@ -299,5 +344,5 @@ const hostSelectCases: ConformanceCase[] = [
 ];
 
 export const convenienceCases: ConformanceCase[] = [
-  ...arithmeticCases, ...normalisationCases, ...countingCases, ...spaceBatchCases, ...hostSelectCases, ...sparseCases, ...inTopKCases,
+  ...arithmeticCases, ...normalisationCases, ...countingCases, ...spaceBatchCases, ...hostSelectCases, ...sparseCases, ...inTopKCases, ...mathCases,
 ];
