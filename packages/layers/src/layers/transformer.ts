@@ -32,7 +32,7 @@ export interface TransformerLayerOptions {
 export interface EncoderLayerForwardOptions {
   /** Self-attention mask, as MultiheadAttention's attnMask (bool true = excluded, or float added). */
   srcMask?: Tensor | null;
-  /** [batch, S]: true marks padding keys (or float added). */
+  /** Key padding of shape [batch, S]; true marks a padding key (a float mask is added instead). */
   srcKeyPaddingMask?: Tensor | null;
   /** Apply a causal mask to self-attention. */
   isCausal?: boolean;
@@ -44,9 +44,9 @@ export interface DecoderLayerForwardOptions {
   tgtMask?: Tensor | null;
   /** Cross-attention mask (target positions × memory positions). */
   memoryMask?: Tensor | null;
-  /** [batch, T]: true marks padding in the target. */
+  /** Target padding of shape [batch, T]; true marks a padding position. */
   tgtKeyPaddingMask?: Tensor | null;
-  /** [batch, S]: true marks padding in the memory. */
+  /** Memory padding of shape [batch, S]; true marks a padding position. */
   memoryKeyPaddingMask?: Tensor | null;
   /** Causal self-attention on the target. */
   tgtIsCausal?: boolean;
@@ -113,10 +113,12 @@ abstract class TransformerLayerBase<In extends unknown[]> extends Module<In, Ten
   /** Registers the decoder's cross-attention between self_attn and linear1, as PyTorch orders them. */
   protected crossAttention(_seed: number | undefined): void {}
 
+  /** A new LayerNorm over dModel with the layer's epsilon and bias setting. */
   protected norm(): LayerNorm {
     return new LayerNorm(this.dModel, { eps: this.r.eps, bias: this.r.bias });
   }
 
+  /** linear2(dropout(activation(linear1(x)))) followed by the `out` dropout. */
   protected feedForward(x: Tensor, out: Dropout): Tensor {
     const h = this.linear1.forward(x);
     return out.forward(this.linear2.forward(this.dropout.forward(this.r.activation === 'gelu' ? gelu(h) : relu(h))));
