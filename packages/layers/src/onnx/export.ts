@@ -14,6 +14,7 @@ import { BatchNorm1D, BatchNorm2D } from '../layers/batchnorm.js';
 import { Dropout, Flatten } from '../layers/shape-layers.js';
 import { GELU, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh } from '../layers/activations.js';
 import { encodeModel, type OnnxAttribute, type OnnxInitializer, type OnnxNode } from './onnx-proto.js';
+import { SEQUENCE_ONNX_MODULES, emitSequenceModule } from './sequence-export.js';
 
 /** Options of {@link exportOnnx}. */
 export interface ExportOnnxOptions {
@@ -36,7 +37,7 @@ export interface ExportOnnxOptions {
 /** The module classes {@link exportOnnx} maps to ONNX operators. */
 export const ONNX_SUPPORTED_MODULES: readonly string[] = [
   'Sequential', 'Linear', 'Conv2D', 'MaxPool2D', 'AvgPool2D', 'BatchNorm1D', 'BatchNorm2D', 'Flatten', 'Dropout',
-  'ReLU', 'LeakyReLU', 'Sigmoid', 'Tanh', 'Softmax', 'GELU',
+  'ReLU', 'LeakyReLU', 'Sigmoid', 'Tanh', 'Softmax', 'GELU', ...SEQUENCE_ONNX_MODULES,
 ];
 
 /** A weight read from a tensor when the model is encoded (optionally rearranged on the host). */
@@ -55,6 +56,8 @@ class GraphBuilder {
   readonly weights: PendingWeight[] = [];
   private readonly names = new Set<string>();
   private readonly constants = new Map<number, string>();
+
+  constructor(readonly opsetVersion: number) {}
 
   /** A tensor name not used before, derived from `base`. */
   fresh(base: string): string {
@@ -174,6 +177,8 @@ function emit(b: GraphBuilder, m: Module, x: string, path: string): string {
     const e = b.op('Erf', at, [b.op('Div', at, [x, b.scalar(Math.SQRT2)])]);
     return b.op('Mul', at, [b.op('Mul', at, [x, b.op('Add', at, [e, b.scalar(1)])]), b.scalar(0.5)]);
   }
+  const sequence = emitSequenceModule(b, m, x, at, (child, input, p) => emit(b, child as Module, input, p));
+  if (sequence !== null) return sequence;
   throw new ArgumentError(
     `exportOnnx: ${m.className} at '${at}' has no ONNX mapping; supported modules: ${ONNX_SUPPORTED_MODULES.join(', ')}`,
   );
@@ -206,7 +211,7 @@ function prepare(model: Module, options: ExportOnnxOptions): Prepared {
   const inputName = options.inputName ?? 'input';
   const outputName = options.outputName ?? 'output';
   if (inputName === outputName) throw new ArgumentError(`exportOnnx: inputName and outputName are both '${inputName}'`);
-  const b = new GraphBuilder();
+  const b = new GraphBuilder(opsetVersion);
   b.fresh(inputName);
   b.fresh(outputName);
   let out = emit(b, model, inputName, '');
