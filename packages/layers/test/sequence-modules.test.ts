@@ -286,3 +286,38 @@ describe('transformer layers', () => {
     model.dispose();
   });
 });
+
+describe('transformer models across backends and in summaries', () => {
+  it('an encoder saved on one backend reloads on every other with the same outputs', async () => {
+    await setBackend('js');
+    const model = new TransformerEncoder(new TransformerEncoderLayer(8, 2, { dimFeedforward: 16, batchFirst: true, seed: 30 }), 2, { norm: new LayerNorm(8) }).eval();
+    const xValues = randomNormal([2, 5, 8], { seed: 31 });
+    const want = tidy(() => model.forward(xValues, { isCausal: true }));
+    const expected = await want.data();
+    const bytes = await serializeModel(model);
+    for (const backend of testBackends()) {
+      await setBackend(backend);
+      const back = (await deserializeModel(bytes)).model as AnyModule as TransformerEncoder;
+      back.eval();
+      const x = tensor(await xValues.data(), [2, 5, 8]);
+      const got = tidy(() => back.forward(x, { isCausal: true }));
+      const values = await got.data();
+      for (let i = 0; i < values.length; i++) expect(Math.abs(values[i]! - expected[i]!), `${backend} at ${i}`).toBeLessThan(1e-4);
+      dispose([x, got]);
+      back.dispose();
+    }
+    await setBackend('js');
+    dispose([xValues, want]);
+    model.dispose();
+  });
+
+  it('summary lists the attention and feed-forward children with output shapes', () => {
+    const model = new TransformerEncoderLayer(8, 2, { dimFeedforward: 16, batchFirst: true });
+    const text = model.summary([2, 5, 8]);
+    expect(text).toMatch(/self_attn\s+MultiheadAttention\s+\[2, 5, 8\]/);
+    expect(text).toMatch(/self_attn\.out_proj\s+Linear\s+\[2, 5, 8\]/);
+    expect(text).toMatch(/linear1\s+Linear\s+\[2, 5, 16\]/);
+    expect(text).toMatch(/norm2\s+LayerNorm\s+\[2, 5, 8\]/);
+    model.dispose();
+  });
+});
