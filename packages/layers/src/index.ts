@@ -29,7 +29,9 @@ export {
 export {
   TransformerEncoderLayer, TransformerDecoderLayer, TransformerEncoder, deepCopy,
   type TransformerLayerOptions, type EncoderLayerForwardOptions, type DecoderLayerForwardOptions, type TransformerEncoderOptions,
+  type EncoderForwardOptions,
 } from './layers/transformer.js';
+export { KVCache } from './layers/kv-cache.js';
 export { LearnedPositionalEmbedding, SinusoidalPositionalEncoding, type PositionalOptions } from './layers/positional.js';
 export * from './losses/index.js';
 export * from './optimizers/index.js';

@@ -2,6 +2,7 @@ import { ArgumentError, RandomGenerator, add, gelu, relu, tidy, type Tensor } fr
 import { Module, moduleFromConfig, registerModule, type AnyModule, type ModuleConfig } from '../module.js';
 import { checkPositiveInt, checkRange } from './checks.js';
 import { ModuleList } from './containers.js';
+import type { KVCache } from './kv-cache.js';
 import type { Linear } from './linear.js';
 import { MultiheadAttention } from './multihead-attention.js';
 import { LayerNorm } from './normalization.js';
@@ -36,6 +37,14 @@ export interface EncoderLayerForwardOptions {
   srcKeyPaddingMask?: Tensor | null;
   /** Apply a causal mask to self-attention. */
   isCausal?: boolean;
+  /** This layer's self-attention cache for incremental decoding (see {@link KVCache}). */
+  kvCache?: KVCache;
+}
+
+/** Options of {@link TransformerEncoder.forward}: the layer options, with one cache per layer. */
+export interface EncoderForwardOptions extends Omit<EncoderLayerForwardOptions, 'kvCache'> {
+  /** One {@link KVCache} per layer, for incremental decoding. */
+  kvCaches?: readonly KVCache[];
 }
 
 /** Options of {@link TransformerDecoderLayer.forward} (PyTorch's names). */
@@ -153,7 +162,7 @@ export class TransformerEncoderLayer extends TransformerLayerBase<[src: Tensor, 
   /** src: [S, N, dModel] ([N, S, dModel] with batchFirst, or [S, dModel]); returns the same shape. */
   forward(src: Tensor, options: EncoderLayerForwardOptions = {}): Tensor {
     const sa = (x: Tensor): Tensor => this.dropout1.forward(this.self_attn.forward(x, x, x, {
-      attnMask: options.srcMask, keyPaddingMask: options.srcKeyPaddingMask, needWeights: false, isCausal: options.isCausal,
+      attnMask: options.srcMask, keyPaddingMask: options.srcKeyPaddingMask, needWeights: false, isCausal: options.isCausal, kvCache: options.kvCache,
     })[0]);
     let x = src;
     if (this.r.normFirst) {
@@ -227,7 +236,7 @@ export interface TransformerEncoderOptions {
  * layer you pass and `layers.1`... are deep copies of it (the same initial weights, as PyTorch's
  * deepcopy gives); then the optional `norm`. Parameters: layers.i.*, norm.*.
  */
-export class TransformerEncoder extends Module<[src: Tensor, options?: EncoderLayerForwardOptions]> {
+export class TransformerEncoder extends Module<[src: Tensor, options?: EncoderForwardOptions]> {
   readonly layers: ModuleList<TransformerEncoderLayer>;
   readonly norm: Module | null;
 
@@ -240,10 +249,14 @@ export class TransformerEncoder extends Module<[src: Tensor, options?: EncoderLa
     this.norm = options.norm ? this.addChild('norm', options.norm as Module) : null;
   }
 
-  /** Runs every layer with the same masks, then `norm`. */
-  forward(src: Tensor, options: EncoderLayerForwardOptions = {}): Tensor {
+  /** Runs every layer with the same masks (and its own cache), then `norm`. */
+  forward(src: Tensor, options: EncoderForwardOptions = {}): Tensor {
+    const { kvCaches, ...shared } = options;
+    if (kvCaches !== undefined && kvCaches.length !== this.numLayers) {
+      throw new ArgumentError(`TransformerEncoder: kvCaches must hold one KVCache per layer (${this.numLayers}), got ${kvCaches.length}`);
+    }
     let x = src;
-    for (const layer of this.layers) x = layer.forward(x, options);
+    [...this.layers].forEach((layer, i) => { x = layer.forward(x, { ...shared, kvCache: kvCaches?.[i] }); });
     return this.norm ? this.norm.forward(x) : x;
   }
 
