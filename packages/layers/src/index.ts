@@ -27,7 +27,7 @@ export {
   MultiheadAttention, type MultiheadAttentionOptions, type MultiheadAttentionForwardOptions,
 } from './layers/multihead-attention.js';
 export {
-  TransformerEncoderLayer, TransformerDecoderLayer, TransformerEncoder, deepCopy,
+  TransformerEncoderLayer, TransformerDecoderLayer, TransformerEncoder, TransformerDecoder, deepCopy,
   type TransformerLayerOptions, type EncoderLayerForwardOptions, type DecoderLayerForwardOptions, type TransformerEncoderOptions,
   type EncoderForwardOptions,
 } from './layers/transformer.js';

@@ -4,7 +4,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import {
   Adam, CrossEntropyLoss, Embedding, GroupNorm, Identity, LayerNorm, LearnedPositionalEmbedding, Linear, Module, ModuleDict,
-  ModuleList, MultiheadAttention, RMSNorm, ReLU, SinusoidalPositionalEncoding, TransformerDecoderLayer, TransformerEncoder,
+  ModuleList, MultiheadAttention, RMSNorm, ReLU, SinusoidalPositionalEncoding, TransformerDecoder, TransformerDecoderLayer, TransformerEncoder,
   TransformerEncoderLayer, deserializeModel, registerModule, serializeModel, type AnyModule,
 } from '../src/index.js';
 import { testBackends } from './backends.js';
@@ -200,6 +200,8 @@ describe('save/load of every sequence layer', () => {
     ['TransformerEncoderLayer', () => new TransformerEncoderLayer(4, 2, { dimFeedforward: 8, normFirst: true, activation: 'gelu' }), (m) => (m as TransformerEncoderLayer).forward(x3())],
     ['TransformerDecoderLayer', () => new TransformerDecoderLayer(4, 2, { dimFeedforward: 8, batchFirst: true }), (m) => (m as TransformerDecoderLayer).forward(x3(), randomNormal([2, 5, 4], { seed: 8 }))],
     ['TransformerEncoder', () => new TransformerEncoder(new TransformerEncoderLayer(4, 1, { dimFeedforward: 8 }), 3, { norm: new LayerNorm(4) }), (m) => (m as TransformerEncoder).forward(x3(), { isCausal: true })],
+    ['TransformerDecoder', () => new TransformerDecoder(new TransformerDecoderLayer(4, 2, { dimFeedforward: 8, normFirst: true }), 2, { norm: new LayerNorm(4) }),
+      (m) => (m as TransformerDecoder).forward(x3(), randomNormal([5, 3, 4], { seed: 10 }), { tgtIsCausal: true })],
     ['LearnedPositionalEmbedding', () => new LearnedPositionalEmbedding(8, 4, { batchFirst: true }), (m) => (m as LearnedPositionalEmbedding).forward(x3())],
     ['SinusoidalPositionalEncoding', () => new SinusoidalPositionalEncoding(4), (m) => (m as SinusoidalPositionalEncoding).forward(x3())],
   ];

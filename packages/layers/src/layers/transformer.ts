@@ -225,7 +225,7 @@ export class TransformerDecoderLayer extends TransformerLayerBase<[tgt: Tensor, 
   }
 }
 
-/** Options of {@link TransformerEncoder}. */
+/** Options of {@link TransformerEncoder} and {@link TransformerDecoder}. */
 export interface TransformerEncoderOptions {
   /** A final module applied to the output (PyTorch's `norm`, usually a LayerNorm for pre-norm stacks). */
   norm?: AnyModule | null;
@@ -265,6 +265,36 @@ export class TransformerEncoder extends Module<[src: Tensor, options?: EncoderFo
   }
 }
 
+/**
+ * A stack of `numLayers` decoder layers, as PyTorch's nn.TransformerDecoder: `layers.0` is the
+ * layer you pass, `layers.1`... copies of it; then the optional `norm`. Every layer attends to the
+ * same `memory` with the same masks. Parameters: layers.i.*, norm.*.
+ */
+export class TransformerDecoder extends Module<[tgt: Tensor, memory: Tensor, options?: DecoderLayerForwardOptions]> {
+  readonly layers: ModuleList<TransformerDecoderLayer>;
+  readonly norm: Module | null;
+
+  constructor(decoderLayer: TransformerDecoderLayer, readonly numLayers: number, options: TransformerEncoderOptions = {}) {
+    super();
+    if (!(decoderLayer instanceof TransformerDecoderLayer)) throw new ArgumentError('TransformerDecoder: decoderLayer must be a TransformerDecoderLayer');
+    checkPositiveInt('TransformerDecoder', 'numLayers', numLayers);
+    const copies = Array.from({ length: numLayers - 1 }, () => deepCopy(decoderLayer));
+    this.layers = this.addChild('layers', new ModuleList([decoderLayer, ...copies]));
+    this.norm = options.norm ? this.addChild('norm', options.norm as Module) : null;
+  }
+
+  /** Runs every layer on the target with the same memory and masks, then `norm`. */
+  forward(tgt: Tensor, memory: Tensor, options: DecoderLayerForwardOptions = {}): Tensor {
+    let x = tgt;
+    for (const layer of this.layers) x = layer.forward(x, memory, options);
+    return this.norm ? this.norm.forward(x) : x;
+  }
+
+  protected getConfig(): Record<string, unknown> {
+    return { decoderLayer: this.layers.get(0).toConfig(), numLayers: this.numLayers, norm: this.norm?.toConfig() ?? null };
+  }
+}
+
 /** A new module of the same class and configuration with copies of the weights and the same mode. */
 export function deepCopy<M extends AnyModule>(module: M): M {
   const copy = moduleFromConfig(module.toConfig()) as AnyModule as M;
@@ -279,4 +309,9 @@ registerModule('TransformerEncoder', TransformerEncoder, (c) => {
   const layer = moduleFromConfig(c.encoderLayer as ModuleConfig) as AnyModule;
   if (!(layer instanceof TransformerEncoderLayer)) throw new ArgumentError('TransformerEncoder: config.encoderLayer must describe a TransformerEncoderLayer');
   return new TransformerEncoder(layer, c.numLayers as number, { norm: c.norm ? moduleFromConfig(c.norm as ModuleConfig) : null });
+});
+registerModule('TransformerDecoder', TransformerDecoder, (c) => {
+  const layer = moduleFromConfig(c.decoderLayer as ModuleConfig) as AnyModule;
+  if (!(layer instanceof TransformerDecoderLayer)) throw new ArgumentError('TransformerDecoder: config.decoderLayer must describe a TransformerDecoderLayer');
+  return new TransformerDecoder(layer, c.numLayers as number, { norm: c.norm ? moduleFromConfig(c.norm as ModuleConfig) : null });
 });
