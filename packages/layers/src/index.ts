@@ -31,9 +31,11 @@ export {
   MultiheadAttention, type MultiheadAttentionOptions, type MultiheadAttentionForwardOptions,
 } from './layers/multihead-attention.js';
 export {
-  TransformerEncoderLayer, TransformerDecoderLayer, TransformerEncoder, deepCopy,
+  TransformerEncoderLayer, TransformerDecoderLayer, TransformerEncoder, TransformerDecoder, deepCopy,
   type TransformerLayerOptions, type EncoderLayerForwardOptions, type DecoderLayerForwardOptions, type TransformerEncoderOptions,
+  type EncoderForwardOptions,
 } from './layers/transformer.js';
+export { KVCache } from './layers/kv-cache.js';
 export { LearnedPositionalEmbedding, SinusoidalPositionalEncoding, type PositionalOptions } from './layers/positional.js';
 export { RNN, LSTM, GRU, type RecurrentOptions, type RNNOptions, type RecurrentForwardOptions, type LSTMState } from './layers/recurrent.js';
 export { RNNCell, LSTMCell, GRUCell, type RecurrentCellOptions, type RNNCellOptions } from './layers/recurrent-cells.js';

@@ -10,7 +10,7 @@ import { Embedding } from '../src/layers/embedding.js';
 import { MultiheadAttention } from '../src/layers/multihead-attention.js';
 import { GroupNorm, LayerNorm, RMSNorm } from '../src/layers/normalization.js';
 import { LearnedPositionalEmbedding, SinusoidalPositionalEncoding } from '../src/layers/positional.js';
-import { TransformerDecoderLayer, TransformerEncoder, TransformerEncoderLayer } from '../src/layers/transformer.js';
+import { TransformerDecoder, TransformerDecoderLayer, TransformerEncoder, TransformerEncoderLayer } from '../src/layers/transformer.js';
 import { LayerNorm as Norm } from '../src/layers/normalization.js';
 import type { AnyModule } from '../src/module.js';
 import type { NDArray } from './ref-types.js';
@@ -203,6 +203,23 @@ export const sequenceCases: SequenceCase[] = [
       const [w1, b1, w2, b2, n1w, n1b, n2w, n2b, n3w, n3b] = ps.slice(j);
       const p = { attn, cross, w1: w1!, b1: b1!, w2: w2!, b2: b2!, n1w: n1w!, n1b: n1b!, n2w: n2w!, n2b: n2b!, n3w: n3w!, n3b: n3b! };
       return swap01(refDecoderLayer(swap01(x!), swap01(mem!), p, 1, { normFirst: true }));
+    },
+  },
+  {
+    name: 'TransformerDecoder of 2 layers with a final LayerNorm and memory key padding', make: () => new TransformerDecoder(new TransformerDecoderLayer(4, 2, { dimFeedforward: 5, batchFirst: true, seed: 12 }), 2, { norm: new Norm(4) }),
+    inputs: [[2, 3, 4], [2, 4, 4]], run: (m, [x, mem]) => (m as TransformerDecoder).forward(x!, mem!, { memoryKeyPaddingMask: padMask() }),
+    ref: ([x, mem], ps) => {
+      let at = 0;
+      const layer = (h: NDArray): NDArray => {
+        const [attn, i] = mhaParams(ps, at);
+        const [cross, j] = mhaParams(ps, i);
+        const [w1, b1, w2, b2, n1w, n1b, n2w, n2b, n3w, n3b] = ps.slice(j, j + 10);
+        at = j + 10;
+        const p = { attn, cross, w1: w1!, b1: b1!, w2: w2!, b2: b2!, n1w: n1w!, n1b: n1b!, n2w: n2w!, n2b: n2b!, n3w: n3w!, n3b: n3b! };
+        return refDecoderLayer(h, mem!, p, 2, { crossMasks: { allowed: padAllowed } });
+      };
+      const h = layer(layer(x!));
+      return refLayerNorm(h, 1, 1e-5, ps[at], ps[at + 1]);
     },
   },
   {

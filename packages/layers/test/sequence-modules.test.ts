@@ -4,7 +4,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import {
   Adam, CrossEntropyLoss, Embedding, GroupNorm, Identity, LayerNorm, LearnedPositionalEmbedding, Linear, Module, ModuleDict,
-  ModuleList, MultiheadAttention, RMSNorm, ReLU, SinusoidalPositionalEncoding, TransformerDecoderLayer, TransformerEncoder,
+  ModuleList, MultiheadAttention, RMSNorm, ReLU, SinusoidalPositionalEncoding, TransformerDecoder, TransformerDecoderLayer, TransformerEncoder,
   TransformerEncoderLayer, deserializeModel, registerModule, serializeModel, type AnyModule,
 } from '../src/index.js';
 import { testBackends } from './backends.js';
@@ -200,6 +200,8 @@ describe('save/load of every sequence layer', () => {
     ['TransformerEncoderLayer', () => new TransformerEncoderLayer(4, 2, { dimFeedforward: 8, normFirst: true, activation: 'gelu' }), (m) => (m as TransformerEncoderLayer).forward(x3())],
     ['TransformerDecoderLayer', () => new TransformerDecoderLayer(4, 2, { dimFeedforward: 8, batchFirst: true }), (m) => (m as TransformerDecoderLayer).forward(x3(), randomNormal([2, 5, 4], { seed: 8 }))],
     ['TransformerEncoder', () => new TransformerEncoder(new TransformerEncoderLayer(4, 1, { dimFeedforward: 8 }), 3, { norm: new LayerNorm(4) }), (m) => (m as TransformerEncoder).forward(x3(), { isCausal: true })],
+    ['TransformerDecoder', () => new TransformerDecoder(new TransformerDecoderLayer(4, 2, { dimFeedforward: 8, normFirst: true }), 2, { norm: new LayerNorm(4) }),
+      (m) => (m as TransformerDecoder).forward(x3(), randomNormal([5, 3, 4], { seed: 10 }), { tgtIsCausal: true })],
     ['LearnedPositionalEmbedding', () => new LearnedPositionalEmbedding(8, 4, { batchFirst: true }), (m) => (m as LearnedPositionalEmbedding).forward(x3())],
     ['SinusoidalPositionalEncoding', () => new SinusoidalPositionalEncoding(4), (m) => (m as SinusoidalPositionalEncoding).forward(x3())],
   ];
@@ -283,6 +285,41 @@ describe('transformer layers', () => {
     const n = tidy(() => norm(sum(model.encoder.layers.get(0).self_attn.in_proj_weight!)));
     expect(Number.isFinite((await n.data())[0])).toBe(true);
     dispose([tokens, targets, n]);
+    model.dispose();
+  });
+});
+
+describe('transformer models across backends and in summaries', () => {
+  it('an encoder saved on one backend reloads on every other with the same outputs', async () => {
+    await setBackend('js');
+    const model = new TransformerEncoder(new TransformerEncoderLayer(8, 2, { dimFeedforward: 16, batchFirst: true, seed: 30 }), 2, { norm: new LayerNorm(8) }).eval();
+    const xValues = randomNormal([2, 5, 8], { seed: 31 });
+    const want = tidy(() => model.forward(xValues, { isCausal: true }));
+    const expected = await want.data();
+    const bytes = await serializeModel(model);
+    for (const backend of testBackends()) {
+      await setBackend(backend);
+      const back = (await deserializeModel(bytes)).model as AnyModule as TransformerEncoder;
+      back.eval();
+      const x = tensor(await xValues.data(), [2, 5, 8]);
+      const got = tidy(() => back.forward(x, { isCausal: true }));
+      const values = await got.data();
+      for (let i = 0; i < values.length; i++) expect(Math.abs(values[i]! - expected[i]!), `${backend} at ${i}`).toBeLessThan(1e-4);
+      dispose([x, got]);
+      back.dispose();
+    }
+    await setBackend('js');
+    dispose([xValues, want]);
+    model.dispose();
+  });
+
+  it('summary lists the attention and feed-forward children with output shapes', () => {
+    const model = new TransformerEncoderLayer(8, 2, { dimFeedforward: 16, batchFirst: true });
+    const text = model.summary([2, 5, 8]);
+    expect(text).toMatch(/self_attn\s+MultiheadAttention\s+\[2, 5, 8\]/);
+    expect(text).toMatch(/self_attn\.out_proj\s+Linear\s+\[2, 5, 8\]/);
+    expect(text).toMatch(/linear1\s+Linear\s+\[2, 5, 16\]/);
+    expect(text).toMatch(/norm2\s+LayerNorm\s+\[2, 5, 8\]/);
     model.dispose();
   });
 });

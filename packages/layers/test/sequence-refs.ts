@@ -231,10 +231,10 @@ export interface RefDecoderParams extends RefEncoderParams {
 }
 
 /** nn.TransformerDecoderLayer in evaluation on batch-first tgt [N, T, E] and memory [N, S, E]. */
-export function refDecoderLayer(x: NDArray, mem: NDArray, p: RefDecoderParams, heads: number, o: { normFirst?: boolean; tgtMasks?: RefMasks } = {}): NDArray {
+export function refDecoderLayer(x: NDArray, mem: NDArray, p: RefDecoderParams, heads: number, o: { normFirst?: boolean; tgtMasks?: RefMasks; crossMasks?: RefMasks } = {}): NDArray {
   const ln = (t: NDArray, w: NDArray, b: NDArray): NDArray => refLayerNorm(t, 1, 1e-5, w, b);
   const sa = (t: NDArray): NDArray => refMha(t, t, t, p.attn, heads, o.tgtMasks).out;
-  const ca = (t: NDArray): NDArray => refMha(t, mem, mem, p.cross, heads).out;
+  const ca = (t: NDArray): NDArray => refMha(t, mem, mem, p.cross, heads, o.crossMasks).out;
   const ff = (t: NDArray): NDArray => {
     const h = refLinear(t, p.w1, p.b1);
     return refLinear(nd(h.shape, h.data.map((z) => Math.max(0, z))), p.w2, p.b2);

@@ -29,6 +29,8 @@ export interface AttendMasks {
   additive?: Tensor | null;
   /** Apply the causal mask (built by index comparison, [L, S]). */
   isCausal?: boolean;
+  /** Positions before the first query (a KV cache's length): the causal mask's offset (default 0). */
+  causalOffset?: number;
   /** Multiplies q·kᵀ (default 1/√E). */
   scale?: number;
   /** Dropout probability on the weights (0 = none). */
@@ -39,14 +41,16 @@ export interface AttendMasks {
 
 /**
  * The causal mask of `queries` × `keys` positions as a bool [queries, keys] tensor, true where key
- * j ≤ query i (PyTorch's top-left aligned `tril`), built by comparing two index ranges, so nothing
+ * j ≤ query i + offset (offset 0 is PyTorch's top-left aligned `tril`; with a KV cache the queries
+ * are the last positions, offset = keys − queries). Built by comparing two index ranges, so nothing
  * larger than [queries, keys] is ever made.
  */
-export function causalMask(queries: number, keys: number): Tensor {
+export function causalMask(queries: number, keys: number, offset = 0): Tensor {
   for (const [name, n] of [['queries', queries], ['keys', keys]] as const) {
     if (!Number.isInteger(n) || n < 1) throw new ArgumentError(`causalMask: ${name} must be a positive integer, got ${String(n)}`);
   }
-  return lessEqual(reshape(arange(0, keys, 1, 'int32'), [1, keys]), reshape(arange(0, queries, 1, 'int32'), [queries, 1]));
+  if (!Number.isInteger(offset)) throw new ArgumentError(`causalMask: offset must be an integer, got ${String(offset)}`);
+  return lessEqual(reshape(arange(0, keys, 1, 'int32'), [1, keys]), reshape(arange(offset, queries + offset, 1, 'int32'), [queries, 1]));
 }
 
 function checkQkv(op: string, q: Tensor, k: Tensor, v: Tensor): void {
@@ -79,7 +83,7 @@ export function attend(q: Tensor, k: Tensor, v: Tensor, masks: AttendMasks = {})
   let allowed = masks.allowed ?? null;
   if (allowed !== null && allowed.dtype !== 'bool') throw new DTypeError(`${op}: a bool mask was expected, got ${allowed.dtype}`);
   if (masks.isCausal) {
-    const causal = causalMask(q.shape[q.rank - 2]!, k.shape[k.rank - 2]!);
+    const causal = causalMask(q.shape[q.rank - 2]!, k.shape[k.rank - 2]!, masks.causalOffset ?? 0);
     allowed = allowed === null ? causal : logicalAnd(allowed, causal);
   }
   const userMasked = masks.allowed != null || masks.additive != null;

@@ -48,6 +48,7 @@ export class ModuleList<M extends AnyModule = AnyModule> extends Module<never[],
     return this.items.length;
   }
 
+  /** Iterates over the modules in order (`for (const layer of list)`). */
   [Symbol.iterator](): Iterator<M> {
     return this.items[Symbol.iterator]();
   }

@@ -5,6 +5,7 @@ import {
 import { Module, registerModule } from '../module.js';
 import { attend } from './attention.js';
 import { checkPositiveInt, checkRange } from './checks.js';
+import type { KVCache } from './kv-cache.js';
 import type { Linear } from './linear.js';
 import { pytorchLinear } from './pytorch-init.js';
 
@@ -43,6 +44,12 @@ export interface MultiheadAttentionForwardOptions {
   averageAttnWeights?: boolean;
   /** Also mask keys after each query (a causal mask built by index comparison, [L, S]). */
   isCausal?: boolean;
+  /**
+   * Self-attention only: keys and values of earlier positions. The new positions' keys and values
+   * are appended to it, and the queries attend to all of them (with `isCausal`, each query sees the
+   * cached positions and the new ones up to itself). Masks then cover all S = cached + new keys.
+   */
+  kvCache?: KVCache;
 }
 
 /** Xavier-uniform U(±√(6/(fanIn + fanOut))) of a [rows, cols] weight, as torch.nn.init.xavier_uniform_. */
@@ -132,12 +139,18 @@ export class MultiheadAttention extends Module<[query: Tensor, key?: Tensor, val
     if (k0.shape[0] !== n || v0.shape[0] !== n) throw new ShapeError(`${name}: query ${fmtShape(query.shape)}, key ${fmtShape(key.shape)} and value ${fmtShape(value.shape)} must have the same batch size`);
     if (v0.shape[1] !== s) throw new ShapeError(`${name}: key ${fmtShape(key.shape)} and value ${fmtShape(value.shape)} must have the same length`);
 
-    const [q, k, v] = this.project(q0, k0, v0, query === key && key === value);
+    const self = query === key && key === value;
+    const cache = options.kvCache;
+    if (cache !== undefined && !self) throw new ArgumentError(`${name}: kvCache is for self-attention; call forward(x) or forward(x, x, x)`);
+    const [q, k, v] = this.project(q0, k0, v0, self);
     const heads = (t: Tensor, len: number): Tensor => permute(reshape(t, [n, len, this.numHeads, this.headDim]), [0, 2, 1, 3]);
-    const masks = this.masks(options, n, l, s, unbatched);
-    const { output, weights } = attend(heads(q, l), heads(k, s), heads(v, s), {
+    const past = cache?.length ?? 0;
+    const [kh, vh] = cache ? cache.append(heads(k, s), heads(v, s)) : [heads(k, s), heads(v, s)];
+    const masks = this.masks(options, n, l, past + s, unbatched);
+    const { output, weights } = attend(heads(q, l), kh, vh, {
       ...masks,
       isCausal: options.isCausal ?? false,
+      causalOffset: past,
       dropoutP: this.training ? this.dropout : 0,
       seed: this.generator,
     });

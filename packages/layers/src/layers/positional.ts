@@ -1,5 +1,5 @@
 import {
-  RandomGenerator, ShapeError, add, arange, cos, exp, fmtShape, mul, randomNormal, reshape, sin, slice, stack, type Tensor,
+  ArgumentError, RandomGenerator, ShapeError, add, arange, cos, exp, fmtShape, mul, randomNormal, reshape, sin, slice, stack, type Tensor,
   type Variable,
 } from '@scratchnet/core';
 import { Module, expectRank, registerModule } from '../module.js';
@@ -23,6 +23,10 @@ function sequenceAxis(layer: string, x: Tensor, dModel: number, batchFirst: bool
   return { length, viewShape };
 }
 
+function checkOffset(layer: string, offset: unknown): void {
+  if (typeof offset !== 'number' || !Number.isInteger(offset) || offset < 0) throw new ArgumentError(`${layer}: offset must be a non-negative integer, got ${String(offset)}`);
+}
+
 /**
  * Learned absolute positions (GPT-style): a [maxLen, dModel] `weight` (N(0, 1), as nn.Embedding)
  * whose first `length` rows are added to the input. Longer inputs than `maxLen` are an error.
@@ -38,10 +42,14 @@ export class LearnedPositionalEmbedding extends Module {
     this.weight = this.addParameter('weight', randomNormal([maxLen, dModel], { seed: gen }));
   }
 
-  forward(x: Tensor): Tensor {
+  /** Adds positions offset..offset+length−1 (`offset`: positions already seen, e.g. a KV cache's length). */
+  forward(x: Tensor, offset = 0): Tensor {
     const { length, viewShape } = sequenceAxis('LearnedPositionalEmbedding', x, this.dModel, this.options.batchFirst ?? false);
-    if (length > this.maxLen) throw new ShapeError(`LearnedPositionalEmbedding: input ${fmtShape(x.shape)} has ${length} positions, more than maxLen ${this.maxLen}`);
-    return add(x, reshape(slice(this.weight, [0, 0], [length, this.dModel]), viewShape));
+    checkOffset('LearnedPositionalEmbedding', offset);
+    if (offset + length > this.maxLen) {
+      throw new ShapeError(`LearnedPositionalEmbedding: input ${fmtShape(x.shape)} at offset ${offset} reaches position ${offset + length - 1}, beyond maxLen ${this.maxLen}`);
+    }
+    return add(x, reshape(slice(this.weight, [offset, 0], [length, this.dModel]), viewShape));
   }
 
   protected getConfig(): Record<string, unknown> {
@@ -61,20 +69,22 @@ export class SinusoidalPositionalEncoding extends Module {
     checkPositiveInt('SinusoidalPositionalEncoding', 'dModel', dModel);
   }
 
-  /** The [length, dModel] table. */
-  table(length: number): Tensor {
+  /** The [length, dModel] table of positions offset..offset+length−1. */
+  table(length: number, offset = 0): Tensor {
     checkPositiveInt('SinusoidalPositionalEncoding', 'length', length);
+    checkOffset('SinusoidalPositionalEncoding', offset);
     const half = Math.ceil(this.dModel / 2);
-    const position = reshape(arange(0, length), [length, 1]);
+    const position = reshape(arange(offset, offset + length), [length, 1]);
     const invFreq = reshape(exp(mul(arange(0, 2 * half, 2), -Math.log(10000) / this.dModel)), [1, half]);
     const angle = mul(position, invFreq);
     const interleaved = reshape(stack([sin(angle), cos(angle)], 2), [length, 2 * half]);
     return this.dModel % 2 === 0 ? interleaved : slice(interleaved, [0, 0], [length, this.dModel]);
   }
 
-  forward(x: Tensor): Tensor {
+  /** Adds the encodings of positions offset..offset+length−1 (`offset`: positions already seen). */
+  forward(x: Tensor, offset = 0): Tensor {
     const { length, viewShape } = sequenceAxis('SinusoidalPositionalEncoding', x, this.dModel, this.options.batchFirst ?? false);
-    return add(x, reshape(this.table(length), viewShape));
+    return add(x, reshape(this.table(length, offset), viewShape));
   }
 
   protected getConfig(): Record<string, unknown> {

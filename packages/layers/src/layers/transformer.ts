@@ -2,6 +2,7 @@ import { ArgumentError, RandomGenerator, add, gelu, relu, tidy, type Tensor } fr
 import { Module, moduleFromConfig, registerModule, type AnyModule, type ModuleConfig } from '../module.js';
 import { checkPositiveInt, checkRange } from './checks.js';
 import { ModuleList } from './containers.js';
+import type { KVCache } from './kv-cache.js';
 import type { Linear } from './linear.js';
 import { MultiheadAttention } from './multihead-attention.js';
 import { LayerNorm } from './normalization.js';
@@ -32,10 +33,18 @@ export interface TransformerLayerOptions {
 export interface EncoderLayerForwardOptions {
   /** Self-attention mask, as MultiheadAttention's attnMask (bool true = excluded, or float added). */
   srcMask?: Tensor | null;
-  /** [batch, S]: true marks padding keys (or float added). */
+  /** Key padding of shape [batch, S]; true marks a padding key (a float mask is added instead). */
   srcKeyPaddingMask?: Tensor | null;
   /** Apply a causal mask to self-attention. */
   isCausal?: boolean;
+  /** This layer's self-attention cache for incremental decoding (see {@link KVCache}). */
+  kvCache?: KVCache;
+}
+
+/** Options of {@link TransformerEncoder.forward}: the layer options, with one cache per layer. */
+export interface EncoderForwardOptions extends Omit<EncoderLayerForwardOptions, 'kvCache'> {
+  /** One {@link KVCache} per layer, for incremental decoding. */
+  kvCaches?: readonly KVCache[];
 }
 
 /** Options of {@link TransformerDecoderLayer.forward} (PyTorch's names). */
@@ -44,9 +53,9 @@ export interface DecoderLayerForwardOptions {
   tgtMask?: Tensor | null;
   /** Cross-attention mask (target positions × memory positions). */
   memoryMask?: Tensor | null;
-  /** [batch, T]: true marks padding in the target. */
+  /** Target padding of shape [batch, T]; true marks a padding position. */
   tgtKeyPaddingMask?: Tensor | null;
-  /** [batch, S]: true marks padding in the memory. */
+  /** Memory padding of shape [batch, S]; true marks a padding position. */
   memoryKeyPaddingMask?: Tensor | null;
   /** Causal self-attention on the target. */
   tgtIsCausal?: boolean;
@@ -113,10 +122,12 @@ abstract class TransformerLayerBase<In extends unknown[]> extends Module<In, Ten
   /** Registers the decoder's cross-attention between self_attn and linear1, as PyTorch orders them. */
   protected crossAttention(_seed: number | undefined): void {}
 
+  /** A new LayerNorm over dModel with the layer's epsilon and bias setting. */
   protected norm(): LayerNorm {
     return new LayerNorm(this.dModel, { eps: this.r.eps, bias: this.r.bias });
   }
 
+  /** linear2(dropout(activation(linear1(x)))) followed by the `out` dropout. */
   protected feedForward(x: Tensor, out: Dropout): Tensor {
     const h = this.linear1.forward(x);
     return out.forward(this.linear2.forward(this.dropout.forward(this.r.activation === 'gelu' ? gelu(h) : relu(h))));
@@ -151,7 +162,7 @@ export class TransformerEncoderLayer extends TransformerLayerBase<[src: Tensor, 
   /** src: [S, N, dModel] ([N, S, dModel] with batchFirst, or [S, dModel]); returns the same shape. */
   forward(src: Tensor, options: EncoderLayerForwardOptions = {}): Tensor {
     const sa = (x: Tensor): Tensor => this.dropout1.forward(this.self_attn.forward(x, x, x, {
-      attnMask: options.srcMask, keyPaddingMask: options.srcKeyPaddingMask, needWeights: false, isCausal: options.isCausal,
+      attnMask: options.srcMask, keyPaddingMask: options.srcKeyPaddingMask, needWeights: false, isCausal: options.isCausal, kvCache: options.kvCache,
     })[0]);
     let x = src;
     if (this.r.normFirst) {
@@ -214,7 +225,7 @@ export class TransformerDecoderLayer extends TransformerLayerBase<[tgt: Tensor, 
   }
 }
 
-/** Options of {@link TransformerEncoder}. */
+/** Options of {@link TransformerEncoder} and {@link TransformerDecoder}. */
 export interface TransformerEncoderOptions {
   /** A final module applied to the output (PyTorch's `norm`, usually a LayerNorm for pre-norm stacks). */
   norm?: AnyModule | null;
@@ -225,7 +236,7 @@ export interface TransformerEncoderOptions {
  * layer you pass and `layers.1`... are deep copies of it (the same initial weights, as PyTorch's
  * deepcopy gives); then the optional `norm`. Parameters: layers.i.*, norm.*.
  */
-export class TransformerEncoder extends Module<[src: Tensor, options?: EncoderLayerForwardOptions]> {
+export class TransformerEncoder extends Module<[src: Tensor, options?: EncoderForwardOptions]> {
   readonly layers: ModuleList<TransformerEncoderLayer>;
   readonly norm: Module | null;
 
@@ -238,15 +249,49 @@ export class TransformerEncoder extends Module<[src: Tensor, options?: EncoderLa
     this.norm = options.norm ? this.addChild('norm', options.norm as Module) : null;
   }
 
-  /** Runs every layer with the same masks, then `norm`. */
-  forward(src: Tensor, options: EncoderLayerForwardOptions = {}): Tensor {
+  /** Runs every layer with the same masks (and its own cache), then `norm`. */
+  forward(src: Tensor, options: EncoderForwardOptions = {}): Tensor {
+    const { kvCaches, ...shared } = options;
+    if (kvCaches !== undefined && kvCaches.length !== this.numLayers) {
+      throw new ArgumentError(`TransformerEncoder: kvCaches must hold one KVCache per layer (${this.numLayers}), got ${kvCaches.length}`);
+    }
     let x = src;
-    for (const layer of this.layers) x = layer.forward(x, options);
+    [...this.layers].forEach((layer, i) => { x = layer.forward(x, { ...shared, kvCache: kvCaches?.[i] }); });
     return this.norm ? this.norm.forward(x) : x;
   }
 
   protected getConfig(): Record<string, unknown> {
     return { encoderLayer: this.layers.get(0).toConfig(), numLayers: this.numLayers, norm: this.norm?.toConfig() ?? null };
+  }
+}
+
+/**
+ * A stack of `numLayers` decoder layers, as PyTorch's nn.TransformerDecoder: `layers.0` is the
+ * layer you pass, `layers.1`... copies of it; then the optional `norm`. Every layer attends to the
+ * same `memory` with the same masks. Parameters: layers.i.*, norm.*.
+ */
+export class TransformerDecoder extends Module<[tgt: Tensor, memory: Tensor, options?: DecoderLayerForwardOptions]> {
+  readonly layers: ModuleList<TransformerDecoderLayer>;
+  readonly norm: Module | null;
+
+  constructor(decoderLayer: TransformerDecoderLayer, readonly numLayers: number, options: TransformerEncoderOptions = {}) {
+    super();
+    if (!(decoderLayer instanceof TransformerDecoderLayer)) throw new ArgumentError('TransformerDecoder: decoderLayer must be a TransformerDecoderLayer');
+    checkPositiveInt('TransformerDecoder', 'numLayers', numLayers);
+    const copies = Array.from({ length: numLayers - 1 }, () => deepCopy(decoderLayer));
+    this.layers = this.addChild('layers', new ModuleList([decoderLayer, ...copies]));
+    this.norm = options.norm ? this.addChild('norm', options.norm as Module) : null;
+  }
+
+  /** Runs every layer on the target with the same memory and masks, then `norm`. */
+  forward(tgt: Tensor, memory: Tensor, options: DecoderLayerForwardOptions = {}): Tensor {
+    let x = tgt;
+    for (const layer of this.layers) x = layer.forward(x, memory, options);
+    return this.norm ? this.norm.forward(x) : x;
+  }
+
+  protected getConfig(): Record<string, unknown> {
+    return { decoderLayer: this.layers.get(0).toConfig(), numLayers: this.numLayers, norm: this.norm?.toConfig() ?? null };
   }
 }
 
@@ -264,4 +309,9 @@ registerModule('TransformerEncoder', TransformerEncoder, (c) => {
   const layer = moduleFromConfig(c.encoderLayer as ModuleConfig) as AnyModule;
   if (!(layer instanceof TransformerEncoderLayer)) throw new ArgumentError('TransformerEncoder: config.encoderLayer must describe a TransformerEncoderLayer');
   return new TransformerEncoder(layer, c.numLayers as number, { norm: c.norm ? moduleFromConfig(c.norm as ModuleConfig) : null });
+});
+registerModule('TransformerDecoder', TransformerDecoder, (c) => {
+  const layer = moduleFromConfig(c.decoderLayer as ModuleConfig) as AnyModule;
+  if (!(layer instanceof TransformerDecoderLayer)) throw new ArgumentError('TransformerDecoder: config.decoderLayer must describe a TransformerDecoderLayer');
+  return new TransformerDecoder(layer, c.numLayers as number, { norm: c.norm ? moduleFromConfig(c.norm as ModuleConfig) : null });
 });

@@ -17,6 +17,7 @@ import { GRU, LSTM, RNN } from '../layers/recurrent.js';
 import { RECURRENT_ONNX_MODULES, emitRecurrent, recurrentInputShape } from './recurrent.js';
 import { encodeModel, type OnnxAttribute, type OnnxInitializer, type OnnxNode } from './onnx-proto.js';
 import { CONV_FAMILY_ONNX_MODULES, convFamilyInputShape, emitConvFamily } from './conv-family.js';
+import { SEQUENCE_ONNX_MODULES, emitSequenceModule } from './sequence-export.js';
 
 /** Options of {@link exportOnnx}. */
 export interface ExportOnnxOptions {
@@ -42,6 +43,7 @@ export const ONNX_SUPPORTED_MODULES: readonly string[] = [
   'Sequential', 'Linear', 'Conv2D', 'MaxPool2D', 'AvgPool2D', 'BatchNorm1D', 'BatchNorm2D', 'Flatten', 'Dropout',
   'ReLU', 'LeakyReLU', 'Sigmoid', 'Tanh', 'Softmax', 'GELU',
   ...CONV_FAMILY_ONNX_MODULES,
+  ...SEQUENCE_ONNX_MODULES,
 ];
 
 /** A weight read from a tensor when the model is encoded (optionally rearranged on the host). */
@@ -60,6 +62,8 @@ class GraphBuilder {
   readonly weights: PendingWeight[] = [];
   private readonly names = new Set<string>();
   private readonly constants = new Map<number, string>();
+
+  constructor(readonly opsetVersion: number) {}
 
   /** A tensor name not used before, derived from `base`. */
   fresh(base: string): string {
@@ -189,6 +193,8 @@ function emit(b: GraphBuilder, m: Module, x: string, path: string): string {
     const e = b.op('Erf', at, [b.op('Div', at, [x, b.scalar(Math.SQRT2)])]);
     return b.op('Mul', at, [b.op('Mul', at, [x, b.op('Add', at, [e, b.scalar(1)])]), b.scalar(0.5)]);
   }
+  const sequence = emitSequenceModule(b, m, x, at, (child, input, p) => emit(b, child as Module, input, p));
+  if (sequence !== null) return sequence;
   throw new ArgumentError(
     `exportOnnx: ${m.className} at '${at}' has no ONNX mapping; supported modules: ${ONNX_SUPPORTED_MODULES.join(', ')}`,
   );
@@ -222,7 +228,7 @@ function prepare(model: Module, options: ExportOnnxOptions): Prepared {
   const inputName = options.inputName ?? 'input';
   const outputName = options.outputName ?? 'output';
   if (inputName === outputName) throw new ArgumentError(`exportOnnx: inputName and outputName are both '${inputName}'`);
-  const b = new GraphBuilder();
+  const b = new GraphBuilder(opsetVersion);
   b.fresh(inputName);
   b.fresh(outputName);
   let out = emit(b, model, inputName, '');
