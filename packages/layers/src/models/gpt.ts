@@ -1,8 +1,7 @@
 import {
-  ArgumentError, RandomGenerator, ShapeError, add, arange, checkpoint, concat, fmtShape, gelu, keep, lessEqual, matmul, permute, randomNormal, relu,
-  reshape, slice, split, type Tensor,
+  ArgumentError, RandomGenerator, ShapeError, add, arange, checkpoint, fmtShape, matmul, randomNormal, reshape, slice, type Tensor,
 } from '@scratchnet/core';
-import { attend } from '../layers/attention.js';
+import { KVCache } from '../layers/kv-cache.js';
 import { ModuleList } from '../layers/containers.js';
 import { Embedding } from '../layers/embedding.js';
 import { LayerNorm } from '../layers/normalization.js';
@@ -102,44 +101,23 @@ export class GPT extends Module<[Tensor], Tensor> implements IncrementalDecoder 
    * [1, vocab] after the last new token. Past `contextLength` positions the cache is full: start again.
    */
   beginDecoding(): DecodingState {
-    const layers = [...this.blocks];
-    let caches: { k: Tensor; v: Tensor }[] | null = null;
+    const caches = [...this.blocks].map(() => new KVCache());
     let past = 0;
-    const h = this.numHeads;
-    const d = this.dModel / h;
-    const disposeCaches = (): void => caches?.forEach((c) => { c.k.dispose(); c.v.dispose(); });
     return {
       step: (ids: Tensor): Tensor => {
         this.checkIds(ids, past);
         if (ids.shape[0] !== 1) throw new ShapeError(`GPT.beginDecoding: step takes one sequence, ids [1, n], got ${fmtShape(ids.shape)}`);
         const n = ids.shape[1]!;
         let x = add(this.tok_emb.forward(ids), this.pos_emb.forward(arange(past, past + n, 1, 'int32')));
-        // New query i (absolute position past + i) sees keys 0..past + i.
-        const allowed = lessEqual(reshape(arange(0, past + n, 1, 'int32'), [1, past + n]), reshape(arange(past, past + n, 1, 'int32'), [n, 1]));
-        const next: { k: Tensor; v: Tensor }[] = [];
-        layers.forEach((layer, li) => {
-          const attn = layer.self_attn;
-          const normed = layer.norm1.forward(x);
-          let qkv = matmul(normed, attn.in_proj_weight!, { transposeB: true });
-          if (attn.in_proj_bias) qkv = add(qkv, attn.in_proj_bias);
-          const heads = (t: Tensor): Tensor => permute(reshape(t, [1, n, h, d]), [0, 2, 1, 3]);
-          const [q, kNew, vNew] = split(qkv, 3, -1).map(heads) as [Tensor, Tensor, Tensor];
-          const prev = caches?.[li];
-          const k = prev ? concat([prev.k, kNew], 2) : kNew;
-          const v = prev ? concat([prev.v, vNew], 2) : vNew;
-          next.push({ k, v });
-          const { output } = attend(q, k, v, { allowed });
-          x = add(x, attn.out_proj.forward(reshape(permute(output, [0, 2, 1, 3]), [1, n, this.dModel])));
-          const hidden = layer.linear1.forward(layer.norm2.forward(x));
-          x = add(x, layer.linear2.forward(layer.options.activation === 'gelu' ? gelu(hidden) : relu(hidden)));
+        // Each block attends from the new positions to its cached keys and values and to the new ones up to each query.
+        [...this.blocks].forEach((block, i) => {
+          x = block.forward(x, { isCausal: true, kvCache: caches[i] });
         });
-        disposeCaches();
-        caches = next.map((c) => ({ k: keep(c.k), v: keep(c.v) }));
         past += n;
         const last = slice(this.ln_f.forward(x), [0, n - 1, 0], [1, 1, this.dModel]);
         return reshape(this.logits(last), [1, this.vocabSize]);
       },
-      dispose: disposeCaches,
+      dispose: () => caches.forEach((c) => c.dispose()),
     };
   }
 
