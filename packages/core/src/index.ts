@@ -18,7 +18,7 @@ export * from './ops/defs/index.js';
 export type { BackendFactory, RegisterOptions } from './backend/registry.js';
 export {
   registerBackend, setBackend, getBackend, getBackendName, listBackends, ready, removeBackend,
-  tidy, keep, dispose, memory, moveToBackend, checkValues,
+  tidy, keep, dispose, memory, resetPeakMemory, moveToBackend, checkValues,
 } from './engine/engine.js';
 export type { MemoryInfo } from './engine/engine.js';
 export { enableLeakCheck, disableLeakCheck, leakCheckEnabled, leakCheckStep, type LeakCheckOptions } from './engine/leak-check.js';

@@ -10,18 +10,58 @@ import { backward } from './rules/index.js';
 import { Tape, withTape, withoutTape } from './tape.js';
 
 /**
+ * The cotangents in flight during backprop, by tensor id, with each cotangent tensor's number of
+ * entries (one tensor may stand for several inputs: `add`'s rule returns dy for both). A cotangent is
+ * freed as soon as no entry refers to it any more, unless it is `kept` (the caller's seed, tensors
+ * the tape holds), so a backward pass holds only the cotangents still to be used, not all of them.
+ */
+class Cotangents {
+  private readonly byId = new Map<number, Tensor>();
+  private readonly uses = new Map<Tensor, number>();
+
+  constructor(private readonly kept: (t: Tensor) => boolean) {}
+
+  get(id: number): Tensor | undefined {
+    return this.byId.get(id);
+  }
+
+  set(id: number, t: Tensor): void {
+    this.drop(id);
+    this.byId.set(id, t);
+    this.uses.set(t, (this.uses.get(t) ?? 0) + 1);
+  }
+
+  /** Forgets the entry of `id`, freeing its tensor when nothing else refers to it. */
+  drop(id: number): void {
+    const t = this.byId.get(id);
+    if (!t) return;
+    this.byId.delete(id);
+    const n = (this.uses.get(t) ?? 1) - 1;
+    if (n > 0) {
+      this.uses.set(t, n);
+      return;
+    }
+    this.uses.delete(t);
+    if (!this.kept(t)) t.dispose();
+  }
+}
+
+/**
  * Runs the tape backwards from `value` (with cotangent `seed`, ones by default), looking each node's
- * rule up by op, and returns the gradients of `xs` (null where none flows).
+ * rule up by op, and returns the gradients of `xs` (null where none flows). Each rule runs in its own
+ * scope (its intermediates are freed at once), and a node's output cotangent is freed once its rule
+ * has run: nodes are visited in reverse order, so nothing later needs it.
  */
 export function backpropFrom(tape: Tape, value: Tensor, xs: readonly Tensor[], seed?: Tensor): (Tensor | null)[] {
   return withoutTape(() => {
-    const grads = new Map<number, Tensor>();
+    const wanted = new Set(xs.map((x) => x.id));
+    const grads = new Cotangents((t) => t === seed || tape.held.has(t));
     grads.set(value.id, seed ?? onesLike(value));
     for (let i = tape.nodes.length - 1; i >= 0; i--) {
       const node = tape.nodes[i]!;
       const dy = grads.get(node.output.id);
       if (!dy) continue;
-      const gs = backward(node, dy);
+      const gs = tidy(() => backward(node, dy));
       node.inputs.forEach((input, j) => {
         const g = gs[j];
         if (!g || !tape.reachable.has(input.id)) return;
@@ -31,6 +71,9 @@ export function backpropFrom(tape: Tape, value: Tensor, xs: readonly Tensor[], s
         const prev = grads.get(input.id);
         grads.set(input.id, prev ? add(prev, g) : g);
       });
+      // A rule's result that reached no input (e.g. the gradient of an unwatched operand) is freed now.
+      for (const g of gs) if (g && g !== dy && !node.inputs.some((input) => grads.get(input.id) === g) && !tape.held.has(g) && g !== seed) g.dispose();
+      if (!wanted.has(node.output.id)) grads.drop(node.output.id);
     }
     return xs.map((x) => grads.get(x.id) ?? null);
   });

@@ -16,6 +16,19 @@ import { checksBeforeRead, reportDeferredErrors, reportSettledErrors } from './d
 /** Every handle whose data has not been freed. */
 export const handles = new Set<DataHandle>();
 let liveTensors = 0;
+/** Bytes of every live handle, and the most there were since the last {@link resetPeakBytes}. */
+let liveBytes = 0;
+let peakBytes = 0;
+
+/** The most bytes of tensor data alive at once since the last {@link resetPeakBytes} (or the start). */
+export function peakByteCount(): number {
+  return peakBytes;
+}
+
+/** Starts a new peak measurement from the bytes alive now. */
+export function resetPeakBytes(): void {
+  peakBytes = liveBytes;
+}
 
 /** Tensors not yet disposed. */
 export function liveTensorCount(): number {
@@ -26,6 +39,8 @@ export function liveTensorCount(): number {
 export function newHandle(backendName: string, backend: Backend, id: DataId, dtype: DType, size: number): DataHandle {
   const handle = new DataHandle(backendName, backend, id, dtype, size);
   handles.add(handle);
+  liveBytes += handle.bytes;
+  if (liveBytes > peakBytes) peakBytes = liveBytes;
   return handle;
 }
 
@@ -44,6 +59,7 @@ export function releaseHandle(handle: DataHandle): void {
   handle.refs--;
   if (handle.refs === 0) {
     handles.delete(handle);
+    liveBytes -= handle.bytes;
     if (!handle.backendRemoved) handle.backend.dispose(handle.id);
   }
 }

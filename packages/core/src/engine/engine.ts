@@ -9,7 +9,7 @@ import { ArgumentError, BackendError } from '../errors.js';
 import { sizeOf, type Shape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import type { DataHandle } from './data-handle.js';
-import { attachHandle, countLiveTensor, handles, liveHandle, liveTensorCount, newHandle } from './data-store.js';
+import { attachHandle, countLiveTensor, handles, liveHandle, liveTensorCount, newHandle, peakByteCount, resetPeakBytes } from './data-store.js';
 import { deferCheck, settleDeferredChecks } from './deferred-checks.js';
 import { noteTensorMade } from './leak-check.js';
 import { currentScope, runInScope, type Scope } from './scope.js';
@@ -303,6 +303,11 @@ export interface MemoryInfo {
   numDataBuffers: number;
   /** Bytes of those buffers. */
   numBytes: number;
+  /**
+   * The most bytes of tensor data that were alive at once since the last {@link resetPeakMemory}
+   * (PyTorch's `max_memory_allocated`): what a training step really needs.
+   */
+  peakBytes: number;
   /** Per backend: bytes and buffers of ScratchNet's data there, plus the backend's own figures. */
   backends: Record<string, { bytes: number; buffers: number; backend: BackendMemory | null }>;
 }
@@ -322,5 +327,10 @@ export function memory(): MemoryInfo {
     const slot = (backends[entry.name] ??= { bytes: 0, buffers: 0, backend: null });
     slot.backend = entry.instance.memory();
   }
-  return { numTensors: liveTensorCount(), numDataBuffers: handles.size, numBytes, backends };
+  return { numTensors: liveTensorCount(), numDataBuffers: handles.size, numBytes, peakBytes: peakByteCount(), backends };
+}
+
+/** Starts a new peak measurement for {@link MemoryInfo.peakBytes} from the bytes alive now. */
+export function resetPeakMemory(): void {
+  resetPeakBytes();
 }

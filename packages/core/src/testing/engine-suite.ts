@@ -167,6 +167,19 @@ export function runEngineSuite(options: EngineSuiteOptions): void {
       expect(sn.memory().numBytes).toBe(before.numBytes);
     });
 
+    it('tracks the peak bytes alive at once since resetPeakMemory', () => {
+      sn.resetPeakMemory();
+      const base = sn.memory().numBytes;
+      expect(sn.memory().peakBytes).toBe(base);
+      sn.tidy(() => sn.neg(sn.zeros([1000])).dispose()); // 4000 B each, two alive at the top
+      const small = sn.zeros([10]);
+      expect(sn.memory().numBytes).toBe(base + 40);
+      expect(sn.memory().peakBytes).toBe(base + 8000);
+      sn.resetPeakMemory();
+      expect(sn.memory().peakBytes).toBe(base + 40);
+      small.dispose();
+    });
+
     it('lists backends and rejects an unknown one with the available names', async () => {
       expect(sn.listBackends()).toContain(name);
       await expect(sn.setBackend('no-such-backend')).rejects.toThrow(new RegExp(`unknown backend 'no-such-backend'; registered backends: .*${name}`));

@@ -73,7 +73,7 @@ export const NON_OP_EXPORTS: ReadonlySet<string> = new Set([
   // backends and memory
   'ERFCX_CHEBYSHEV',
   'registerBackend', 'setBackend', 'getBackend', 'getBackendName', 'listBackends', 'ready', 'removeBackend',
-  'tidy', 'keep', 'dispose', 'memory', 'moveToBackend', 'checkValues',
+  'tidy', 'keep', 'dispose', 'memory', 'resetPeakMemory', 'moveToBackend', 'checkValues',
   'enableLeakCheck', 'disableLeakCheck', 'leakCheckEnabled', 'leakCheckStep',
   // op tables (the definitions kernels are generated from)
   'UNARY_DEFS', 'UNARY_OPS', 'unaryDef', 'unaryKernelDtype', 'BINARY_DEFS', 'BINARY_OPS', 'binaryDef', 'binaryKernelDtype',
