@@ -207,6 +207,25 @@ describe('the names page in Chromium', () => {
     expect((await demo(page)).errors).toEqual([]);
   });
 
+  it('trains the LSTM too, stops when asked, and generates with it', async () => {
+    await page.selectOption('#model', 'lstm');
+    await page.fill('#steps', '1000');
+    await page.click('#train');
+    await page.waitForFunction(() => Number(document.getElementById('app')?.dataset.steps ?? 0) >= 3, undefined, { timeout: 30_000 });
+    await page.click('#stop');
+    await waitState(page, ['stopped'], 30_000);
+    const s = await demo(page);
+    expect(s.steps).toBeGreaterThanOrEqual(3);
+    expect(s.steps).toBeLessThan(1000);
+    await expect(page.textContent('#status')).resolves.toMatch(new RegExp(`^stopped after ${s.steps} steps`));
+    await expect(page.textContent('#model-status')).resolves.toMatch(/^Trained a LSTMLanguageModel of [\d,]+ parameters\.$/);
+    await page.fill('#prompt', '');
+    await page.click('#generate');
+    await page.waitForFunction(() => document.getElementById('names')?.dataset.ready === 'yes');
+    expect((await demo(page)).names).toHaveLength(10);
+    await page.selectOption('#model', 'gpt');
+  });
+
   it('fits a 390-px-wide phone screen without sideways scrolling', async () => {
     const phone = await context.newPage();
     try {
