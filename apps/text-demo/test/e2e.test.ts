@@ -49,11 +49,12 @@ const demo = (page: Page): Promise<DemoState> => page.evaluate(() => (window as 
 const waitState = (page: Page, states: string[], timeout = 60_000): Promise<unknown> =>
   page.waitForFunction((s) => s.includes(document.getElementById('app')?.dataset.state ?? ''), states, { timeout, polling: 100 });
 
-/** Builds the page when no build is there (turbo builds first under `pnpm test`). */
+/** Builds the page and the CLI when no build is there (turbo builds first under `pnpm test`). */
 function ensureBuilt(): void {
+  const bin = (pkg: string, path: string): string => join(dirname(createRequire(import.meta.url).resolve(`${pkg}/package.json`)), path);
+  if (!existsSync(join(APP, 'dist/node/cli/main.js'))) execFileSync(process.execPath, [bin('typescript', 'bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: APP, stdio: 'inherit' });
   if (existsSync(join(WEB, 'index.html'))) return;
-  const vite = join(dirname(createRequire(import.meta.url).resolve('vite/package.json')), 'bin/vite.js');
-  execFileSync(process.execPath, [vite, 'build', '--logLevel', 'error'], { cwd: APP, stdio: 'inherit' });
+  execFileSync(process.execPath, [bin('vite', 'bin/vite.js'), 'build', '--logLevel', 'error'], { cwd: APP, stdio: 'inherit' });
 }
 
 async function trainSteps(page: Page, steps: number, timeout: number): Promise<DemoState> {
@@ -84,7 +85,7 @@ describe('the names page in Chromium', () => {
     mkdirSync(SHOTS, { recursive: true });
     ({ server, url: base } = await serveDirectory(WEB));
     context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM, headless: true, viewport: { width: 1280, height: 1000 }, args: ARGS,
+      executablePath: CHROMIUM, headless: true, viewport: { width: 1280, height: 1000 }, args: ARGS, acceptDownloads: true,
     });
     page = context.pages()[0] ?? (await context.newPage());
     page.on('pageerror', (e) => errors.push(e.message));
@@ -205,6 +206,24 @@ describe('the names page in Chromium', () => {
     await page.waitForFunction(() => document.getElementById('names')?.dataset.ready === 'yes');
     expect((await demo(page)).names).toEqual(before);
     expect((await demo(page)).errors).toEqual([]);
+  });
+
+  it('downloads the model; the file loads back in the page and in the CLI', async () => {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#save-download')]);
+    expect(download.suggestedFilename()).toBe('text-demo-names.safetensors');
+    const file = join(profile, 'names.safetensors');
+    await download.saveAs(file);
+    await page.setInputFiles('#load-file', file);
+    await page.waitForFunction(() => document.getElementById('model-status')?.textContent === 'Loaded names.safetensors.');
+    await page.fill('#prompt', 'ma');
+    await page.fill('#seed', '3');
+    await page.click('#generate');
+    await page.waitForFunction(() => document.getElementById('names')?.dataset.ready === 'yes');
+    const inPage = (await demo(page)).names;
+    expect(inPage.every((n) => n.name.startsWith('ma'))).toBe(true);
+    const cli = execFileSync(process.execPath, [join(APP, 'dist/node/cli/main.js'), '--backend', 'js', '--load', file, '--samples', '3', '--prompt', 'ma'], { encoding: 'utf8' });
+    expect(cli).toMatch(/loaded GPT \([\d,]+ parameters\)/);
+    expect(cli.split('\n').filter((line) => line.startsWith('  ma'))).toHaveLength(3);
   });
 
   it('trains the LSTM too, stops when asked, and generates with it', async () => {
