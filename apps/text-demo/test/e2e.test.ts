@@ -1,7 +1,7 @@
 /**
  * The names page in a real browser: Debian's Chromium driven by playwright-core (no downloaded
  * browser), the built page (dist/web) served on localhost with COOP/COEP. Trains a few steps on js
- * and on wasm, switches backend mid-training, generates names, saves to IndexedDB and loads back
+ * and on wasm, switches js → wasm mid-training, generates names, saves to IndexedDB and loads back
  * after a reload, and fits a 390-px screen.
  *
  * WebGPU: Chromium is started with its SwiftShader adapter, so the page really starts the webgpu
@@ -148,22 +148,24 @@ describe('the names page in Chromium', () => {
   });
 
   it('switches backend in the middle of training and goes on', async () => {
-    await page.check('#backend-wasm');
+    // Starts on js (slow, so the switch surely lands before the end) and moves to wasm a few steps in.
+    await page.check('#backend-js');
+    await page.waitForFunction(() => document.getElementById('app')?.dataset.backend === 'js');
     await page.fill('#steps', '40');
     await page.click('#train');
-    await page.waitForFunction(() => Number(document.getElementById('app')?.dataset.steps ?? 0) >= 5, undefined, { timeout: 30_000 });
-    await page.check('#backend-js');
+    await page.waitForFunction(() => Number(document.getElementById('app')?.dataset.steps ?? 0) >= 3, undefined, { timeout: 30_000 });
+    await page.check('#backend-wasm');
     await waitState(page, ['done'], 60_000);
     const s = await demo(page);
     expect(s.steps).toBe(40);
     expect(s.switches).toHaveLength(1);
-    expect(s.switches[0]).toMatchObject({ from: 'wasm', to: 'js' });
-    expect(s.switches[0]!.step).toBeGreaterThanOrEqual(5);
+    expect(s.switches[0]).toMatchObject({ from: 'js', to: 'wasm' });
+    expect(s.switches[0]!.step).toBeGreaterThanOrEqual(3);
     expect(s.switches[0]!.step).toBeLessThan(40);
     expect(s.losses.every(Number.isFinite)).toBe(true);
-    expect(await page.getAttribute('#app', 'data-backend')).toBe('js');
-    await page.check('#backend-wasm');
-    await page.waitForFunction(() => document.getElementById('app')?.dataset.backend === 'wasm');
+    expect(s.losses.slice(-3).reduce((a, b) => a + b) / 3).toBeLessThan(s.losses.slice(0, 3).reduce((a, b) => a + b) / 3);
+    expect(await page.getAttribute('#app', 'data-backend')).toBe('wasm');
+    await expect(page.textContent('#status')).resolves.toMatch(/^done after 40 steps in [\d.]+ s on wasm/);
     await page.screenshot({ path: join(SHOTS, 'switch.png'), fullPage: true });
   });
 
