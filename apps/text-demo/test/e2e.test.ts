@@ -194,7 +194,9 @@ describe('the names page in Chromium', () => {
   it('saves to IndexedDB, reloads, loads it back and draws the same names', async () => {
     await page.fill('#seed', '3');
     await page.click('#generate');
+    await page.waitForFunction(() => document.getElementById('names')?.dataset.ready === 'yes');
     const before = (await demo(page)).names;
+    expect(before).toHaveLength(10);
     await page.click('#save-idb');
     await page.waitForFunction(() => document.getElementById('model-status')?.textContent === 'Saved in this browser.');
     await page.reload();

@@ -42,7 +42,7 @@ export async function probeBackends(): Promise<BackendStatus[]> {
       await setBackend(name);
       statuses.push({ name, available: true, info: getBackend().info?.() ?? {} });
     } catch (e) {
-      statuses.push({ name, available: false, reason: errorLine(e) });
+      statuses.push({ name, available: false, reason: errorLine(e).replace(`${name}: `, '') });
     }
   }
   const best = defaultBackend(statuses);

@@ -46,6 +46,8 @@ let tokenizer: Tokenizer = trainingTokenizer;
 let optimizer: Adam | null = null;
 let run: { abort: AbortController } | null = null;
 let pendingBackend: string | null = null;
+/** The generation under way, if any: backend moves and new training wait for it. */
+let generating: Promise<void> | null = null;
 const chart = new LossChart($<HTMLCanvasElement>('loss-chart'));
 
 function setState(s: string): void {
@@ -93,6 +95,7 @@ async function pickBackend(name: string): Promise<void> {
     pendingBackend = name; // moved after the current step
     return;
   }
+  await generating;
   try {
     await moveTo(name);
   } catch (e) {
@@ -137,7 +140,7 @@ function showNames(list: HTMLElement, drawn: readonly InventedName[]): void {
 }
 
 async function train(): Promise<void> {
-  if (run) return;
+  if (run || generating) return;
   const form = readFields(TRAIN_FIELDS, 'train-error');
   if (!form) return;
   const field = (id: string): number => form[id]!;
@@ -203,7 +206,7 @@ async function train(): Promise<void> {
 // ── Generation ─────────────────────────────────────────────────────────────────────────────
 
 async function generateNames(): Promise<void> {
-  if (!model || run) return;
+  if (!model || run || generating) return;
   const form = readFields(SAMPLE_FIELDS, 'generate-error');
   if (!form) return;
   const promptInput = $<HTMLInputElement>('prompt');
@@ -222,16 +225,24 @@ async function generateNames(): Promise<void> {
     return;
   }
   const seed = form.seed!;
-  try {
-    const drawn = await inventNames(model, tokenizer, known, { count: 10, prompt, temperature: form.temperature!, topK: form['top-k'], seed: new RandomGenerator(seed) });
-    state.names = drawn;
-    showNames($('names'), drawn);
-    $('seed').dataset.used = String(seed);
-    $<HTMLInputElement>('seed').value = String(seed + 1); // the next click draws other names
-    $('names').dataset.ready = 'yes';
-  } catch (e) {
-    report(e, 'generate-error');
-  }
+  const drawing = model;
+  $('names').dataset.ready = 'no';
+  const button = $<HTMLButtonElement>('generate');
+  button.disabled = true;
+  generating = (async () => {
+    try {
+      const drawn = await inventNames(drawing, tokenizer, known, { count: 10, prompt, temperature: form.temperature!, topK: form['top-k'], seed: new RandomGenerator(seed) });
+      state.names = drawn;
+      showNames($('names'), drawn);
+      $<HTMLInputElement>('seed').value = String(seed + 1); // the next click draws other names
+      $('names').dataset.ready = 'yes';
+    } catch (e) {
+      report(e, 'generate-error');
+    }
+  })();
+  await generating;
+  generating = null;
+  button.disabled = !model || app.dataset.state === 'training';
 }
 
 // ── Save and load ──────────────────────────────────────────────────────────────────────────
