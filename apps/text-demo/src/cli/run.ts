@@ -1,11 +1,11 @@
 /** One run of `text-demo`: data, model, training, sampling, saving. */
 import { RandomGenerator, getBackendName, listBackends, memory, setBackend } from '@scratchnet/core';
-import {
-  Adam, BpeTokenizer, CharTokenizer, GPT, LSTMLanguageModel, TextWindows, evaluate, fit, generate, loadModel, saveModel,
-  tokenizerFromJSON, type AnyModule, type Tokenizer, type TokenizerJSON,
-} from '@scratchnet/layers';
+import { Adam, BpeTokenizer, CharTokenizer, GPT, generate, loadModel, saveModel, type LSTMLanguageModel, type Tokenizer } from '@scratchnet/layers';
+import { buildLanguageModel } from '../shared/model.js';
+import { readTextModel, textModelMetadata } from '../shared/model-meta.js';
 import { EOS, namesStream, namesTokenizer } from '../shared/names.js';
-import { NextTokenLoss } from '../shared/sequence-loss.js';
+import { inventNames } from '../shared/sample-names.js';
+import { splitStream, trainSteps, validationLoss } from '../shared/training.js';
 import type { CliOptions } from './args.js';
 import { UsageError } from './args.js';
 import { loadBrown, loadNames } from './corpus.js';
@@ -49,68 +49,36 @@ function prepare(o: CliOptions, print: Print): Corpus {
   return { tokenizer, ids, names: null };
 }
 
-function buildModel(o: CliOptions, vocab: number): AnyModule & (GPT | LSTMLanguageModel) {
-  if (o.model === 'lstm') {
-    return new LSTMLanguageModel(vocab, { embeddingDim: 64, hiddenSize: 2 * o.width, numLayers: Math.min(o.layers, 2), dropout: o.dropout, seed: o.seed });
-  }
-  return new GPT(vocab, { contextLength: o.context, dModel: o.width, numLayers: o.layers, numHeads: o.heads, dropout: o.dropout, seed: o.seed, checkpoint: o.checkpoint });
-}
-
 async function train(model: GPT | LSTMLanguageModel, corpus: Corpus, o: CliOptions, print: Print): Promise<void> {
   // The last tenth of the stream is held out; at most 2,048 of its windows are evaluated.
-  const cut = Math.floor(corpus.ids.length * 0.9);
-  const trainSet = new TextWindows(corpus.ids.slice(0, cut), o.context);
-  const valSet = new TextWindows(corpus.ids.slice(cut, Math.min(corpus.ids.length, cut + 2048 + o.context)), o.context);
+  const { train: trainSet, val } = splitStream(corpus.ids, o.context);
   const optimizer = new Adam(model.parameters(), { lr: o.lr });
-  const loss = new NextTokenLoss();
-  const stop = new AbortController();
-  const batchesPerEpoch = trainSet.batchCount(o.batch);
-  const epochs = Math.ceil((o.steps * o.accumulate) / batchesPerEpoch);
-  let batches = 0;
   let peakBytes = 0;
   const started = performance.now();
   print(`model: ${model.className}, ${model.parameterCount().toLocaleString('en-US')} parameters; ${o.steps} steps of ${o.batch * o.accumulate} windows of ${o.context} tokens`);
-  await fit(model, trainSet, {
-    loss, optimizer, epochs, batchSize: o.batch, accumulateSteps: o.accumulate, seed: o.seed, clipNorm: 1, signal: stop.signal,
-    onBatchEnd: (logs) => {
-      batches++;
-      peakBytes = Math.max(peakBytes, memory().numBytes);
-      const step = Math.floor(batches / o.accumulate);
-      if (batches % o.accumulate === 0 && (step % 50 === 0 || step === o.steps)) {
-        const seconds = (performance.now() - started) / 1000;
-        print(`step ${step}/${o.steps}  loss ${logs.loss.toFixed(3)}  ${Math.round((batches * o.batch * o.context) / seconds).toLocaleString('en-US')} tokens/s`);
-      }
-      if (step >= o.steps) stop.abort();
-    },
+  await trainSteps(model, trainSet, optimizer, o, ({ step, loss, tokensPerSecond }) => {
+    peakBytes = Math.max(peakBytes, memory().numBytes);
+    if (step % 50 === 0 || step === o.steps) print(`step ${step}/${o.steps}  loss ${loss.toFixed(3)}  ${Math.round(tokensPerSecond).toLocaleString('en-US')} tokens/s`);
   });
-  const val = await evaluate(model, valSet, { loss, batchSize: 64 });
-  print(`validation loss ${val.loss.toFixed(3)} after ${((performance.now() - started) / 1000).toFixed(1)} s; peak tensor memory ${(peakBytes / 2 ** 20).toFixed(1)} MiB`);
+  const valLoss = await validationLoss(model, val);
+  print(`validation loss ${valLoss.toFixed(3)} after ${((performance.now() - started) / 1000).toFixed(1)} s; peak tensor memory ${(peakBytes / 2 ** 20).toFixed(1)} MiB`);
   optimizer.dispose();
 }
 
 async function sample(model: GPT | LSTMLanguageModel, corpus: Corpus, o: CliOptions, print: Print): Promise<void> {
   const { tokenizer } = corpus;
-  const eos = tokenizer.specialId(EOS);
   const gen = new RandomGenerator(o.seed);
   const sampling = { temperature: o.temperature, topK: o.topK, topP: o.topP, seed: gen };
-  const contextLength = model instanceof GPT ? model.contextLength : undefined;
-  const room = (prompt: number): number => Math.max(1, (o.maxTokens || contextLength || o.context) - (model instanceof GPT ? prompt : 0));
   if (corpus.names) {
     print(`${o.samples} invented names (* = not in the training list):`);
-    // A draw that ends at once (an empty name) is drawn again, up to a few times over.
-    for (let shown = 0, tries = 0; shown < o.samples && tries < 5 * o.samples; tries++) {
-      const prompt = [eos!, ...tokenizer.encode(o.prompt)];
-      const ids = await generate(model, prompt, { ...sampling, maxTokens: room(prompt.length), stopAt: eos });
-      const name = o.prompt + tokenizer.decode(ids.filter((t) => t !== eos));
-      if (name === '') continue;
-      print(`  ${name}${corpus.names.has(name) ? '' : ' *'}`);
-      shown++;
-    }
+    const names = await inventNames(model, tokenizer, corpus.names, { ...sampling, count: o.samples, prompt: o.prompt, maxTokens: o.maxTokens || o.context });
+    for (const { name, novel } of names) print(`  ${name}${novel ? ' *' : ''}`);
     return;
   }
   const prompt = o.prompt || 'The ';
-  const ids = await generate(model, tokenizer.encode(prompt), { ...sampling, maxTokens: room(tokenizer.encode(prompt).length) });
-  print(prompt + tokenizer.decode(ids));
+  const ids = tokenizer.encode(prompt);
+  const room = Math.max(1, (o.maxTokens || (model instanceof GPT ? model.contextLength : o.context)) - (model instanceof GPT ? ids.length : 0));
+  print(prompt + tokenizer.decode(await generate(model, ids, { ...sampling, maxTokens: room })));
 }
 
 /** Runs the command described by `o`, printing progress with `print`. */
@@ -120,20 +88,21 @@ export async function run(o: CliOptions, print: Print): Promise<void> {
   let corpus: Corpus;
   if (o.load) {
     const loaded = await loadModel(o.load);
-    const meta = loaded.metadata ?? {};
-    if (!meta.tokenizer || !(loaded.model instanceof GPT || loaded.model instanceof LSTMLanguageModel)) {
-      throw new UsageError(`--load: ${o.load} is not a text-demo model (no tokenizer in its metadata, or not a GPT / LSTMLanguageModel)`);
+    let saved;
+    try {
+      saved = readTextModel(loaded, o.load);
+    } catch (e) {
+      throw new UsageError(`--load: ${(e as Error).message}`);
     }
-    model = loaded.model;
-    const names = meta.corpus === 'names' ? new Set(loadNames()) : null;
-    corpus = { tokenizer: tokenizerFromJSON(meta.tokenizer as TokenizerJSON), ids: [], names };
+    model = saved.model;
+    corpus = { tokenizer: saved.tokenizer, ids: [], names: saved.corpus === 'names' ? new Set(loadNames()) : null };
     print(`loaded ${model.className} (${model.parameterCount().toLocaleString('en-US')} parameters) from ${o.load}`);
   } else {
     corpus = prepare(o, print);
-    model = buildModel(o, corpus.tokenizer.vocabSize);
+    model = buildLanguageModel(o.model, corpus.tokenizer.vocabSize, o);
     await train(model, corpus, o, print);
     if (o.save) {
-      await saveModel(model, o.save, { metadata: { tokenizer: corpus.tokenizer.toJSON(), corpus: o.corpus } });
+      await saveModel(model, o.save, { metadata: textModelMetadata(corpus.tokenizer, o.corpus) });
       print(`saved to ${o.save}`);
     }
   }

@@ -16,3 +16,12 @@ export function namesStream(names: readonly string[], tokenizer: Tokenizer, seed
   ids.push(eos);
   return ids;
 }
+
+/** Entropy (nats per token) of the stream's token frequencies: the loss of a model that ignores the context, to beat. */
+export function unigramLoss(ids: readonly number[]): number {
+  const counts = new Map<number, number>();
+  for (const id of ids) counts.set(id, (counts.get(id) ?? 0) + 1);
+  let h = 0;
+  for (const c of counts.values()) h -= (c / ids.length) * Math.log(c / ids.length);
+  return h;
+}
