@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,10 +43,13 @@ describe('the command line', () => {
 
   it('trains a tiny GPT on names, saves it, and samples from the saved file', async () => {
     const file = join(dir, 'names.safetensors');
-    const trained = await run('node', [CLI, '--backend', 'js', '--steps', '4', '--layers', '1', '--width', '16', '--heads', '2', '--context', '8', '--samples', '2', '--save', file]);
+    const trained = await run('node', [CLI, '--backend', 'js', '--steps', '4', '--eval-every', '2', '--layers', '1', '--width', '16', '--heads', '2', '--context', '8', '--samples', '2', '--switch-backend', '3:wasm', '--save', file]);
     expect(trained.stdout).toMatch(/corpus: \d+ names/);
-    expect(trained.stdout).toMatch(/step 4\/4 {2}loss \d\.\d{3}/);
-    expect(trained.stdout).toMatch(/validation loss \d\.\d{3}/);
+    expect(trained.stdout).toMatch(/unigram baseline \(no context\): 2\.8\d\d nats per token, 4\.1\d\d bits per character/);
+    expect(trained.stdout).toMatch(/step 2\/4 {2}train loss \d\.\d{3} {2}validation loss \d\.\d{3} \(\d\.\d{3} bits\/char\)/);
+    expect(trained.stdout).toMatch(/ {2}samples: \S/);
+    expect(trained.stdout).toContain('backend: wasm from step 3 on');
+    expect(trained.stdout).toMatch(/step 4\/4 {2}train loss \d\.\d{3} {2}validation loss \d\.\d{3}/);
     expect(trained.stdout).toContain(`saved to ${file}`);
     const loaded = await run('node', [CLI, '--backend', 'js', '--load', file, '--samples', '3', '--prompt', 'an']);
     expect(loaded.stdout).toMatch(/loaded GPT \([\d,]+ parameters\)/);
@@ -59,6 +62,16 @@ describe('the command line', () => {
     expect(out.stdout).toMatch(/vocabulary 300 \(bpe/);
     expect(out.stdout).toMatch(/model: LSTMLanguageModel/);
     expect(out.stdout).toMatch(/^The jury/m);
+  });
+
+  it('learns a text file of the user\'s and names a missing one', async () => {
+    const file = join(dir, 'poem.txt');
+    writeFileSync(file, 'the cat sat on the mat. the dog sat on the log. '.repeat(20));
+    const out = await run('node', [CLI, '--backend', 'js', '--text', file, '--steps', '3', '--layers', '1', '--width', '16', '--heads', '2', '--context', '8', '--max-tokens', '4', '--prompt', 'the ']);
+    expect(out.stdout).toMatch(/corpus: poem\.txt, 960 characters/);
+    expect(out.stdout).toMatch(/^the /m);
+    const err = await run('node', [CLI, '--text', join(dir, 'missing.txt')]).catch((e: { code: number; stderr: string }) => e);
+    expect(err).toMatchObject({ code: 2, stderr: expect.stringMatching(/^text-demo: --text: cannot read .*missing\.txt \(ENOENT\)\n$/) as unknown });
   });
 
   it('exits with code 2 and one line for a bad flag', async () => {

@@ -28,6 +28,18 @@ export interface CliOptions {
   load: string | undefined;
   seed: number;
   brownFiles: number;
+  /** A text file of the user's to learn instead of a shipped corpus (`--text FILE`). */
+  textFile: string | undefined;
+  /** Steps between evaluations (train and validation loss, bits per character, samples). */
+  evalEvery: number;
+  /** Backend switches during training, in step order. */
+  switches: BackendSwitch[];
+}
+
+/** From optimizer step `step` on, train on `backend`. */
+export interface BackendSwitch {
+  readonly step: number;
+  readonly backend: string;
 }
 
 /** A bad command line: reported as one line, exit code 2. */
@@ -40,9 +52,11 @@ export const HELP = `text-demo: train a small language model in the terminal, th
   text-demo                       GPT on ~8,800 English first names, then 10 invented names
   text-demo --corpus brown        the Brown corpus (about 6 M characters of 1961 American prose)
   text-demo --model lstm          an LSTM instead of the transformer
+  text-demo --text book.txt       your own text file
 
 Data and model
   --corpus names|brown   what to learn (default names)
+  --text FILE            learn a UTF-8 text file of yours instead
   --brown-files N        read only the first N of Brown's 500 files (default all)
   --tokenizer char|bpe   characters, or a byte-level BPE trained on the corpus (default char)
   --vocab N              BPE vocabulary size (default 512)
@@ -58,10 +72,14 @@ Training
   --checkpoint           recompute each block's activations in the backward pass (less memory)
   --accumulate K         accumulate K batches per step (an effective batch of K × batch)
   --seed N               seed of the weights, the batches and the samples (default 1)
+  --eval-every N         every N steps: train and validation loss, bits per character and samples
+                         (default 100)
+  --switch-backend S:NAME
+                         from step S on, train on backend NAME (may be given several times)
   --save FILE            save the model and its tokenizer after training
   --load FILE            load a saved model instead of training
 Sampling
-  --samples N            names to invent (names corpus; default 10)
+  --generate N           names to invent at the end (names corpus; default 10; --samples too)
   --prompt TEXT          text to continue (default: a name from nothing, or "The " for Brown)
   --max-tokens N         tokens to generate per sample (default: the context length)
   --temperature X --top-k K --top-p P
@@ -72,9 +90,9 @@ const NUMBER_FLAGS = {
   '--vocab': 'vocab', '--steps': 'steps', '--batch': 'batch', '--lr': 'lr', '--context': 'context', '--layers': 'layers',
   '--heads': 'heads', '--width': 'width', '--dropout': 'dropout', '--accumulate': 'accumulate', '--samples': 'samples',
   '--temperature': 'temperature', '--top-k': 'topK', '--top-p': 'topP', '--max-tokens': 'maxTokens', '--seed': 'seed',
-  '--brown-files': 'brownFiles',
+  '--brown-files': 'brownFiles', '--generate': 'samples', '--eval-every': 'evalEvery',
 } as const;
-const INTEGER = new Set(['vocab', 'steps', 'batch', 'context', 'layers', 'heads', 'width', 'accumulate', 'samples', 'topK', 'maxTokens', 'seed', 'brownFiles']);
+const INTEGER = new Set(['vocab', 'steps', 'batch', 'context', 'layers', 'heads', 'width', 'accumulate', 'samples', 'topK', 'maxTokens', 'seed', 'brownFiles', 'evalEvery']);
 
 /** The names corpus's model and training defaults (the Brown corpus uses the plain defaults). */
 export const NAMES_MODEL = { layers: 2, heads: 4, width: 64, context: 16, dropout: 0, steps: 600 } as const;
@@ -85,7 +103,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
     help: false, corpus: 'names', model: 'gpt', tokenizer: 'char', vocab: 512, backend: undefined, steps: 2000, batch: 32,
     lr: 3e-3, context: 64, layers: 4, heads: 4, width: 128, dropout: 0.1, checkpoint: false, accumulate: 1, samples: 10,
     temperature: 0.8, topK: undefined, topP: undefined, prompt: '', maxTokens: 0, save: undefined, load: undefined, seed: 1,
-    brownFiles: Infinity,
+    brownFiles: Infinity, textFile: undefined, evalEvery: 100, switches: [],
   };
   const choice = <T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T => {
     if (!allowed.includes(value as T)) throw new UsageError(`${flag} must be one of ${allowed.join(', ')}, got ${value === undefined ? 'nothing' : `'${value}'`}`);
@@ -100,7 +118,10 @@ export function parseCli(argv: readonly string[]): CliOptions {
       return v;
     };
     if (flag === '--help' || flag === '-h') o.help = true;
-    else if (flag === '--corpus') o.corpus = choice(flag, value(), ['names', 'brown'] as const);
+    else if (flag === '--corpus') {
+      o.corpus = choice(flag, value(), ['names', 'brown'] as const);
+      given.add('corpus');
+    }
     else if (flag === '--model') o.model = choice(flag, value(), ['gpt', 'lstm'] as const);
     else if (flag === '--tokenizer') o.tokenizer = choice(flag, value(), ['char', 'bpe'] as const);
     else if (flag === '--backend') o.backend = value();
@@ -108,6 +129,13 @@ export function parseCli(argv: readonly string[]): CliOptions {
     else if (flag === '--prompt') o.prompt = value();
     else if (flag === '--save') o.save = value();
     else if (flag === '--load') o.load = value();
+    else if (flag === '--text') o.textFile = value();
+    else if (flag === '--switch-backend') {
+      const raw = value();
+      const m = /^(\d+):(\S+)$/.exec(raw);
+      if (!m || Number(m[1]) < 1) throw new UsageError(`--switch-backend must be STEP:NAME with a step of 1 or more (e.g. 200:js), got '${raw}'`);
+      o.switches.push({ step: Number(m[1]), backend: m[2]! });
+    }
     else if (flag in NUMBER_FLAGS) {
       const key = NUMBER_FLAGS[flag as keyof typeof NUMBER_FLAGS];
       const raw = value();
@@ -121,10 +149,12 @@ export function parseCli(argv: readonly string[]): CliOptions {
   }
   // Names are short: a smaller model on a 16-character context learns them in about a minute; Brown
   // gets the full default GPT. Flags given on the command line win either way.
-  if (o.corpus === 'names') {
+  if (o.textFile !== undefined && given.has('corpus')) throw new UsageError('--text and --corpus both name what to learn: give one');
+  if (o.corpus === 'names' && o.textFile === undefined) {
     for (const [key, value] of Object.entries(NAMES_MODEL) as [keyof typeof NAMES_MODEL, number][]) if (!given.has(key)) o[key] = value;
   }
-  for (const key of ['steps', 'batch', 'context', 'layers', 'heads', 'width', 'accumulate', 'vocab', 'brownFiles'] as const) {
+  o.switches.sort((a, b) => a.step - b.step);
+  for (const key of ['steps', 'batch', 'context', 'layers', 'heads', 'width', 'accumulate', 'vocab', 'brownFiles', 'evalEvery'] as const) {
     if (!(o[key] >= 1)) throw new UsageError(`--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} must be at least 1, got ${o[key]}`);
   }
   if (o.width % o.heads !== 0) throw new UsageError(`--width ${o.width} must be divisible by --heads ${o.heads}`);

@@ -25,7 +25,15 @@ try {
   const argv = raw[0] === '--' ? raw.slice(1) : raw;
   const options = parseCli(argv);
   if (options.help) process.stdout.write(HELP);
-  else await run(options, (line) => void process.stdout.write(`${line}\n`));
+  else {
+    // The progress line is redrawn in place on a terminal only; piped output gets the evaluation lines.
+    const tty = process.stdout.isTTY === true;
+    const live = {
+      update: (text: string): void => void (tty && process.stdout.write(`\r${text}\x1b[K`)),
+      clear: (): void => void (tty && process.stdout.write('\r\x1b[K')),
+    };
+    await run(options, (line) => void process.stdout.write(`${line}\n`), live);
+  }
 } catch (e) {
   fail(e);
 }

@@ -6,7 +6,7 @@
 import { GPT, LSTMLanguageModel, tokenizerFromJSON, type LoadedModel, type ModelMetadata, type Tokenizer, type TokenizerJSON } from '@scratchnet/layers';
 
 /** The corpora a model can have learnt. */
-export type CorpusName = 'names' | 'brown';
+export type CorpusName = 'names' | 'brown' | 'text';
 
 /** The metadata saved with a model. */
 export function textModelMetadata(tokenizer: Tokenizer, corpus: CorpusName): ModelMetadata {
@@ -28,6 +28,6 @@ export function readTextModel(loaded: LoadedModel, source: string): TextModel {
     loaded.model.dispose();
     throw new Error(`${source} is not a text-demo model (no tokenizer in its metadata, or not a GPT / LSTMLanguageModel)`);
   }
-  const corpus = meta.corpus === 'names' || meta.corpus === 'brown' ? meta.corpus : undefined;
+  const corpus = meta.corpus === 'names' || meta.corpus === 'brown' || meta.corpus === 'text' ? meta.corpus : undefined;
   return { model: loaded.model, tokenizer: tokenizerFromJSON(meta.tokenizer as TokenizerJSON), corpus };
 }
