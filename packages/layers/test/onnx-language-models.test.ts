@@ -2,13 +2,15 @@
  * ONNX export of the models that read token ids (issue 13): GPT (Gather of the token and position
  * tables, causal pre-norm blocks, the tied output projection) and LSTMLanguageModel (Gather → LSTM →
  * Linear) run in onnxruntime-web (wasm, in Node) on a batch of ids and give ScratchNet's eval-mode
- * logits; one GPT file serves several sequence lengths (T is read from the ids at run time).
+ * logits (models built on js, and on wasm / webgpu via exportOnnxAsync); one GPT file serves several
+ * sequence lengths (T is read from the ids at run time).
  */
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import '@scratchnet/backend-js';
 import { RandomGenerator, randomNormal, setBackend, tensor, tidy, type Tensor } from '@scratchnet/core';
+import { testBackends } from './backends.js';
 import * as ort from 'onnxruntime-web';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -33,8 +35,8 @@ function randomIds(n: number, t: number, vocab: number, seed: number): Tensor {
 }
 
 /** The ids as an onnxruntime input of the given element type. */
-function ortIds(ids: Tensor, dtype: 'int64' | 'int32'): ort.Tensor {
-  const values = ids.dataSync() as Int32Array;
+async function ortIds(ids: Tensor, dtype: 'int64' | 'int32'): Promise<ort.Tensor> {
+  const values = (await ids.data()) as Int32Array;
   return dtype === 'int64'
     ? new ort.Tensor('int64', BigInt64Array.from(values, (v) => BigInt(v)), [...ids.shape])
     : new ort.Tensor('int32', Int32Array.from(values), [...ids.shape]);
@@ -51,10 +53,10 @@ async function maxDifferences(model: Module, bytes: Uint8Array, batches: Tensor[
     const worst: number[] = [];
     for (const ids of batches) {
       const expected = tidy(() => model.forward(ids));
-      const result = await session.run({ input: ortIds(ids, dtype) });
+      const result = await session.run({ input: await ortIds(ids, dtype) });
       expect(result.output!.dims).toEqual(expected.shape);
       const got = result.output!.data as Float32Array;
-      const want = expected.dataSync();
+      const want = await expected.data();
       let d = 0;
       for (let i = 0; i < got.length; i++) d = Math.max(d, Math.abs(got[i]! - want[i]!));
       worst.push(d);
@@ -132,6 +134,25 @@ describe('exportOnnx of language models (integer ids in)', () => {
       for (const d of diffs) expect(d).toBeLessThanOrEqual(1e-4);
       batches.forEach((t) => t.dispose());
       model.dispose();
+    });
+  }
+
+  for (const backend of testBackends().filter((name) => name !== 'js')) {
+    it(`GPT and LSTMLanguageModel built on ${backend} export with exportOnnxAsync and match onnxruntime`, async () => {
+      await setBackend(backend);
+      try {
+        const gpt = smallGpt();
+        const lm = new LSTMLanguageModel(9, { embeddingDim: 6, hiddenSize: 10, numLayers: 2, seed: 8 });
+        const ids = randomIds(2, 6, 9, 7);
+        const [gptDiff] = await maxDifferences(gpt, await exportOnnxAsync(gpt), [ids]);
+        const [lmDiff] = await maxDifferences(lm, await exportOnnxAsync(lm), [ids]);
+        console.log(`exportOnnxAsync on ${backend}, onnxruntime vs ScratchNet logits: GPT ${gptDiff!.toExponential(2)}, LSTMLanguageModel ${lmDiff!.toExponential(2)}`);
+        expect(gptDiff).toBeLessThanOrEqual(1e-4);
+        expect(lmDiff).toBeLessThanOrEqual(1e-4);
+        [gpt, lm, ids].forEach((t) => t.dispose());
+      } finally {
+        await setBackend('js');
+      }
     });
   }
 
