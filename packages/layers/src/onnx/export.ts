@@ -18,15 +18,22 @@ import { RECURRENT_ONNX_MODULES, emitRecurrent, recurrentInputShape } from './re
 import { encodeModel, type OnnxAttribute, type OnnxInitializer, type OnnxNode } from './onnx-proto.js';
 import { CONV_FAMILY_ONNX_MODULES, convFamilyInputShape, emitConvFamily } from './conv-family.js';
 import { SEQUENCE_ONNX_MODULES, emitSequenceModule } from './sequence-export.js';
+import { LANGUAGE_MODEL_ONNX_MODULES, emitLanguageModel, readsTokenIds } from './language-models.js';
 
 /** Options of {@link exportOnnx}. */
 export interface ExportOnnxOptions {
   /**
    * The input's shape: sizes, or names for symbolic axes (e.g. ['N', 1, 28, 28]). By default it is
-   * taken from the first layer (['N', inChannels, 'H', 'W'] for Conv2D, ['N', inFeatures] for Linear),
-   * or left unspecified.
+   * taken from the first layer (['N', inChannels, 'H', 'W'] for Conv2D, ['N', inFeatures] for Linear,
+   * ['N', 'T'] for token ids), or left unspecified.
    */
   inputShape?: readonly (number | string)[];
+  /**
+   * Element type of the graph input of a model that reads token ids (GPT, LSTMLanguageModel, or a
+   * model whose first layer is an Embedding): 'int64' (default, as PyTorch exports ids) or 'int32'
+   * (ScratchNet's id dtype; ONNX Gather takes either).
+   */
+  idsDtype?: 'int64' | 'int32';
   /** Name of the graph input (default 'input'). */
   inputName?: string;
   /** Name of the graph output (default 'output'). */
@@ -44,6 +51,7 @@ export const ONNX_SUPPORTED_MODULES: readonly string[] = [
   'ReLU', 'LeakyReLU', 'Sigmoid', 'Tanh', 'Softmax', 'GELU',
   ...CONV_FAMILY_ONNX_MODULES,
   ...SEQUENCE_ONNX_MODULES,
+  ...LANGUAGE_MODEL_ONNX_MODULES,
 ];
 
 /** A weight read from a tensor when the model is encoded (optionally rearranged on the host). */
@@ -62,6 +70,8 @@ class GraphBuilder {
   readonly weights: PendingWeight[] = [];
   private readonly names = new Set<string>();
   private readonly constants = new Map<number, string>();
+  /** Tensors that hold integer token ids (the graph input of a model that reads ids). */
+  readonly idNames = new Set<string>();
 
   constructor(readonly opsetVersion: number) {}
 
@@ -97,11 +107,16 @@ class GraphBuilder {
     return name;
   }
 
-  /** An int64 initializer (shapes and axes that operators such as Reshape take as inputs). */
-  int64(path: string, values: readonly number[]): string {
+  /** An int64 initializer (shapes and axes that operators such as Reshape take as inputs; dims [] for a scalar). */
+  int64(path: string, values: readonly number[], dims: readonly number[] = [values.length]): string {
     const name = this.fresh(path);
-    this.weights.push({ name, dims: [values.length], source: BigInt64Array.from(values, (v) => BigInt(v)) });
+    this.weights.push({ name, dims, source: BigInt64Array.from(values, (v) => BigInt(v)) });
     return name;
+  }
+
+  /** Whether the tensor `name` holds integer token ids. */
+  readsIds(name: string): boolean {
+    return this.idNames.has(name);
   }
 
   /** A shared float32 scalar constant. */
@@ -193,6 +208,8 @@ function emit(b: GraphBuilder, m: Module, x: string, path: string): string {
     const e = b.op('Erf', at, [b.op('Div', at, [x, b.scalar(Math.SQRT2)])]);
     return b.op('Mul', at, [b.op('Mul', at, [x, b.op('Add', at, [e, b.scalar(1)])]), b.scalar(0.5)]);
   }
+  const language = emitLanguageModel(b, m, x, at, (child, input, p) => emit(b, child as Module, input, p));
+  if (language !== null) return language;
   const sequence = emitSequenceModule(b, m, x, at, (child, input, p) => emit(b, child as Module, input, p));
   if (sequence !== null) return sequence;
   throw new ArgumentError(
@@ -207,6 +224,7 @@ function firstLeaf(m: Module): Module | undefined {
 
 function defaultInputShape(model: Module): (number | string)[] | null {
   const first = firstLeaf(model);
+  if (readsTokenIds(first)) return ['N', 'T'];
   if (first instanceof LSTM || first instanceof GRU || first instanceof RNN) return recurrentInputShape(first);
   if (first instanceof Conv2D) return ['N', first.inChannels, 'H', 'W'];
   if (first instanceof BatchNorm2D) return ['N', first.numFeatures, 'H', 'W'];
@@ -228,9 +246,17 @@ function prepare(model: Module, options: ExportOnnxOptions): Prepared {
   const inputName = options.inputName ?? 'input';
   const outputName = options.outputName ?? 'output';
   if (inputName === outputName) throw new ArgumentError(`exportOnnx: inputName and outputName are both '${inputName}'`);
+  const readsIds = readsTokenIds(firstLeaf(model));
+  const idsDtype = options.idsDtype ?? 'int64';
+  if (options.idsDtype !== undefined && (!readsIds || (idsDtype !== 'int64' && idsDtype !== 'int32'))) {
+    throw new ArgumentError(readsIds
+      ? `exportOnnx: idsDtype must be 'int64' or 'int32', got ${String(options.idsDtype)}`
+      : `exportOnnx: idsDtype is for models that read token ids (first layer an Embedding, a GPT or an LSTMLanguageModel); ${model.className}'s input is float32`);
+  }
   const b = new GraphBuilder(opsetVersion);
   b.fresh(inputName);
   b.fresh(outputName);
+  if (readsIds) b.idNames.add(inputName);
   let out = emit(b, model, inputName, '');
   if (out === inputName) out = b.op('Identity', model.className, [inputName]);
   // The last node writes the graph output directly.
@@ -247,7 +273,7 @@ function prepare(model: Module, options: ExportOnnxOptions): Prepared {
         name: options.graphName ?? model.className,
         nodes: b.nodes,
         initializers,
-        inputs: [{ name: inputName, shape: options.inputShape ?? defaultInputShape(model) }],
+        inputs: [{ name: inputName, shape: options.inputShape ?? defaultInputShape(model), elemType: readsIds ? idsDtype : 'float32' }],
         outputs: [{ name: outputName, shape: null }],
       },
     }),

@@ -5,7 +5,7 @@
 import { ProtoWriter } from './protobuf.js';
 
 /** TensorProto.DataType values used here. */
-export const DataType = { FLOAT: 1, INT64: 7 } as const;
+export const DataType = { FLOAT: 1, INT32: 6, INT64: 7 } as const;
 
 /** AttributeProto.AttributeType values used here. */
 const AttrType = { FLOAT: 1, INT: 2, STRING: 3, INTS: 7, STRINGS: 8 } as const;
@@ -33,11 +33,15 @@ export interface OnnxInitializer {
   data: Float32Array | BigInt64Array;
 }
 
-/** A graph input or output: float32 with a shape whose entries are sizes or symbolic names (null: unknown rank). */
+/** A graph input or output: a tensor with a shape whose entries are sizes or symbolic names (null: unknown rank). */
 export interface OnnxValueInfo {
   name: string;
   shape: readonly (number | string)[] | null;
+  /** Element type (default float32; int64 or int32 for token ids). */
+  elemType?: 'float32' | 'int64' | 'int32';
 }
+
+const ELEM_TYPES = { float32: DataType.FLOAT, int64: DataType.INT64, int32: DataType.INT32 } as const;
 
 export interface OnnxGraph {
   name: string;
@@ -97,7 +101,7 @@ function tensor(t: OnnxInitializer): ProtoWriter {
 }
 
 function valueInfo(v: OnnxValueInfo): ProtoWriter {
-  const tensorType = new ProtoWriter().int(1, DataType.FLOAT); // elem_type
+  const tensorType = new ProtoWriter().int(1, ELEM_TYPES[v.elemType ?? 'float32']); // elem_type
   if (v.shape) {
     const shape = new ProtoWriter();
     for (const d of v.shape) {

@@ -3,7 +3,9 @@
  * in export.ts. Attention is written per head with MatMul / Softmax / Concat on host-sliced
  * projection weights, so the graph needs no Reshape and no integer shape tensors. LayerNorm is
  * LayerNormalization from opset 17, and ReduceMean arithmetic before that. Masks and `isCausal`
- * are forward-time options, so the exported encoder attends without masks.
+ * are forward-time options, so an exported encoder attends without masks; a model whose forward
+ * makes its blocks causal (GPT) passes a bool [T, T] "key after query" tensor to
+ * {@link emitEncoderLayer}, and the masked scores become −∞ before the softmax, as in ScratchNet.
  */
 import { ArgumentError, type Tensor } from '@scratchnet/core';
 import type { AnyModule } from '../module.js';
@@ -66,8 +68,11 @@ function layerNorm(b: SequenceGraphBuilder, m: LayerNorm, x: string, at: string)
   return y;
 }
 
-/** Self-attention on batch-first x [N, L, E], one head at a time. */
-function selfAttention(b: SequenceGraphBuilder, m: MultiheadAttention, x: string, at: string): string {
+/**
+ * Self-attention on batch-first x [N, L, E], one head at a time; `masked` (optional) names a bool
+ * [L, L] tensor, true where a query must not see a key.
+ */
+function selfAttention(b: SequenceGraphBuilder, m: MultiheadAttention, x: string, at: string, masked?: string): string {
   const e = m.embedDim;
   const d = m.headDim;
   const project = (which: number, h: number): string => {
@@ -85,7 +90,8 @@ function selfAttention(b: SequenceGraphBuilder, m: MultiheadAttention, x: string
   const heads: string[] = [];
   for (let h = 0; h < m.numHeads; h++) {
     const kT = b.op('Transpose', at, [project(1, h)], [{ name: 'perm', kind: 'ints', value: [0, 2, 1] }]);
-    const scores = b.op('Mul', at, [b.op('MatMul', at, [project(0, h), kT]), b.scalar(1 / Math.sqrt(d))]);
+    let scores = b.op('Mul', at, [b.op('MatMul', at, [project(0, h), kT]), b.scalar(1 / Math.sqrt(d))]);
+    if (masked !== undefined) scores = b.op('Where', at, [masked, b.scalar(-Infinity), scores]);
     const weights = b.op('Softmax', at, [scores], [{ name: 'axis', kind: 'int', value: -1 }]);
     heads.push(b.op('MatMul', at, [weights, project(2, h)]));
   }
@@ -93,10 +99,15 @@ function selfAttention(b: SequenceGraphBuilder, m: MultiheadAttention, x: string
   return linear(b, m.out_proj, merged, `${at}.out_proj`);
 }
 
-function encoderLayer(b: SequenceGraphBuilder, m: TransformerEncoderLayer, x: string, at: string): string {
+/**
+ * Emits a TransformerEncoderLayer reading `x`; `masked` (optional) names a bool [L, L] tensor, true
+ * where a query must not attend to a key (the causal mask of a model that runs its blocks with
+ * `isCausal`). Returns the output's name.
+ */
+export function emitEncoderLayer(b: SequenceGraphBuilder, m: TransformerEncoderLayer, x: string, at: string, masked?: string): string {
   const o = m.options;
   const batchFirst = o.batchFirst ?? false;
-  const sa = (t: string): string => selfAttention(b, m.self_attn, t, `${at}.self_attn`);
+  const sa = (t: string): string => selfAttention(b, m.self_attn, t, `${at}.self_attn`, masked);
   const ff = (t: string): string => {
     const h = linear(b, m.linear1, t, `${at}.linear1`);
     let act: string;
@@ -130,10 +141,10 @@ export function emitSequenceModule(
 ): string | null {
   if (m instanceof LayerNorm) return layerNorm(b, m, x, at);
   if (m instanceof Identity) return x;
-  if (m instanceof TransformerEncoderLayer) return encoderLayer(b, m, x, at);
+  if (m instanceof TransformerEncoderLayer) return emitEncoderLayer(b, m, x, at);
   if (m instanceof TransformerEncoder) {
     let h = x;
-    [...m.layers].forEach((layer, i) => { h = encoderLayer(b, layer, h, `${at}.layers.${i}`); });
+    [...m.layers].forEach((layer, i) => { h = emitEncoderLayer(b, layer, h, `${at}.layers.${i}`); });
     return m.norm ? emitChild(m.norm, h, `${at}.norm`) : h;
   }
   return null;
