@@ -117,3 +117,33 @@ describe('LSTMLanguageModel', () => {
     m.dispose();
   }, 60_000);
 });
+
+describe('language models across backends', () => {
+  it('a GPT and an LSTM trained on js reload on every other backend with the same outputs', async () => {
+    await setBackend('js');
+    const ids = Array.from({ length: 200 }, (_, i) => (i * 5 + (i % 3)) % 9);
+    const models = [
+      new GPT(9, { contextLength: 8, dModel: 16, numLayers: 2, numHeads: 2, dropout: 0, seed: 6 }),
+      new LSTMLanguageModel(9, { embeddingDim: 8, hiddenSize: 12, numLayers: 2, dropout: 0, seed: 7 }),
+    ];
+    const probe = (): Tensor => tensor([[1, 4, 2, 8, 5, 7, 0, 3]], [1, 8], 'int32');
+    for (const m of models) {
+      const optimizer = new Adam(m.parameters(), { lr: 1e-2 });
+      await fit(m, new TextWindows(ids, 8), { loss: sequenceLoss, optimizer, epochs: 1, batchSize: 16, seed: 2 });
+      optimizer.dispose();
+      m.eval();
+      const want = await values(m.forward(probe()));
+      const bytes = await serializeModel(m);
+      for (const backend of testBackends().filter((b) => b !== 'js')) {
+        await setBackend(backend);
+        const again = (await deserializeModel(bytes)).model as GPT | LSTMLanguageModel;
+        again.eval();
+        const got = await values(again.forward(probe()));
+        got.forEach((v, i) => expect(Math.abs(v - want[i]!)).toBeLessThanOrEqual(1e-4 * Math.max(1, Math.abs(want[i]!))));
+        again.dispose();
+      }
+      await setBackend('js');
+      m.dispose();
+    }
+  }, 120_000);
+});
