@@ -28,7 +28,7 @@ const SCAN = ['cumsum', 'cumprod', 'logCumSumExp'] as const;
 type ScanName = (typeof SCAN)[number];
 export const STEP_KINDS = [
   'unary', 'binary', 'matmul', 'reduce', 'softmax', 'logSoftmax', 'transpose', 'reshape', 'expandDims', 'squeeze', 'slice', 'concat', 'pad', 'broadcastTo',
-  'activation', 'scan', 'flip', 'roll', 'tile', 'triangle', 'stridedSlice', 'interpolate',
+  'activation', 'scan', 'flip', 'roll', 'tile', 'triangle', 'stridedSlice', 'interpolate', 'sort',
 ] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
 export type Layout = 'plain' | 'transposed' | 'sliced';
@@ -78,7 +78,8 @@ export type Instr =
   | { op: 'tile'; reps: number[] }
   | { op: 'triangle'; upper: boolean; k: number }
   | { op: 'stridedSlice'; begin: number[]; end: number[]; strides: number[] }
-  | { op: 'interpolate'; mode: 'nearest' | 'linear' | 'bilinear'; scale: number; alignCorners: boolean };
+  | { op: 'interpolate'; mode: 'nearest' | 'linear' | 'bilinear'; scale: number; alignCorners: boolean }
+  | { op: 'sort'; axis: number; descending: boolean; k: number | null };
 
 /** A concrete program: inputs (input 0 is the chain's start) and instructions applied in order. */
 export interface Program {
@@ -328,6 +329,18 @@ export function resolve(spec: GraphSpec): Program {
         shape = shape.map((s, i) => (i >= 2 ? 2 * s : s));
         break;
       }
+      case 'sort': {
+        // sort (values) along an axis, or topk's values when bit 2 of a is set.
+        if (rank === 0) {
+          instrs.push({ op: 'unary', fn: 'tanh' });
+          break;
+        }
+        const axis = b % rank;
+        const k = ((a >> 2) & 1) === 1 ? (b >> 4) % (shape[axis]! + 1) : null;
+        instrs.push({ op: 'sort', axis, descending: (a & 1) === 1, k });
+        if (k !== null) shape = shape.map((d, i) => (i === axis ? k : d));
+        break;
+      }
     }
   }
   return { inputs, instrs, dataSeed: spec.dataSeed };
@@ -480,6 +493,19 @@ export function runReference(p: Program, xs: readonly NDArray[]): RefTrace {
       case 'interpolate':
         cur = ref.refInterpolate(cur, { scaleFactor: ins.scale, mode: ins.mode, ...(ins.mode === 'nearest' ? {} : { alignCorners: ins.alignCorners }) });
         break;
+      case 'sort': {
+        // Two equal values in a lane swap places under a small change: a kink at distance 0.
+        const sorted = ref.refSort(cur, ins.axis);
+        const d = cur.shape[ins.axis]!;
+        const stride = cur.shape.slice(ins.axis + 1).reduce((p, n) => p * n, 1);
+        for (let i = 0; i < sorted.data.length; i++) {
+          const at = Math.floor(i / stride) % d;
+          if (at > 0) noteKink(trace, sorted.data[i]! - sorted.data[i - stride]!);
+          if (at > 0 && sorted.data[i] === sorted.data[i - stride]) trace.kink = 0;
+        }
+        cur = ins.k === null ? ref.refSort(cur, ins.axis, ins.descending) : ref.refTopk(cur, ins.k, ins.axis, !ins.descending)[0];
+        break;
+      }
     }
     seen(cur);
   }
@@ -580,6 +606,9 @@ export function runCore(p: Program, xs: readonly sn.Tensor[]): sn.Tensor {
         break;
       case 'interpolate':
         cur = sn.interpolate(cur, { scaleFactor: ins.scale, mode: ins.mode, ...(ins.mode === 'nearest' ? {} : { alignCorners: ins.alignCorners }) });
+        break;
+      case 'sort':
+        cur = ins.k === null ? sn.sort(cur, { axis: ins.axis, descending: ins.descending }) : sn.topk(cur, ins.k, { axis: ins.axis, largest: !ins.descending }).values;
         break;
     }
   }

@@ -23,3 +23,4 @@ export { refActivation, refSquaredDifference, type RefActivation } from './compo
 export { refScan } from './scans.js';
 export { refFlip, refTile, refRoll, refTriangle } from './rearrange.js';
 export { refStridedSlice } from './strided.js';
+export { refSort, refTopk } from './sorting.js';
