@@ -2,25 +2,14 @@
  * ONNX export of the convolution-family layers: Conv1D, ConvTranspose2D and Upsample (with a scale
  * factor) run in onnxruntime-web's wasm build and give ScratchNet's outputs.
  */
-import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import '@scratchnet/backend-js';
-import { randomNormal, setBackend, type Tensor } from '@scratchnet/core';
-import * as ort from 'onnxruntime-web';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { randomNormal, type Tensor } from '@scratchnet/core';
+import { describe, expect, it } from 'vitest';
+import { ort, useOnnxRuntime } from './onnx-runtime.js';
 import { Conv1D, ConvTranspose2D, ReLU, Sequential, Upsample, exportOnnx } from '../src/index.js';
 import type { Module } from '../src/module.js';
 
-const require = createRequire(import.meta.url);
-
-beforeAll(async () => {
-  await setBackend('js');
-  const dist = dirname(require.resolve('onnxruntime-web')).replace(/dist.*$/, 'dist');
-  ort.env.wasm.wasmPaths = pathToFileURL(dist).href + '/';
-  ort.env.wasm.numThreads = 1;
-  ort.env.logLevel = 'error';
-});
+useOnnxRuntime();
 
 /** Largest |onnxruntime − ScratchNet| over the outputs of `model` on `x` (shapes must agree). */
 async function maxDifference(model: Module, x: Tensor): Promise<number> {

@@ -5,28 +5,17 @@
  * logits (models built on js, and on wasm / webgpu via exportOnnxAsync); one GPT file serves several
  * sequence lengths (T is read from the ids at run time).
  */
-import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import '@scratchnet/backend-js';
 import { RandomGenerator, randomNormal, setBackend, tensor, tidy, type Tensor } from '@scratchnet/core';
 import { testBackends } from './backends.js';
-import * as ort from 'onnxruntime-web';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { ort, useOnnxRuntime } from './onnx-runtime.js';
 import {
   Embedding, GPT, LSTMLanguageModel, Linear, ONNX_SUPPORTED_MODULES, Sequential, SinusoidalPositionalEncoding, exportOnnx, exportOnnxAsync,
   type Module,
 } from '../src/index.js';
 
-const require = createRequire(import.meta.url);
-
-beforeAll(async () => {
-  await setBackend('js');
-  const dist = dirname(require.resolve('onnxruntime-web')).replace(/dist.*$/, 'dist');
-  ort.env.wasm.wasmPaths = pathToFileURL(dist).href + '/';
-  ort.env.wasm.numThreads = 1;
-  ort.env.logLevel = 'error';
-});
+useOnnxRuntime();
 
 /** Seeded ids in [0, vocab) as an int32 tensor [n, t]. */
 function randomIds(n: number, t: number, vocab: number, seed: number): Tensor {

@@ -3,24 +3,13 @@
  * gates reordered from PyTorch's i, f, g, o to ONNX's i, o, f, c and from r, z, n to z, r, h) runs
  * in onnxruntime-web's wasm build and gives ScratchNet's output sequence.
  */
-import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import '@scratchnet/backend-js';
-import { randomNormal, setBackend } from '@scratchnet/core';
-import * as ort from 'onnxruntime-web';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { randomNormal } from '@scratchnet/core';
+import { describe, expect, it } from 'vitest';
+import { ort, useOnnxRuntime } from './onnx-runtime.js';
 import { GRU, LSTM, ONNX_SUPPORTED_MODULES, RNN, exportOnnx, exportOnnxAsync } from '../src/index.js';
 
-const require = createRequire(import.meta.url);
-
-beforeAll(async () => {
-  await setBackend('js');
-  const dist = dirname(require.resolve('onnxruntime-web')).replace(/dist.*$/, 'dist');
-  ort.env.wasm.wasmPaths = pathToFileURL(dist).href + '/';
-  ort.env.wasm.numThreads = 1;
-  ort.env.logLevel = 'error';
-});
+useOnnxRuntime();
 
 /** Largest |onnxruntime − ScratchNet| over the output sequence for input shape `shape`. */
 async function maxDifference(lstm: LSTM | GRU | RNN, shape: number[]): Promise<number> {

@@ -3,27 +3,16 @@
  * Node) and gives ScratchNet's outputs, post-norm and pre-norm, ReLU and GELU, both layouts, with
  * LayerNorm written as opset 17's LayerNormalization or as opset 13 arithmetic.
  */
-import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import '@scratchnet/backend-js';
-import { randomNormal, setBackend, tidy, type Tensor } from '@scratchnet/core';
-import * as ort from 'onnxruntime-web';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { randomNormal, tidy, type Tensor } from '@scratchnet/core';
+import { describe, expect, it } from 'vitest';
+import { ort, useOnnxRuntime } from './onnx-runtime.js';
 import {
   LayerNorm, Linear, ONNX_SUPPORTED_MODULES, Sequential, TransformerEncoder, TransformerEncoderLayer, exportOnnx, type Module,
 } from '../src/index.js';
 import { MultiheadAttention } from '../src/layers/multihead-attention.js';
 
-const require = createRequire(import.meta.url);
-
-beforeAll(async () => {
-  await setBackend('js');
-  const dist = dirname(require.resolve('onnxruntime-web')).replace(/dist.*$/, 'dist');
-  ort.env.wasm.wasmPaths = pathToFileURL(dist).href + '/';
-  ort.env.wasm.numThreads = 1;
-  ort.env.logLevel = 'error';
-});
+useOnnxRuntime();
 
 /** Largest |onnxruntime − ScratchNet| over `x` for the model exported at `opsetVersion`. */
 async function maxDifference(model: Module, x: Tensor, opsetVersion: number): Promise<number> {

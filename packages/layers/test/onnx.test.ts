@@ -3,29 +3,17 @@
  * Node) and give ScratchNet's outputs within 1e-4 — the MNIST CNN after a few training steps (so
  * BatchNorm's running statistics are not the defaults), and one model per remaining layer option.
  */
-import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import '@scratchnet/backend-js';
-import { randomNormal, setBackend, type Tensor } from '@scratchnet/core';
-import * as ort from 'onnxruntime-web';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { randomNormal, type Tensor } from '@scratchnet/core';
+import { describe, expect, it } from 'vitest';
+import { ort, useOnnxRuntime } from './onnx-runtime.js';
 import {
   Adam, AvgPool2D, BatchNorm1D, BatchNorm2D, Conv2D, CrossEntropyLoss, Dropout, Flatten, GELU, LeakyReLU, Linear,
   MaxPool2D, ReLU, Sequential, Sigmoid, Softmax, Tanh, TensorDataset, exportOnnx, exportOnnxAsync, fit,
 } from '../src/index.js';
 import { Module as LayersModule } from '../src/module.js';
 
-const require = createRequire(import.meta.url);
-
-beforeAll(async () => {
-  await setBackend('js');
-  // onnxruntime-web finds its .wasm next to its own dist files; one thread keeps it off worker threads.
-  const dist = dirname(require.resolve('onnxruntime-web')).replace(/dist.*$/, 'dist');
-  ort.env.wasm.wasmPaths = pathToFileURL(dist).href + '/';
-  ort.env.wasm.numThreads = 1;
-  ort.env.logLevel = 'error';
-});
+useOnnxRuntime();
 
 /** Runs the exported model in onnxruntime and returns the largest |onnx − scratchnet| over `x`. */
 async function maxDifference(model: LayersModule, x: Tensor): Promise<number> {
