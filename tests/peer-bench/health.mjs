@@ -29,8 +29,8 @@ export const STANDALONE_MNIST_SAMPLES_PER_S = {
  * has no kernel for the gather gradient); tfjs-backend-cpu with `tf.gather`.
  */
 export const STANDALONE_GPT_TOKENS_PER_S = {
-  'jax-js jit': { 1: 2013, 2: 1836 },
-  'tfjs-wasm one-hot': { 1: 202, 2: 298 },
+  'jax-js jit': { 1: 1953, 2: 1738 },
+  'tfjs-wasm one-hot': { 1: 292, 2: 298 },
   'tfjs-cpu': { 1: 32 },
 };
 
