@@ -65,7 +65,8 @@ const sides = [];
 const add = (name, threads, t, parameters, note = '') => sides.push({ name, threads, t, parameters, note });
 for (const threads of [1, 2]) {
   const t = await scratchnetStep('wasm-bench', threads);
-  add(`ScratchNet wasm (${wasm.info().isa})`, threads, t, t.parameters, `loss ${fmt(t.losses[0], 3)} → ${fmt(t.losses.at(-1), 3)}`);
+  // The thread count the backend really runs, as the peers report theirs.
+  add(`ScratchNet wasm (${wasm.info().isa})`, wasm.threads, t, t.parameters, `loss ${fmt(t.losses[0], 3)} → ${fmt(t.losses.at(-1), 3)}`);
 }
 {
   const t = await scratchnetStep('js-bench', 1, TFJS_SETTINGS);
