@@ -21,6 +21,19 @@ export const STANDALONE_MNIST_SAMPLES_PER_S = {
   'jax-js jit': { mlp: 21_833 },
 };
 
+/**
+ * Standalone GPT training throughput, tokens/s by thread count (the text bench's GPT, gpt-spec.mjs:
+ * 805,120 parameters, batch 32 × 64 tokens, Adam; median of 5 steps after 3 warm-up, tfjs 3 after 1;
+ * measured 2026-11-30 on this machine kind under the load of other work, so a floor, not a peak):
+ * jax-js wasm with the whole step under `jit`; tfjs-backend-wasm with a one-hot token embedding (it
+ * has no kernel for the gather gradient); tfjs-backend-cpu with `tf.gather`.
+ */
+export const STANDALONE_GPT_TOKENS_PER_S = {
+  'jax-js jit': { 1: 1953, 2: 1738 },
+  'tfjs-wasm one-hot': { 1: 292, 2: 298 },
+  'tfjs-cpu': { 1: 32 },
+};
+
 /** Below this fraction of its standalone figure a peer is reported as unhealthy. */
 export const HEALTHY_FRACTION = 0.5;
 

@@ -11,6 +11,8 @@ export const PEER_SCRIPTS = {
   'onnxruntime-web': 'peers/ort-wasm.mjs',
   'jax-js': 'peers/jax-wasm.mjs',
   'jax-js-mnist': 'peers/jax-mnist-step.mjs',
+  'jax-js-gpt': 'peers/jax-gpt-step.mjs',
+  'tfjs-gpt': 'peers/tfjs-gpt-step.mjs',
 };
 
 /**
