@@ -2,10 +2,10 @@
  * The argsort kernel split over two threads (rows large enough to be split) against one thread and
  * against backend-js's kernel, with many ties, a NaN and both zeros in every row, for float32 and int32.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DType, TensorRef } from '@scratchnet/core';
 import { createJsBackend } from '@scratchnet/backend-js';
-import { createWasmBackend, type WasmBackend } from '../src/index.js';
+import { threadPair } from './thread-pair.js';
 
 function rows(outer: number, n: number, seed: number): Float32Array {
   let s = seed >>> 0;
@@ -18,16 +18,7 @@ function rows(outer: number, n: number, seed: number): Float32Array {
 }
 
 describe('wasm argsort', () => {
-  let mt: WasmBackend;
-  let st: WasmBackend;
-  beforeAll(async () => {
-    mt = await createWasmBackend({ threads: 2 });
-    st = await createWasmBackend({ threads: 1 });
-  });
-  afterAll(() => {
-    mt.shutdown();
-    st.shutdown();
-  });
+  const pair = threadPair();
 
   const js = createJsBackend();
   const order = (b: { write(v: Float32Array | Int32Array, d: DType): unknown; argsort(x: TensorRef, d: boolean): unknown; readSync?(id: never): unknown }, values: Float32Array | Int32Array, shape: number[], descending: boolean): number[] => {
@@ -43,8 +34,8 @@ describe('wasm argsort', () => {
         const i = Int32Array.from(f, (v) => (Number.isNaN(v) ? 2147483647 : v));
         for (const values of [f, i]) {
           const want = order(js, values, [outer, n], descending);
-          expect(order(mt, values, [outer, n], descending)).toEqual(want);
-          expect(order(st, values, [outer, n], descending)).toEqual(want);
+          expect(order(pair.mt, values, [outer, n], descending)).toEqual(want);
+          expect(order(pair.st, values, [outer, n], descending)).toEqual(want);
         }
       });
     }

@@ -3,9 +3,10 @@
  * checks that no other tensor is touched while workers run (each worker must get all its arguments,
  * its own scratch, its own output range).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Conv2dInfo, TensorRef } from '@scratchnet/core';
-import { createWasmBackend, type WasmBackend } from '../src/index.js';
+import type { WasmBackend } from '../src/index.js';
+import { threadPair } from './thread-pair.js';
 
 function random(n: number, seed: number): Float32Array {
   let s = seed >>> 0;
@@ -18,21 +19,12 @@ function random(n: number, seed: number): Float32Array {
 }
 
 describe('threaded kernels match the single-threaded ones', () => {
-  let mt: WasmBackend;
-  let st: WasmBackend;
-  beforeAll(async () => {
-    mt = await createWasmBackend({ threads: 2 });
-    st = await createWasmBackend({ threads: 1 });
-  });
-  afterAll(() => {
-    mt.shutdown();
-    st.shutdown();
-  });
+  const pair = threadPair();
 
   const upload = (b: WasmBackend, values: Float32Array, shape: number[]): TensorRef => ({ id: b.write(values, 'float32'), shape, dtype: 'float32' });
 
   it('runs on two threads', () => {
-    expect(mt.info().threads).toBe(2);
+    expect(pair.mt.info().threads).toBe(2);
   });
 
   for (const [m, k, n, ta, tb] of [
@@ -44,7 +36,7 @@ describe('threaded kernels match the single-threaded ones', () => {
       const av = random(m * k, 1);
       const bv = random(k * n, 2);
       const bystander = Float32Array.from({ length: 1000 }, (_, i) => i);
-      const results = [mt, st].map((b) => {
+      const results = [pair.mt, pair.st].map((b) => {
         const keep = b.write(bystander, 'float32');
         const a = upload(b, av, ta ? [1, k, m] : [1, m, k]);
         const bb = upload(b, bv, tb ? [1, n, k] : [1, k, n]);
@@ -60,7 +52,7 @@ describe('threaded kernels match the single-threaded ones', () => {
     const [batch, m, k, n] = [3, 260, 270, 150];
     const av = random(batch * m * k, 3);
     const bv = random(batch * k * n, 4);
-    const results = [mt, st].map((b) => b.readSync(b.matmul(upload(b, av, [batch, m, k]), upload(b, bv, [batch, k, n]), { transposeA: false, transposeB: false })));
+    const results = [pair.mt, pair.st].map((b) => b.readSync(b.matmul(upload(b, av, [batch, m, k]), upload(b, bv, [batch, k, n]), { transposeA: false, transposeB: false })));
     expect(Array.from(results[0]!)).toEqual(Array.from(results[1]!));
   });
 
@@ -72,7 +64,7 @@ describe('threaded kernels match the single-threaded ones', () => {
     const xv = random(16 * 4 * 400, 3);
     const wv = random(8 * 4 * 9, 4);
     const dyv = random(16 * 8 * 400, 5);
-    const [a, b] = [mt, st].map((be) => {
+    const [a, b] = [pair.mt, pair.st].map((be) => {
       const x = upload(be, xv, [16, 4, 20, 20]);
       const w = upload(be, wv, [8, 4, 3, 3]);
       const dy = upload(be, dyv, [16, 8, 20, 20]);

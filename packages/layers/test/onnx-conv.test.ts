@@ -5,7 +5,7 @@
 import '@scratchnet/backend-js';
 import { randomNormal, type Tensor } from '@scratchnet/core';
 import { describe, expect, it } from 'vitest';
-import { ort, useOnnxRuntime } from './onnx-runtime.js';
+import { largestDifference, runOnnx, useOnnxRuntime } from './onnx-runtime.js';
 import { Conv1D, ConvTranspose2D, ReLU, Sequential, Upsample, exportOnnx } from '../src/index.js';
 import type { Module } from '../src/module.js';
 
@@ -16,17 +16,9 @@ async function maxDifference(model: Module, x: Tensor): Promise<number> {
   model.eval();
   const y = model.forward(x);
   const expected = y.dataSync();
-  const session = await ort.InferenceSession.create(exportOnnx(model), { executionProviders: ['wasm'] });
-  try {
-    const out = (await session.run({ input: new ort.Tensor('float32', x.dataSync() as Float32Array, [...x.shape]) })).output!;
-    expect([...out.dims]).toEqual([...y.shape]);
-    const got = out.data as Float32Array;
-    let worst = 0;
-    for (let i = 0; i < got.length; i++) worst = Math.max(worst, Math.abs(got[i]! - expected[i]!));
-    return worst;
-  } finally {
-    await session.release();
-  }
+  const out = await runOnnx(exportOnnx(model), x);
+  expect(out.dims).toEqual([...y.shape]);
+  return largestDifference(out.data, expected);
 }
 
 describe('exportOnnx of the convolution family', () => {

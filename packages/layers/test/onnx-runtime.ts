@@ -5,9 +5,9 @@
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { setBackend } from '@scratchnet/core';
+import { setBackend, type Tensor } from '@scratchnet/core';
 import * as ort from 'onnxruntime-web';
-import { beforeAll } from 'vitest';
+import { beforeAll, expect } from 'vitest';
 
 /** Points onnxruntime-web at its files and starts the file's tests on the js backend. */
 export function useOnnxRuntime(): void {
@@ -18,6 +18,25 @@ export function useOnnxRuntime(): void {
     ort.env.wasm.numThreads = 1;
     ort.env.logLevel = 'error';
   });
+}
+
+/** Runs an exported model in onnxruntime on float32 `x` (fed as its `input`) and returns its `output`. */
+export async function runOnnx(bytes: Uint8Array, x: Tensor): Promise<{ data: Float32Array; dims: number[] }> {
+  const session = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'] });
+  try {
+    const out = (await session.run({ input: new ort.Tensor('float32', x.dataSync() as Float32Array, [...x.shape]) })).output!;
+    return { data: out.data as Float32Array, dims: [...out.dims] };
+  } finally {
+    await session.release();
+  }
+}
+
+/** The largest |got − expected| over two arrays of the same length (the length is asserted). */
+export function largestDifference(got: ArrayLike<number>, expected: ArrayLike<number>): number {
+  expect(got.length).toBe(expected.length);
+  let worst = 0;
+  for (let i = 0; i < got.length; i++) worst = Math.max(worst, Math.abs(got[i]! - expected[i]!));
+  return worst;
 }
 
 export { ort };

@@ -6,7 +6,7 @@
 import '@scratchnet/backend-js';
 import { randomNormal, tidy, type Tensor } from '@scratchnet/core';
 import { describe, expect, it } from 'vitest';
-import { ort, useOnnxRuntime } from './onnx-runtime.js';
+import { largestDifference, runOnnx, useOnnxRuntime } from './onnx-runtime.js';
 import {
   LayerNorm, Linear, ONNX_SUPPORTED_MODULES, Sequential, TransformerEncoder, TransformerEncoderLayer, exportOnnx, type Module,
 } from '../src/index.js';
@@ -23,17 +23,7 @@ async function maxDifference(model: Module, x: Tensor, opsetVersion: number): Pr
   const text = new TextDecoder('latin1').decode(bytes);
   expect(text.includes('LayerNormalization')).toBe(opsetVersion >= 17);
   expect(text.includes('ReduceMean')).toBe(opsetVersion < 17);
-  const session = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'] });
-  try {
-    const result = await session.run({ input: new ort.Tensor('float32', x.dataSync() as Float32Array, [...x.shape]) });
-    const got = result.output!.data as Float32Array;
-    expect(got.length).toBe(expected.length);
-    let worst = 0;
-    for (let i = 0; i < got.length; i++) worst = Math.max(worst, Math.abs(got[i]! - expected[i]!));
-    return worst;
-  } finally {
-    await session.release();
-  }
+  return largestDifference((await runOnnx(bytes, x)).data, expected);
 }
 
 describe('exportOnnx of transformer encoders', () => {

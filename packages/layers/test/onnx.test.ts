@@ -6,7 +6,7 @@
 import '@scratchnet/backend-js';
 import { randomNormal, type Tensor } from '@scratchnet/core';
 import { describe, expect, it } from 'vitest';
-import { ort, useOnnxRuntime } from './onnx-runtime.js';
+import { largestDifference, ort, runOnnx, useOnnxRuntime } from './onnx-runtime.js';
 import {
   Adam, AvgPool2D, BatchNorm1D, BatchNorm2D, Conv2D, CrossEntropyLoss, Dropout, Flatten, GELU, LeakyReLU, Linear,
   MaxPool2D, ReLU, Sequential, Sigmoid, Softmax, Tanh, TensorDataset, exportOnnx, exportOnnxAsync, fit,
@@ -19,19 +19,7 @@ useOnnxRuntime();
 async function maxDifference(model: LayersModule, x: Tensor): Promise<number> {
   model.eval();
   const expected = model.forward(x).dataSync();
-  const session = await ort.InferenceSession.create(exportOnnx(model), { executionProviders: ['wasm'] });
-  try {
-    const feeds = { input: new ort.Tensor('float32', x.dataSync() as Float32Array, [...x.shape]) };
-    const result = await session.run(feeds);
-    const out = result.output!;
-    const got = out.data as Float32Array;
-    expect(got.length).toBe(expected.length);
-    let worst = 0;
-    for (let i = 0; i < got.length; i++) worst = Math.max(worst, Math.abs(got[i]! - expected[i]!));
-    return worst;
-  } finally {
-    await session.release();
-  }
+  return largestDifference((await runOnnx(exportOnnx(model), x)).data, expected);
 }
 
 describe('exportOnnx', () => {
