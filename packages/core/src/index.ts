@@ -14,6 +14,7 @@ export { CONV2D_INFO_FIELDS } from './backend/conv-info-fields.js';
 export type {
   DataId, TensorRef, UnaryOp, UnaryAttrs, BinaryOp, ReduceOp, StridedView, Conv2dInfo, PoolKind, MatmulAttrs,
 } from './backend/kernel-types.js';
+export type { FusedElementwiseProgram, FusedInstruction } from './backend/fused-types.js';
 export * from './ops/defs/index.js';
 export type { BackendFactory, RegisterOptions } from './backend/registry.js';
 export {

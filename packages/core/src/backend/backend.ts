@@ -2,6 +2,7 @@ import type { DType, TypedArray } from '../dtype.js';
 import type {
   BinaryOp, Conv2dInfo, DataId, MatmulAttrs, PoolKind, ReduceOp, StridedView, TensorRef, UnaryAttrs, UnaryOp,
 } from './kernel-types.js';
+import type { FusedElementwiseProgram } from './fused-types.js';
 
 /** Memory figures a backend reports about the data it holds. */
 export interface BackendMemory {
@@ -125,4 +126,12 @@ export interface Backend {
    * for descending; order by (key, index).)
    */
   argsort(x: TensorRef, descending: boolean): DataId;
+
+  /**
+   * Optional capability used by `compile`: runs a fused elementwise program (see
+   * {@link FusedElementwiseProgram}) as one kernel over `inputs` (one ref per program input, shapes
+   * and dtypes as the program states) and returns one new data id per program output. A backend
+   * without it still runs compiled programs, one kernel per step.
+   */
+  fusedElementwise?(program: FusedElementwiseProgram, inputs: readonly TensorRef[]): DataId[];
 }
