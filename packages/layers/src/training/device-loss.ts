@@ -23,7 +23,7 @@ export interface DeviceLossLogs {
   to: string;
   /** The variables' values are those after this batch (1-based) of epoch `syncedInEpoch`: training goes on from there. */
   syncedAfterBatch: number;
-  /** The epoch of the last sync (-1: never synced in this fit call). */
+  /** The epoch of the last sync (-1: none in this fit call; the values are then those of the last syncToHost before it, if any). */
   syncedInEpoch: number;
 }
 
