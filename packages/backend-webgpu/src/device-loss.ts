@@ -2,7 +2,7 @@
  * Watching a GPUDevice for loss (a GPU reset, a driver crash, the browser reclaiming the GPU of a
  * backgrounded tab, `device.destroy()`). Once lost, nothing the device is asked for ever happens:
  * dispatches do nothing and waits may reject with a bare AbortError or never settle. The watch turns
- * every such case into a {@link DeviceLostError} naming the op that was attempted.
+ * every such case into a `DeviceLostError` naming the op that was attempted.
  */
 import { DeviceLostError, type DeviceLossInfo } from '@scratchnet/core';
 

@@ -40,7 +40,7 @@ export interface DeviceLossInfo {
  * A backend's device is gone (GPU reset, driver crash, a backgrounded tab's GPU process reclaimed,
  * `device.destroy()`): nothing can run or be read there again. Names the op that was attempted, the
  * backend and the device's reason. Data on that backend is lost except where the host holds a
- * copy: variables come back from their last {@link syncToHost} values when you switch backend with
+ * copy: variables come back from their last `syncToHost` values when you switch backend with
  * `await setBackend(...)`.
  */
 export class DeviceLostError extends BackendError {

@@ -1,9 +1,9 @@
 /**
  * Surviving a lost device (a GPU reset, a driver crash, `device.destroy()`). Data on the device is
- * gone; what survives is what the host holds. {@link syncToHost} is the sync point: it copies
+ * gone; what survives is what the host holds. `syncToHost` is the sync point: it copies
  * variables (parameters, buffers, optimizer state) to the host and keeps each one's copy as its
  * "last synced" value. When the user then switches backend, the engine marks the lost data and
- * rebuilds every lost variable from that copy on the new backend ({@link restoreSyncedVariables}).
+ * rebuilds every lost variable from that copy on the new backend (`restoreSyncedVariables`).
  */
 import type { Backend } from '../backend/backend.js';
 import type { DType, TypedArray } from '../dtype.js';

@@ -97,7 +97,7 @@ export function getBackendName(): string {
  * read back here, so that later synchronous ops can move it.
  *
  * After a lost device (see DeviceLostError) this is how to go on: data the host holds a copy of moves
- * as usual, every variable whose data was lost comes back from its last {@link syncToHost} values on
+ * as usual, every variable whose data was lost comes back from its last `syncToHost` values on
  * the new backend, and other lost data stays lost (using it throws a DeviceLostError). A backend whose
  * device was lost gets a fresh device when it is selected again.
  */

@@ -33,7 +33,7 @@ export function lostDataError(h: DataHandle, op: string, arg: string, tensorId: 
   if (!lost) return null;
   return new DeviceLostError(
     op, lost.backendName, lost.info,
-    `${arg} (tensor #${tensorId}) lived there and the host has no copy of it. Only host copies survive a lost device: ` +
+    `${arg === 'tensor' ? `tensor #${tensorId}` : `${arg} (tensor #${tensorId})`} lived there and the host has no copy of it. Only host copies survive a lost device: ` +
       'after `await setBackend(name)`, variables come back from their last syncToHost() values; recompute other tensors from them',
   );
 }

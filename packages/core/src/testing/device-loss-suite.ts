@@ -47,7 +47,7 @@ function losable(inner: Backend, name: string): LosableBackend {
 /**
  * The engine's side of a lost device, on a wrapper of backend `name` whose device the tests lose:
  * clear errors naming the op, the backend and the reason; variables restored from their last
- * {@link sn.syncToHost} values by `setBackend`; a fresh device when the lost backend is chosen again.
+ * `syncToHost` values by `setBackend`; a fresh device when the lost backend is chosen again.
  */
 export function runDeviceLossSuite(name: string): void {
   const losableName = `${name}-losable`;
@@ -84,7 +84,7 @@ export function runDeviceLossSuite(name: string): void {
       expect(lostErr.message).toMatch(new RegExp(`^matmul: the ${losableName} device was lost \\(reason 'unknown': GPU reset \\(test\\)\\); .*await setBackend\\('`));
       expect(() => sn.add(a, 1)).toThrow(/^add: the .* device was lost/);
       expect(() => sn.tensor([4])).toThrow(/^tensor: the .* device was lost/);
-      await expect(a.data()).rejects.toThrow(/^data: the .* device was lost .*tensor #\d+\) lived there and the host has no copy/);
+      await expect(a.data()).rejects.toThrow(/^data: the .* device was lost .*; tensor #\d+ lived there and the host has no copy/);
       expect(sn.getBackendName()).toBe(losableName);
       await sn.setBackend(name);
       expect(() => sn.add(a, 1)).toThrow(/^add: the .* device was lost .*a \(tensor #\d+\) lived there and the host has no copy/);
