@@ -68,9 +68,7 @@ function activeOrDefault(op: string): Active {
 /** The active backend for running `op`, or a DeviceLostError naming the op when its device is gone. */
 function workingActive(op: string): Active {
   const a = activeOrDefault(op);
-  const others = registeredNames().filter((n) => n !== a.entry.name);
-  const lost = backendLostError(op, a.entry.name, a.backend, others);
-  if (lost) throw lost;
+  if (a.backend.deviceLost?.()) throw backendLostError(op, a.entry.name, a.backend, registeredNames().filter((n) => n !== a.entry.name))!;
   return a;
 }
 
