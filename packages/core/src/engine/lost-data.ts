@@ -16,10 +16,12 @@ export interface LostData {
 export function backendLostError(op: string, backendName: string, backend: Backend, others: readonly string[]): DeviceLostError | null {
   const info = backend.deviceLost?.();
   if (!info) return null;
-  const to = others.length ? others.map((n) => `'${n}'`).join(' or ') : 'another backend';
+  const where = others.length
+    ? `\`await setBackend('${others[0]!}')\`${others.length > 1 ? ` (or ${others.slice(1).map((n) => `'${n}'`).join(', ')})` : ''}`
+    : `\`await setBackend('${backendName}')\` (a new device) or another backend`;
   return new DeviceLostError(
     op, backendName, info,
-    `nothing more runs there. Go on with \`await setBackend(${others.length ? `'${others[0]}'` : 'name'})\` (registered: ${to}; selecting '${backendName}' again asks for a new device): variables come back from their last syncToHost() values`,
+    `nothing more runs there. Go on with ${where}: variables come back from their last syncToHost() values`,
   );
 }
 
