@@ -78,6 +78,24 @@ describe('fit and a lost device', () => {
       model.dispose();
     });
 
+    it('with fallbackBackend: lost between the last batch and validation, validates on js', async () => {
+      await setBackend('webgpu'); // a fresh device
+      const data = ringAndBlob(3);
+      const model = mlp(50);
+      const optimizer = new Adam(model.parameters(), { lr: 0.03 });
+      const lost: DeviceLossLogs[] = [];
+      // The scheduler steps after the epoch's batches and its sync, just before validation.
+      const history = await fit(model, data, {
+        loss: new CrossEntropyLoss(), optimizer, epochs: 1, batchSize: 20, seed: 8, validationData: ringAndBlob(4), fallbackBackend: 'js',
+        scheduler: { step: destroyDevice }, onDeviceLost: (l) => void lost.push(l),
+      });
+      expect(lost.map((l) => [l.from, l.to, l.batch, l.skipped, l.syncedAfterBatch])).toEqual([['webgpu', 'js', 10, false, 10]]);
+      expect(history.epochs[0]!.valLoss).toBeGreaterThan(0);
+      expect(history.epochs[0]!.valLoss).toBeLessThan(0.7);
+      optimizer.dispose();
+      model.dispose();
+    });
+
     it('without fallbackBackend: stops with the DeviceLostError; setBackend then goes on from the epoch-end sync', async () => {
       await setBackend('webgpu'); // a fresh device
       const data = ringAndBlob(2);

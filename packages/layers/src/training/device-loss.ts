@@ -88,6 +88,19 @@ export class DeviceLossGuard {
   }
 
   /**
+   * Runs `fn` (the epoch-end sync, validation); when it meets a lost device, switches to the fallback
+   * backend (or rethrows without one) and runs it again there.
+   */
+  async attempt<T>(epoch: number, batch: number, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      await this.recover(error, epoch, batch, false);
+      return fn();
+    }
+  }
+
+  /**
    * One epoch's batches of `data`, made on the active backend as they are asked for. With a fallback
    * backend, a device found lost before a batch is made, or lost while making it, is recovered from
    * first; the batches are then made afresh on the new backend, skipping those already trained.

@@ -171,13 +171,13 @@ export async function fit(model: Module, data: BatchSource, options: FitOptions)
       });
     }
     if (history.stopped || seen === 0) break;
-    await guard.afterEpoch(epoch, batch);
+    await guard.attempt(epoch, batch, () => guard.afterEpoch(epoch, batch));
     options.scheduler?.step();
     const millis = performance.now() - started;
     const logs: EpochLogs = { epoch, loss: lossSum / seen, samplesPerSecond: seen / (millis / 1000), millis };
     if (wantAccuracy) logs.accuracy = accSum / seen;
     if (options.validationData) {
-      const val = await evaluate(model, options.validationData, { loss, batchSize, metrics });
+      const val = await guard.attempt(epoch, batch, () => evaluate(model, options.validationData!, { loss, batchSize, metrics }));
       logs.valLoss = val.loss;
       if (val.accuracy !== undefined) logs.valAccuracy = val.accuracy;
     }
