@@ -3,6 +3,7 @@
  * command encoder that collects many dispatches before one submission.
  */
 import { BufferPool } from './buffer-pool.js';
+import { DeviceLossWatch } from './device-loss.js';
 
 /** One compute shader plus the identity it is cached under (shader text and specialisation). */
 export interface Program {
@@ -36,7 +37,8 @@ export class GpuRuntime {
   private releasedAfterSubmit: { pool: BufferPool; buffer: GPUBuffer }[] = [];
   /** Counters for info(): dispatches, submissions, pipelines compiled. */
   readonly stats = { dispatches: 0, submits: 0, compiled: 0 };
-  private lost: string | null = null;
+  /** Whether (and why) the device was lost. */
+  readonly loss: DeviceLossWatch;
   /** The first validation or out-of-memory error the device reported since the last read. */
   private firstError: string | null = null;
 
@@ -47,14 +49,12 @@ export class GpuRuntime {
     device.addEventListener('uncapturederror', (e) => {
       this.firstError ??= e.error.message;
     });
-    void device.lost.then((info) => {
-      this.lost = `the WebGPU device was lost (${info.reason}): ${info.message}`;
-    });
+    this.loss = new DeviceLossWatch(device);
   }
 
-  /** Throws when the device is gone, so kernels fail with a reason instead of silently producing nothing. */
-  checkAlive(): void {
-    if (this.lost) throw new Error(this.lost);
+  /** Throws a DeviceLostError naming `op` when the device is gone, so work fails with a reason instead of silently producing nothing. */
+  checkAlive(op: string): void {
+    this.loss.check(op);
   }
 
   /** The cached pipeline for a program, compiling it on first use. */
@@ -79,7 +79,7 @@ export class GpuRuntime {
    * at bindings 0..n-1 and the uniform words at binding n. Submits when enough work is queued.
    */
   dispatch(program: Program, buffers: readonly GPUBuffer[], uniforms: ArrayBuffer, groups: readonly [number, number, number]): void {
-    this.checkAlive();
+    this.checkAlive(`kernel '${program.key.split('|')[0]!}'`);
     const pipeline = this.pipeline(program);
     const ubuf = this.uniformPool.acquire(Math.max(uniforms.byteLength, 16));
     this.device.queue.writeBuffer(ubuf, 0, uniforms);
@@ -125,12 +125,12 @@ export class GpuRuntime {
 
   /** Copies `bytes` bytes of `buffer` to the host once every recorded dispatch has run. */
   async readBytes(buffer: GPUBuffer, bytes: number): Promise<ArrayBuffer> {
-    this.checkAlive();
+    this.checkAlive('read');
     const size = Math.max(4, Math.ceil(bytes / 4) * 4);
     const staging = this.device.createBuffer({ size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
     this.submit((enc) => enc.copyBufferToBuffer(buffer, 0, staging, 0, size));
     try {
-      await staging.mapAsync(GPUMapMode.READ);
+      await this.loss.guard('read', staging.mapAsync(GPUMapMode.READ));
       const err = this.firstError;
       if (err) {
         this.firstError = null;
@@ -144,12 +144,14 @@ export class GpuRuntime {
 
   /** Waits until the queue has run everything submitted so far. */
   async sync(): Promise<void> {
+    this.checkAlive('sync');
     this.submit();
-    await this.device.queue.onSubmittedWorkDone();
+    await this.loss.guard('sync', this.device.queue.onSubmittedWorkDone());
   }
 
   /** Frees every buffer and the device. */
   destroy(): void {
+    this.loss.markDestroyed('the webgpu backend was shut down');
     this.submit();
     this.pool.clear();
     this.uniformPool.clear();

@@ -1,6 +1,6 @@
 import {
   BackendError, bytesPerElement,
-  type Backend, type BackendMemory, type BinaryOp, type Conv2dInfo, type DataId, type DType, type MatmulAttrs,
+  type Backend, type BackendMemory, type BinaryOp, type Conv2dInfo, type DataId, type DeviceLossInfo, type DType, type MatmulAttrs,
   type PoolKind, type ReduceOp, type StridedView, type TensorRef, type TypedArray, type UnaryAttrs, type UnaryOp,
 } from '@scratchnet/core';
 import type { WebGpuDevice } from './device-type.js';
@@ -71,7 +71,7 @@ export class WebGpuBackend implements Backend {
 
   /** Uploads values into a new storage buffer. */
   write(values: TypedArray, dtype: DType): DataId {
-    this.rt.checkAlive();
+    this.rt.checkAlive('write');
     const d = this.alloc(values.length, dtype);
     if (values.length > 0) {
       let words: Float32Array | Int32Array | Uint32Array;
@@ -113,6 +113,15 @@ export class WebGpuBackend implements Backend {
       kind: 'webgpu', ...this.rt.adapterInfo, maxStorageBufferBindingSize: this.maxBinding,
       pipelines: this.rt.pipelineCount, ...this.rt.stats,
     };
+  }
+
+  /**
+   * Why the device was lost (`reason` and `message` of its GPUDeviceLostInfo), or null while it
+   * works. After a loss every kernel, write and read throws a DeviceLostError; core's `setBackend`
+   * moves on to another backend with the variables' last synced values.
+   */
+  deviceLost(): DeviceLossInfo | null {
+    return this.rt.loss.lost;
   }
 
   /** Waits for the GPU to finish everything recorded so far. */

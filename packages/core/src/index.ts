@@ -23,6 +23,8 @@ export {
 } from './engine/engine.js';
 export type { MemoryInfo } from './engine/engine.js';
 export { enableLeakCheck, disableLeakCheck, leakCheckEnabled, leakCheckStep, type LeakCheckOptions } from './engine/leak-check.js';
+export { DeviceLostError, type DeviceLossInfo } from './errors.js';
+export { syncToHost } from './engine/device-loss.js';
 
 export { Tensor } from './tensor.js';
 import './tensor-methods.js';

@@ -3,6 +3,7 @@ import { DTypeError, ShapeError, fmtShape } from './errors.js';
 import { expectTensor } from './ops/convert.js';
 import { Tensor } from './tensor.js';
 import { newTensorId } from './engine/engine.js';
+import { forgetVariable, registerVariable } from './engine/device-loss.js';
 
 const trainables = new Set<Variable>();
 
@@ -26,6 +27,7 @@ export class Variable extends Tensor {
     this.trainable = trainable;
     this.name = name;
     if (trainable) trainables.add(this);
+    registerVariable(this);
   }
 
   /** Replaces the value with `value`'s (same shape and dtype). `value` itself stays usable. */
@@ -44,6 +46,7 @@ export class Variable extends Tensor {
 
   override dispose(): void {
     trainables.delete(this);
+    forgetVariable(this);
     super.dispose();
   }
 }

@@ -52,6 +52,7 @@ export * from './data/images/index.js';
 export { decisionBoundary, type BoundaryGrid, type DecisionBoundaryOptions } from './data/boundary.js';
 export * from './io/index.js';
 export { fit, type FitOptions, type History } from './training/fit.js';
+export type { DeviceLossLogs } from './training/device-loss.js';
 export { evaluate, predict, type EvaluateOptions } from './training/evaluate.js';
 export { accuracy } from './training/metrics.js';
 export type { BatchLogs, EpochLogs, LossLike, MetricName, OptimizerLike, SchedulerLike } from './training/types.js';

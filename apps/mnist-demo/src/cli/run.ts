@@ -7,7 +7,7 @@ import {
   type LoadedModel,
 } from '@scratchnet/layers';
 import { probeCliBackends } from './probe.js';
-import { firstLine, describeInfo, isSoftwareGpu, pickDefault, type BackendStatus } from '../shared/backends.js';
+import { deviceLossLine, fallbackFor, firstLine, describeInfo, isSoftwareGpu, pickDefault, type BackendStatus } from '../shared/backends.js';
 import { CLASSES, shiftAugment, splitPerDigit, takeDigits, toDataset, type DigitSet } from '../shared/data.js';
 import { augmentedDataset, imageAugmentation, smallDataDefaults } from '../shared/images.js';
 import { MNIST_SIGNATURE, modelMetadata, savedPreprocessing, signatureMismatch, type DataSignature } from '../shared/model-meta.js';
@@ -213,6 +213,13 @@ export async function run(o: CliOptions, print: Print): Promise<void> {
         await fit(model, epochSet, {
           loss, optimizer, epochs: 1, batchSize: o.batchSize, seed: o.seed * 1009 + epoch, metrics: ['accuracy'], validationData: testSet,
           ...(scheduler ? { scheduler } : {}),
+          // A lost GPU device: go on on the next best backend from the last synced weights.
+          fallbackBackend: fallbackFor(status, getBackendName()),
+          syncEvery: 50,
+          onDeviceLost: (l) => {
+            progress.stop();
+            print(deviceLossLine(l));
+          },
           onBatchEnd: (b) => {
             if (b.batch === 1) progress.start(epoch, batches, getBackendName());
             progress.update(b);

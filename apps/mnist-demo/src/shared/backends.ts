@@ -4,6 +4,7 @@
  * added there shows up everywhere without further changes.
  */
 import { getBackend, listBackends, setBackend } from '@scratchnet/core';
+import type { DeviceLossLogs } from '@scratchnet/layers';
 
 /** A registered backend and whether it can start here. */
 export interface BackendStatus {
@@ -81,6 +82,24 @@ export function isSoftwareGpu(b: BackendStatus): boolean {
   if (info.isFallbackAdapter === true) return true;
   const text = ['architecture', 'device', 'description', 'vendor'].map((k) => (typeof info[k] === 'string' ? info[k] : '')).join(' ').toLowerCase();
   return /\b(software|swiftshader|llvmpipe|lavapipe)\b/.test(text);
+}
+
+/**
+ * The backend to go on with when `current` loses its device (a GPU reset, a driver crash): the best
+ * registered one besides it that is not known to be unavailable here. fit switches to it and goes on
+ * from the model's last synced weights (see `fallbackBackend` in fit's options).
+ */
+export function fallbackFor(status: readonly BackendStatus[], current: string, registered: readonly string[] = listBackends()): string | undefined {
+  return registered.find((name) => {
+    const s = status.find((b) => b.name === name);
+    return name !== current && (!s || s.available || s.skipped === true);
+  });
+}
+
+/** A line for the user when training went on elsewhere after a lost device. */
+export function deviceLossLine(logs: DeviceLossLogs): string {
+  const from = logs.syncedInEpoch < 0 ? 'the last synced weights' : `the weights synced after batch ${logs.syncedAfterBatch}`;
+  return `the ${logs.from} device was lost (${logs.error.info.reason}: ${logs.error.info.message}); switched backend: ${logs.from} → ${logs.to}, going on from ${from}`;
 }
 
 /**

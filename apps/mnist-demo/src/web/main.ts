@@ -5,7 +5,7 @@
 import '../shared/register-backends.js';
 import { getBackendName, setBackend, tensor } from '@scratchnet/core';
 import { CosineAnnealingLR, CrossEntropyLoss, fit, loadModel, saveModel, type Module, type Optimizer, type TensorDataset } from '@scratchnet/layers';
-import { describeInfo, firstLine, isSoftwareGpu, probeBackends, type BackendStatus } from '../shared/backends.js';
+import { describeInfo, deviceLossLine, fallbackFor, firstLine, isSoftwareGpu, probeBackends, type BackendStatus } from '../shared/backends.js';
 import { PIXELS, shiftAugment, takeDigits, toDataset, type DigitSplit } from '../shared/data.js';
 import { buildModel, classify, DEFAULT_LR, makeOptimizer, probabilities, type ModelKind, type OptimizerName } from '../shared/model.js';
 import { LiveChart } from './charts.js';
@@ -170,6 +170,16 @@ async function train(): Promise<void> {
       const data = toDataset(shiftAugment(trainDigits, 2, 7919 + epoch));
       await fit(model, data, {
         loss, optimizer, epochs: 1, batchSize, seed: 1009 + epoch, metrics: ['accuracy'], validationData: testSet, scheduler, signal: run.abort.signal,
+        // A lost GPU device (a reset, a backgrounded tab): go on on the next best backend from the last synced weights.
+        fallbackBackend: fallbackFor(state.backends, getBackendName()),
+        syncEvery: 50,
+        onDeviceLost: (l) => {
+          report(deviceLossLine(l));
+          state.switches.push({ step: state.steps, from: l.from, to: l.to });
+          lossChart.mark(state.steps, `${l.from} lost → ${l.to}`);
+          accChart.mark(state.steps, `${l.from} lost → ${l.to}`);
+          renderBackends();
+        },
         onBatchEnd: async (b) => {
           state.steps += 1;
           app.dataset.steps = String(state.steps);

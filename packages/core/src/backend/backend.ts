@@ -1,4 +1,5 @@
 import type { DType, TypedArray } from '../dtype.js';
+import type { DeviceLossInfo } from '../errors.js';
 import type {
   BinaryOp, Conv2dInfo, DataId, MatmulAttrs, PoolKind, ReduceOp, StridedView, TensorRef, UnaryAttrs, UnaryOp,
 } from './kernel-types.js';
@@ -42,6 +43,13 @@ export interface Backend {
   info?(): Record<string, unknown>;
   /** Releases every resource (workers, devices); the backend is not used afterwards. */
   shutdown?(): void | Promise<void>;
+  /**
+   * Why the backend's device was lost (GPU reset, driver crash, `device.destroy()`), or null while it
+   * works. Backends that cannot lose a device omit it. Once it reports a loss, core sends the backend
+   * no more work: ops throw a DeviceLostError, and `setBackend` restores variables elsewhere from
+   * their last synced values.
+   */
+  deviceLost?(): DeviceLossInfo | null;
 
   /** Elementwise unary op; output has x's shape and dtype `outDtype`, which is x's dtype (see {@link UnaryOp}). */
   unary(op: UnaryOp, x: TensorRef, outDtype: DType, attrs: UnaryAttrs): DataId;

@@ -1,6 +1,7 @@
 import type { Backend } from '../backend/backend.js';
 import type { DataId } from '../backend/kernel-types.js';
 import { bytesPerElement, type DType, type TypedArray } from '../dtype.js';
+import type { LostData } from './lost-data.js';
 
 /**
  * One buffer of tensor data and where it lives. Several tensors may share a handle (reshape is
@@ -19,6 +20,8 @@ export class DataHandle {
   writtenValues: TypedArray | null = null;
   /** True once the backend was unregistered: the data then lives only in `hostCopy`. */
   backendRemoved = false;
+  /** Set when the data was on a device that was lost and the host had no copy: it is gone for good. */
+  lost: LostData | null = null;
 
   constructor(
     public backendName: string,

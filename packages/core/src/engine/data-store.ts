@@ -6,6 +6,7 @@ import type { Tensor } from '../tensor.js';
 import { DataHandle } from './data-handle.js';
 import { noteTensorGone } from './leak-check.js';
 import { checksBeforeRead, reportDeferredErrors, reportSettledErrors } from './deferred-checks.js';
+import { lostDataError } from './lost-data.js';
 
 /**
  * Every live data handle and the count of live tensors, with what a tensor does to its own data
@@ -77,6 +78,8 @@ export function liveHandle(t: Tensor, op: string, arg: string): DataHandle {
  */
 export async function readData(t: Tensor): Promise<TypedArray> {
   const h = liveHandle(t, 'data', 'tensor');
+  const lost = lostDataError(h, 'data', 'tensor', t.id);
+  if (lost) throw lost;
   const checks = checksBeforeRead();
   const values = h.hostCopy ? h.hostCopy.slice() : await h.backend.read(h.id);
   await reportDeferredErrors(checks);
@@ -86,6 +89,8 @@ export async function readData(t: Tensor): Promise<TypedArray> {
 /** Reads a tensor's values synchronously, or explains why it cannot; throws a settled deferred check's failure first. */
 export function readDataSync(t: Tensor): TypedArray {
   const h = liveHandle(t, 'dataSync', 'tensor');
+  const lost = lostDataError(h, 'dataSync', 'tensor', t.id);
+  if (lost) throw lost;
   if (!h.hostCopy && !h.backend.readSync) {
     // Before reporting anything: a read that cannot happen leaves a failed check to the next real read.
     throw new BackendError(

@@ -11,6 +11,8 @@ import { Tensor } from '../tensor.js';
 import type { DataHandle } from './data-handle.js';
 import { attachHandle, countLiveTensor, handles, liveHandle, liveTensorCount, newHandle, peakByteCount, resetPeakBytes } from './data-store.js';
 import { deferCheck, settleDeferredChecks } from './deferred-checks.js';
+import { markLostData, restoreSyncedVariables } from './device-loss.js';
+import { backendLostError, lostDataError } from './lost-data.js';
 import { noteTensorMade } from './leak-check.js';
 import { currentScope, runInScope, type Scope } from './scope.js';
 
@@ -63,6 +65,20 @@ function activeOrDefault(op: string): Active {
   );
 }
 
+/** The active backend for running `op`, or a DeviceLostError naming the op when its device is gone. */
+function workingActive(op: string): Active {
+  const a = activeOrDefault(op);
+  if (a.backend.deviceLost?.()) throw backendLostError(op, a.entry.name, a.backend, registeredNames().filter((n) => n !== a.entry.name))!;
+  return a;
+}
+
+/** Lets registry entries whose device was lost start afresh (a new device) when next selected. */
+function forgetLostInstances(): void {
+  for (const entry of entriesByPriority()) {
+    if (entry.instance?.deviceLost?.()) entry.instance = null;
+  }
+}
+
 /** The active backend instance. */
 export function getBackend(): Backend {
   return activeOrDefault('getBackend').backend;
@@ -77,13 +93,20 @@ export function getBackendName(): string {
  * Makes `name` the active backend, initialising it if needed. Tensors already made stay usable:
  * their data moves on first use. Data held by a backend that can only be read asynchronously is
  * read back here, so that later synchronous ops can move it.
+ *
+ * After a lost device (see DeviceLostError) this is how to go on: data the host holds a copy of moves
+ * as usual, every variable whose data was lost comes back from its last `syncToHost` values on
+ * the new backend, and other lost data stays lost (using it throws a DeviceLostError). A backend whose
+ * device was lost gets a fresh device when it is selected again.
  */
 export async function setBackend(name: string): Promise<void> {
   const entry = entryFor(name, 'setBackend');
+  const lostBackends = markLostData();
+  forgetLostInstances();
   const backend = await initEntry(entry);
   const pending: Promise<void>[] = [];
   for (const h of handles) {
-    if (h.backend !== backend && !h.backend.readSync && !h.hostCopy) {
+    if (h.backend !== backend && !h.backendRemoved && !h.backend.readSync && !h.hostCopy) {
       pending.push(h.backend.read(h.id).then((v) => void (h.hostCopy = v)));
     }
   }
@@ -91,6 +114,9 @@ export async function setBackend(name: string): Promise<void> {
   // Checks still in flight settle here, so that synchronous reads on the new backend can report them.
   await settleDeferredChecks();
   activate(entry, backend);
+  // What survived a lost device moves now, so that no tensor still names the dead backend.
+  for (const h of handles) if (lostBackends.has(h.backend) && h.hostCopy) migrate(h, name, backend, 'setBackend');
+  restoreSyncedVariables((values, shape, dtype) => writeTensor(values, shape, dtype, 'setBackend'));
 }
 
 /** Waits until a backend is active: the current one, else the best available one (trying each by priority). */
@@ -118,8 +144,9 @@ export async function removeBackend(name: string): Promise<void> {
   const entry = entryFor(name, 'removeBackend');
   const backend = entry.instance;
   if (backend) {
+    markLostData();
     for (const h of handles) {
-      if (h.backend !== backend) continue;
+      if (h.backend !== backend || h.backendRemoved) continue;
       h.hostCopy ??= await backend.read(h.id);
       h.backendRemoved = true;
     }
@@ -156,9 +183,9 @@ export function adoptHandle(handle: DataHandle, shape: Shape, dtype: DType): Ten
 /** int32 data written from the host up to this many elements keeps its values for checks (see DataHandle.writtenValues). */
 const KEEP_WRITTEN_INT32_UP_TO = 1 << 16;
 
-/** Writes host values (owned by core from now on) to the active backend as a new tensor. */
-export function writeTensor(values: TypedArray, shape: Shape, dtype: DType): Tensor {
-  const { entry, backend } = activeOrDefault('tensor');
+/** Writes host values (owned by core from now on) to the active backend as a new tensor; `op` names the writer in errors. */
+export function writeTensor(values: TypedArray, shape: Shape, dtype: DType, op = 'tensor'): Tensor {
+  const { entry, backend } = workingActive(op);
   const t = makeTensorFromData(entry.name, backend, backend.write(values, dtype), shape, dtype);
   if (dtype === 'int32' && !backend.readSync && values.length <= KEEP_WRITTEN_INT32_UP_TO) liveHandle(t, 'tensor', 'values').writtenValues = values;
   return t;
@@ -190,14 +217,18 @@ function migrate(h: DataHandle, targetName: string, target: Backend, op: string)
 
 /** The active backend for running a kernel. */
 export function kernelBackend(op: string): { name: string; backend: Backend } {
-  const a = activeOrDefault(op);
+  const a = workingActive(op);
   return { name: a.entry.name, backend: a.backend };
 }
 
 /** A kernel input for `backend`, moving the tensor's data there first when it lives elsewhere. */
 export function refOn(t: Tensor, backendName: string, backend: Backend, op: string, arg: string): TensorRef {
   const h = liveHandle(t, op, arg);
-  if (h.backend !== backend) migrate(h, backendName, backend, op);
+  if (h.backend !== backend) {
+    const lost = lostDataError(h, op, arg, t.id);
+    if (lost) throw lost;
+    migrate(h, backendName, backend, op);
+  }
   return { id: h.id, shape: t.shape, dtype: t.dtype };
 }
 
@@ -210,6 +241,8 @@ export async function moveToBackend(t: Tensor, name: string): Promise<void> {
   const backend = await initEntry(entry);
   const h = liveHandle(t, 'moveToBackend', 'tensor');
   if (h.backend === backend) return;
+  const lost = lostDataError(h, 'moveToBackend', 'tensor', t.id);
+  if (lost) throw lost;
   if (!h.hostCopy && !h.backend.readSync) h.hostCopy = await h.backend.read(h.id);
   await settleDeferredChecks();
   migrate(h, name, backend, 'moveToBackend');
@@ -224,6 +257,8 @@ export async function moveToBackend(t: Tensor, name: string): Promise<void> {
  */
 export function checkValues(t: Tensor, op: string, check: (values: TypedArray) => Error | null): void {
   const h = liveHandle(t, op, 'tensor');
+  const lost = lostDataError(h, op, 'tensor', t.id);
+  if (lost) throw lost;
   const now = h.hostCopy ?? h.writtenValues ?? h.backend.readSync?.(h.id);
   if (now) {
     const error = check(now);

@@ -13,12 +13,12 @@ export type TensorLike = Tensor | number | boolean;
  */
 export function toTensor(x: TensorLike, op: string, arg: string, dtypeHint: DType = 'float32'): Tensor {
   if (x instanceof Tensor) return live(x, op, arg);
-  if (typeof x === 'boolean') return writeTensor(toTypedArray([x], 'bool'), [], 'bool');
+  if (typeof x === 'boolean') return writeTensor(toTypedArray([x], 'bool'), [], 'bool', op);
   if (typeof x === 'number') {
     let dtype = dtypeHint;
     if (dtype === 'bool') dtype = Number.isInteger(x) ? 'int32' : 'float32';
     if (dtype === 'int32' && (!Number.isInteger(x) || Math.abs(x) > 2147483647)) dtype = 'float32';
-    return writeTensor(toTypedArray([x], dtype), [], dtype);
+    return writeTensor(toTypedArray([x], dtype), [], dtype, op);
   }
   throw new ArgumentError(`${op}: ${arg} must be a Tensor or a number, got ${describe(x)}`);
 }

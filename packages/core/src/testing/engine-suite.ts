@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as sn from '../index.js';
 import type { Backend } from '../index.js';
+import { runDeviceLossSuite } from './device-loss-suite.js';
 
 /** Options of {@link runEngineSuite}. */
 export interface EngineSuiteOptions {
@@ -264,4 +265,5 @@ export function runEngineSuite(options: EngineSuiteOptions): void {
       sn.dispose([x, y]);
     });
   });
+  runDeviceLossSuite(name);
 }

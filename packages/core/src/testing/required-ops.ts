@@ -75,6 +75,8 @@ export const NON_OP_EXPORTS: ReadonlySet<string> = new Set([
   'registerBackend', 'setBackend', 'getBackend', 'getBackendName', 'listBackends', 'ready', 'removeBackend',
   'tidy', 'keep', 'dispose', 'memory', 'resetPeakMemory', 'moveToBackend', 'checkValues',
   'enableLeakCheck', 'disableLeakCheck', 'leakCheckEnabled', 'leakCheckStep',
+  // surviving a lost device
+  'DeviceLostError', 'syncToHost',
   // op tables (the definitions kernels are generated from)
   'UNARY_DEFS', 'UNARY_OPS', 'unaryDef', 'unaryKernelDtype', 'BINARY_DEFS', 'BINARY_OPS', 'binaryDef', 'binaryKernelDtype',
   'binaryOutDtype', 'elementwiseAbiHash', 'REDUCE_DEFS', 'REDUCE_OPS', 'isArgReduce', 'reduceInputDtype', 'reduceOutDtype',

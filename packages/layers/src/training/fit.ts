@@ -3,6 +3,7 @@ import { clipGradNorm } from '../optimizers/index.js';
 import { isBatchSource, type BatchSource } from '../data/dataset.js';
 import type { Module } from '../module.js';
 import { evaluate } from './evaluate.js';
+import { DeviceLossGuard, type DeviceLossLogs } from './device-loss.js';
 import { accuracy } from './metrics.js';
 import type { BatchLogs, EpochLogs, LossLike, MetricName, OptimizerLike, SchedulerLike } from './types.js';
 
@@ -34,6 +35,23 @@ export interface FitOptions {
   onEpochEnd?: (logs: EpochLogs) => void | Promise<void>;
   /** Stops training before the next batch once aborted. */
   signal?: AbortSignal;
+  /**
+   * When to copy every variable (parameters, buffers, optimizer state) to the host with core's
+   * `syncToHost`, so that a lost device (WebGPU) costs only the batches since: every this many
+   * batches, or `'epoch'` (each epoch's end); either way also after the first batch. 0 never syncs.
+   * Default: `'epoch'` on a backend that can lose its device (WebGPU), 0 elsewhere.
+   */
+  syncEvery?: number | 'epoch';
+  /**
+   * The backend to go on with when the device is lost mid-training (a DeviceLostError in a batch):
+   * fit calls `setBackend(fallbackBackend)`, which rebuilds every variable from its last synced
+   * values, skips the lost batch and continues with the next one (the batches since the sync are not
+   * trained again). Without it, fit stops with the DeviceLostError; `await setBackend(name)` then lets
+   * you go on from the same synced values yourself.
+   */
+  fallbackBackend?: string;
+  /** Called after fit switched to `fallbackBackend` because the device was lost; awaited. */
+  onDeviceLost?: (logs: DeviceLossLogs) => void | Promise<void>;
 }
 
 /** What {@link fit} returns: per-epoch logs, the same as columns (Keras-style), and whether it was stopped. */
@@ -70,6 +88,7 @@ function accumulate(sums: Map<Variable, Tensor>, grads: Map<Variable, Tensor>, s
 export async function fit(model: Module, data: BatchSource, options: FitOptions): Promise<History> {
   if (!isBatchSource(data)) throw new ArgumentError(`fit: data must be a TensorDataset (new TensorDataset(x, y)) or another BatchSource, got ${Array.isArray(data) ? 'an array' : typeof data}`);
   checkOptions(options);
+  const guard = new DeviceLossGuard(options);
   const { loss, optimizer, epochs = 1, batchSize = 32, shuffle = true, seed = 0, metrics = [] } = options;
   const wantAccuracy = metrics.includes('accuracy');
   const params = optimizer.params as Variable[];
@@ -89,7 +108,8 @@ export async function fit(model: Module, data: BatchSource, options: FitOptions)
     let accSum = 0;
     let seen = 0;
     let batch = 0;
-    for (const b of data.batches(batchSize, { shuffle, seed: seed * 100003 + epoch })) {
+    const epochBatches = guard.epochBatches(data, batchSize, { shuffle, seed: seed * 100003 + epoch }, epoch);
+    for (let b = await epochBatches.next(); b; b = await epochBatches.next()) {
       if (options.signal?.aborted) {
         history.stopped = true;
         b.x.dispose();
@@ -98,31 +118,47 @@ export async function fit(model: Module, data: BatchSource, options: FitOptions)
       }
       let prediction: Tensor | null = null;
       const stepNow = (batch + 1) % accumulateSteps === 0 || batch + 1 === batches;
-      const [lossValue, accValue] = tidy(() => {
-        const { value, grads } = variableGrads(() => {
-          // Kept past variableGrads' own scope for the accuracy below; disposed after the step.
-          prediction = wantAccuracy ? keep(model.forward(b.x)) : model.forward(b.x);
-          return loss.forward(prediction, b.y);
-        }, params);
-        if (accumulateSteps === 1) step(grads);
-        else {
-          accumulated = accumulate(accumulated, grads, b.size);
-          accumulatedSamples += b.size;
-          if (stepNow) {
-            step(new Map([...accumulated].map(([v, g]) => [v, div(g, accumulatedSamples)])));
-            dispose([...accumulated.values()]);
-            accumulated = new Map();
-            accumulatedSamples = 0;
+      let l: number;
+      let a: number;
+      try {
+        const [lossValue, accValue] = tidy(() => {
+          const { value, grads } = variableGrads(() => {
+            // Kept past variableGrads' own scope for the accuracy below; disposed after the step.
+            prediction = wantAccuracy ? keep(model.forward(b.x)) : model.forward(b.x);
+            return loss.forward(prediction, b.y);
+          }, params);
+          if (accumulateSteps === 1) step(grads);
+          else {
+            accumulated = accumulate(accumulated, grads, b.size);
+            accumulatedSamples += b.size;
+            if (stepNow) {
+              step(new Map([...accumulated].map(([v, g]) => [v, div(g, accumulatedSamples)])));
+              dispose([...accumulated.values()]);
+              accumulated = new Map();
+              accumulatedSamples = 0;
+            }
           }
-        }
-        const acc = wantAccuracy && prediction ? noGrad(() => accuracy(prediction!, b.y)) : null;
-        return [value, acc] as const;
-      });
-      if (wantAccuracy) (prediction as Tensor | null)?.dispose();
-      const l = (await lossValue.data())[0]!;
-      const a = accValue ? (await accValue.data())[0]! : 0;
-      lossValue.dispose();
-      accValue?.dispose();
+          const acc = wantAccuracy && prediction ? noGrad(() => accuracy(prediction!, b.y)) : null;
+          return [value, acc] as const;
+        });
+        if (wantAccuracy) (prediction as Tensor | null)?.dispose();
+        l = (await lossValue.data())[0]!;
+        a = accValue ? (await accValue.data())[0]! : 0;
+        lossValue.dispose();
+        accValue?.dispose();
+        await guard.afterBatch(epoch, batch + 1, epoch === 0 && batch === 0);
+      } catch (error) {
+        // A lost device (or any failure): free what the batch made, then stop or go on elsewhere.
+        if (wantAccuracy) (prediction as Tensor | null)?.dispose();
+        b.x.dispose();
+        b.y.dispose();
+        dispose([...accumulated.values()]);
+        accumulated = new Map();
+        accumulatedSamples = 0;
+        await guard.recover(error, epoch, batch + 1);
+        batch++;
+        continue;
+      }
       b.x.dispose();
       b.y.dispose();
       lossSum += l * b.size;
@@ -135,12 +171,13 @@ export async function fit(model: Module, data: BatchSource, options: FitOptions)
       });
     }
     if (history.stopped || seen === 0) break;
+    await guard.attempt(epoch, batch, () => guard.afterEpoch(epoch, batch));
     options.scheduler?.step();
     const millis = performance.now() - started;
     const logs: EpochLogs = { epoch, loss: lossSum / seen, samplesPerSecond: seen / (millis / 1000), millis };
     if (wantAccuracy) logs.accuracy = accSum / seen;
     if (options.validationData) {
-      const val = await evaluate(model, options.validationData, { loss, batchSize, metrics });
+      const val = await guard.attempt(epoch, batch, () => evaluate(model, options.validationData!, { loss, batchSize, metrics }));
       logs.valLoss = val.loss;
       if (val.accuracy !== undefined) logs.valAccuracy = val.accuracy;
     }
