@@ -5,6 +5,7 @@ import { BackendError, DisposedError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { DataHandle } from './data-handle.js';
 import { noteTensorGone } from './leak-check.js';
+import { activeRecorder } from './recording.js';
 import { checksBeforeRead, reportDeferredErrors, reportSettledErrors } from './deferred-checks.js';
 
 /**
@@ -77,6 +78,7 @@ export function liveHandle(t: Tensor, op: string, arg: string): DataHandle {
  */
 export async function readData(t: Tensor): Promise<TypedArray> {
   const h = liveHandle(t, 'data', 'tensor');
+  activeRecorder()?.hostRead(t, 'data()');
   const checks = checksBeforeRead();
   const values = h.hostCopy ? h.hostCopy.slice() : await h.backend.read(h.id);
   await reportDeferredErrors(checks);
@@ -86,6 +88,7 @@ export async function readData(t: Tensor): Promise<TypedArray> {
 /** Reads a tensor's values synchronously, or explains why it cannot; throws a settled deferred check's failure first. */
 export function readDataSync(t: Tensor): TypedArray {
   const h = liveHandle(t, 'dataSync', 'tensor');
+  activeRecorder()?.hostRead(t, 'dataSync()');
   if (!h.hostCopy && !h.backend.readSync) {
     // Before reporting anything: a read that cannot happen leaves a failed check to the next real read.
     throw new BackendError(

@@ -12,6 +12,7 @@ import type { DataHandle } from './data-handle.js';
 import { attachHandle, countLiveTensor, handles, liveHandle, liveTensorCount, newHandle, peakByteCount, resetPeakBytes } from './data-store.js';
 import { deferCheck, settleDeferredChecks } from './deferred-checks.js';
 import { noteTensorMade } from './leak-check.js';
+import { activeRecorder } from './recording.js';
 import { currentScope, runInScope, type Scope } from './scope.js';
 
 /** The backend in use: its registry entry and instance. */
@@ -161,6 +162,7 @@ export function writeTensor(values: TypedArray, shape: Shape, dtype: DType): Ten
   const { entry, backend } = activeOrDefault('tensor');
   const t = makeTensorFromData(entry.name, backend, backend.write(values, dtype), shape, dtype);
   if (dtype === 'int32' && !backend.readSync && values.length <= KEEP_WRITTEN_INT32_UP_TO) liveHandle(t, 'tensor', 'values').writtenValues = values;
+  activeRecorder()?.hostWrite(t, values, dtype);
   return t;
 }
 
@@ -224,6 +226,7 @@ export async function moveToBackend(t: Tensor, name: string): Promise<void> {
  */
 export function checkValues(t: Tensor, op: string, check: (values: TypedArray) => Error | null): void {
   const h = liveHandle(t, op, 'tensor');
+  activeRecorder()?.valueCheck(t, op, check);
   const now = h.hostCopy ?? h.writtenValues ?? h.backend.readSync?.(h.id);
   if (now) {
     const error = check(now);
