@@ -90,12 +90,18 @@ export class ProgramRecorder implements Recorder {
   }
 
   kernelBackend(op: string, backend: Backend, inputs: readonly Tensor[], refs: readonly TensorRef[]): Backend {
+    // Kernels get these refs, or copies with another shape ({ ...ref, shape }): match by identity, then by data id.
     const refValue = new Map<TensorRef, number>();
-    inputs.forEach((t, i) => refValue.set(refs[i]!, this.valueOf(t)));
+    const idOfInput = new Map<DataId, number>();
+    inputs.forEach((t, i) => {
+      const v = this.valueOf(t);
+      refValue.set(refs[i]!, v);
+      idOfInput.set(refs[i]!.id, v);
+    });
     const substitute = (arg: unknown, read: number[]): unknown => {
       if (Array.isArray(arg)) return arg.map((a) => substitute(a, read));
       if (isTensorRefLike(arg)) {
-        const value = refValue.get(arg) ?? this.idValue.get(arg.id);
+        const value = refValue.get(arg) ?? idOfInput.get(arg.id) ?? this.idValue.get(arg.id);
         if (value === undefined) throw new CompileError(`compile: internal error: kernel '${op}' received data the recording does not know`);
         read.push(value);
         const marker: TaggedRef = { [REF]: true, value, shape: [...arg.shape], dtype: arg.dtype };
