@@ -107,3 +107,35 @@ describe('compiled training step', () => {
     dispose([x, y, ...model.parameters()]);
   });
 });
+
+describe('fit with compile', () => {
+  it('trains to the same losses and weights as fit with compile: false (dropout, Adam, a short last batch, accuracy)', async () => {
+    const { fit } = await import('./fit.js');
+    const { TensorDataset } = await import('../data/dataset.js');
+    const runFit = async (compiled: boolean): Promise<{ losses: number[]; acc: number[]; weights: number[][] }> => {
+      const model = makeModel(true);
+      const opt = new Adam(model.parameters(), { lr: 0.01 });
+      const xt = randomNormal([37, 6], { seed: 3 });
+      const yt = randint(0, 3, [37], { seed: 4 });
+      const x = { data: xt.dataSync(), shape: [37, 6] };
+      const y = { data: yt.dataSync(), shape: [37], dtype: 'int32' as const };
+      dispose([xt, yt]);
+      const losses: number[] = [];
+      const history = await fit(model, new TensorDataset(x, y), {
+        loss: new CrossEntropyLoss(), optimizer: opt, epochs: 3, batchSize: 8, metrics: ['accuracy'], compile: compiled,
+        onBatchEnd: (logs) => void losses.push(logs.loss),
+      });
+      const weights = model.parameters().map((p) => Array.from(p.dataSync()));
+      opt.dispose();
+      dispose(model.parameters());
+      return { losses, acc: history.history.accuracy!, weights };
+    };
+    const before = memory().numTensors;
+    const eager = await runFit(false);
+    const compiled = await runFit(true);
+    expect(compiled.losses).toEqual(eager.losses);
+    expect(compiled.acc).toEqual(eager.acc);
+    expect(compiled.weights).toEqual(eager.weights);
+    expect(memory().numTensors).toBe(before);
+  });
+});
