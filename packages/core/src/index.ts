@@ -108,3 +108,9 @@ export type { BernoulliOptions, MultinomialOptions, CategoricalOptions } from '.
 
 export { grad, valueAndGrad, variableGrads, noGrad } from './autograd/grad.js';
 export { checkpoint, type CheckpointOptions, type CheckpointableModule } from './autograd/checkpoint.js';
+
+// compile: record once, replay fused (issue 14)
+export { compile, type CompileOptions, type CompiledFunction } from './compile/compile.js';
+export { CompileError } from './compile/compile-error.js';
+export type { ProgramReport } from './compile/explain.js';
+export { hostTensor, hostScalar, hostEffect } from './engine/host-values.js';

@@ -2,10 +2,20 @@ import { attachHandle, countLiveTensor, liveHandle, releaseHandle } from './engi
 import { DTypeError, ShapeError, fmtShape } from './errors.js';
 import { expectTensor } from './ops/convert.js';
 import { Tensor } from './tensor.js';
+import type { DataHandle } from './engine/data-handle.js';
 import { newTensorId } from './engine/engine.js';
 import { forgetVariable, registerVariable } from './engine/device-loss.js';
+import { activeRecorder } from './engine/recording.js';
 
 const trainables = new Set<Variable>();
+/** The Variable that last took each handle, so that compile can tell a reshaped view of a Variable from a constant. */
+const holders = new WeakMap<DataHandle, Variable>();
+
+/** @internal The live Variable whose current data is `h` (through any view of it), or null. */
+export function variableHolding(h: DataHandle): Variable | null {
+  const v = holders.get(h);
+  return v && v.handleOrNull === h ? v : null;
+}
 
 /**
  * A mutable tensor: model parameters and optimizer state. `assign` swaps in new values of the same
@@ -28,6 +38,8 @@ export class Variable extends Tensor {
     this.name = name;
     if (trainable) trainables.add(this);
     registerVariable(this);
+    holders.set(h, this);
+    activeRecorder()?.variableMade(this);
   }
 
   /** Replaces the value with `value`'s (same shape and dtype). `value` itself stays usable. */
@@ -41,6 +53,8 @@ export class Variable extends Tensor {
     const h = liveHandle(value, 'assign', 'value');
     attachHandle(h);
     this.setHandle(h);
+    holders.set(h, this);
+    activeRecorder()?.assigned(this, old, h);
     releaseHandle(old);
   }
 

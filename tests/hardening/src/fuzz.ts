@@ -676,7 +676,7 @@ const MAX_MAGNITUDE = 1e4;
  * few entries of input 0's and the last input's against the reference's central differences — gradient
  * checks are left out where the reference run passes within 1e-3 of a kink.
  */
-export async function checkProgram(p: Program, backends: readonly string[]): Promise<GraphOutcome> {
+export async function checkProgram(p: Program, backends: readonly string[], options: CheckOptions = {}): Promise<GraphOutcome> {
   const zeroData = programData(p, []);
   const refXs = p.inputs.map((inp, i) => ref.nd(inp.shape, zeroData.inputs[i]!));
   let trace: RefTrace;
@@ -737,11 +737,53 @@ export async function checkProgram(p: Program, backends: readonly string[]): Pro
         }
       }
       firstGrads ??= gradData;
+      if (options.compiled) {
+        const bad = await compiledMismatch(p, inputs, cotangent, trace.out.shape, [got, ...gradData]);
+        if (bad) return { failure: `${name}: compiled ${bad}` };
+      }
     } finally {
       sn.dispose(results);
     }
   }
   return {};
+}
+
+/** Options of {@link checkProgram}. */
+export interface CheckOptions {
+  /** Also run forward + gradients through `compile` (record, then replay) and compare the replay with eager. */
+  compiled?: boolean;
+}
+
+/** Compiled against eager: within 1e-6 relative (bitwise where fusion reorders nothing, as on an unfused backend). */
+export const COMPILED_RTOL = 1e-6;
+
+/**
+ * Runs the program's forward pass and gradients through `compile` on the active backend: a first call
+ * records, a second (on fresh copies of the inputs) replays; the replay's values must match `eager`
+ * ([forward, ...gradients]) within {@link COMPILED_RTOL}. Returns the first mismatch, or null.
+ */
+async function compiledMismatch(p: Program, inputs: readonly Float32Array[], cotangent: Float32Array, outShape: readonly number[], eager: readonly Float32Array[]): Promise<string | null> {
+  const c = sn.tensor(cotangent, [...outShape]);
+  const step = sn.compile((...xs: sn.Tensor[]) => [runCore(p, xs), ...sn.grad((...args: sn.Tensor[]) => sn.sum(sn.mul(runCore(p, args), c)))(...xs)]);
+  try {
+    for (let call = 0; call < 2; call++) {
+      const xs = p.inputs.map((inp, i) => makeInput(inp, inputs[i]!));
+      const outs = sn.tidy(() => step(...xs));
+      const values = await Promise.all(outs.map(async (t) => (await t.data()) as Float32Array));
+      sn.dispose([outs, xs]);
+      if (call === 0) continue;
+      for (let k = 0; k < eager.length; k++) {
+        const bad = firstMismatch(values[k]!, eager[k]!, { rtol: COMPILED_RTOL, atol: 0 }, 0);
+        if (bad) return `${k === 0 ? 'forward' : `gradient of x${k - 1}`} vs eager ${bad}`;
+      }
+    }
+    return null;
+  } catch (e) {
+    return `threw ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`;
+  } finally {
+    step.dispose();
+    c.dispose();
+  }
 }
 
 /** Counts of one fuzz run. */
@@ -767,12 +809,12 @@ export class FuzzDisagreement extends Error {
  * Runs `numRuns` random graphs on `backends` with fast-check; resolves with counts, or rejects with a
  * {@link FuzzDisagreement} carrying the seed and the shrunk graph.
  */
-export async function fuzz(backends: readonly string[], options: { numRuns: number; seed?: number; maxSteps?: number }): Promise<FuzzStats> {
+export async function fuzz(backends: readonly string[], options: { numRuns: number; seed?: number; maxSteps?: number; compiled?: boolean }): Promise<FuzzStats> {
   const stats: FuzzStats = { graphs: 0, skipped: 0 };
   let lastReason = '';
   const prop = fc.asyncProperty(graphSpecArb(2, options.maxSteps ?? 20), async (spec) => {
     const p = resolve(spec);
-    const outcome = await checkProgram(p, backends);
+    const outcome = await checkProgram(p, backends, { compiled: options.compiled ?? false });
     if (outcome.skipped) {
       stats.skipped++;
       fc.pre(false);
@@ -791,7 +833,7 @@ export async function fuzz(backends: readonly string[], options: { numRuns: numb
     if (!spec) throw new Error(`fuzz failed without a counterexample (seed ${seed}): ${String(result.errorInstance)}`);
     const p = resolve(spec);
     // Re-run the shrunk case to report its own reason (the last one seen may belong to a larger case).
-    const again = await checkProgram(p, backends);
+    const again = await checkProgram(p, backends, { compiled: options.compiled ?? false });
     throw new FuzzDisagreement(result.seed, result.counterexamplePath ?? undefined, p, again.failure ?? lastReason);
   }
   return stats;

@@ -12,12 +12,18 @@ const cpu = backends.filter((b) => b !== 'webgpu');
 const SEED = Number(process.env.FUZZ_SEED ?? 20261125);
 const CPU_GRAPHS = 300;
 const GPU_GRAPHS = 60;
+const COMPILED_GRAPHS = 150;
 
 describe('differential fuzzing (short run)', () => {
   it(`${cpu.join(' + ')}: ${CPU_GRAPHS} graphs agree with the float64 reference, forward and backward`, async () => {
     const stats = await fuzz(cpu, { numRuns: CPU_GRAPHS, seed: SEED });
     console.log(`fuzz ${cpu.join('+')}: ${stats.graphs} graphs (${stats.skipped} more skipped as ill-conditioned)`);
     expect(stats.graphs).toBe(CPU_GRAPHS);
+  });
+
+  it(`${cpu.join(' + ')}: ${COMPILED_GRAPHS} graphs compiled (record, then replay) agree with eager within 1e-6 relative`, async () => {
+    const stats = await fuzz(cpu, { numRuns: COMPILED_GRAPHS, seed: SEED + 2, compiled: true });
+    expect(stats.graphs).toBe(COMPILED_GRAPHS);
   });
 
   it.runIf(backends.includes('webgpu'))(`webgpu (with js): ${GPU_GRAPHS} graphs agree with the reference`, async () => {

@@ -5,6 +5,7 @@ import { BackendError, DisposedError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { DataHandle } from './data-handle.js';
 import { noteTensorGone } from './leak-check.js';
+import { activeRecorder } from './recording.js';
 import { checksBeforeRead, reportDeferredErrors, reportSettledErrors } from './deferred-checks.js';
 import { lostDataError } from './lost-data.js';
 
@@ -80,6 +81,7 @@ export async function readData(t: Tensor): Promise<TypedArray> {
   const h = liveHandle(t, 'data', 'tensor');
   const lost = lostDataError(h, 'data', 'tensor', t.id);
   if (lost) throw lost;
+  activeRecorder()?.hostRead(t, 'data()');
   const checks = checksBeforeRead();
   const values = h.hostCopy ? h.hostCopy.slice() : await h.backend.read(h.id);
   await reportDeferredErrors(checks);
@@ -91,6 +93,7 @@ export function readDataSync(t: Tensor): TypedArray {
   const h = liveHandle(t, 'dataSync', 'tensor');
   const lost = lostDataError(h, 'dataSync', 'tensor', t.id);
   if (lost) throw lost;
+  activeRecorder()?.hostRead(t, 'dataSync()');
   if (!h.hostCopy && !h.backend.readSync) {
     // Before reporting anything: a read that cannot happen leaves a failed check to the next real read.
     throw new BackendError(

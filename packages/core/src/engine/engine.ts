@@ -14,6 +14,7 @@ import { deferCheck, settleDeferredChecks } from './deferred-checks.js';
 import { markLostData, restoreSyncedVariables } from './device-loss.js';
 import { backendLostError, lostDataError } from './lost-data.js';
 import { noteTensorMade } from './leak-check.js';
+import { activeRecorder } from './recording.js';
 import { currentScope, runInScope, type Scope } from './scope.js';
 
 /** The backend in use: its registry entry and instance. */
@@ -188,6 +189,7 @@ export function writeTensor(values: TypedArray, shape: Shape, dtype: DType, op =
   const { entry, backend } = workingActive(op);
   const t = makeTensorFromData(entry.name, backend, backend.write(values, dtype), shape, dtype);
   if (dtype === 'int32' && !backend.readSync && values.length <= KEEP_WRITTEN_INT32_UP_TO) liveHandle(t, 'tensor', 'values').writtenValues = values;
+  activeRecorder()?.hostWrite(t, values, dtype);
   return t;
 }
 
@@ -259,6 +261,7 @@ export function checkValues(t: Tensor, op: string, check: (values: TypedArray) =
   const h = liveHandle(t, op, 'tensor');
   const lost = lostDataError(h, op, 'tensor', t.id);
   if (lost) throw lost;
+  activeRecorder()?.valueCheck(t, op, check);
   const now = h.hostCopy ?? h.writtenValues ?? h.backend.readSync?.(h.id);
   if (now) {
     const error = check(now);

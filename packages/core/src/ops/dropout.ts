@@ -1,4 +1,5 @@
-import { writeTensor, tidy } from '../engine/engine.js';
+import { tidy } from '../engine/engine.js';
+import { hostTensor } from '../engine/host-values.js';
 import { ArgumentError } from '../errors.js';
 import { generatorFor } from '../random/generator.js';
 import type { Tensor } from '../tensor.js';
@@ -23,10 +24,14 @@ export function dropout(x: Tensor, rate: number, options: DropoutOptions = {}): 
   if (typeof rate !== 'number' || !(rate >= 0 && rate <= 1)) throw new ArgumentError(`dropout: rate must be in [0, 1], got ${String(rate)}`);
   if (options.training === false || rate === 0) return alias(x);
   return tidy(() => {
-    const u = generatorFor(options.seed).uniform(x.size);
     const scale = rate === 1 ? 0 : 1 / (1 - rate);
-    const mask = new Float32Array(x.size);
-    for (let i = 0; i < mask.length; i++) mask[i] = u[i]! >= rate ? scale : 0;
-    return mul(x, writeTensor(mask, x.shape, 'float32'));
+    // A host producer: under compile, every replay draws a fresh mask from the same stream.
+    const mask = hostTensor(() => {
+      const u = generatorFor(options.seed).uniform(x.size);
+      const m = new Float32Array(x.size);
+      for (let i = 0; i < m.length; i++) m[i] = u[i]! >= rate ? scale : 0;
+      return m;
+    }, x.shape, 'float32');
+    return mul(x, mask);
   });
 }

@@ -2,6 +2,7 @@ import type { Backend } from '../backend/backend.js';
 import type { DataId, TensorRef } from '../backend/kernel-types.js';
 import { allocArray, type DType } from '../dtype.js';
 import { kernelBackend, makeTensorFromData, refOn } from '../engine/engine.js';
+import { activeRecorder } from '../engine/recording.js';
 import { sizeOf, type Shape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 
@@ -20,6 +21,10 @@ export function runKernel(
 ): Tensor {
   const { name, backend } = kernelBackend(op);
   const refs = inputs.map((t, i) => refOn(t, name, backend, op, args[i] ?? `input ${i}`));
-  const id = sizeOf(outShape) === 0 ? backend.write(allocArray(outDtype, 0), outDtype) : call(backend, refs);
-  return makeTensorFromData(name, backend, id, outShape, outDtype);
+  const rec = activeRecorder(); // compile: the kernel runs on a proxy that records it
+  const be = rec ? rec.kernelBackend(op, backend, inputs, refs) : backend;
+  const id = sizeOf(outShape) === 0 ? be.write(allocArray(outDtype, 0), outDtype) : call(be, refs);
+  const out = makeTensorFromData(name, backend, id, outShape, outDtype);
+  rec?.kernelOutput(out, id);
+  return out;
 }

@@ -1,5 +1,5 @@
 import type { DType } from '../dtype.js';
-import { writeTensor } from '../engine/engine.js';
+import { hostTensor } from '../engine/host-values.js';
 import { ArgumentError } from '../errors.js';
 import { generatorFor, type RandomGenerator } from '../random/generator.js';
 import { checkShape, sizeOf, type Shape } from '../shape.js';
@@ -22,20 +22,26 @@ export function randomUniform(shape: Shape, options: UniformOptions = {}): Tenso
   const { min = 0, max = 1, dtype = 'float32' } = options;
   if (!(max > min)) throw new ArgumentError(`randomUniform: max (${max}) must be greater than min (${min})`);
   if (dtype === 'bool') throw new ArgumentError('randomUniform: dtype bool is not supported (use float32 or int32)');
-  const u = generatorFor(options.seed).uniform(sizeOf(shape));
+  // Host producers (here and below): under compile, every replay draws afresh from the same stream.
   if (dtype === 'int32') {
-    const lo = Math.ceil(min);
-    const span = Math.ceil(max) - lo;
-    const out = new Int32Array(u.length);
-    for (let i = 0; i < u.length; i++) out[i] = lo + Math.floor(u[i]! * span);
-    return writeTensor(out, shape, 'int32');
+    return hostTensor(() => {
+      const u = generatorFor(options.seed).uniform(sizeOf(shape));
+      const lo = Math.ceil(min);
+      const span = Math.ceil(max) - lo;
+      const out = new Int32Array(u.length);
+      for (let i = 0; i < u.length; i++) out[i] = lo + Math.floor(u[i]! * span);
+      return out;
+    }, shape, 'int32');
   }
-  const out = new Float32Array(u.length);
-  for (let i = 0; i < u.length; i++) {
-    const v = Math.fround(min + u[i]! * (max - min));
-    out[i] = v >= max ? Math.fround(max - (max - min) * 2 ** -24) : v;
-  }
-  return writeTensor(out, shape, 'float32');
+  return hostTensor(() => {
+    const u = generatorFor(options.seed).uniform(sizeOf(shape));
+    const out = new Float32Array(u.length);
+    for (let i = 0; i < u.length; i++) {
+      const v = Math.fround(min + u[i]! * (max - min));
+      out[i] = v >= max ? Math.fround(max - (max - min) * 2 ** -24) : v;
+    }
+    return out;
+  }, shape, 'float32');
 }
 
 /** Options of {@link randomNormal} and {@link truncatedNormal}. */
@@ -49,12 +55,14 @@ function normalTensor(op: string, shape: Shape, options: NormalOptions, truncate
   checkShape(shape, op);
   const { mean = 0, std = 1 } = options;
   if (!(std >= 0)) throw new ArgumentError(`${op}: std must be non-negative, got ${std}`);
-  const gen = generatorFor(options.seed);
-  const n = sizeOf(shape);
-  const z = truncated ? gen.truncatedNormal(n) : gen.normal(n);
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) out[i] = mean + std * z[i]!;
-  return writeTensor(out, shape, 'float32');
+  return hostTensor(() => {
+    const gen = generatorFor(options.seed);
+    const n = sizeOf(shape);
+    const z = truncated ? gen.truncatedNormal(n) : gen.normal(n);
+    const out = new Float32Array(n);
+    for (let i = 0; i < n; i++) out[i] = mean + std * z[i]!;
+    return out;
+  }, shape, 'float32');
 }
 
 /** Normal values with the given mean and standard deviation. */

@@ -1,4 +1,5 @@
 import { ArgumentError } from '../errors.js';
+import { activeRecorder } from '../engine/recording.js';
 import { philoxBlock } from './philox.js';
 
 const TWO_POW_MINUS_24 = 1 / 16777216;
@@ -32,6 +33,7 @@ export class RandomGenerator {
 
   /** `n` uniform 32-bit unsigned integers. */
   uint32(n: number): Uint32Array {
+    activeRecorder()?.randomDraw();
     if (replaying) {
       const draw = replaying.draws[replaying.next++];
       if (!draw || draw.generator !== this || draw.count !== n) {

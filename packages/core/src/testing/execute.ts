@@ -40,12 +40,28 @@ function prepare(c: CompareCase, seed: number) {
   return { rng, logical, placements, want };
 }
 
+/** How a case's computation runs: eagerly, or through `compile` (recorded once, then the replay is checked). */
+export type CaseMode = 'eager' | 'compiled';
+
+/** Runs `fn(args)` eagerly, or compiled: a first call records, a second replays, and the replay's results are returned. */
+function runInMode<R>(mode: CaseMode, fn: (...args: Tensor[]) => R, args: readonly Tensor[]): R {
+  if (mode === 'eager') return fn(...args);
+  const compiled = sn.compile(fn, { name: 'conformance case' });
+  try {
+    compiled(...args);
+    return compiled(...args);
+  } finally {
+    compiled.dispose();
+  }
+}
+
 /** Runs a compare case on the current backend; throws ConformanceFailure with a readable message on a mismatch. */
-export async function runCompareCase(c: CompareCase, seed: number): Promise<void> {
+export async function runCompareCase(c: CompareCase, seed: number, mode: CaseMode = 'eager'): Promise<void> {
   const { placements, want } = prepare(c, seed);
   const { outs, inputs } = sn.tidy(() => {
     const phys = placements.map((p) => toTensor(p.physical));
-    return { outs: asList(c.run(...placements.map((p, i) => p.view(phys[i]!)))), inputs: phys };
+    const evaluate = (...xs: Tensor[]): Tensor[] => asList(c.run(...placements.map((p, i) => p.view(xs[i]!))));
+    return { outs: runInMode(mode, evaluate, phys), inputs: phys };
   });
   try {
     if (outs.length !== want.length) throw new ConformanceFailure(`returned ${outs.length} tensors, expected ${want.length}`);
@@ -80,7 +96,7 @@ export function gradientInputs(c: CompareCase): number[] {
  * Σ ref(xs)·c in float64 on the reference, for a random cotangent c. Gradients are compared in the
  * physical layout (through the transpose / slice view), so view gradients are checked too.
  */
-export async function runGradientCase(c: CompareCase, seed: number): Promise<void> {
+export async function runGradientCase(c: CompareCase, seed: number, mode: CaseMode = 'eager'): Promise<void> {
   const { logical, placements, want } = prepare(c, seed);
   const which = gradientInputs(c);
   const cotRng = new SuiteRng((seed ^ 0x9e3779b9) >>> 0);
@@ -109,7 +125,7 @@ export async function runGradientCase(c: CompareCase, seed: number): Promise<voi
       if (!total) throw new ConformanceFailure('no float32 output to differentiate');
       return total;
     };
-    return sn.grad(f)(...which.map((i) => phys[i]!));
+    return runInMode(mode, (...xs: Tensor[]) => sn.grad(f)(...xs), which.map((i) => phys[i]!));
   });
   try {
     if (grads.length !== which.length) throw new ConformanceFailure(`grad returned ${grads.length} gradients for ${which.length} inputs`);

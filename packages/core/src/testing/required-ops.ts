@@ -85,4 +85,6 @@ export const NON_OP_EXPORTS: ReadonlySet<string> = new Set([
   'around', 'mergeAxes',
   // classes and global state
   'Tensor', 'Variable', 'trainableVariables', 'setGlobalSeed',
+  // compile (issue 14)
+  'compile', 'CompileError', 'hostTensor', 'hostScalar', 'hostEffect',
 ]);

@@ -1,5 +1,5 @@
 import { ArgumentError, add, div, maximum, mul, sqrt, square, sub, type Tensor, type Variable } from '@scratchnet/core';
-import { Optimizer, checkNumber, type OptimizerOptions } from './optimizer.js';
+import { Optimizer, checkNumber, type OptimizerOptions, type StepScalar } from './optimizer.js';
 
 /** Options of {@link Adam} and {@link AdamW}. */
 export interface AdamOptions extends OptimizerOptions {
@@ -47,13 +47,13 @@ abstract class AdamBase extends Optimizer {
     return { beta1: this.betas[0], beta2: this.betas[1], eps: this.eps, weightDecay: this.weightDecay, amsgrad: this.amsgrad };
   }
 
-  protected update(param: Variable, grad: Tensor, slots: Record<string, Variable>, step: number): void {
+  protected update(param: Variable, grad: Tensor, slots: Record<string, Variable>, _step: number, scalar: StepScalar): void {
     const [b1, b2] = this.betas;
-    const lr = this.lr;
+    const wd = this.weightDecay;
     let theta: Tensor = param;
     let g = grad;
-    if (this.weightDecay !== 0) {
-      if (this.decoupled) theta = mul(param, 1 - lr * this.weightDecay);
+    if (wd !== 0) {
+      if (this.decoupled) theta = mul(param, scalar((_s, lr) => 1 - lr * wd));
       else g = add(g, mul(param, this.weightDecay));
     }
     const m = add(mul(slots.expAvg!, b1), mul(g, 1 - b1));
@@ -65,10 +65,9 @@ abstract class AdamBase extends Optimizer {
       second = maximum(slots.maxExpAvgSq!, v);
       slots.maxExpAvgSq!.assign(second);
     }
-    const biasCorrection1 = 1 - b1 ** step;
-    const biasCorrection2 = 1 - b2 ** step;
-    const denom = add(div(sqrt(second), Math.sqrt(biasCorrection2)), this.eps);
-    param.assign(sub(theta, mul(div(m, denom), lr / biasCorrection1)));
+    // Bias corrections 1 − βᵗ change every step: host scalars, re-evaluated by a compiled step.
+    const denom = add(div(sqrt(second), scalar((step) => Math.sqrt(1 - b2 ** step))), this.eps);
+    param.assign(sub(theta, mul(div(m, denom), scalar((step, lr) => lr / (1 - b1 ** step)))));
   }
 }
 

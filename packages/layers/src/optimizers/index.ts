@@ -3,7 +3,7 @@
  * Optimizers with PyTorch's names and update rules (SGD, Adam, AdamW, RMSprop), learning-rate
  * schedules (StepLR, ExponentialLR, CosineAnnealingLR) and gradient clipping by global norm.
  */
-export { Optimizer, type OptimizerOptions, type OptimizerState } from './optimizer.js';
+export { Optimizer, type OptimizerOptions, type OptimizerState, type StepScalar } from './optimizer.js';
 export { SGD, type SGDOptions } from './sgd.js';
 export { Adam, AdamW, type AdamOptions } from './adam.js';
 export { RMSprop, type RMSpropOptions } from './rmsprop.js';

@@ -1,4 +1,4 @@
-import { ArgumentError, DTypeError, ShapeError, Tensor, Variable, dispose, fmtShape, moveToBackend, mul, tidy, variable, zeros } from '@scratchnet/core';
+import { ArgumentError, DTypeError, ShapeError, Tensor, Variable, dispose, fmtShape, hostEffect, hostScalar, moveToBackend, mul, tidy, variable, zeros } from '@scratchnet/core';
 
 /**
  * A snapshot of an optimizer (see {@link Optimizer.stateDict}): its hyperparameters, how many
@@ -21,6 +21,12 @@ export interface OptimizerState {
    */
   paramSteps?: number[];
 }
+
+/**
+ * A scalar tensor of `f(step, lr)` for the parameter being updated: its update count and the current
+ * learning rate, read again at every replay of a compiled training step.
+ */
+export type StepScalar = (f: (step: number, lr: number) => number) => Tensor;
 
 /** Options every optimizer accepts. */
 export interface OptimizerOptions {
@@ -111,9 +117,11 @@ export abstract class Optimizer {
 
   /**
    * Updates one parameter: assigns its new value and its slots' new values. Runs inside a tidy;
-   * `step` counts this parameter's updates, from 1.
+   * `step` counts this parameter's updates, from 1. Numbers that change between steps (the
+   * learning rate, bias corrections) must come from `scalar(f)`, a scalar tensor of f(step, lr)
+   * that a compiled training step re-evaluates at every replay (a plain number would be frozen).
    */
-  protected abstract update(param: Variable, grad: Tensor, slots: Record<string, Variable>, step: number): void;
+  protected abstract update(param: Variable, grad: Tensor, slots: Record<string, Variable>, step: number, scalar: StepScalar): void;
 
   /**
    * Applies one update to every parameter that has a gradient in `grads` (parameters missing from
@@ -132,13 +140,16 @@ export abstract class Optimizer {
       }
       if (g.dtype !== 'float32') throw new DTypeError(`${this.className}.step: the gradient of ${describeVariable(v)} has dtype ${g.dtype}, expected float32`);
     }
-    this.steps++;
+    // Counters advance through host effects, so that a compiled step advances them at every replay.
+    hostEffect(() => void this.steps++);
     this.params.forEach((p, i) => {
       const g = grads.get(p);
       if (!g) return;
-      const n = ++this.paramSteps[i]!;
+      hostEffect(() => void this.paramSteps[i]!++);
+      const n = this.paramSteps[i]!;
+      const scalar: StepScalar = (f) => hostScalar(() => f(this.paramSteps[i]!, this.currentLr));
       tidy(() => {
-        this.update(p, g, this.slotsOf(i), n);
+        this.update(p, g, this.slotsOf(i), n, scalar);
       });
     });
   }

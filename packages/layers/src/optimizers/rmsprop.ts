@@ -1,5 +1,5 @@
 import { ArgumentError, add, div, mul, sqrt, square, sub, type Tensor, type Variable } from '@scratchnet/core';
-import { Optimizer, checkNumber, type OptimizerOptions } from './optimizer.js';
+import { Optimizer, checkNumber, type OptimizerOptions, type StepScalar } from './optimizer.js';
 
 /** Options of {@link RMSprop}. */
 export interface RMSpropOptions extends OptimizerOptions {
@@ -57,7 +57,7 @@ export class RMSprop extends Optimizer {
     return { alpha: this.alpha, eps: this.eps, weightDecay: this.weightDecay, momentum: this.momentum, centered: this.centered };
   }
 
-  protected update(param: Variable, grad: Tensor, slots: Record<string, Variable>): void {
+  protected update(param: Variable, grad: Tensor, slots: Record<string, Variable>, _step: number, scalar: StepScalar): void {
     const a = this.alpha;
     const g = this.weightDecay !== 0 ? add(grad, mul(param, this.weightDecay)) : grad;
     const s = add(mul(slots.squareAvg!, a), mul(square(g), 1 - a));
@@ -72,9 +72,9 @@ export class RMSprop extends Optimizer {
     if (this.momentum > 0) {
       const buf = add(mul(slots.momentumBuffer!, this.momentum), div(g, denom));
       slots.momentumBuffer!.assign(buf);
-      param.assign(sub(param, mul(buf, this.lr)));
+      param.assign(sub(param, mul(buf, scalar((_s, lr) => lr))));
     } else {
-      param.assign(sub(param, mul(div(g, denom), this.lr)));
+      param.assign(sub(param, mul(div(g, denom), scalar((_s, lr) => lr))));
     }
   }
 }

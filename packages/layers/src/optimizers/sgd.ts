@@ -1,5 +1,5 @@
 import { ArgumentError, add, mul, sub, type Tensor, type Variable } from '@scratchnet/core';
-import { Optimizer, checkNumber, type OptimizerOptions } from './optimizer.js';
+import { Optimizer, checkNumber, type OptimizerOptions, type StepScalar } from './optimizer.js';
 
 /** Options of {@link SGD}. */
 export interface SGDOptions extends OptimizerOptions {
@@ -60,7 +60,7 @@ export class SGD extends Optimizer {
     return { momentum: this.momentum, dampening: this.dampening, weightDecay: this.weightDecay, nesterov: this.nesterov };
   }
 
-  protected update(param: Variable, grad: Tensor, slots: Record<string, Variable>, step: number): void {
+  protected update(param: Variable, grad: Tensor, slots: Record<string, Variable>, step: number, scalar: StepScalar): void {
     let d = this.weightDecay !== 0 ? add(grad, mul(param, this.weightDecay)) : grad;
     if (this.momentum !== 0) {
       const buf = slots.momentumBuffer!;
@@ -68,6 +68,6 @@ export class SGD extends Optimizer {
       buf.assign(next);
       d = this.nesterov ? add(d, mul(next, this.momentum)) : next;
     }
-    param.assign(sub(param, mul(d, this.lr)));
+    param.assign(sub(param, mul(d, scalar((_s, lr) => lr))));
   }
 }

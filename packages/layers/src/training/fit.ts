@@ -1,4 +1,4 @@
-import { ArgumentError, add, dispose, div, keep, mul, noGrad, tidy, variableGrads, type Tensor, type Variable } from '@scratchnet/core';
+import { ArgumentError, add, compile, dispose, div, keep, mul, noGrad, tidy, variableGrads, type Tensor, type Variable } from '@scratchnet/core';
 import { clipGradNorm } from '../optimizers/index.js';
 import { isBatchSource, type BatchSource } from '../data/dataset.js';
 import type { Module } from '../module.js';
@@ -52,6 +52,12 @@ export interface FitOptions {
   fallbackBackend?: string;
   /** Called after fit switched to `fallbackBackend` because the device was lost; awaited. */
   onDeviceLost?: (logs: DeviceLossLogs) => void | Promise<void>;
+  /**
+   * Run each training step through core's `compile` (default true): recorded once per batch shape and
+   * backend, then replayed with no per-op bookkeeping. It applies when `accumulateSteps` is 1; the loss,
+   * model and optimizer must not read tensor values on the host inside a step (compile reports it).
+   */
+  compile?: boolean;
 }
 
 /** What {@link fit} returns: per-epoch logs, the same as columns (Keras-style), and whether it was stopped. */
@@ -101,6 +107,39 @@ export async function fit(model: Module, data: BatchSource, options: FitOptions)
   // Σ (samples × gradient) of the batches since the last step, kept across their scopes.
   let accumulated = new Map<Variable, Tensor>();
   let accumulatedSamples = 0;
+  /** One batch: forward, loss, gradients, and a step (or accumulation); returns the loss and the accuracy. */
+  const trainBatch = (x: Tensor, y: Tensor, size: number, stepNow: boolean): readonly [Tensor, Tensor | null] => {
+    let prediction: Tensor | null = null;
+    try {
+      return tidy(() => {
+      const { value, grads } = variableGrads(() => {
+        // Kept past variableGrads' own scope for the accuracy below; disposed after the step.
+        prediction = wantAccuracy ? keep(model.forward(x)) : model.forward(x);
+        return loss.forward(prediction, y);
+      }, params);
+      if (accumulateSteps === 1) step(grads);
+      else {
+        accumulated = accumulate(accumulated, grads, size);
+        accumulatedSamples += size;
+        if (stepNow) {
+          step(new Map([...accumulated].map(([v, g]) => [v, div(g, accumulatedSamples)])));
+          dispose([...accumulated.values()]);
+          accumulated = new Map();
+          accumulatedSamples = 0;
+        }
+      }
+      const acc = wantAccuracy && prediction ? noGrad(() => accuracy(prediction!, y)) : null;
+      return [value, acc] as const;
+      });
+    } finally {
+      // Also when the step fails (a lost device): the kept prediction is freed either way.
+      if (wantAccuracy) (prediction as Tensor | null)?.dispose();
+    }
+  };
+  // Compiled: one program per batch shape, backend and training mode; the step always applies (accumulateSteps is 1).
+  const compiledStep = (options.compile ?? true) && accumulateSteps === 1
+    ? compile((x: Tensor, y: Tensor) => trainBatch(x, y, x.shape[0] ?? 0, true), { name: 'fit step', key: () => model.training })
+    : null;
   for (let epoch = 0; epoch < epochs && !history.stopped; epoch++) {
     model.train();
     const started = performance.now();
@@ -116,32 +155,11 @@ export async function fit(model: Module, data: BatchSource, options: FitOptions)
         b.y.dispose();
         break;
       }
-      let prediction: Tensor | null = null;
       const stepNow = (batch + 1) % accumulateSteps === 0 || batch + 1 === batches;
       let l: number;
       let a: number;
       try {
-        const [lossValue, accValue] = tidy(() => {
-          const { value, grads } = variableGrads(() => {
-            // Kept past variableGrads' own scope for the accuracy below; disposed after the step.
-            prediction = wantAccuracy ? keep(model.forward(b.x)) : model.forward(b.x);
-            return loss.forward(prediction, b.y);
-          }, params);
-          if (accumulateSteps === 1) step(grads);
-          else {
-            accumulated = accumulate(accumulated, grads, b.size);
-            accumulatedSamples += b.size;
-            if (stepNow) {
-              step(new Map([...accumulated].map(([v, g]) => [v, div(g, accumulatedSamples)])));
-              dispose([...accumulated.values()]);
-              accumulated = new Map();
-              accumulatedSamples = 0;
-            }
-          }
-          const acc = wantAccuracy && prediction ? noGrad(() => accuracy(prediction!, b.y)) : null;
-          return [value, acc] as const;
-        });
-        if (wantAccuracy) (prediction as Tensor | null)?.dispose();
+        const [lossValue, accValue] = compiledStep ? compiledStep(b.x, b.y) : trainBatch(b.x, b.y, b.size, stepNow);
         l = (await lossValue.data())[0]!;
         a = accValue ? (await accValue.data())[0]! : 0;
         lossValue.dispose();
@@ -149,7 +167,6 @@ export async function fit(model: Module, data: BatchSource, options: FitOptions)
         await guard.afterBatch(epoch, batch + 1, epoch === 0 && batch === 0);
       } catch (error) {
         // A lost device (or any failure): free what the batch made, then stop or go on elsewhere.
-        if (wantAccuracy) (prediction as Tensor | null)?.dispose();
         b.x.dispose();
         b.y.dispose();
         dispose([...accumulated.values()]);
@@ -187,5 +204,6 @@ export async function fit(model: Module, data: BatchSource, options: FitOptions)
     if (options.signal?.aborted) history.stopped = true;
   }
   dispose([...accumulated.values()]); // a stop between accumulated batches leaves sums behind
+  compiledStep?.dispose();
   return history;
 }

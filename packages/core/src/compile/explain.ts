@@ -1,0 +1,81 @@
+import { fmtShape } from '../errors.js';
+import type { BufferPlan } from './plan.js';
+import type { Program, ProgramNode } from './program.js';
+
+/** Facts about one recorded program. */
+export interface ProgramReport {
+  /** The compiled function's name. */
+  readonly name: string;
+  readonly backend: string;
+  /** Kernel calls as recorded (host writes and effects not counted). */
+  readonly kernelsRecorded: number;
+  /** Kernel calls removed as dead code. */
+  readonly deadKernels: number;
+  /** Kernel launches per replay where the backend fuses (a fused group counts once). */
+  readonly kernelsFused: number;
+  /** Fused groups and the kernels they hold. */
+  readonly fusedGroups: number;
+  readonly fusedKernels: number;
+  /** Host producers, effects and value checks per replay. */
+  readonly hostNodes: number;
+  /** Inputs, Variables read, Variables written, constants held. */
+  readonly inputs: number;
+  readonly variablesRead: number;
+  readonly variablesWritten: number;
+  readonly constants: number;
+  /** The buffer plan. */
+  readonly plan: Omit<BufferPlan, 'freeAfter' | 'owned' | 'sinks'>;
+  /** The printout. */
+  readonly text: string;
+}
+
+function describeNode(node: ProgramNode, program: Program): string {
+  const shapeOf = (v: number): string => fmtShape(program.values[v]!.shape);
+  switch (node.kind) {
+    case 'kernel': {
+      const sub = typeof node.args[0] === 'string' && node.method !== node.args[0] ? `(${node.args[0]})` : '';
+      return `${node.method}${sub} ${node.inputs.map((v) => `%${v}`).join(' ')} -> %${node.output} ${shapeOf(node.output)}  [${node.op}]`;
+    }
+    case 'host':
+      return `host ${node.discard ? '(discarded) ' : ''}-> %${node.output} ${shapeOf(node.output)}`;
+    case 'effect':
+      return 'effect';
+    case 'check':
+      return `check(${node.op}) %${node.input}`;
+    case 'fused': {
+      const steps = node.nodes.map((k) => (typeof k.args[0] === 'string' ? k.args[0] : k.method)).join('·');
+      return `fused[${node.nodes.length}: ${steps}] ${node.inputs.map((v) => `%${v}`).join(' ')} -> ${node.outputs.map((v) => `%${v}`).join(' ')} ${fmtShape(node.program.outShape)}`;
+    }
+  }
+}
+
+function kernelCount(nodes: readonly ProgramNode[]): number {
+  return nodes.filter((n) => n.kind === 'kernel' || n.kind === 'fused').length;
+}
+
+/** Builds the report (and printout) of a program: `recorded` are its nodes before dead-code elimination and fusion. */
+export function programReport(name: string, recorded: readonly ProgramNode[], program: Program, plan: BufferPlan, deadKernels: number): ProgramReport {
+  const fused = program.nodes.filter((n) => n.kind === 'fused');
+  const mib = (b: number): string => `${(b / 1024).toFixed(1)} KiB`;
+  const lines: string[] = [];
+  const kernelsRecorded = kernelCount(recorded);
+  const kernelsFused = kernelCount(program.nodes);
+  const fusedKernels = fused.reduce((s, n) => s + n.nodes.length, 0);
+  lines.push(`compiled '${name}' on ${program.backendName}: ${program.inputs.length} inputs, ${program.variableReads.length} Variables read, ${program.variableWrites.length} written, ${program.constants.length} constants`);
+  lines.push(`kernels: ${kernelsRecorded} recorded, ${deadKernels} dead, ${kernelsFused} after fusion (${fused.length} fused groups holding ${fusedKernels} kernels)`);
+  lines.push(`buffers per replay: ${plan.allocations} allocations, ${mib(plan.allocatedBytes)}; peak intermediates ${mib(plan.peakBytes)}; ${plan.reusable} allocations a size pool could reuse; bytes moved ${mib(plan.bytesMoved)}`);
+  lines.push('-- recorded --');
+  recorded.forEach((n, i) => lines.push(`${String(i).padStart(4)}  ${describeNode(n, program)}`));
+  lines.push('-- after dead-code elimination and fusion (frees after each step) --');
+  program.nodes.forEach((n, i) => {
+    const frees = plan.freeAfter[i]!;
+    lines.push(`${String(i).padStart(4)}  ${describeNode(n, program)}${frees.length ? `   free ${frees.map((v) => `%${v}`).join(' ')}` : ''}`);
+  });
+  const { freeAfter: _f, owned: _o, sinks: _s, ...figures } = plan;
+  return {
+    name, backend: program.backendName, kernelsRecorded, deadKernels, kernelsFused, fusedGroups: fused.length, fusedKernels,
+    hostNodes: program.nodes.filter((n) => n.kind === 'host' || n.kind === 'effect' || n.kind === 'check').length,
+    inputs: program.inputs.length, variablesRead: program.variableReads.length, variablesWritten: program.variableWrites.length,
+    constants: program.constants.length, plan: figures, text: lines.join('\n'),
+  };
+}

@@ -1,0 +1,165 @@
+import type { FusedElementwiseProgram, FusedInstruction } from '../backend/fused-types.js';
+import type { BinaryOp, UnaryOp } from '../backend/kernel-types.js';
+import type { DType } from '../dtype.js';
+import { sinkValues, nodeInputs, type FusedNode, type KernelNode, type Program, type ProgramNode } from './program.js';
+import type { TaggedRef } from './recorder.js';
+
+const ELEMENTWISE = new Set(['unary', 'binary', 'where', 'cast']);
+
+/** The shape an elementwise kernel node computes over (its output's, as the kernel saw it). */
+function kernelShape(node: KernelNode): readonly number[] {
+  if (node.method === 'binary') return node.args[3] as readonly number[];
+  if (node.method === 'where') return node.args[3] as readonly number[];
+  return (node.args[node.method === 'unary' ? 1 : 0] as TaggedRef).shape;
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+/** The refs of an elementwise node, in the order its instruction takes them. */
+function operands(node: KernelNode): TaggedRef[] {
+  switch (node.method) {
+    case 'unary':
+      return [node.args[1] as TaggedRef];
+    case 'cast':
+      return [node.args[0] as TaggedRef];
+    case 'binary':
+      return [node.args[1] as TaggedRef, node.args[2] as TaggedRef];
+    default:
+      return [node.args[0] as TaggedRef, node.args[1] as TaggedRef, node.args[2] as TaggedRef];
+  }
+}
+
+interface Group {
+  readonly members: number[];
+  readonly shape: readonly number[];
+}
+
+/**
+ * Elementwise fusion: groups chains and DAGs of unary / binary / where / cast kernel calls that
+ * compute over one shape, where each value passed inside a group has no reader outside it, into
+ * {@link FusedNode}s (one kernel where the backend has `fusedElementwise`, the same calls one by one
+ * otherwise). Scalar constants become `const` instructions. A group runs where its last member ran,
+ * so a member joins only when no value of the group is read by another node before it.
+ * Returns the number of fused nodes made.
+ */
+export function fuseElementwise(program: Program, scalarConstants: ReadonlyMap<number, number> = program.scalarConstants): number {
+  const nodes = program.nodes;
+  const sinks = sinkValues(program);
+  const readers = new Map<number, number[]>();
+  nodes.forEach((node, i) => {
+    for (const v of new Set(nodeInputs(node))) {
+      const list = readers.get(v);
+      if (list) list.push(i);
+      else readers.set(v, [i]);
+    }
+  });
+  const groupOf = new Map<number, Group>(); // value → the group that makes it
+  const groups: Group[] = [];
+  nodes.forEach((node, j) => {
+    if (node.kind !== 'kernel' || !ELEMENTWISE.has(node.method)) return;
+    const shape = kernelShape(node);
+    const eligible: Group[] = [];
+    for (const ref of operands(node)) {
+      const g = groupOf.get(ref.value);
+      if (!g || eligible.includes(g) || !sameShape(g.shape, shape) || !sameShape(ref.shape, shape) || sinks.has(ref.value)) continue;
+      const r = readers.get(ref.value) ?? [];
+      if (r.length !== 1 || r[0] !== j) continue;
+      // Every other value the group makes must be read only by members or by nodes at or after j.
+      const ok = g.members.every((m) => (readers.get((nodes[m] as KernelNode).output) ?? []).every((k) => k >= j || g.members.includes(k)));
+      if (ok) eligible.push(g);
+    }
+    let joined = eligible[0];
+    if (!joined) {
+      joined = { members: [], shape };
+      groups.push(joined);
+    }
+    // A node that joins several groups (a DAG) merges them; the merged group runs at j.
+    for (const g of eligible.slice(1)) {
+      joined.members.push(...g.members);
+      for (const m of g.members) groupOf.set((nodes[m] as KernelNode).output, joined);
+      g.members.length = 0;
+    }
+    joined.members.sort((a, b) => a - b);
+    joined.members.push(j);
+    groupOf.set(node.output, joined);
+  });
+  const replaced = new Map<number, FusedNode | null>(); // node index → the fused node placed there, or null (removed)
+  let made = 0;
+  for (const g of groups) {
+    if (g.members.length < 2) continue;
+    const members = g.members.map((m) => nodes[m] as KernelNode);
+    const fused = buildFused(members, g.shape, readers, g.members, sinks, scalarConstants);
+    g.members.forEach((m) => replaced.set(m, null));
+    replaced.set(g.members[g.members.length - 1]!, fused);
+    made++;
+  }
+  const out: ProgramNode[] = [];
+  nodes.forEach((node, i) => {
+    if (!replaced.has(i)) out.push(node);
+    else {
+      const f = replaced.get(i);
+      if (f) out.push(f);
+    }
+  });
+  program.nodes = out;
+  return made;
+}
+
+function buildFused(
+  members: readonly KernelNode[], shape: readonly number[], readers: ReadonlyMap<number, number[]>, memberIndices: readonly number[],
+  sinks: ReadonlySet<number>, scalarConstants: ReadonlyMap<number, number>,
+): FusedNode {
+  const slot = new Map<number, number>(); // value → index in the fused program (inputs, then instruction results)
+  const inputs: { shape: readonly number[]; dtype: DType }[] = [];
+  const inputValues: number[] = [];
+  const made = new Set(members.map((m) => m.output));
+  // Inputs first: every value read by a member and made outside the group, except scalar constants.
+  for (const m of members) {
+    for (const ref of operands(m)) {
+      if (made.has(ref.value) || slot.has(ref.value) || scalarConstants.has(ref.value)) continue;
+      slot.set(ref.value, inputs.length);
+      inputs.push({ shape: ref.shape, dtype: ref.dtype });
+      inputValues.push(ref.value);
+    }
+  }
+  const instructions: FusedInstruction[] = [];
+  const operandSlot = (ref: TaggedRef): number => {
+    const s = slot.get(ref.value);
+    if (s !== undefined) return s;
+    const c = scalarConstants.get(ref.value)!;
+    instructions.push({ kind: 'const', value: c, dtype: ref.dtype });
+    return inputs.length + instructions.length - 1;
+  };
+  for (const m of members) {
+    const ops = operands(m).map(operandSlot);
+    let ins: FusedInstruction;
+    switch (m.method) {
+      case 'unary': {
+        const alpha = (m.args[3] as { alpha?: number } | undefined)?.alpha;
+        ins = alpha === undefined ? { kind: 'unary', op: m.args[0] as UnaryOp, arg: ops[0]! } : { kind: 'unary', op: m.args[0] as UnaryOp, arg: ops[0]!, alpha };
+        break;
+      }
+      case 'cast':
+        ins = { kind: 'cast', arg: ops[0]!, dtype: m.args[1] as DType };
+        break;
+      case 'binary':
+        ins = { kind: 'binary', op: m.args[0] as BinaryOp, args: [ops[0]!, ops[1]!], dtype: m.args[4] as DType };
+        break;
+      default:
+        ins = { kind: 'where', args: [ops[0]!, ops[1]!, ops[2]!] };
+    }
+    instructions.push(ins);
+    slot.set(m.output, inputs.length + instructions.length - 1);
+  }
+  const inside = new Set(memberIndices);
+  const outputs = members.map((m) => m.output).filter((v) => sinks.has(v) || (readers.get(v) ?? []).some((k) => !inside.has(k)));
+  const fusedProgram: FusedElementwiseProgram = {
+    inputs: inputs.map((i) => ({ shape: [...i.shape], dtype: i.dtype })),
+    outShape: [...shape],
+    instructions,
+    outputs: outputs.map((v) => slot.get(v)!),
+  };
+  return { kind: 'fused', program: fusedProgram, inputs: inputValues, outputs, nodes: members };
+}

@@ -1,0 +1,143 @@
+import type { FusedElementwiseProgram } from '../backend/fused-types.js';
+import type { Tensor } from '../tensor.js';
+import type { DType, TypedArray } from '../dtype.js';
+import type { Variable } from '../variable.js';
+
+/**
+ * A recorded function as data: values (buffers) and the nodes that make them. Values are numbered;
+ * each is made once — by a source (an input, a Variable's value at call start, a constant the
+ * program holds) or by one node — and may be read under several shapes (reshape shares data).
+ */
+
+/** One buffer of the program. */
+export interface ValueInfo {
+  /** Elements. */
+  readonly size: number;
+  readonly dtype: DType;
+  /** The shape it was made with. */
+  readonly shape: readonly number[];
+}
+
+/** A kernel argument that stands for a value: the kernel receives `{ id, shape, dtype }` of it. */
+export interface RefMarker {
+  readonly value: number;
+  readonly shape: readonly number[];
+  readonly dtype: DType;
+}
+
+/** A backend method call recorded with its arguments; `args` holds {@link RefMarker}s where data went in. */
+export interface KernelNode {
+  readonly kind: 'kernel';
+  /** The op that ran it (`add`, `matmul`, ...), for printing. */
+  readonly op: string;
+  /** The backend method (`binary`, `matmul`, ...). */
+  readonly method: string;
+  readonly args: readonly unknown[];
+  /** Values read, in argument order. */
+  readonly inputs: readonly number[];
+  readonly output: number;
+}
+
+/** Host values re-made at every replay (a random draw, a learning rate). */
+export interface HostNode {
+  readonly kind: 'host';
+  readonly produce: () => TypedArray;
+  readonly dtype: DType;
+  readonly output: number;
+  /** Set by dead-code elimination: run the producer (its side effects, e.g. a random stream) but write nothing. */
+  readonly discard?: boolean;
+}
+
+/** A host side effect repeated at every replay, in program order (an optimizer's step counter). */
+export interface EffectNode {
+  readonly kind: 'effect';
+  readonly run: () => void;
+}
+
+/** A check of a value's contents (index ranges) repeated at every replay. */
+export interface CheckNode {
+  readonly kind: 'check';
+  readonly op: string;
+  readonly input: number;
+  readonly check: (values: TypedArray) => Error | null;
+}
+
+/** Several elementwise kernel nodes run as one fused kernel where the backend can. */
+export interface FusedNode {
+  readonly kind: 'fused';
+  readonly program: FusedElementwiseProgram;
+  /** Values bound to the program's inputs, in order. */
+  readonly inputs: readonly number[];
+  /** Values the program's outputs make, in order. */
+  readonly outputs: readonly number[];
+  /** The same computation unfused, for backends without `fusedElementwise`. */
+  readonly nodes: readonly KernelNode[];
+}
+
+/** A step of a program. */
+export type ProgramNode = KernelNode | HostNode | EffectNode | CheckNode | FusedNode;
+
+/** The structure of a function's result with tensors replaced by `{ $value, shape }` leaves. */
+export type OutputTemplate =
+  | { readonly kind: 'tensor'; readonly value: number; readonly shape: readonly number[]; readonly dtype: DType }
+  | { readonly kind: 'array'; readonly items: readonly OutputTemplate[] }
+  | { readonly kind: 'object'; readonly entries: readonly (readonly [string, OutputTemplate])[] }
+  | { readonly kind: 'map'; readonly entries: readonly (readonly [unknown, OutputTemplate])[] }
+  | { readonly kind: 'plain'; readonly value: unknown };
+
+/** A recorded function. */
+export interface Program {
+  readonly values: ValueInfo[];
+  /** Flat tensor inputs: the value each argument tensor is bound to. */
+  readonly inputs: readonly number[];
+  /** Variables read (their data at call start). */
+  readonly variableReads: readonly (readonly [Variable, number])[];
+  /** Constants the program holds (written or captured at record time). */
+  readonly constants: readonly (readonly [Tensor, number])[];
+  /** The values of single-element constants (number operands), which fusion inlines. */
+  readonly scalarConstants: ReadonlyMap<number, number>;
+  nodes: ProgramNode[];
+  /** Variables assigned, with the value they end with. */
+  readonly variableWrites: readonly (readonly [Variable, number])[];
+  readonly output: OutputTemplate;
+  /** The backend it was recorded on. */
+  readonly backendName: string;
+}
+
+/** The values read by a node. */
+export function nodeInputs(node: ProgramNode): readonly number[] {
+  switch (node.kind) {
+    case 'kernel':
+    case 'fused':
+      return node.inputs;
+    case 'check':
+      return [node.input];
+    default:
+      return [];
+  }
+}
+
+/** The values made by a node. */
+export function nodeOutputs(node: ProgramNode): readonly number[] {
+  switch (node.kind) {
+    case 'kernel':
+    case 'host':
+      return [node.output];
+    case 'fused':
+      return node.outputs;
+    default:
+      return [];
+  }
+}
+
+/** Every value the program's results hold (returned tensors and Variable writes). */
+export function sinkValues(program: Program): Set<number> {
+  const out = new Set<number>(program.variableWrites.map(([, v]) => v));
+  const walk = (t: OutputTemplate): void => {
+    if (t.kind === 'tensor') out.add(t.value);
+    else if (t.kind === 'array') t.items.forEach(walk);
+    else if (t.kind === 'object' || t.kind === 'map') t.entries.forEach(([, e]) => walk(e));
+  };
+  walk(program.output);
+  return out;
+}
