@@ -112,24 +112,24 @@ export async function fit(model: Module, data: BatchSource, options: FitOptions)
     let prediction: Tensor | null = null;
     try {
       return tidy(() => {
-      const { value, grads } = variableGrads(() => {
-        // Kept past variableGrads' own scope for the accuracy below; disposed after the step.
-        prediction = wantAccuracy ? keep(model.forward(x)) : model.forward(x);
-        return loss.forward(prediction, y);
-      }, params);
-      if (accumulateSteps === 1) step(grads);
-      else {
-        accumulated = accumulate(accumulated, grads, size);
-        accumulatedSamples += size;
-        if (stepNow) {
-          step(new Map([...accumulated].map(([v, g]) => [v, div(g, accumulatedSamples)])));
-          dispose([...accumulated.values()]);
-          accumulated = new Map();
-          accumulatedSamples = 0;
+        const { value, grads } = variableGrads(() => {
+          // Kept past variableGrads' own scope for the accuracy below; disposed after the step.
+          prediction = wantAccuracy ? keep(model.forward(x)) : model.forward(x);
+          return loss.forward(prediction, y);
+        }, params);
+        if (accumulateSteps === 1) step(grads);
+        else {
+          accumulated = accumulate(accumulated, grads, size);
+          accumulatedSamples += size;
+          if (stepNow) {
+            step(new Map([...accumulated].map(([v, g]) => [v, div(g, accumulatedSamples)])));
+            dispose([...accumulated.values()]);
+            accumulated = new Map();
+            accumulatedSamples = 0;
+          }
         }
-      }
-      const acc = wantAccuracy && prediction ? noGrad(() => accuracy(prediction!, y)) : null;
-      return [value, acc] as const;
+        const acc = wantAccuracy && prediction ? noGrad(() => accuracy(prediction!, y)) : null;
+        return [value, acc] as const;
       });
     } finally {
       // Also when the step fails (a lost device): the kept prediction is freed either way.
