@@ -83,4 +83,7 @@ export const NON_OP_EXPORTS: ReadonlySet<string> = new Set([
   'around', 'mergeAxes',
   // classes and global state
   'Tensor', 'Variable', 'trainableVariables', 'setGlobalSeed',
+  // fused elementwise programs (the backends' side of compile)
+  'validateFusedProgram', 'unaryInputDtypes', 'binaryInputDtypes', 'runFusedUnfused', 'checkFusedInputs', 'fusedUnaryAlpha',
+  'fusedScalarForm', 'fusedStepJs', 'fusedStepWgsl', 'wgslF32Literal', 'wgslStorageType',
 ]);
