@@ -19,7 +19,7 @@ export type { FusedElementwiseProgram, FusedInstruction } from './backend/fused-
 export { validateFusedProgram, unaryInputDtypes, binaryInputDtypes, type FusedValueInfo } from './compile/fused-validate.js';
 export { runFusedUnfused, checkFusedInputs, fusedUnaryAlpha } from './compile/fused-unfused.js';
 export {
-  fusedScalarForm, fusedStepJs, fusedStepWgsl, wgslF32Literal, wgslStorageType,
+  fusedScalarForm, fusedStepJs, fusedStepWgsl,
   type FusedOpStep, type FusedScalarForm, type FusedStore,
 } from './compile/fused-forms.js';
 export * from './ops/defs/index.js';

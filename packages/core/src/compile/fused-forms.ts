@@ -59,29 +59,24 @@ export function fusedStepJs(step: FusedOpStep, argDtype: DType, callee: string, 
 }
 
 /** WGSL's storage type of a dtype: f32, i32, or u32 holding 0 / 1 for bool. */
-export function wgslStorageType(dtype: DType): 'f32' | 'i32' | 'u32' {
+function wgslStorageType(dtype: DType): 'f32' | 'i32' | 'u32' {
   return dtype === 'float32' ? 'f32' : dtype === 'int32' ? 'i32' : 'u32';
-}
-
-/** An exact WGSL literal of a float32 value (by its bits, so NaN, ±Infinity and −0 survive). */
-export function wgslF32Literal(value: number): string {
-  const bits = new Uint32Array(new Float32Array([value]).buffer)[0]!;
-  return `bitcast<f32>(0x${bits.toString(16)}u)`;
 }
 
 /**
  * The WGSL of `step` on operands of `argDtype`: a function `name` wrapping the table's WGSL form (the
- * same form the unfused kernel splices in, with its operand names `x` / `alpha` or `a` / `b` as the
- * parameters), returning the result in its storage type; call it as `name(operands…)`.
+ * same form the unfused kernel splices in, with its operand names as the parameters), returning the
+ * result in its storage type. Call a unary step as `name(x, alpha)` with an f32 alpha (the unfused
+ * kernel's uniform: {@link fusedScalarForm}'s `alpha`; keep it out of constant expressions, where WGSL
+ * rejects an infinite or NaN result), a binary one as `name(a, b)`.
  */
 export function fusedStepWgsl(step: FusedOpStep, argDtype: DType, name: string): string {
   const t = wgslStorageType(argDtype);
   if (step.kind === 'unary') {
     const def = unaryDef(step.op);
-    if (def.input === 'bool') return `fn ${name}(x: u32) -> u32 { return select(0u, 1u, ${def.wgslBool}); }`;
-    if (t === 'i32' && def.input === 'numeric') return `fn ${name}(x: i32) -> i32 { return ${def.wgslInt}; }`;
-    const alpha = wgslF32Literal(fusedUnaryAlpha(step) ?? 0);
-    return `fn ${name}(x: f32) -> f32 { let alpha = ${alpha}; return ${def.wgsl}; }`;
+    if (def.input === 'bool') return `fn ${name}(x: u32, alpha: f32) -> u32 { return select(0u, 1u, ${def.wgslBool}); }`;
+    if (t === 'i32' && def.input === 'numeric') return `fn ${name}(x: i32, alpha: f32) -> i32 { return ${def.wgslInt}; }`;
+    return `fn ${name}(x: f32, alpha: f32) -> f32 { return ${def.wgsl}; }`;
   }
   const def = binaryDef(step.op);
   switch (def.kind) {

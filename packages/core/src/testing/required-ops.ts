@@ -85,5 +85,5 @@ export const NON_OP_EXPORTS: ReadonlySet<string> = new Set([
   'Tensor', 'Variable', 'trainableVariables', 'setGlobalSeed',
   // fused elementwise programs (the backends' side of compile)
   'validateFusedProgram', 'unaryInputDtypes', 'binaryInputDtypes', 'runFusedUnfused', 'checkFusedInputs', 'fusedUnaryAlpha',
-  'fusedScalarForm', 'fusedStepJs', 'fusedStepWgsl', 'wgslF32Literal', 'wgslStorageType',
+  'fusedScalarForm', 'fusedStepJs', 'fusedStepWgsl',
 ]);
