@@ -28,6 +28,12 @@ interface Param {
   readonly dtype: DType;
 }
 
+/*
+ * A binary step's second operand is XORed with a uniform word that holds 0 (one word per step): the
+ * shader compiler cannot then prove both operands equal and fold x − x to 0 or x / x to 1, which is
+ * wrong for NaN and ±Infinity (the unfused kernel reads them from two bindings, where it cannot).
+ */
+
 /** The parameters of a program's steps, in instruction order, from uniform word `first` on. */
 function paramsOf(program: FusedElementwiseProgram, infos: readonly FusedValueInfo[], first: number): Param[] {
   const nIn = program.inputs.length;
@@ -37,6 +43,8 @@ function paramsOf(program: FusedElementwiseProgram, infos: readonly FusedValueIn
       params.push({ r: nIn + k, at: first + params.length, value: fusedScalarForm(ins, infos[ins.arg]!.dtype).alpha, dtype: 'float32' });
     } else if (ins.kind === 'const') {
       params.push({ r: nIn + k, at: first + params.length, value: ins.value, dtype: ins.dtype });
+    } else if (ins.kind === 'binary') {
+      params.push({ r: nIn + k, at: first + params.length, value: 0, dtype: 'int32' });
     }
   });
   return params;
@@ -48,12 +56,18 @@ function paramWgsl(p: Param): string {
   return p.dtype === 'int32' ? `u(${p.at}u)` : `select(0u, 1u, u(${p.at}u) != 0)`;
 }
 
+/** `x` XORed with the zero word of `p`: the same value, opaque to the compiler. */
+function opaque(x: string, t: 'f32' | 'i32' | 'u32', p: Param): string {
+  if (t === 'f32') return `bitcast<f32>(bitcast<u32>(${x}) ^ u32(u(${p.at}u)))`;
+  return t === 'i32' ? `(${x} ^ u(${p.at}u))` : `(${x} ^ u32(u(${p.at}u)))`;
+}
+
 /** The WGSL value of one instruction (a call of its step function `s<r>` for table ops). */
 function valueWgsl(ins: FusedInstruction, r: number, infos: readonly FusedValueInfo[], param: Param | undefined): string {
   const v = (i: number): string => `v${i}`;
   switch (ins.kind) {
     case 'unary': return `s${r}(${v(ins.arg)}, ${paramWgsl(param!)})`;
-    case 'binary': return `s${r}(${v(ins.args[0])}, ${v(ins.args[1])})`;
+    case 'binary': return `s${r}(${v(ins.args[0])}, ${opaque(v(ins.args[1]), storageType(infos[ins.args[1]]!.dtype), param!)})`;
     case 'where': return `select(${v(ins.args[2])}, ${v(ins.args[1])}, ${v(ins.args[0])} != 0u)`;
     case 'cast': return convert(v(ins.arg), storageType(infos[ins.arg]!.dtype), ins.dtype);
     case 'const': return paramWgsl(param!);
