@@ -1,5 +1,6 @@
+import { checkFusedInputs } from '@scratchnet/core';
 import type {
-  Backend, BackendMemory, BinaryOp, Conv2dInfo, DataId, DType, MatmulAttrs, PoolKind, ReduceOp, StridedView,
+  Backend, BackendMemory, FusedElementwiseProgram, BinaryOp, Conv2dInfo, DataId, DType, MatmulAttrs, PoolKind, ReduceOp, StridedView,
   TensorRef, TypedArray, UnaryAttrs, UnaryOp,
 } from '@scratchnet/core';
 import { Storage, dtypeOf } from './storage.js';
@@ -13,6 +14,7 @@ import { pool2dBackKernel, pool2dKernel } from './kernels/pool2d.js';
 import { concatKernel, copyKernel, padKernel } from './kernels/layout.js';
 import { gatherKernel, scatterAddKernel } from './kernels/indexing.js';
 import { argsortKernel } from './kernels/argsort.js';
+import { fusedKernel } from './kernels/fused.js';
 
 /**
  * ScratchNet's plain-TypeScript backend: data lives in typed arrays (Float32Array, Int32Array,
@@ -141,6 +143,12 @@ export class JsBackend implements Backend {
 
   argsort(x: TensorRef, descending: boolean): DataId {
     return this.put(argsortKernel(this.data(x) as Float32Array | Int32Array, x.shape, descending));
+  }
+
+  /** Runs a fused elementwise program as one generated loop (see kernels/fused.ts); bit-identical to the unfused kernels. */
+  fusedElementwise(program: FusedElementwiseProgram, inputs: readonly TensorRef[]): DataId[] {
+    checkFusedInputs(program, inputs);
+    return fusedKernel(program, inputs.map((t) => this.data(t))).map((values) => this.put(values));
   }
 }
 

@@ -8,6 +8,7 @@ export { pool2d, pool2dBack } from './pool';
 export { conv2d, conv2dBackInput, conv2dBackFilter, convWorkBytes, addInto } from './conv';
 export { copy4, copy1 } from './layout';
 export { argsort } from './argsort';
+export { fused } from './fused';
 
 /** First free byte after the module's static data: the host's allocator starts here. */
 export function heapBase(): usize {

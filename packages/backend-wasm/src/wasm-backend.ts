@@ -1,10 +1,12 @@
 import {
+  checkFusedInputs, runFusedUnfused, validateFusedProgram, type FusedElementwiseProgram,
   BINARY_OPS, CONV2D_INFO_FIELDS, REDUCE_OPS, UNARY_OPS, around, binaryDef, dtypeOfArray, unaryDef,
   type Backend, type BackendMemory, type BinaryOp, type Conv2dInfo, type DataId, type DType, type MatmulAttrs, type PoolKind,
   type ReduceOp, type StridedView, type TensorRef, type TypedArray, type UnaryAttrs, type UnaryOp,
 } from '@scratchnet/core';
 import { castInto, forEachRow, hostBinary, hostUnary, hostWhere, intReduce } from './host-kernels.js';
 import type { Isa } from './loader.js';
+import { interpreterTakes, runFused } from './fused.js';
 import { elementBytes, type Entry, type Runtime } from './runtime.js';
 import { broadcastStrides, contiguousStrides, mergeAxes, sizeOf } from './shapes.js';
 
@@ -463,6 +465,18 @@ export class WasmBackend implements Backend {
       this.rt.heap.release(work);
     }
     return id;
+  }
+
+  /**
+   * Runs a fused elementwise program through the AssemblyScript tile interpreter (src/fused.ts),
+   * bit-identical to the unfused kernels; a program it does not take (int32 values, bool-only ops)
+   * runs unfused.
+   */
+  fusedElementwise(program: FusedElementwiseProgram, inputs: readonly TensorRef[]): DataId[] {
+    const infos = validateFusedProgram(program);
+    checkFusedInputs(program, inputs);
+    if (sizeOf(program.outShape) === 0 || !interpreterTakes(program, infos)) return runFusedUnfused(this, program, inputs);
+    return runFused(this.rt, program, infos, inputs.map((t) => this.entry(t)));
   }
 
   /** Materialises a strided view of an entry into a new entry. */

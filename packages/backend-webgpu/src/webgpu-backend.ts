@@ -1,6 +1,7 @@
 import {
-  BackendError, bytesPerElement,
-  type Backend, type BackendMemory, type BinaryOp, type Conv2dInfo, type DataId, type DeviceLossInfo, type DType, type MatmulAttrs,
+  BackendError, bytesPerElement, checkFusedInputs, runFusedUnfused,
+  type Backend, type BackendMemory, type BinaryOp, type Conv2dInfo, type DataId, type DeviceLossInfo, type DType,
+  type FusedElementwiseProgram, type MatmulAttrs,
   type PoolKind, type ReduceOp, type StridedView, type TensorRef, type TypedArray, type UnaryAttrs, type UnaryOp,
 } from '@scratchnet/core';
 import type { WebGpuDevice } from './device-type.js';
@@ -14,6 +15,7 @@ import { reduce } from './kernels/reduce.js';
 import { conv2d, conv2dBackFilter, conv2dBackInput, matmul } from './kernels/matmul-conv.js';
 import { pool2d, pool2dBack } from './kernels/pool.js';
 import { argsort } from './kernels/argsort.js';
+import { fused, fusedBindings } from './kernels/fused.js';
 
 /** Options of {@link createWebGpuBackend}. */
 export interface WebGpuBackendOptions {
@@ -39,10 +41,13 @@ export class WebGpuBackend implements Backend {
   private logicalBytes = 0;
   private readonly ctx: KernelContext;
   private readonly maxBinding: number;
+  /** Storage buffers one shader may bind (a fused program with more runs unfused). */
+  private readonly maxStorageBuffers: number;
 
   /** @internal Wraps a runtime (use {@link createWebGpuBackend} to make one from the environment). */
   constructor(private readonly rt: GpuRuntime) {
     this.maxBinding = Math.min(rt.device.limits.maxStorageBufferBindingSize, rt.device.limits.maxBufferSize);
+    this.maxStorageBuffers = (rt.device.limits as { maxStorageBuffersPerShaderStage?: number }).maxStorageBuffersPerShaderStage ?? 8;
     this.ctx = {
       buf: (t: TensorRef): GPUBuffer => dataOf(t.id).buffer,
       alloc: (size: number, dtype: DType): GpuData => this.alloc(size, dtype),
@@ -111,7 +116,7 @@ export class WebGpuBackend implements Backend {
   info(): Record<string, unknown> {
     return {
       kind: 'webgpu', ...this.rt.adapterInfo, maxStorageBufferBindingSize: this.maxBinding,
-      pipelines: this.rt.pipelineCount, ...this.rt.stats,
+      pipelines: this.rt.pipelineCount, ...this.rt.stats, fusedExact: false,
     };
   }
 
@@ -189,6 +194,17 @@ export class WebGpuBackend implements Backend {
   }
   argsort(x: TensorRef, descending: boolean): DataId {
     return argsort(this.ctx, x, descending, this.release);
+  }
+
+  /**
+   * Runs a fused elementwise program as one WGSL dispatch (kernels/fused.ts); a program binding more
+   * storage buffers than the device allows per shader runs unfused instead. Each step computes as its
+   * unfused kernel, but the shader compiler may contract a·b + c across steps (`info().fusedExact` is false).
+   */
+  fusedElementwise(program: FusedElementwiseProgram, inputs: readonly TensorRef[]): DataId[] {
+    checkFusedInputs(program, inputs);
+    if (fusedBindings(program) > this.maxStorageBuffers) return runFusedUnfused(this, program, inputs);
+    return fused(this.ctx, program, inputs);
   }
 }
 

@@ -15,6 +15,13 @@ export type {
   DataId, TensorRef, UnaryOp, UnaryAttrs, BinaryOp, ReduceOp, StridedView, Conv2dInfo, PoolKind, MatmulAttrs,
 } from './backend/kernel-types.js';
 export type { FusedElementwiseProgram, FusedInstruction } from './backend/fused-types.js';
+// Fused elementwise programs: checking, running unfused, and the per-language forms of a step (issue 14).
+export { validateFusedProgram, unaryInputDtypes, binaryInputDtypes, type FusedValueInfo } from './compile/fused-validate.js';
+export { runFusedUnfused, checkFusedInputs, fusedUnaryAlpha } from './compile/fused-unfused.js';
+export {
+  fusedScalarForm, fusedStepJs, fusedStepWgsl,
+  type FusedOpStep, type FusedScalarForm, type FusedStore,
+} from './compile/fused-forms.js';
 export * from './ops/defs/index.js';
 export type { BackendFactory, RegisterOptions } from './backend/registry.js';
 export {

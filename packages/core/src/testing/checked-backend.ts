@@ -14,6 +14,9 @@ import { binaryDef, binaryOutDtype } from '../ops/defs/binary-defs.js';
 import { REDUCE_DEFS, reduceOutDtype } from '../ops/defs/reduce-defs.js';
 import { unaryDef } from '../ops/defs/unary-defs.js';
 import { broadcastShapes, sizeOf } from '../shape.js';
+import type { FusedElementwiseProgram } from '../backend/fused-types.js';
+import { validateFusedProgram } from '../compile/fused-validate.js';
+import { checkFusedInputs } from '../compile/fused-unfused.js';
 
 /** A kernel call outside the contract. */
 export class ContractViolation extends Error {
@@ -308,5 +311,33 @@ export function checkedBackend(inner: Backend, log: ContractLog): Backend {
     };
   }
   if (inner.info) checked.info = inner.info.bind(inner);
+  if (inner.fusedElementwise) {
+    // The optional fused kernel: a valid program, live inputs as it states, new outputs of outShape.
+    const fused = inner.fusedElementwise.bind(inner);
+    checked.fusedElementwise = (program: FusedElementwiseProgram, xs: readonly TensorRef[]): DataId[] => {
+      const k = 'fusedElementwise';
+      const infos = validateFusedProgram(program);
+      checkFusedInputs(program, xs);
+      xs.forEach((t, i) => ref(k, `input ${i}`, t, [program.inputs[i]!.dtype]));
+      const before = xs.map(bytesOf);
+      const ids = fused(program, xs);
+      need(ids.length === program.outputs.length, k, () => `returned ${ids.length} ids for ${program.outputs.length} outputs`);
+      xs.forEach((t, i) => {
+        const was = before[i];
+        need(!was || bytesOf(t)!.every((b, j) => b === was[j]), k, () => `changed its input ${i} (kernels never mutate inputs)`);
+      });
+      ids.forEach((id, j) => {
+        need(!live.has(id) && ids.indexOf(id) === j, k, () => `output ${j} is not new data`);
+        live.add(id);
+        if (!inner.readSync) return;
+        const values = inner.readSync(id);
+        const dtype = infos[program.outputs[j]!]!.dtype;
+        const kind = values instanceof Float32Array ? 'float32' : values instanceof Int32Array ? 'int32' : 'bool';
+        need(values.length === sizeOf(program.outShape) && kind === dtype, k,
+          () => `output ${j} is ${kind} × ${values.length}, expected ${dtype} × ${sizeOf(program.outShape)}`);
+      });
+      return ids;
+    };
+  }
   return checked;
 }

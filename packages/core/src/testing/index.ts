@@ -15,6 +15,7 @@ export { REQUIRED_OPS, DIFFERENTIABLE_OPS, OP_TABLE, NON_OP_EXPORTS } from './re
 export { coverageProblems, hasGradientCheck } from './coverage.js';
 export { runCompareCase, runGradientCase, runErrorCase, runPropertyCase, ConformanceFailure, type CaseMode } from './execute.js';
 export { SuiteRng, caseSeed, fmtSeed } from './prng.js';
+export { randomFusedProgram, type FusedFocus, type RandomFusedProgram } from './fused-programs.js';
 export { numericGradient } from './gradcheck.js';
 export type { CoverageReport, OpResult } from './report.js';
 export * as reference from './reference/index.js';

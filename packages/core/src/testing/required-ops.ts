@@ -87,4 +87,7 @@ export const NON_OP_EXPORTS: ReadonlySet<string> = new Set([
   'Tensor', 'Variable', 'trainableVariables', 'setGlobalSeed',
   // compile (issue 14)
   'compile', 'CompileError', 'hostTensor', 'hostScalar', 'hostEffect',
+  // fused elementwise programs (the backends' side of compile)
+  'validateFusedProgram', 'unaryInputDtypes', 'binaryInputDtypes', 'runFusedUnfused', 'checkFusedInputs', 'fusedUnaryAlpha',
+  'fusedScalarForm', 'fusedStepJs', 'fusedStepWgsl',
 ]);

@@ -103,7 +103,12 @@ export function runConformanceSuite(options: ConformanceOptions): void {
         return;
       }
       const seed = caseSeed(title, baseSeed);
-      it(title, async () => {
+      it(title, async (ctx) => {
+        const unsupported = c.kind === 'property' && c.unsupported ? c.unsupported(sn.getBackend()) : null;
+        if (unsupported !== null) {
+          log.record(c.op, title, 'skipped');
+          ctx.skip(`${backend}: ${unsupported}`);
+        }
         try {
           const before = sn.memory().numTensors;
           const seen = contract.violations.length;

@@ -1,4 +1,4 @@
-import type { Tensor } from '../../index.js';
+import type { Backend, Tensor } from '../../index.js';
 import type { NDArray, RefDType } from '../reference/ndarray.js';
 import type { SuiteRng } from '../prng.js';
 
@@ -73,6 +73,8 @@ export interface PropertyCase extends CaseBase {
   readonly check: (rng: SuiteRng) => void | Promise<void>;
   /** True when this case checks the op's gradient (counts as the op's gradient case). */
   readonly checksGradient?: boolean;
+  /** Why the backend under test cannot run this case (it is then skipped with that note), or null when it can. */
+  readonly unsupported?: (backend: Backend) => string | null;
 }
 
 /** An input the op must reject with a given error class and a message naming the op and the shapes. */

@@ -1,0 +1,96 @@
+/**
+ * The fused elementwise tile interpreter against the unfused kernels, bit for bit, on programs it takes
+ * (the conformance family also runs programs with int32 values, which go unfused here), on one and two
+ * threads, across tile and thread boundaries.
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  BINARY_OPS, UNARY_OPS, binaryDef, runFusedUnfused, unaryDef, validateFusedProgram,
+  type DataId, type FusedElementwiseProgram, type TensorRef, type TypedArray,
+} from '@scratchnet/core';
+import { SuiteRng, randomFusedProgram, type FusedFocus } from '@scratchnet/core/testing';
+import type { WasmBackend } from '../src/index.js';
+import { fusedTile, interpreterTakes } from '../src/fused.js';
+import { threadPair } from './thread-pair.js';
+
+/** Each element's bits, every NaN as one value. */
+const bits = (a: TypedArray): number[] =>
+  a instanceof Float32Array ? Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length), (b, i) => (Number.isNaN(a[i]) ? -1 : b)) : Array.from(a);
+
+/** The first index where two bit lists differ (or their lengths do), else -1 (deep equality is slow on 200k elements). */
+const firstDifference = (a: readonly number[], b: readonly number[]): number =>
+  a.length !== b.length ? Math.min(a.length, b.length) : a.findIndex((v, i) => v !== b[i]);
+
+/** Runs `program` fused and unfused on `backend` and returns both outputs' bits. */
+function both(backend: WasmBackend, program: FusedElementwiseProgram, values: readonly TypedArray[]): { fused: number[][]; plain: number[][] } {
+  const refs: TensorRef[] = program.inputs.map((x, i) => ({ id: backend.write(values[i]!, x.dtype), shape: x.shape, dtype: x.dtype }));
+  const read = (ids: DataId[]): number[][] => ids.map((id) => {
+    const out = bits(backend.readSync(id));
+    backend.dispose(id);
+    return out;
+  });
+  const fused = read(backend.fusedElementwise(program, refs));
+  const plain = read(runFusedUnfused(backend, program, refs));
+  for (const r of refs) backend.dispose(r.id);
+  return { fused, plain };
+}
+
+/** The steps the interpreter computes itself: float32 unary ops, arithmetic and comparisons. */
+const FOCI: FusedFocus[] = [
+  ...UNARY_OPS.filter((op) => unaryDef(op).input !== 'bool').map((op) => ({ kind: 'unary' as const, op })),
+  ...BINARY_OPS.filter((op) => binaryDef(op).kind !== 'logical').map((op) => ({ kind: 'binary' as const, op })),
+  { kind: 'where' }, { kind: 'cast' }, { kind: 'const' },
+];
+
+describe('fused elementwise interpreter (wasm)', () => {
+  const pair = threadPair();
+
+  it('matches the unfused kernels bit for bit on random programs it takes, on one and two threads', () => {
+    const rng = new SuiteRng(1414);
+    let taken = 0;
+    for (let tries = 0; taken < 120 && tries < 20000; tries++) {
+      const { program, inputs } = randomFusedProgram(rng, FOCI[tries % FOCI.length]!);
+      if (!interpreterTakes(program, validateFusedProgram(program))) continue;
+      taken++;
+      for (const backend of [pair.st, pair.mt]) {
+        const { fused, plain } = both(backend, program, inputs);
+        expect(fused, JSON.stringify(program)).toEqual(plain);
+      }
+    }
+    expect(taken).toBe(120);
+  }, 120_000);
+
+  it('splits a large broadcast program across threads and tiles', () => {
+    const cols = 70001;
+    const program: FusedElementwiseProgram = {
+      inputs: [{ shape: [3, cols], dtype: 'float32' }, { shape: [cols], dtype: 'float32' }, { shape: [3, 1], dtype: 'float32' }],
+      outShape: [3, cols],
+      instructions: [
+        { kind: 'binary', op: 'mul', args: [0, 1], dtype: 'float32' },
+        { kind: 'binary', op: 'add', args: [3, 2], dtype: 'float32' },
+        { kind: 'unary', op: 'tanh', arg: 4 },
+        { kind: 'binary', op: 'greater', args: [5, 1], dtype: 'bool' },
+        { kind: 'where', args: [6, 5, 0] },
+      ],
+      outputs: [7, 6, 2],
+    };
+    expect(3 * cols).toBeGreaterThan(2 * fusedTile());
+    const rng = new SuiteRng(7);
+    const values = program.inputs.map((x) => Float32Array.from({ length: x.shape.reduce((a, b) => a * b, 1) }, () => rng.normal()));
+    const st = both(pair.st, program, values);
+    const mt = both(pair.mt, program, values);
+    expect(st.fused.map((out, j) => firstDifference(out, st.plain[j]!))).toEqual([-1, -1, -1]);
+    expect(mt.fused.map((out, j) => firstDifference(out, st.plain[j]!))).toEqual([-1, -1, -1]);
+  }, 60_000);
+
+  it('leaves no data or scratch behind', () => {
+    const before = pair.st.memory();
+    const program: FusedElementwiseProgram = {
+      inputs: [{ shape: [5000], dtype: 'float32' }], outShape: [5000],
+      instructions: [{ kind: 'unary', op: 'exp', arg: 0 }], outputs: [1],
+    };
+    both(pair.st, program, [new Float32Array(5000).fill(0.5)]);
+    const after = pair.st.memory();
+    expect([after['buffers'], after['allocatedBytes']]).toEqual([before['buffers'], before['allocatedBytes']]);
+  });
+});
