@@ -18,7 +18,7 @@ const HOST_EXPORTS = {
   gemm: true, gemmWorkBytes: true, gemmShared: true, gemmSharedWorkBytes: true, unary: true, binary: true,
   where4: true, reduce: true, pool2d: true, pool2dBack: true, conv2d: true, conv2dBackInput: true,
   conv2dBackFilter: true, convWorkBytes: true, addInto: true, copy4: true, copy1: true,
-  heapBase: true, isa: true, elementwiseAbi: true, peak: true, argsort: true,
+  heapBase: true, isa: true, elementwiseAbi: true, peak: true, argsort: true, unaryGrad: true,
 } as const satisfies Record<keyof KernelExports, true>;
 
 /** The core field each `name: i32; // coreField` line of assembly/info.ts claims to hold, in order. */
