@@ -1,10 +1,10 @@
 import { checkFusedInputs } from '@scratchnet/core';
 import type {
   Backend, BackendMemory, FusedElementwiseProgram, BinaryOp, Conv2dInfo, DataId, DType, MatmulAttrs, PoolKind, ReduceOp, StridedView,
-  TensorRef, TypedArray, UnaryAttrs, UnaryOp,
+  TensorRef, TypedArray, UnaryAttrs, UnaryGradOp, UnaryOp,
 } from '@scratchnet/core';
 import { Storage, dtypeOf } from './storage.js';
-import { unaryKernel } from './kernels/unary.js';
+import { unaryGradKernel, unaryKernel } from './kernels/unary.js';
 import { binaryKernel, whereKernel } from './kernels/binary.js';
 import { castKernel } from './kernels/cast.js';
 import { reduceKernel } from './kernels/reduce.js';
@@ -79,6 +79,10 @@ export class JsBackend implements Backend {
 
   unary(op: UnaryOp, x: TensorRef, outDtype: DType, attrs: UnaryAttrs): DataId {
     return this.put(unaryKernel(op, this.data(x), outDtype, attrs));
+  }
+
+  unaryGrad(op: UnaryGradOp, x: TensorRef, y: TensorRef, dy: TensorRef, attrs: UnaryAttrs): DataId {
+    return this.put(unaryGradKernel(op, this.f32(x), this.f32(y), this.f32(dy), attrs));
   }
 
   binary(op: BinaryOp, a: TensorRef, b: TensorRef, outShape: readonly number[], outDtype: DType): DataId {

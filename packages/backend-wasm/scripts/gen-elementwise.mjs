@@ -13,6 +13,8 @@ const unary = Object.entries(UNARY_DEFS).map(([name, def], code) => ({ name, def
 const binary = Object.entries(BINARY_DEFS).map(([name, def], code) => ({ name, def, code }));
 const floatUnary = unary.filter((u) => u.def.input !== 'bool');
 const vectorUnary = floatUnary.filter((u) => u.def.asVec !== undefined);
+const gradUnary = floatUnary.filter((u) => u.def.grad !== undefined);
+const vectorGrad = gradUnary.filter((u) => u.def.grad.asVec !== undefined);
 const arith = binary.filter((b) => b.def.kind === 'arith');
 const vectorArith = arith.filter((b) => b.def.asVec !== undefined);
 const compare = binary.filter((b) => b.def.kind === 'compare');
@@ -28,6 +30,7 @@ function codeList(items) {
 
 const forms = `${HEADER}// The scalar and four-lane forms of each float32 elementwise op, selected by op code.
 import { erf, floorDiv, floorMod, gelu, powC, sigmoid } from '../mathx';
+import { expF, expV, geluF, geluGradF, geluGradV, geluV } from '../mathf';
 
 /** Fingerprint of the tables this module was generated from; the host refuses a stale build. */
 export const ELEMENTWISE_ABI: i32 = ${elementwiseAbiHash()};
@@ -50,6 +53,26 @@ ${cases(vectorUnary, (u) => u.def.asVec, 'x')}
 // @ts-ignore: decorator
 @inline export function unaryHasVector(op: i32): bool {
   return ${codeList(vectorUnary)};
+}
+
+// @ts-ignore: decorator
+@inline export function unaryGradScalar(op: i32, x: f32, y: f32, dy: f32, alpha: f32): f32 {
+  const d = <f64>x;
+  switch (op) {
+${cases(gradUnary, (u) => u.def.grad.as, 'dy')}
+  }
+}
+
+// @ts-ignore: decorator
+@inline export function unaryGradVector(op: i32, x: v128, y: v128, dy: v128, alpha: f32): v128 {
+  switch (op) {
+${cases(vectorGrad, (u) => u.def.grad.asVec, 'dy')}
+  }
+}
+
+// @ts-ignore: decorator
+@inline export function unaryGradHasVector(op: i32): bool {
+  return ${codeList(vectorGrad)};
 }
 
 // @ts-ignore: decorator
@@ -81,13 +104,21 @@ ${cases(compare, (c) => c.def.as, 'false')}
 
 const dispatch = `${HEADER}// The kernel entry points' op switches: one case per op, so that each op's loop is compiled with its
 // code as a constant and its scalar form inlined.
-import { unaryRange } from '../unary';
+import { unaryGradRange, unaryRange } from '../unary';
 import { arithRun, compareRun } from '../binary-loops';
 
 /** out[i] = op(x[i]) for i in [start, end); \`alpha\` is the op's attribute (leakyRelu's slope, elu's scale). */
 export function unaryOp(op: i32, x: usize, out: usize, start: i32, end: i32, alpha: f32): void {
   switch (op) {
 ${floatUnary.map((u) => `    case ${u.code}: unaryRange(${u.code}, x, out, start, end, alpha); break; // ${u.name}`).join('\n')}
+    default: unreachable();
+  }
+}
+
+/** dx[i] = op'(x[i]) · dy[i] (the op's fused derivative, given y = op(x)) for i in [start, end). */
+export function unaryGradOp(op: i32, x: usize, y: usize, dy: usize, out: usize, start: i32, end: i32, alpha: f32): void {
+  switch (op) {
+${gradUnary.map((u) => `    case ${u.code}: unaryGradRange(${u.code}, x, y, dy, out, start, end, alpha); break; // ${u.name}`).join('\n')}
     default: unreachable();
   }
 }

@@ -2,7 +2,7 @@ import {
   checkFusedInputs, runFusedUnfused, validateFusedProgram, type FusedElementwiseProgram,
   BINARY_OPS, CONV2D_INFO_FIELDS, REDUCE_OPS, UNARY_OPS, around, binaryDef, dtypeOfArray, unaryDef,
   type Backend, type BackendMemory, type BinaryOp, type Conv2dInfo, type DataId, type DType, type MatmulAttrs, type PoolKind,
-  type ReduceOp, type StridedView, type TensorRef, type TypedArray, type UnaryAttrs, type UnaryOp,
+  type ReduceOp, type StridedView, type TensorRef, type TypedArray, type UnaryAttrs, type UnaryGradOp, type UnaryOp,
 } from '@scratchnet/core';
 import { castInto, forEachRow, hostBinary, hostUnary, hostWhere, intReduce } from './host-kernels.js';
 import type { Isa } from './loader.js';
@@ -143,6 +143,20 @@ export class WasmBackend implements Backend {
       // int32 and bool forms run on the host, over views of the wasm memory.
       hostUnary(def, this.rt.view(xe), this.rt.view(oe));
     }
+    return id;
+  }
+
+  unaryGrad(op: UnaryGradOp, x: TensorRef, y: TensorRef, dy: TensorRef, attrs: UnaryAttrs): DataId {
+    const xe = this.entry(x);
+    const ye = this.entry(y);
+    const de = this.entry(dy);
+    const n = xe.length;
+    const id = this.rt.create('float32', n);
+    const oe = this.rt.get(id);
+    const def = unaryDef(op);
+    const alpha = attrs.alpha ?? ('alpha' in def ? def.alpha : undefined) ?? 0;
+    const code = UNARY_CODE.get(op)!;
+    this.rt.parallel('unaryGrad', n, ELEMENTWISE_GRAIN, (s, e) => [code, xe.ptr, ye.ptr, de.ptr, oe.ptr, s, e, alpha], 4);
     return id;
   }
 

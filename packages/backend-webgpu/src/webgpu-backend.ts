@@ -2,14 +2,14 @@ import {
   BackendError, bytesPerElement, checkFusedInputs, runFusedUnfused,
   type Backend, type BackendMemory, type BinaryOp, type Conv2dInfo, type DataId, type DeviceLossInfo, type DType,
   type FusedElementwiseProgram, type MatmulAttrs,
-  type PoolKind, type ReduceOp, type StridedView, type TensorRef, type TypedArray, type UnaryAttrs, type UnaryOp,
+  type PoolKind, type ReduceOp, type StridedView, type TensorRef, type TypedArray, type UnaryAttrs, type UnaryGradOp, type UnaryOp,
 } from '@scratchnet/core';
 import type { WebGpuDevice } from './device-type.js';
 import { requestAdapter } from './gpu.js';
 import { GpuRuntime, type Program } from './runtime.js';
 import type { Uniforms } from './wgsl.js';
 import type { GpuData, KernelContext } from './kernels/context.js';
-import { binary, cast, unary, where } from './kernels/elementwise.js';
+import { binary, cast, unary, unaryGrad, where } from './kernels/elementwise.js';
 import { concat, copy, gather, pad, scatterAdd } from './kernels/movement.js';
 import { reduce } from './kernels/reduce.js';
 import { conv2d, conv2dBackFilter, conv2dBackInput, matmul } from './kernels/matmul-conv.js';
@@ -146,6 +146,9 @@ export class WebGpuBackend implements Backend {
 
   unary(op: UnaryOp, x: TensorRef, outDtype: DType, attrs: UnaryAttrs): DataId {
     return unary(this.ctx, op, x, outDtype, attrs);
+  }
+  unaryGrad(op: UnaryGradOp, x: TensorRef, y: TensorRef, dy: TensorRef, attrs: UnaryAttrs): DataId {
+    return unaryGrad(this.ctx, op, x, y, dy, attrs);
   }
   binary(op: BinaryOp, a: TensorRef, b: TensorRef, outShape: readonly number[], outDtype: DType): DataId {
     return binary(this.ctx, op, a, b, outShape, outDtype);

@@ -4,9 +4,13 @@
 // through `tf.erf`, `tf.logSoftmax` cross-entropy, gradients from `tf.variableGrads` and tfjs's own
 // `tf.train.adam`. `--backend wasm` sets tfjs-backend-wasm up as tfjs-wasm.mjs does (1 thread, or its
 // threaded build forced with `--threads 2`); `--backend cpu` is tfjs-backend-cpu (plain JS, one
-// thread). The loss is read back outside `tf.tidy`, after the update.
+// thread); `--backend webgpu` is tfjs-backend-webgpu as its README sets it up (import it, then
+// `tf.setBackend('webgpu')`), in Node on the `webgpu` package's Dawn (lavapipe here), whose `navigator.gpu`
+// and WebGPU globals are installed first as that package documents. The loss is read back outside
+// `tf.tidy`, after the update (with `data()` on webgpu, which has no synchronous read).
 //
-//   node peers/tfjs-gpt-step.mjs [--backend wasm|cpu] [--threads 1|2] [--onehot-embedding] [--warmup 3] [--repeats 5]
+//   node peers/tfjs-gpt-step.mjs [--backend wasm|cpu|webgpu] [--threads 1|2] [--onehot-embedding] [--warmup 3] [--repeats 5]
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { measure } from '../timing.mjs';
@@ -46,10 +50,28 @@ try {
     await tf.ready();
     info.version = tfCpu.version_cpu;
     info.threads = 1;
+  } else if (backend === 'webgpu') {
+    process.env.VK_ICD_FILENAMES ??= '/usr/share/vulkan/icd.d/lvp_icd.json';
+    const { create, globals } = await import('webgpu');
+    Object.assign(globalThis, globals);
+    // Dawn's GPU object must stay reachable for the whole run (collecting it crashes dawn.node).
+    globalThis.dawnGpu = create([]);
+    if (!globalThis.navigator) globalThis.navigator = {};
+    if (!globalThis.navigator.gpu) Object.defineProperty(globalThis.navigator, 'gpu', { value: globalThis.dawnGpu });
+    require('@tensorflow/tfjs-backend-webgpu');
+    if (!(await tf.setBackend('webgpu'))) throw new Error('tf.setBackend("webgpu") failed (no adapter?)');
+    await tf.ready();
+    const adapter = await globalThis.navigator.gpu.requestAdapter();
+    // The package exports no version constant: read it from its package.json beside the resolved entry.
+    let dir = dirname(require.resolve('@tensorflow/tfjs-backend-webgpu'));
+    while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
+    info.version = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).version;
+    info.adapter = `${adapter?.info?.vendor ?? '?'} ${adapter?.info?.architecture ?? ''}`.trim();
+    info.threads = 1;
   } else {
-    throw new Error(`unknown backend '${backend}' (wasm, cpu)`);
+    throw new Error(`unknown backend '${backend}' (wasm, cpu, webgpu)`);
   }
-  say(`${PEER} ${info.version}: ${info.threads} thread(s)${backend === 'wasm' ? `, SIMD ${info.simd}` : ''}`);
+  say(`${PEER} ${info.version}: ${backend === 'webgpu' ? `adapter ${info.adapter}` : `${info.threads} thread(s)`}${backend === 'wasm' ? `, SIMD ${info.simd}` : ''}`);
 
   let seed = 0;
   const normal = (shape, std) => tf.variable(tf.randomNormal(shape, 0, std, 'float32', ++seed));
@@ -104,10 +126,10 @@ try {
   };
   const optimizer = tf.train.adam(S.lr);
   const losses = [];
-  const step = () => {
+  const step = async () => {
     const { value, grads } = tf.variableGrads(loss, variables);
     optimizer.applyGradients(grads);
-    losses.push(value.dataSync()[0]);
+    losses.push(backend === 'webgpu' ? (await value.data())[0] : value.dataSync()[0]);
     tf.dispose([value, ...Object.values(grads)]);
   };
   const timing = await measure(step, args);

@@ -29,6 +29,18 @@ export function mapLoop(f: (x: number, alpha: number) => number): MapLoop {
   });
 }
 
+/** out[i] = f(x[i], y[i], dy[i], alpha) for i < n. */
+export type GradLoop = (x: ArrayLike<number>, y: ArrayLike<number>, dy: ArrayLike<number>, out: { [i: number]: number }, n: number, alpha: number) => void;
+
+const GRAD_SOURCE = `return function grad(x, y, dy, out, n, alpha) { for (let i = 0; i < n; i++) out[i] = f(x[i], y[i], dy[i], alpha); };`;
+
+/** A loop applying a fused derivative `f` to every element of three arrays, specialised to `f`. */
+export function gradLoop(f: (x: number, y: number, dy: number, alpha: number) => number): GradLoop {
+  return specialize<typeof f, GradLoop>(f, GRAD_SOURCE, (g) => (x, y, dy, out, n, alpha) => {
+    for (let i = 0; i < n; i++) out[i] = g(x[i]!, y[i]!, dy[i]!, alpha);
+  });
+}
+
 /** out[io + i] = f(a[ia + i·sa], b[ib + i·sb]) for i < n. */
 export type ZipLoop = (
   a: ArrayLike<number>, ia: number, sa: number, b: ArrayLike<number>, ib: number, sb: number,

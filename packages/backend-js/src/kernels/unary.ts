@@ -1,6 +1,6 @@
-import { unaryDef, type DType, type TypedArray, type UnaryAttrs, type UnaryOp } from '@scratchnet/core';
+import { unaryDef, unaryGradForms, type DType, type TypedArray, type UnaryAttrs, type UnaryGradOp, type UnaryOp } from '@scratchnet/core';
 import { allocFor } from '../storage.js';
-import { mapLoop, type MapLoop } from './specialize.js';
+import { gradLoop, mapLoop, type GradLoop, type MapLoop } from './specialize.js';
 
 /** One specialised loop per op and form, built on first use. */
 const loops = new Map<string, MapLoop>();
@@ -30,5 +30,25 @@ export function unaryKernel(op: UnaryOp, x: TypedArray, dtype: DType, attrs: Una
   const def = unaryDef(op);
   const alpha = attrs.alpha ?? ('alpha' in def ? def.alpha : undefined) ?? 0;
   loopFor(op, dtype)(x, out, x.length, alpha);
+  return out;
+}
+
+/** One specialised derivative loop per op, built on first use. */
+const gradLoops = new Map<UnaryGradOp, GradLoop>();
+
+/**
+ * Fused unary derivative kernel: dx[i] = core's TypeScript `grad` form of `op` at x[i], y[i], dy[i]
+ * (float32 in and out, computed in double precision and rounded once on store).
+ */
+export function unaryGradKernel(op: UnaryGradOp, x: Float32Array, y: Float32Array, dy: Float32Array, attrs: UnaryAttrs): Float32Array {
+  let loop = gradLoops.get(op);
+  if (loop === undefined) {
+    loop = gradLoop(unaryGradForms(op).ts);
+    gradLoops.set(op, loop);
+  }
+  const def = unaryDef(op);
+  const alpha = attrs.alpha ?? ('alpha' in def ? def.alpha : undefined) ?? 0;
+  const out = new Float32Array(x.length);
+  loop(x, y, dy, out, x.length, alpha);
   return out;
 }

@@ -1,5 +1,7 @@
 /** Elementwise kernels: unary, binary with broadcasting, where, cast. One thread per output element. */
-import { binaryDef, unaryDef, type BinaryOp, type DType, type TensorRef, type UnaryAttrs, type UnaryOp } from '@scratchnet/core';
+import {
+  binaryDef, unaryDef, unaryGradForms, type BinaryOp, type DType, type TensorRef, type UnaryAttrs, type UnaryGradOp, type UnaryOp,
+} from '@scratchnet/core';
 import { MATH, Uniforms, elementwiseMain, inputDecl, outputDecl, storageType, uniformDecl } from '../wgsl.js';
 import { contiguousStrides, mergeAxes, sizeOf, stridesBroadcastTo } from '../layout.js';
 import { groupsFor, pushStrided, stridedOffsets, type GpuData, type KernelContext } from './context.js';
@@ -37,6 +39,21 @@ export function unary(ctx: KernelContext, op: UnaryOp, x: TensorRef, outDtype: D
   u.pushFloat(attrs.alpha ?? ('alpha' in def ? def.alpha : undefined) ?? 0);
   const body = `  let x = x0[i];\n  let alpha = uf(1u);\n  o1[i] = ${value};`;
   launch(ctx, `unary|${op}|${outDtype}`, body, [{ dtype: x.dtype }, { dtype: outDtype, out: true }], u, [ctx.buf(x), out.buffer], n);
+  return out;
+}
+
+/** The fused derivative of unary `op`: dx = core's WGSL `grad` form over float32 x, y = op(x) and dy of one shape. */
+export function unaryGrad(ctx: KernelContext, op: UnaryGradOp, x: TensorRef, y: TensorRef, dy: TensorRef, attrs: UnaryAttrs): GpuData {
+  const n = sizeOf(x.shape);
+  const out = ctx.alloc(n, 'float32');
+  if (n === 0) return out;
+  const def = unaryDef(op);
+  const u = new Uniforms();
+  u.push(n);
+  u.pushFloat(attrs.alpha ?? ('alpha' in def ? def.alpha : undefined) ?? 0);
+  const body = `  let x = x0[i];\n  let y = x1[i];\n  let dy = x2[i];\n  let alpha = uf(1u);\n  o3[i] = ${unaryGradForms(op).wgsl};`;
+  launch(ctx, `unaryGrad|${op}`, body, [{ dtype: 'float32' }, { dtype: 'float32' }, { dtype: 'float32' }, { dtype: 'float32', out: true }], u,
+    [ctx.buf(x), ctx.buf(y), ctx.buf(dy), out.buffer], n);
   return out;
 }
 

@@ -36,6 +36,8 @@ export type GradAttrs = { readonly [op in UnaryOp]: UnaryAttrs } & { readonly [o
   readonly checkpoint: { readonly backward: (dy: Tensor) => readonly (Tensor | null)[] };
   /** The geometry of the convolution it transposes (see conv2dTransposeInfo). */
   readonly conv2dTranspose: { readonly info: Conv2dInfo };
+  /** softmax along `axis` (ops/softmax.ts), differentiated as a whole from its output. */
+  readonly softmax: { readonly axis: number };
 };
 
 /** The name of an op the tape can record. */

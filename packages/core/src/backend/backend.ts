@@ -1,7 +1,7 @@
 import type { DType, TypedArray } from '../dtype.js';
 import type { DeviceLossInfo } from '../errors.js';
 import type {
-  BinaryOp, Conv2dInfo, DataId, MatmulAttrs, PoolKind, ReduceOp, StridedView, TensorRef, UnaryAttrs, UnaryOp,
+  BinaryOp, Conv2dInfo, DataId, MatmulAttrs, PoolKind, ReduceOp, StridedView, TensorRef, UnaryAttrs, UnaryGradOp, UnaryOp,
 } from './kernel-types.js';
 import type { FusedElementwiseProgram } from './fused-types.js';
 
@@ -53,6 +53,11 @@ export interface Backend {
 
   /** Elementwise unary op; output has x's shape and dtype `outDtype`, which is x's dtype (see {@link UnaryOp}). */
   unary(op: UnaryOp, x: TensorRef, outDtype: DType, attrs: UnaryAttrs): DataId;
+  /**
+   * The fused derivative of a unary op (its definition's `grad` forms): float32 x, y = op(x) and dy of one
+   * shape give float32 dx = dy · op'(x) of that shape; `attrs` as for {@link Backend.unary}.
+   */
+  unaryGrad(op: UnaryGradOp, x: TensorRef, y: TensorRef, dy: TensorRef, attrs: UnaryAttrs): DataId;
   /**
    * Elementwise binary op with broadcasting: a and b share a dtype, `outShape` is their broadcast shape
    * and `outDtype` is bool for comparisons and logical ops, else the inputs' dtype (see {@link BinaryOp}).

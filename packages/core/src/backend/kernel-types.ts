@@ -12,7 +12,7 @@ export interface TensorRef {
   readonly dtype: DType;
 }
 
-export type { UnaryOp } from '../ops/defs/unary-defs.js';
+export type { UnaryGradOp, UnaryOp } from '../ops/defs/unary-defs.js';
 
 /** Attributes of unary kernels: `alpha` is the negative slope of leakyRelu and the scale of elu (core always passes it to the ops whose definition has `alpha`). */
 export interface UnaryAttrs {

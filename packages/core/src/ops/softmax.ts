@@ -1,5 +1,5 @@
 import { tidy } from '../engine/engine.js';
-import { withoutTape } from '../autograd/tape.js';
+import { recordOp, withoutTape } from '../autograd/tape.js';
 import { normalizeAxis } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { div, sub } from './binary.js';
@@ -8,15 +8,21 @@ import { expectTensor } from './convert.js';
 import { logSumExp, max, sum } from './reduce.js';
 import { exp } from './unary.js';
 
-/** exp(x) / Σ exp(x) along `axis`, shifted by the maximum so large logits stay finite. */
+/**
+ * exp(x) / Σ exp(x) along `axis`, shifted by the maximum so large logits stay finite. Recorded as one
+ * op whose gradient is computed from the output (autograd/rules/softmax.ts).
+ */
 export function softmax(x: Tensor, axis = -1): Tensor {
   expectTensor(x, 'softmax', 'x');
   const a = normalizeAxis(axis, x.rank, 'softmax');
   return tidy(() => {
     const xf = cast(x, 'float32');
-    const shift = withoutTape(() => max(xf, a, true));
-    const e = exp(sub(xf, shift));
-    return div(e, sum(e, a, true));
+    const y = withoutTape(() => {
+      const e = exp(sub(xf, max(xf, a, true)));
+      return div(e, sum(e, a, true));
+    });
+    recordOp('softmax', [xf], y, { axis: a });
+    return y;
   });
 }
 

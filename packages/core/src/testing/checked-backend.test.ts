@@ -26,7 +26,7 @@ function fakeBackend(outLength: (x: TensorRef) => number, mutate = false): Backe
       if (mutate) store.get(x.id as number)![0] = 42;
       return put(outDtype === 'float32' ? new Float32Array(outLength(x)) : new Int32Array(outLength(x)));
     },
-    unary: unsupported, binary: unsupported, where: unsupported, cast: unsupported, matmul: unsupported,
+    unary: unsupported, unaryGrad: unsupported, binary: unsupported, where: unsupported, cast: unsupported, matmul: unsupported,
     conv2d: unsupported, conv2dBackInput: unsupported, conv2dBackFilter: unsupported, pool2d: unsupported,
     pool2dBack: unsupported, copy: unsupported, pad: unsupported, concat: unsupported, gather: unsupported,
     scatterAdd: unsupported, argsort: unsupported,

@@ -7,7 +7,7 @@
  */
 import type { Backend, BackendMemory } from '../backend/backend.js';
 import type {
-  BinaryOp, Conv2dInfo, DataId, MatmulAttrs, PoolKind, ReduceOp, StridedView, TensorRef, UnaryAttrs, UnaryOp,
+  BinaryOp, Conv2dInfo, DataId, MatmulAttrs, PoolKind, ReduceOp, StridedView, TensorRef, UnaryAttrs, UnaryGradOp, UnaryOp,
 } from '../backend/kernel-types.js';
 import { isDType, type DType, type TypedArray } from '../dtype.js';
 import { binaryDef, binaryOutDtype } from '../ops/defs/binary-defs.js';
@@ -174,6 +174,17 @@ export function checkedBackend(inner: Backend, log: ContractLog): Backend {
       need(attrs.alpha === undefined || Number.isFinite(attrs.alpha), k, () => `alpha ${String(attrs.alpha)} is not a finite number`);
       need(!('alpha' in unaryDef(op)) || attrs.alpha !== undefined, k, () => 'alpha is missing (core passes it to every op whose definition has one)');
       return out(k, [x], () => inner.unary(op, x, outDtype, attrs), x.shape, outDtype);
+    },
+    unaryGrad(op: UnaryGradOp, x: TensorRef, y: TensorRef, dy: TensorRef, attrs: UnaryAttrs): DataId {
+      const k = `unaryGrad ${op}`;
+      need(unaryDef(op).input !== 'bool' && 'grad' in unaryDef(op), k, () => 'the op has no fused derivative');
+      ref(k, 'x', x, ['float32']);
+      ref(k, 'y', y, ['float32']);
+      ref(k, 'dy', dy, ['float32']);
+      need(sameShape(y.shape, x.shape) && sameShape(dy.shape, x.shape), k, () => `x ${fmt(x.shape)}, y ${fmt(y.shape)} and dy ${fmt(dy.shape)} differ in shape`);
+      need(attrs.alpha === undefined || Number.isFinite(attrs.alpha), k, () => `alpha ${String(attrs.alpha)} is not a finite number`);
+      need(!('alpha' in unaryDef(op)) || attrs.alpha !== undefined, k, () => 'alpha is missing (core passes it to every op whose definition has one)');
+      return out(k, [x, y, dy], () => inner.unaryGrad(op, x, y, dy, attrs), x.shape, 'float32');
     },
     binary(op: BinaryOp, a: TensorRef, b: TensorRef, outShape: readonly number[], outDtype: DType): DataId {
       const k = `binary ${op}`;

@@ -81,6 +81,7 @@ export const NON_OP_EXPORTS: ReadonlySet<string> = new Set([
   'UNARY_DEFS', 'UNARY_OPS', 'unaryDef', 'unaryKernelDtype', 'BINARY_DEFS', 'BINARY_OPS', 'binaryDef', 'binaryKernelDtype',
   'binaryOutDtype', 'elementwiseAbiHash', 'REDUCE_DEFS', 'REDUCE_OPS', 'isArgReduce', 'reduceInputDtype', 'reduceOutDtype',
   'CONV2D_INFO_FIELDS',
+  'UNARY_GRAD_OPS', 'unaryGradForms',
   // shape planning backends share
   'around', 'mergeAxes',
   // classes and global state

@@ -7,6 +7,7 @@ import { linalgRules } from './linalg.js';
 import { reduceRules } from './reduce.js';
 import { shapeRules } from './shape.js';
 import { unaryRules } from './unary.js';
+import { softmaxRules } from './softmax.js';
 
 /**
  * The gradient rule of every op the tape can record, keyed by op name (null: no gradient flows).
@@ -23,6 +24,7 @@ export const GRAD_RULES: { readonly [K in GradOp]: GradRule<K> | null } = {
   checkpoint: (dy, node) => node.attrs.backward(dy),
   ...indexingRules,
   ...convTransposeRules,
+  ...softmaxRules,
 };
 
 /** Runs the rule of a recorded node on its output's cotangent (no rule: no input gets a gradient). */

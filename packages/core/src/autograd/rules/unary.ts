@@ -1,6 +1,7 @@
-import type { UnaryAttrs, UnaryOp } from '../../backend/kernel-types.js';
+import type { UnaryAttrs, UnaryGradOp, UnaryOp } from '../../backend/kernel-types.js';
 import { add, div, greater, less, logicalAnd, mul, sub, where } from '../../ops/binary.js';
-import { cos, cosh, erf, exp, neg, sigmoid, sign, sin, sinh, sqrt } from '../../ops/unary.js';
+import { cos, cosh, neg, sign, sin, sinh, sqrt } from '../../ops/unary.js';
+import { unaryGrad } from '../../ops/unary-grad.js';
 import type { Tensor } from '../../tensor.js';
 import type { GradRule } from '../grad-attrs.js';
 
@@ -9,8 +10,10 @@ function rule(f: (x: Tensor, y: Tensor, dy: Tensor, attrs: UnaryAttrs) => Tensor
   return (dy, { inputs: [x], output, attrs }) => [f(x!, output, dy, attrs)];
 }
 
-const SQRT_2_OVER_PI = 2 / Math.sqrt(Math.PI);
-const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
+/** The rule of an op with a fused derivative in its definition: one `unaryGrad` kernel. */
+function fused(op: UnaryGradOp): GradRule<UnaryOp> {
+  return rule((x, y, dy, attrs) => unaryGrad(op, x, y, dy, attrs));
+}
 
 /** The gradient of every unary op (null: none flows, as for the step functions and logicalNot). */
 export const unaryRules: { readonly [op in UnaryOp]: GradRule<op> | null } = {
@@ -27,23 +30,19 @@ export const unaryRules: { readonly [op in UnaryOp]: GradRule<op> | null } = {
   reciprocal: rule((_x, y, dy) => mul(dy, neg(mul(y, y)))),
   sin: rule((x, _y, dy) => mul(dy, cos(x))),
   cos: rule((x, _y, dy) => mul(dy, neg(sin(x)))),
-  tanh: rule((_x, y, dy) => mul(dy, sub(1, mul(y, y)))),
-  sigmoid: rule((_x, y, dy) => mul(dy, mul(y, sub(1, y)))),
-  erf: rule((x, _y, dy) => mul(dy, mul(exp(neg(mul(x, x))), SQRT_2_OVER_PI))),
+  tanh: fused('tanh'),
+  sigmoid: fused('sigmoid'),
+  erf: fused('erf'),
   floor: null,
   ceil: null,
   trunc: null,
   round: null,
-  relu: rule((x, _y, dy) => where(greater(x, 0), dy, 0)),
+  relu: fused('relu'),
   relu6: rule((x, _y, dy) => where(logicalAnd(greater(x, 0), less(x, 6)), dy, 0)),
-  leakyRelu: rule((x, _y, dy, { alpha }) => where(greater(x, 0), dy, mul(dy, alpha!))),
-  elu: rule((x, y, dy, { alpha }) => where(greater(x, 0), dy, mul(dy, add(y, alpha!)))),
-  softplus: rule((x, _y, dy) => mul(dy, sigmoid(x))),
-  gelu: rule((x, _y, dy) => {
-    const cdf = mul(add(erf(mul(x, Math.SQRT1_2)), 1), 0.5);
-    const pdf = mul(exp(mul(mul(x, x), -0.5)), INV_SQRT_2PI);
-    return mul(dy, add(cdf, mul(x, pdf)));
-  }),
+  leakyRelu: fused('leakyRelu'),
+  elu: fused('elu'),
+  softplus: fused('softplus'),
+  gelu: fused('gelu'),
   tan: rule((_x, y, dy) => mul(dy, add(mul(y, y), 1))),
   asin: rule((x, _y, dy) => div(dy, sqrt(sub(1, mul(x, x))))),
   acos: rule((x, _y, dy) => neg(div(dy, sqrt(sub(1, mul(x, x)))))),

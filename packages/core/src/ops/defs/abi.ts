@@ -3,13 +3,14 @@ import { UNARY_DEFS } from './unary-defs.js';
 
 /**
  * A fingerprint of everything a compiled elementwise kernel bakes in: the op names in code order and
- * their AssemblyScript forms. backend-wasm's build stamps it into the module and the host compares it
+ * their AssemblyScript forms (fused derivatives included). backend-wasm's build stamps it into the module and the host compares it
  * with the tables it was loaded with, so a stale build fails loudly instead of running other ops.
  */
 export function elementwiseAbiHash(): number {
   const parts: string[] = [];
   for (const [name, def] of Object.entries(UNARY_DEFS)) {
     parts.push(`u:${name}:${'as' in def ? def.as : ''}:${'asVec' in def ? def.asVec : ''}`);
+    if ('grad' in def && def.grad !== undefined) parts.push(`g:${name}:${def.grad.as}:${def.grad.asVec ?? ''}`);
   }
   for (const [name, def] of Object.entries(BINARY_DEFS)) {
     parts.push(`b:${name}:${def.kind}:${'as' in def ? def.as : ''}:${'asVec' in def ? def.asVec : ''}`);

@@ -5,6 +5,7 @@
 
 const TWO_OVER_SQRT_PI = 1.1283791670955126; // 2 / √π
 const ONE_OVER_SQRT_PI = 0.5641895835477563; // 1 / √π
+const INV_SQRT_2PI = 0.3989422804014327; // 1 / √(2π)
 
 /** Below this |x| erf uses its Maclaurin series, above it erfc uses a continued fraction. */
 const SERIES_LIMIT = 2.5;
@@ -130,6 +131,15 @@ export function erfc(x: number): number {
 export function gelu(x: number): number {
   if (x === -Infinity) return -0; // the limit, not -∞·0
   return 0.5 * x * erfc(-x * Math.SQRT1_2);
+}
+
+/**
+ * The derivative of the exact GELU, Φ(x) + x·φ(x) with Φ the standard normal CDF and φ its density;
+ * the x·φ(x) term is taken at x clamped to ±20 (where it is below 1e-85), so that ±∞ give the limits 1 and 0.
+ */
+export function geluDerivative(x: number): number {
+  const xc = Math.min(Math.max(x, -20), 20);
+  return 0.5 * erfc(-x * Math.SQRT1_2) + xc * Math.exp(-0.5 * xc * xc) * INV_SQRT_2PI;
 }
 
 /** Rounds to the nearest integer, ties to even (NumPy / PyTorch `round`); a zero result keeps x's sign. */

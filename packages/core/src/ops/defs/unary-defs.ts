@@ -14,9 +14,31 @@
  * - AssemblyScript `as`: an f32 expression in `x: f32`, `d: f64` (x widened) and `alpha: f32`; it may
  *   call the backend's `assembly/mathx.ts` helpers. `asVec`, where given, is the same op on four
  *   lanes: a v128 expression in `x: v128` and `alpha: f32`, bit-identical to `as` on each lane.
+ * - `grad`, where given, is the op's derivative fused into one kernel (dx = dy · op'(x)): the same
+ *   languages over `x`, `y` = op(x) and `dy` (see {@link UnaryGradForms}). Core's gradient rule then
+ *   calls the backend's `unaryGrad` kernel once instead of composing the derivative from several ops.
  */
 import type { DType } from '../../dtype.js';
-import { erf, gelu, roundHalfEven } from './scalar-math.js';
+import { erf, gelu, geluDerivative, roundHalfEven } from './scalar-math.js';
+
+/**
+ * A unary op's fused derivative: dx = dy · op'(x), one kernel over three float32 inputs of one shape.
+ * The forms follow the forward forms' conventions, with `y` (the op's output) and `dy` (its cotangent)
+ * beside `x`: `ts(x, y, dy, alpha)` in double precision, rounded once; `wgsl` an f32 expression in
+ * `x`, `y`, `dy`, `alpha`; `as` an AssemblyScript f32 expression in `x`, `y`, `dy`, `d: f64` (x
+ * widened) and `alpha: f32`; `asVec` the same on four lanes (v128 `x`, `y`, `dy`), bit-identical to
+ * `as` on each lane.
+ */
+export interface UnaryGradForms {
+  /** dx for one element, computed in double precision (the caller rounds it to float32). */
+  readonly ts: (x: number, y: number, dy: number, alpha: number) => number;
+  /** dx as a WGSL f32 expression in `x`, `y`, `dy` and `alpha`. */
+  readonly wgsl: string;
+  /** dx as an AssemblyScript f32 expression in `x`, `y`, `dy` (f32), `d` (f64) and `alpha` (f32). */
+  readonly as: string;
+  /** dx on four lanes: an AssemblyScript v128 expression in `x`, `y`, `dy` and `alpha: f32`. */
+  readonly asVec?: string;
+}
 
 /** The float32 forms every non-bool unary op has. */
 export interface FloatUnaryForms {
@@ -30,6 +52,8 @@ export interface FloatUnaryForms {
   readonly asVec?: string;
   /** The op reads `attrs.alpha`, defaulting to this value. */
   readonly alpha?: number;
+  /** The op's derivative as one fused kernel, where the op has one (see {@link UnaryGradForms}). */
+  readonly grad?: UnaryGradForms;
 }
 
 /** An op core only sends float32 inputs (float32 out). */
@@ -76,7 +100,8 @@ const UNARY_TABLE = {
     input: 'numeric', ts: Math.sign, tsInt: Math.sign, wgsl: 'select(select(x, -1.0, x < 0.0), 1.0, x > 0.0)',
     wgslInt: 'sign(x)', as: 'x > 0 ? <f32>1 : x < 0 ? <f32>-1 : x',
   },
-  exp: { input: 'float', ts: Math.exp, wgsl: 'exp(x)', as: '<f32>Math.exp(d)' },
+  // float32 on wasm (expF: Cody-Waite reduction and a degree-7 polynomial, ~1 ulp), so softmax vectorises.
+  exp: { input: 'float', ts: Math.exp, wgsl: 'exp(x)', as: 'expF(x)', asVec: 'expV(x)' },
   expm1: { input: 'float', ts: Math.expm1, wgsl: 'expm1_f(x)', as: '<f32>Math.expm1(d)' },
   log: { input: 'float', ts: Math.log, wgsl: 'log_f(x)', as: '<f32>Math.log(d)' },
   log1p: { input: 'float', ts: Math.log1p, wgsl: 'select(log1p_f(x), nan_f32(), x < -1.0)', as: '<f32>Math.log1p(d)' },
@@ -89,16 +114,21 @@ const UNARY_TABLE = {
   reciprocal: { input: 'float', ts: (x) => 1 / x, wgsl: 'div_f(1.0, x)', as: '<f32>1 / x', asVec: 'f32x4.div(f32x4.splat(1), x)' },
   sin: { input: 'float', ts: Math.sin, wgsl: 'sin_f(x)', as: '<f32>Math.sin(d)' },
   cos: { input: 'float', ts: Math.cos, wgsl: 'cos_f(x)', as: '<f32>Math.cos(d)' },
-  tanh: { input: 'float', ts: Math.tanh, wgsl: 'tanh_f(x)', as: '<f32>Math.tanh(d)' },
+  tanh: {
+    input: 'float', ts: Math.tanh, wgsl: 'tanh_f(x)', as: '<f32>Math.tanh(d)',
+    grad: { ts: (_x, y, dy) => dy * (1 - y * y), wgsl: 'dy * (1.0 - y * y)', as: 'dy * (<f32>1 - y * y)', asVec: 'f32x4.mul(dy, f32x4.sub(f32x4.splat(1), f32x4.mul(y, y)))' },
+  },
   // 1 / (1 + e⁻ˣ), written per sign so that neither side overflows.
   sigmoid: {
     input: 'float', ts: (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))),
     wgsl: 'sigmoid_f(x)', as: '<f32>sigmoid(d)',
+    grad: { ts: (_x, y, dy) => dy * (y * (1 - y)), wgsl: 'dy * (y * (1.0 - y))', as: 'dy * (y * (<f32>1 - y))', asVec: 'f32x4.mul(dy, f32x4.mul(y, f32x4.sub(f32x4.splat(1), y)))' },
   },
   // `x <= 0 ? 0 : x` gives +0 for -0 (as NumPy and PyTorch) and lets NaN through.
   relu: {
     input: 'numeric', ts: (x) => (x <= 0 ? 0 : x), tsInt: (x) => (x < 0 ? 0 : x), wgsl: 'select(x, 0.0, x <= 0.0)',
     wgslInt: 'max(x, 0)', as: 'x <= 0 ? <f32>0 : x', asVec: `v128.bitselect(${Z}, x, f32x4.le(x, ${Z}))`,
+    grad: { ts: (x, _y, dy) => (x > 0 ? dy : 0), wgsl: 'select(0.0, dy, x > 0.0)', as: 'x > 0 ? dy : <f32>0', asVec: `v128.bitselect(dy, ${Z}, f32x4.gt(x, ${Z}))` },
   },
   relu6: {
     input: 'numeric', ts: (x) => (x <= 0 ? 0 : x > 6 ? 6 : x), tsInt: (x) => (x < 0 ? 0 : x > 6 ? 6 : x),
@@ -109,18 +139,46 @@ const UNARY_TABLE = {
   leakyRelu: {
     input: 'float', alpha: 0.01, ts: (x, a) => (x > 0 ? x : a * x), wgsl: 'select(alpha * x, x, x > 0.0)',
     as: 'x > 0 ? x : <f32>(<f64>alpha * d)', asVec: `v128.bitselect(x, f32x4.mul(x, f32x4.splat(alpha)), f32x4.gt(x, ${Z}))`,
+    grad: {
+      ts: (x, _y, dy, a) => (x > 0 ? dy : dy * Math.fround(a)), wgsl: 'select(dy * alpha, dy, x > 0.0)', as: 'x > 0 ? dy : dy * alpha',
+      asVec: `v128.bitselect(dy, f32x4.mul(dy, f32x4.splat(alpha)), f32x4.gt(x, ${Z}))`,
+    },
   },
   elu: {
     input: 'float', alpha: 1, ts: (x, a) => (x > 0 ? x : a * Math.expm1(x)), wgsl: 'select(alpha * expm1_f(x), x, x > 0.0)',
     as: 'x > 0 ? x : <f32>(<f64>alpha * Math.expm1(d))',
+    grad: {
+      ts: (x, y, dy, a) => (x > 0 ? dy : dy * (y + Math.fround(a))), wgsl: 'select(dy * (y + alpha), dy, x > 0.0)',
+      as: 'x > 0 ? dy : dy * (y + alpha)', asVec: `v128.bitselect(dy, f32x4.mul(dy, f32x4.add(y, f32x4.splat(alpha))), f32x4.gt(x, ${Z}))`,
+    },
   },
-  gelu: { input: 'float', ts: gelu, wgsl: 'gelu_f(x)', as: '<f32>gelu(d)' },
-  erf: { input: 'float', ts: erf, wgsl: 'erf_f(x)', as: '<f32>erf(d)' },
+  // On wasm in float32 (geluF: erfc from a fitted exponent polynomial, relative error ~2e-7 wherever the
+  // result is a normal float), four lanes at a time. The derivative is Φ(x) + x·φ(x); ±∞ give 1 and 0.
+  gelu: {
+    input: 'float', ts: gelu, wgsl: 'gelu_f(x)', as: 'geluF(x)', asVec: 'geluV(x)',
+    grad: {
+      ts: (x, _y, dy) => dy * geluDerivative(x),
+      wgsl: 'dy * (0.5 * erfc_f(-x * 0.7071067811865476) + clamp(x, -20.0, 20.0) * exp(-0.5 * x * x) * 0.3989422804014327)',
+      as: 'dy * geluGradF(x)', asVec: 'f32x4.mul(dy, geluGradV(x))',
+    },
+  },
+  erf: {
+    input: 'float', ts: erf, wgsl: 'erf_f(x)', as: '<f32>erf(d)',
+    grad: {
+      ts: (x, _y, dy) => dy * (2 / Math.sqrt(Math.PI)) * Math.exp(-x * x), wgsl: 'dy * (1.1283791670955126 * exp(-x * x))',
+      as: 'dy * (<f32>1.1283791670955126 * expF(-(x * x)))', asVec: 'f32x4.mul(dy, f32x4.mul(f32x4.splat(1.1283791670955126), expV(f32x4.neg(f32x4.mul(x, x)))))',
+    },
+  },
   // log(1 + eˣ) = log1p(e^-|x|) + max(x, 0), stable on both sides.
   softplus: {
     input: 'float', ts: (x) => Math.log1p(Math.exp(-Math.abs(x))) + Math.max(x, 0),
     wgsl: 'select(log1p_f(exp(-abs(x))) + max(x, 0.0), x, is_nan(x))',
     as: '<f32>(Math.log1p(Math.exp(-Math.abs(d))) + Math.max(d, 0))',
+    // dy · sigmoid(x), the sigmoid written per sign as in the forward.
+    grad: {
+      ts: (x, _y, dy) => dy * (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))), wgsl: 'dy * sigmoid_f(x)',
+      as: '<f32>(<f64>dy * sigmoid(d))',
+    },
   },
   floor: { input: 'float', ts: Math.floor, wgsl: 'floor(x)', as: 'Mathf.floor(x)', asVec: 'f32x4.floor(x)' },
   ceil: { input: 'float', ts: Math.ceil, wgsl: 'ceil(x)', as: 'Mathf.ceil(x)', asVec: 'f32x4.ceil(x)' },
@@ -153,8 +211,20 @@ type UnaryDefOf<K extends UnaryOp> = (typeof UNARY_TABLE)[K]['input'] extends 'b
 /** Every elementwise unary op's definition. The key order is the op's code in generated kernels. */
 export const UNARY_DEFS: { readonly [K in UnaryOp]: UnaryDefOf<K> } = UNARY_TABLE;
 
+/** The unary ops whose definition has a fused derivative ({@link UnaryGradForms}): what `unaryGrad` kernels take. */
+export type UnaryGradOp = { [K in UnaryOp]: (typeof UNARY_TABLE)[K] extends { readonly grad: UnaryGradForms } ? K : never }[UnaryOp];
+
 /** Every unary op name, in code order. */
 export const UNARY_OPS = Object.keys(UNARY_TABLE) as UnaryOp[];
+
+/** Every op of {@link UnaryGradOp}, in code order. */
+export const UNARY_GRAD_OPS = UNARY_OPS.filter((op) => 'grad' in UNARY_TABLE[op]) as UnaryGradOp[];
+
+/** The fused derivative forms of `op`. */
+export function unaryGradForms(op: UnaryGradOp): UnaryGradForms {
+  const def: FloatUnaryForms = UNARY_TABLE[op];
+  return def.grad!;
+}
 
 /** The definition of `op`, widened to the {@link UnaryDef} union. */
 export function unaryDef(op: UnaryOp): UnaryDef {

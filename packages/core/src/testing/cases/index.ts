@@ -21,6 +21,7 @@ import { sortingCases } from './sorting.js';
 import { samplingCases } from './random-sampling.js';
 import type { ConformanceCase } from './types.js';
 import { unaryCases } from './unary.js';
+import { unaryGradCases } from './unary-grad.js';
 import { stridedCases } from './strided.js';
 import { scatterCases } from './scatter.js';
 import { einsumCases } from './einsum.js';
@@ -30,6 +31,7 @@ import { fusedCases } from './fused.js';
 export const conformanceCases: readonly ConformanceCase[] = [
   ...creationCases,
   ...unaryCases,
+  ...unaryGradCases,
   ...binaryCases,
   ...compositeCases,
   ...selectCases,
