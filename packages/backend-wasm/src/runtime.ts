@@ -3,7 +3,8 @@
  * table, a small metadata block for shapes, and the parallel-call helper over the worker pool.
  */
 import type { DataId, DType, TypedArray } from '@scratchnet/core';
-import { Allocator } from './allocator.js';
+import { Allocator, WasmOutOfMemoryError } from './allocator.js';
+import { ScratchRegion } from './scratch.js';
 import type { ThreadPool } from './threads.js';
 
 /** The kernel exports, in the order workers index them. */
@@ -53,9 +54,13 @@ export function elementBytes(dtype: DType): number {
 
 /** Bytes reserved for shape metadata and conv geometry. */
 const META_BYTES = 4096;
+/** Largest GEMM scratch region kept between calls. */
+const SCRATCH_KEEP_BYTES = 32 << 20;
 
 export class Runtime {
   readonly heap: Allocator;
+  /** The GEMM's packed-panel scratch, kept between calls (given back when memory runs short). */
+  readonly scratch: ScratchRegion;
   private readonly table = new Map<number, Entry>();
   private nextId = 1;
   private dataBytes = 0;
@@ -71,6 +76,7 @@ export class Runtime {
   ) {
     this.heap = new Allocator(memory, exports.heapBase(), maxBytes);
     this.meta = this.heap.alloc(META_BYTES);
+    this.scratch = new ScratchRegion(this.heap, memory, SCRATCH_KEEP_BYTES);
     const ex = exports as unknown as Record<string, (...args: number[]) => unknown>;
     this.fns = KERNELS.map((k) => ex[k]!);
   }
@@ -87,11 +93,22 @@ export class Runtime {
 
   /** Stores a new entry of `length` elements and returns its id. */
   create(dtype: DType, length: number): number {
-    const ptr = this.heap.alloc(length * elementBytes(dtype));
+    const ptr = this.allocData(length * elementBytes(dtype));
     const id = this.nextId++;
     this.table.set(id, { ptr, length, dtype });
     this.dataBytes += length * elementBytes(dtype);
     return id;
+  }
+
+  /** Allocates data, giving the kept GEMM scratch back first if the heap cannot otherwise fit it. */
+  private allocData(bytes: number): number {
+    try {
+      return this.heap.alloc(bytes);
+    } catch (e) {
+      if (!(e instanceof WasmOutOfMemoryError) || this.scratch.heldBytes === 0) throw e;
+      this.scratch.release();
+      return this.heap.alloc(bytes);
+    }
   }
 
   /** The entry behind an id. */
@@ -163,5 +180,6 @@ export class Runtime {
   /** Frees all data (block by block, so the allocator and the metadata block stay valid). */
   clear(): void {
     for (const id of [...this.table.keys()]) this.delete(id);
+    this.scratch.release();
   }
 }
