@@ -164,10 +164,10 @@ if (which === 'split' || which === 'all') {
     const counters = sh + stride * 2;
     const w2 = allocAt(ex.gemmWorkBytes() * 2 + 128, 0);
     const chunk = Math.min(48, Math.max(12, Math.ceil(n / 16 / 12) * 12));
-    const shared = (parts) => () => {
+    const shared = (parts, rows = chunk) => () => {
       new Int32Array(rt.memory.buffer, counters, 1024).fill(0);
       const lists = [];
-      for (let p = 0; p < parts; p++) lists.push([n, n, n, a, n, 1, b, n, 1, c, n, 0, sh + p * stride, counters, chunk]);
+      for (let p = 0; p < parts; p++) lists.push([n, n, n, a, n, 1, b, n, 1, c, n, 0, sh + p * stride, counters, rows]);
       rt.runLists('gemmShared', lists);
     };
     const half = Math.ceil(n / 2 / 12) * 12;
@@ -177,8 +177,11 @@ if (which === 'split' || which === 'all') {
     ]);
     compare(`threads, n=${n}`, 2 * n ** 3, [
       { name: 'gemm, 1 thread', run: () => ex.gemm(n, n, n, a, n, 1, b, n, 1, c, n, 0, work) },
-      { name: 'gemmShared, 1 thread', run: shared(1) },
+      { name: `gemmShared, 1 thread (chunk ${chunk})`, run: shared(1) },
+      { name: 'gemmShared, 1 thread (chunk 96)', run: shared(1, 96) },
+      { name: 'gemmShared, 1 thread (chunk 192)', run: shared(1, 192) },
       { name: `gemmShared, 2 threads (chunk ${chunk})`, run: shared(2) },
+      { name: 'gemmShared, 2 threads (chunk 96)', run: shared(2, 96) },
       { name: 'gemm on two fixed row halves', run: halves },
     ]);
   }

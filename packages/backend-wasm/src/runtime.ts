@@ -10,7 +10,7 @@ import type { ThreadPool } from './threads.js';
 /** The kernel exports, in the order workers index them. */
 export const KERNELS = [
   'gemm', 'unary', 'binary', 'where4', 'reduce', 'pool2d', 'pool2dBack', 'conv2d', 'conv2dBackInput',
-  'conv2dBackFilter', 'addInto', 'copy4', 'copy1', 'gemmShared', 'argsort',
+  'conv2dBackFilter', 'addInto', 'copy4', 'copy1', 'gemmShared', 'argsort', 'peak',
 ] as const;
 export type KernelName = (typeof KERNELS)[number];
 
