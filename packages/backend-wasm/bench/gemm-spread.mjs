@@ -2,7 +2,9 @@
 // compares variants interleaved in one process (round-robin, many rounds) so machine load hits every
 // variant alike; it reports the best and the median GFLOPS per variant, and CPU-time GFLOPS (the
 // process's CPU seconds, which time slices taken by other processes do not inflate).
-// Run: node bench/gemm-spread.mjs [tierup|align|fresh|pow2|wake|all]
+// Run: node bench/gemm-spread.mjs [tierup|align|fresh|pow2|faults|wake|split|all]; N=, ROUNDS=, THREADS=,
+// SIZES= set the size, the rounds and the threads.
+import * as sn from '@scratchnet/core';
 import { createWasmBackend } from '@scratchnet/backend-wasm';
 
 const which = process.argv[2] ?? 'all';
@@ -122,31 +124,67 @@ if (which === 'pow2' || which === 'all') {
   for (const v of vs) compare(`power-of-two strides: ${v.name}`, 2 * v.n ** 3, [v]);
 }
 
+if (which === 'faults' || which === 'all') {
+  // Minor page faults per call as the bench makes it (sn.matmul, then the result read back), after
+  // warm-up: the kernel's own memory is reused, the read-back's fresh JS array is not.
+  sn.registerBackend('spread', () => wasm, { priority: -1 });
+  await sn.setBackend('spread');
+  for (const n of [128, 256, 512, 1024]) {
+    const a = sn.randomNormal([n, n], { seed: 1 });
+    const b = sn.randomNormal([n, n], { seed: 2 });
+    const count = (read) => {
+      const call = () => {
+        const t = sn.matmul(a, b);
+        if (read) t.dataSync();
+        t.dispose();
+      };
+      call();
+      call();
+      const f = [];
+      for (let i = 0; i < ROUNDS; i++) {
+        const f0 = process.resourceUsage().minorPageFault;
+        call();
+        f.push(process.resourceUsage().minorPageFault - f0);
+      }
+      return med(f);
+    };
+    // What those faults cost: copying the result out into a fresh array against into a reused one.
+    const src = allocAt(n * n * 4, 0);
+    const view = new Float32Array(rt.memory.buffer, src, n * n);
+    const reuse = new Float32Array(n * n);
+    const fresh = [];
+    const reused = [];
+    for (let i = 0; i < ROUNDS; i++) {
+      fresh.push(time(() => view.slice())[0]);
+      reused.push(time(() => reuse.set(view))[0]);
+    }
+    console.log(`page faults per call, n=${n} (median of ${ROUNDS}): matmul alone ${count(false)}, matmul + read back ${count(true)} ` +
+      `(a fresh result array is ${n * n * 4 / 4096} pages); copying the result out: ${(med(fresh) * 1e3).toFixed(0)} µs into a fresh array, ` +
+      `${(med(reused) * 1e3).toFixed(0)} µs into a reused one`);
+    sn.dispose([a, b]);
+  }
+}
+
 if (which === 'wake' || which === 'all') {
   // Waking a worker: round trip of an empty kernel call through the pool (Atomics.notify → wait).
   if (rt.pool === null || rt.threads < 2) {
     console.log('\nwake: needs THREADS=2');
   } else {
+    // Sleeping in Atomics.wait and being woken costs a futex round trip each way. (Polling before
+    // sleeping was tried at 20 and 50 µs: on this 2-core machine shared with other processes the two
+    // threads often share one core, and the poller then holds off the thread it waits for — p50 rose
+    // from 12 to 51 and 112 µs; commit 873b23f has that variant.)
     const idx = 10; // addInto with an empty range
     const lists = [[0, 0, 0, 0], [0, 0, 0, 0]];
-    const spins = [0, 20, 50];
-    const ts = spins.map(() => []);
-    for (let round = 0; round < 20; round++) {
-      spins.forEach((us, v) => {
-        rt.pool.spinMicros = us;
-        rt.pool.run(idx, lists);
-        for (let i = 0; i < 100; i++) {
-          const t0 = performance.now();
-          rt.pool.run(idx, lists);
-          ts[v].push(performance.now() - t0);
-        }
-      });
+    const ts = [];
+    for (let i = 0; i < 2000; i++) {
+      const t0 = performance.now();
+      rt.pool.run(idx, lists);
+      ts.push(performance.now() - t0);
     }
-    spins.forEach((us, v) => {
-      const t = ts[v].sort((x, y) => x - y);
-      const q = (f) => (t[Math.floor(f * (t.length - 1))] * 1e3).toFixed(0).padStart(5);
-      console.log(`wake round trip (empty call on 2 threads), poll ${String(us).padStart(2)} µs before sleeping: min ${q(0)} p50 ${q(0.5)} p90 ${q(0.9)} p99 ${q(0.99)} max ${q(1)} µs`);
-    });
+    ts.sort((x, y) => x - y);
+    const q = (f) => (ts[Math.floor(f * (ts.length - 1))] * 1e3).toFixed(0);
+    console.log(`\nwake round trip (empty call on 2 threads), µs: min ${q(0)} p50 ${q(0.5)} p90 ${q(0.9)} p99 ${q(0.99)} max ${q(1)}`);
   }
 }
 if (which === 'split' || which === 'all') {

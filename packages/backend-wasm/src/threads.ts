@@ -5,18 +5,10 @@
  * kernels stay synchronous as the backend contract requires.
  */
 import type * as NodeWorkerThreads from 'node:worker_threads';
-import { CTRL_ERROR, CTRL_HEADER, CTRL_PENDING, CTRL_SLOT, CTRL_SPIN_US, MAX_ARGS, WORKER_SOURCE } from './worker-source.js';
+import { CTRL_ERROR, CTRL_HEADER, CTRL_PENDING, CTRL_SLOT, MAX_ARGS, WORKER_SOURCE } from './worker-source.js';
 
 /** The most workers a pool will start (the control block is sized for it). */
 export const MAX_WORKERS = 63;
-
-/**
- * Microseconds a worker polls for its next call (and the host for the workers' results) before sleeping
- * in Atomics.wait. A futex wake-up took 7–15 µs at the median and 30–60 µs at the 99th percentile here
- * (bench/gemm-spread.mjs `wake`); polling this long covers the gap between a training step's kernels
- * at the cost of at most this much idle CPU per call.
- */
-export const DEFAULT_SPIN_US = 0;
 
 interface Handle {
   readonly slot: number;
@@ -64,16 +56,6 @@ export class ThreadPool {
     this.ctrl = new Int32Array(ctrlBuf);
     this.args = new Float64Array(new SharedArrayBuffer(MAX_WORKERS * MAX_ARGS * 8));
     this.blocking = canBlock(new Int32Array(new SharedArrayBuffer(4)));
-    this.spinMicros = DEFAULT_SPIN_US;
-  }
-
-  /** Microseconds threads poll before sleeping (0: sleep at once). */
-  get spinMicros(): number {
-    return Atomics.load(this.ctrl, CTRL_SPIN_US);
-  }
-
-  set spinMicros(us: number) {
-    Atomics.store(this.ctrl, CTRL_SPIN_US, Math.max(0, Math.floor(us)));
   }
 
   /** Threads a parallel call uses now: the calling thread plus the workers that are ready. */
@@ -127,11 +109,6 @@ export class ThreadPool {
       this.local[fn]!(...lists[0]!);
     } catch (e) {
       failure = e;
-    }
-    const spin = Atomics.load(ctrl, CTRL_SPIN_US);
-    if (spin > 0 && Atomics.load(ctrl, CTRL_PENDING) !== 0) {
-      const until = performance.now() + spin / 1000;
-      while (Atomics.load(ctrl, CTRL_PENDING) !== 0 && performance.now() < until) { /* poll */ }
     }
     for (;;) {
       const left = Atomics.load(ctrl, CTRL_PENDING);

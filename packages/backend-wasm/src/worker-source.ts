@@ -3,7 +3,7 @@
  * Node starts it with `new Worker(src, { eval: true })`, browsers from a Blob URL.
  *
  * A worker instantiates the kernel module on the shared memory it is sent, says 'ready', then sleeps
- * in Atomics.wait on its slot of the control block (after polling it for CTRL_SPIN_US microseconds). The host writes a function index and arguments,
+ * in Atomics.wait on its slot of the control block. The host writes a function index and arguments,
  * bumps the slot's sequence number and wakes it; the worker runs the call, counts the pending counter
  * down and wakes the host when it reaches zero. A negative function index ends the loop.
  */
@@ -11,8 +11,6 @@
 /** Control block layout (Int32Array indices). */
 export const CTRL_PENDING = 0;
 export const CTRL_ERROR = 1;
-/** Microseconds a worker (and the host, for the last worker to finish) polls before sleeping in Atomics.wait. */
-export const CTRL_SPIN_US = 2;
 export const CTRL_HEADER = 4;
 /** Int32 entries per worker slot: sequence number, function index. */
 export const CTRL_SLOT = 2;
@@ -34,13 +32,6 @@ function start(data, send) {
   let seen = Atomics.load(ctrl, seqAt);
   send('ready');
   for (;;) {
-    // Poll for a moment before sleeping: calls that follow each other closely (a training step's
-    // kernels) then find the worker awake instead of paying a futex wake-up each.
-    const spin = Atomics.load(ctrl, ${CTRL_SPIN_US});
-    if (spin > 0 && Atomics.load(ctrl, seqAt) === seen) {
-      const until = performance.now() + spin / 1000;
-      while (Atomics.load(ctrl, seqAt) === seen && performance.now() < until) {}
-    }
     Atomics.wait(ctrl, seqAt, seen);
     const seq = Atomics.load(ctrl, seqAt);
     if (seq === seen) continue;
