@@ -5,6 +5,13 @@
 // A B micro-panel (KC×NR) stays in L1 while every A micro-panel of the row block streams past it.
 import { at, fill, madd } from './simd';
 
+// Block sizes for the caches of the machine kind the bench runs on (lscpu, /sys/devices/system/cpu/
+// cpu0/cache: L1d 32 KiB 8-way and L2 1 MiB 8-way per core, L3 32 MiB shared): a KC×NR B micro-panel
+// (8 KiB) and a KC×MR A micro-panel (6 KiB) share L1; the MC×KC A block (96 KiB) stays in L2 while
+// every B micro-panel of the column block passes; the KC×NC B block (1 MiB) streams from L2 and L3.
+// Variants compared in one process per CPU-second (KC 192–384, MC 96–192, NC 512 and 1024) came within
+// ±3% of each other at n = 512 and 1024, inside the noise of a shared machine, so these stayed.
+
 /** Micro-tile rows: 6 where fused multiply-add frees registers, else 4. */
 export const MR: i32 = ASC_FEATURE_RELAXED_SIMD ? 6 : 4;
 export const NR: i32 = 8;
@@ -245,6 +252,12 @@ export function gemmSharedWorkBytes(n: i32, k: i32): f64 {
   return v;
 }
 
+/** Rows taken so far from a shared counter. */
+@inline function taken(counter: usize): i32 {
+  if (ASC_FEATURE_THREADS) return atomic.load<i32>(counter);
+  return load<i32>(counter);
+}
+
 /**
  * gemm for several threads at once, rows handed out dynamically: every thread calls it with the same
  * matrices and its own `work` (gemmSharedWorkBytes), and takes `chunk` rows at a time from the int32
@@ -265,10 +278,14 @@ export function gemmShared(
   for (let jc = 0; jc < n; jc += NC) {
     const nc = min(NC, n - jc);
     const ncp = (nc + NR - 1) / NR * NR;
+    const counter = counters + (<usize>jb << 2);
+    jb++;
+    // A thread that starts late (woken late, or its core busy) finds the rows already taken: it skips
+    // packing B rather than make the others wait for a packing it will not use.
+    if (taken(counter) >= m) continue;
     for (let pc = 0; pc < k; pc += KC) {
       packB(min(KC, k - pc), nc, at(b, pc * rsb + jc * csb), rsb, csb, pb + <usize>(pc * ncp) * 4);
     }
-    const counter = counters + (<usize>jb << 2);
     for (;;) {
       const i0 = claim(counter, chunk);
       if (i0 >= m) break;
@@ -290,6 +307,5 @@ export function gemmShared(
         }
       }
     }
-    jb++;
   }
 }
