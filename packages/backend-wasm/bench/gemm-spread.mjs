@@ -205,7 +205,7 @@ if (which === 'split' || which === 'all') {
     const shared = (parts, rows = chunk) => () => {
       new Int32Array(rt.memory.buffer, counters, 1024).fill(0);
       const lists = [];
-      for (let p = 0; p < parts; p++) lists.push([n, n, n, a, n, 1, b, n, 1, c, n, 0, sh + p * stride, counters, rows]);
+      for (let p = 0; p < parts; p++) lists.push([n, n, n, a, n, 1, b, n, 1, c, n, 0, sh + p * stride, counters, rows, parts]);
       rt.runLists('gemmShared', lists);
     };
     const half = Math.ceil(n / 2 / 12) * 12;

@@ -81,15 +81,16 @@ function sharedRows(rt: Runtime, g: Geometry, parts: number): void {
   const counterBytes = roundUp(Math.ceil(g.n / 8) * 4, 64);
   const work = rt.scratch.acquire(stride * parts + counterBytes);
   const counters = work + stride * parts;
-  // About eight chunks per thread in whole 12-row steps (full micro-tiles), at most 48 rows: finer than
-  // one 96-row packing block balanced better with another process on one core, and cost nothing quiet.
+  // Claims of at most about an eighth of a thread's share, in whole 12-row steps, at most 48 rows (finer
+  // than one 96-row packing block balanced better with another process on one core, and cost nothing
+  // quiet); the kernel shrinks them to one micro-tile as the rows run out, so the threads finish together.
   const chunk = Math.min(48, Math.max(12, Math.ceil(g.m / (parts * 8) / 12) * 12));
   const zero = new Int32Array(rt.memory.buffer, counters, counterBytes / 4);
   for (let i = 0; i < g.batch; i++) {
     const [pa, pb, pc] = item(g, i);
     zero.fill(0);
     const lists: number[][] = [];
-    for (let p = 0; p < parts; p++) lists.push([g.m, g.n, g.k, pa, g.rsa, g.csa, pb, g.rsb, g.csb, pc, g.n, 0, work + p * stride, counters, chunk]);
+    for (let p = 0; p < parts; p++) lists.push([g.m, g.n, g.k, pa, g.rsa, g.csa, pb, g.rsb, g.csb, pc, g.n, 0, work + p * stride, counters, chunk, parts]);
     rt.runLists('gemmShared', lists);
   }
 }

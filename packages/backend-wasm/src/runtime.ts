@@ -18,7 +18,7 @@ export type KernelName = (typeof KERNELS)[number];
 export interface KernelExports {
   gemm(m: number, n: number, k: number, a: number, rsa: number, csa: number, b: number, rsb: number, csb: number, c: number, ldc: number, acc: number, work: number): void;
   gemmWorkBytes(): number;
-  gemmShared(m: number, n: number, k: number, a: number, rsa: number, csa: number, b: number, rsb: number, csb: number, c: number, ldc: number, acc: number, work: number, counters: number, chunk: number): void;
+  gemmShared(m: number, n: number, k: number, a: number, rsa: number, csa: number, b: number, rsb: number, csb: number, c: number, ldc: number, acc: number, work: number, counters: number, chunk: number, parts: number): void;
   gemmSharedWorkBytes(n: number, k: number): number;
   unary(op: number, x: number, out: number, start: number, end: number, alpha: number): void;
   binary(op: number, rank: number, meta: number, a: number, b: number, out: number, start: number, end: number): void;
