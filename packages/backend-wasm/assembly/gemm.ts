@@ -5,6 +5,13 @@
 // A B micro-panel (KC×NR) stays in L1 while every A micro-panel of the row block streams past it.
 import { at, fill, madd } from './simd';
 
+// Block sizes for the caches of the machine kind the bench runs on (lscpu, /sys/devices/system/cpu/
+// cpu0/cache: L1d 32 KiB 8-way and L2 1 MiB 8-way per core, L3 32 MiB shared): a KC×NR B micro-panel
+// (8 KiB) and a KC×MR A micro-panel (6 KiB) share L1; the MC×KC A block (96 KiB) stays in L2 while
+// every B micro-panel of the column block passes; the KC×NC B block (1 MiB) streams from L2 and L3.
+// Variants compared in one process per CPU-second (KC 192–384, MC 96–192, NC 512 and 1024) came within
+// ±3% of each other at n = 512 and 1024, inside the noise of a shared machine, so these stayed.
+
 /** Micro-tile rows: 6 where fused multiply-add frees registers, else 4. */
 export const MR: i32 = ASC_FEATURE_RELAXED_SIMD ? 6 : 4;
 export const NR: i32 = 8;
@@ -237,27 +244,51 @@ export function gemmSharedWorkBytes(n: i32, k: i32): f64 {
   return <f64>(MC * KC + MR * NR + 16) * 4 + <f64>k * <f64>ncp * 4 + 128;
 }
 
-/** Takes the next `chunk` rows from a counter the threads share; returns the first row taken. */
-@inline function claim(counter: usize, chunk: i32): i32 {
-  if (ASC_FEATURE_THREADS) return atomic.add<i32>(counter, chunk);
+/**
+ * Rows the next claim takes when `left` rows are left: a share of what is left (guided scheduling),
+ * at most `chunk` and at least one micro-tile, in whole micro-tiles. Big claims first keep the counter
+ * quiet; small ones at the end leave the threads at most one micro-tile row apart when they finish.
+ */
+@inline function claimSize(left: i32, chunk: i32, parts: i32): i32 {
+  const share = (left + 2 * parts - 1) / (2 * parts);
+  return max(MR, min(chunk, (share + MR - 1) / MR * MR));
+}
+
+/** Takes the next rows from a counter the threads share; returns the first row taken (≥ m: none left). */
+@inline function claim(counter: usize, m: i32, chunk: i32, parts: i32): i32 {
+  if (ASC_FEATURE_THREADS) {
+    for (;;) {
+      const v = atomic.load<i32>(counter);
+      if (v >= m) return v;
+      if (atomic.cmpxchg<i32>(counter, v, v + claimSize(m - v, chunk, parts)) == v) return v;
+    }
+  }
   const v = load<i32>(counter);
-  store<i32>(counter, v + chunk);
+  if (v < m) store<i32>(counter, v + claimSize(m - v, chunk, parts));
   return v;
+}
+
+/** Rows taken so far from a shared counter. */
+@inline function taken(counter: usize): i32 {
+  if (ASC_FEATURE_THREADS) return atomic.load<i32>(counter);
+  return load<i32>(counter);
 }
 
 /**
  * gemm for several threads at once, rows handed out dynamically: every thread calls it with the same
- * matrices and its own `work` (gemmSharedWorkBytes), and takes `chunk` rows at a time from the int32
- * counters at `counters` (one per NC-wide column block, zeroed by the caller). Each thread packs B once
+ * matrices and its own `work` (gemmSharedWorkBytes), and takes rows from the int32 counters at
+ * `counters` (one per NC-wide column block, zeroed by the caller): at most `chunk` at a time, fewer as
+ * the rows run out (claimSize, for `parts` threads). Each thread packs B once
  * per column block over the whole depth, so the rows it takes next cost no repacking, and a thread that
  * runs slower (its core shared with another process, a late wake-up) simply takes fewer chunks instead of
  * holding the others up. Requires k > 0.
  */
 export function gemmShared(
   m: i32, n: i32, k: i32, a: usize, rsa: i32, csa: i32, b: usize, rsb: i32, csb: i32,
-  c: usize, ldc: i32, accumulate: i32, work: usize, counters: usize, chunk: i32,
+  c: usize, ldc: i32, accumulate: i32, work: usize, counters: usize, chunk: i32, parts: i32,
 ): void {
   if (m <= 0 || n <= 0 || k <= 0) return;
+  parts = max(1, parts);
   const pa = (work + 63) & ~(<usize>63);
   const tile = pa + <usize>(MC * KC) * 4;
   const pb = (tile + <usize>(MR * NR) * 4 + 63) & ~(<usize>63);
@@ -265,14 +296,18 @@ export function gemmShared(
   for (let jc = 0; jc < n; jc += NC) {
     const nc = min(NC, n - jc);
     const ncp = (nc + NR - 1) / NR * NR;
+    const counter = counters + (<usize>jb << 2);
+    jb++;
+    // A thread that starts late (woken late, or its core busy) finds the rows already taken: it skips
+    // packing B rather than make the others wait for a packing it will not use.
+    if (taken(counter) >= m) continue;
     for (let pc = 0; pc < k; pc += KC) {
       packB(min(KC, k - pc), nc, at(b, pc * rsb + jc * csb), rsb, csb, pb + <usize>(pc * ncp) * 4);
     }
-    const counter = counters + (<usize>jb << 2);
     for (;;) {
-      const i0 = claim(counter, chunk);
+      const i0 = claim(counter, m, chunk, parts);
       if (i0 >= m) break;
-      const iEnd = min(m, i0 + chunk);
+      const iEnd = min(m, i0 + claimSize(m - i0, chunk, parts));
       for (let pc = 0; pc < k; pc += KC) {
         const kc = min(KC, k - pc);
         const pbk = pb + <usize>(pc * ncp) * 4;
@@ -290,6 +325,5 @@ export function gemmShared(
         }
       }
     }
-    jb++;
   }
 }

@@ -3,13 +3,14 @@
  * table, a small metadata block for shapes, and the parallel-call helper over the worker pool.
  */
 import type { DataId, DType, TypedArray } from '@scratchnet/core';
-import { Allocator } from './allocator.js';
+import { Allocator, WasmOutOfMemoryError } from './allocator.js';
+import { ScratchRegion } from './scratch.js';
 import type { ThreadPool } from './threads.js';
 
 /** The kernel exports, in the order workers index them. */
 export const KERNELS = [
   'gemm', 'unary', 'binary', 'where4', 'reduce', 'pool2d', 'pool2dBack', 'conv2d', 'conv2dBackInput',
-  'conv2dBackFilter', 'addInto', 'copy4', 'copy1', 'gemmShared', 'argsort',
+  'conv2dBackFilter', 'addInto', 'copy4', 'copy1', 'gemmShared', 'argsort', 'peak',
   'fused', 'unaryGrad',
 ] as const;
 export type KernelName = (typeof KERNELS)[number];
@@ -18,7 +19,7 @@ export type KernelName = (typeof KERNELS)[number];
 export interface KernelExports {
   gemm(m: number, n: number, k: number, a: number, rsa: number, csa: number, b: number, rsb: number, csb: number, c: number, ldc: number, acc: number, work: number): void;
   gemmWorkBytes(): number;
-  gemmShared(m: number, n: number, k: number, a: number, rsa: number, csa: number, b: number, rsb: number, csb: number, c: number, ldc: number, acc: number, work: number, counters: number, chunk: number): void;
+  gemmShared(m: number, n: number, k: number, a: number, rsa: number, csa: number, b: number, rsb: number, csb: number, c: number, ldc: number, acc: number, work: number, counters: number, chunk: number, parts: number): void;
   gemmSharedWorkBytes(n: number, k: number): number;
   unary(op: number, x: number, out: number, start: number, end: number, alpha: number): void;
   unaryGrad(op: number, x: number, y: number, dy: number, out: number, start: number, end: number, alpha: number): void;
@@ -56,9 +57,13 @@ export function elementBytes(dtype: DType): number {
 
 /** Bytes reserved for shape metadata and conv geometry. */
 const META_BYTES = 4096;
+/** Largest GEMM scratch region kept between calls. */
+const SCRATCH_KEEP_BYTES = 32 << 20;
 
 export class Runtime {
   readonly heap: Allocator;
+  /** The GEMM's packed-panel scratch, kept between calls (given back when memory runs short). */
+  readonly scratch: ScratchRegion;
   private readonly table = new Map<number, Entry>();
   private nextId = 1;
   private dataBytes = 0;
@@ -74,6 +79,7 @@ export class Runtime {
   ) {
     this.heap = new Allocator(memory, exports.heapBase(), maxBytes);
     this.meta = this.heap.alloc(META_BYTES);
+    this.scratch = new ScratchRegion(this.heap, memory, SCRATCH_KEEP_BYTES);
     const ex = exports as unknown as Record<string, (...args: number[]) => unknown>;
     this.fns = KERNELS.map((k) => ex[k]!);
   }
@@ -90,11 +96,22 @@ export class Runtime {
 
   /** Stores a new entry of `length` elements and returns its id. */
   create(dtype: DType, length: number): number {
-    const ptr = this.heap.alloc(length * elementBytes(dtype));
+    const ptr = this.allocData(length * elementBytes(dtype));
     const id = this.nextId++;
     this.table.set(id, { ptr, length, dtype });
     this.dataBytes += length * elementBytes(dtype);
     return id;
+  }
+
+  /** Allocates data, giving the kept GEMM scratch back first if the heap cannot otherwise fit it. */
+  private allocData(bytes: number): number {
+    try {
+      return this.heap.alloc(bytes);
+    } catch (e) {
+      if (!(e instanceof WasmOutOfMemoryError) || this.scratch.heldBytes === 0) throw e;
+      this.scratch.release();
+      return this.heap.alloc(bytes);
+    }
   }
 
   /** The entry behind an id. */
@@ -166,5 +183,6 @@ export class Runtime {
   /** Frees all data (block by block, so the allocator and the metadata block stay valid). */
   clear(): void {
     for (const id of [...this.table.keys()]) this.delete(id);
+    this.scratch.release();
   }
 }

@@ -68,11 +68,14 @@ export class ThreadPool {
     return this.wanted;
   }
 
-  /** Sets the number of threads (calling thread included); resolves when the workers are running. */
+  /**
+   * Sets the number of threads (calling thread included); resolves when the workers are running. Going
+   * down parks the spare workers (asleep in Atomics.wait) rather than ending them, so switching back
+   * costs no worker start-up and no cold first calls; close() ends them.
+   */
   resize(threads: number): Promise<void> {
     this.wanted = Math.max(1, Math.min(MAX_WORKERS + 1, Math.floor(threads)));
     const need = this.wanted - 1;
-    while (this.ready.length > need) this.stop(this.ready.pop()!);
     const missing = need - this.ready.length - this.starting.size;
     for (let i = 0; i < missing; i++) {
       this.spawnChain = this.spawnChain.then(() => this.spawn());

@@ -7,6 +7,7 @@ import {
 import { castInto, forEachRow, hostBinary, hostUnary, hostWhere, intReduce } from './host-kernels.js';
 import type { Isa } from './loader.js';
 import { interpreterTakes, runFused } from './fused.js';
+import { matmul } from './matmul.js';
 import { elementBytes, type Entry, type Runtime } from './runtime.js';
 import { broadcastStrides, contiguousStrides, mergeAxes, sizeOf } from './shapes.js';
 
@@ -16,10 +17,8 @@ const BINARY_CODE = new Map<BinaryOp, number>(BINARY_OPS.map((op, code) => [op, 
 
 /** Elementwise work below this many elements stays on one thread (waking workers costs more). */
 const ELEMENTWISE_GRAIN = 1 << 16;
-/** Matmuls below this many multiply-adds stay on one thread. */
+/** Convolutions below this many multiply-adds stay on one thread. */
 const GEMM_GRAIN = 1 << 19;
-/** Per-thread packed-B scratch above which a threaded matmul falls back to fixed row ranges. */
-const SHARED_GEMM_MAX_BYTES = 32 << 20;
 
 /** What `info()` reports. */
 export interface WasmBackendInfo {
@@ -222,88 +221,7 @@ export class WasmBackend implements Backend {
   }
 
   matmul(a: TensorRef, b: TensorRef, attrs: MatmulAttrs): DataId {
-    const [ba, ar, ac] = a.shape as [number, number, number];
-    const [bb, br, bc] = b.shape as [number, number, number];
-    const m = attrs.transposeA ? ac : ar;
-    const k = attrs.transposeA ? ar : ac;
-    const n = attrs.transposeB ? br : bc;
-    const batch = Math.max(ba, bb);
-    const ae = this.entry(a);
-    const be = this.entry(b);
-    const id = this.rt.create('float32', batch * m * n);
-    const oe = this.rt.get(id);
-    if (batch * m * n === 0) return id;
-    const [rsa, csa] = attrs.transposeA ? [1, m] : [k, 1];
-    const [rsb, csb] = attrs.transposeB ? [1, k] : [n, 1];
-    const flops = m * n * k;
-    const parts = flops >= GEMM_GRAIN ? this.rt.threads : 1;
-    // Split the longer of m and n into thread ranges (multiples of 12 rows / 8 columns keep full tiles).
-    const splitRows = m >= n || n < 16;
-    const along = splitRows ? m : n;
-    const align = splitRows ? 12 : 8;
-    const usable = Math.max(1, Math.min(parts, Math.floor(along / align)));
-    if (usable > 1 && splitRows && k > 0) {
-      const sharedBytes = this.rt.exports.gemmSharedWorkBytes(n, k);
-      if (sharedBytes <= SHARED_GEMM_MAX_BYTES) {
-        this.matmulShared(m, n, k, batch, ba, bb, ae.ptr, be.ptr, oe.ptr, rsa, csa, rsb, csb, usable, sharedBytes);
-        return id;
-      }
-    }
-    const workBytes = this.rt.exports.gemmWorkBytes();
-    const work = this.rt.heap.alloc(workBytes * usable);
-    try {
-      for (let i = 0; i < batch; i++) {
-        const pa = ae.ptr + (ba === 1 ? 0 : i) * m * k * 4;
-        const pb = be.ptr + (bb === 1 ? 0 : i) * k * n * 4;
-        const pc = oe.ptr + i * m * n * 4;
-        const lists: number[][] = [];
-        const steps = Math.ceil(along / align);
-        for (let p = 0; p < usable; p++) {
-          const s = Math.min(along, Math.floor((steps * p) / usable) * align);
-          const e = Math.min(along, Math.floor((steps * (p + 1)) / usable) * align);
-          const w = work + p * workBytes;
-          if (splitRows) lists.push([e - s, n, k, pa + s * rsa * 4, rsa, csa, pb, rsb, csb, pc + s * n * 4, n, 0, w]);
-          else lists.push([m, e - s, k, pa, rsa, csa, pb + s * csb * 4, rsb, csb, pc + s * 4, n, 0, w]);
-        }
-        this.rt.runLists('gemm', lists);
-      }
-    } finally {
-      this.rt.heap.release(work);
-    }
-    return id;
-  }
-
-  /**
-   * A multi-threaded matmul with rows handed out in small chunks through a shared counter (gemmShared)
-   * rather than in one fixed range per thread: with fixed halves the call lasts as long as the slower
-   * thread, so a core shared with any other process (or a worker woken late) brought 2 threads down to
-   * the speed of 1 at 1024. Each thread packs B once for the whole depth, as with fixed ranges.
-   */
-  private matmulShared(
-    m: number, n: number, k: number, batch: number, ba: number, bb: number, a: number, b: number, out: number,
-    rsa: number, csa: number, rsb: number, csb: number, parts: number, workBytes: number,
-  ): void {
-    const stride = Math.ceil(workBytes / 64) * 64;
-    // One counter per column block; n / 8 bounds their number whatever the kernel's block width.
-    const counterBytes = Math.ceil(n / 8) * 4 + 64;
-    const work = this.rt.heap.alloc(stride * parts + counterBytes);
-    const counters = work + stride * parts;
-    // About eight chunks per thread in whole 12-row steps (full micro-tiles), at most 48 rows: finer than
-    // one 96-row packing block balanced better with another process on one core, and cost nothing quiet.
-    const chunk = Math.min(48, Math.max(12, Math.ceil(m / (parts * 8) / 12) * 12));
-    try {
-      for (let i = 0; i < batch; i++) {
-        const pa = a + (ba === 1 ? 0 : i) * m * k * 4;
-        const pb = b + (bb === 1 ? 0 : i) * k * n * 4;
-        const pc = out + i * m * n * 4;
-        new Int32Array(this.rt.memory.buffer, counters, counterBytes / 4).fill(0);
-        const lists: number[][] = [];
-        for (let p = 0; p < parts; p++) lists.push([m, n, k, pa, rsa, csa, pb, rsb, csb, pc, n, 0, work + p * stride, counters, chunk]);
-        this.rt.runLists('gemmShared', lists);
-      }
-    } finally {
-      this.rt.heap.release(work);
-    }
+    return matmul(this.rt, a, b, attrs);
   }
 
   conv2d(x: TensorRef, w: TensorRef, info: Conv2dInfo): DataId {

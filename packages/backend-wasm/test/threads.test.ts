@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Conv2dInfo, TensorRef } from '@scratchnet/core';
-import type { WasmBackend } from '../src/index.js';
+import { createWasmBackend, type WasmBackend } from '../src/index.js';
 import { threadPair } from './thread-pair.js';
 
 function random(n: number, seed: number): Float32Array {
@@ -25,6 +25,21 @@ describe('threaded kernels match the single-threaded ones', () => {
 
   it('runs on two threads', () => {
     expect(pair.mt.info().threads).toBe(2);
+  });
+
+  it('setThreads(1) parks the worker rather than ending it: going back to 2 threads starts none', async () => {
+    const b = await createWasmBackend({ threads: 2 });
+    await b.setThreads(1);
+    expect(b.threads).toBe(1);
+    void b.setThreads(2);
+    expect(b.threads).toBe(2); // at once: no worker has to start
+    const n = 300;
+    const v = random(n * n, 9);
+    const a = upload(b, v, [1, n, n]);
+    const threaded = b.readSync(b.matmul(a, a, { transposeA: false, transposeB: false }));
+    const single = pair.st.readSync(pair.st.matmul(upload(pair.st, v, [1, n, n]), upload(pair.st, v, [1, n, n]), { transposeA: false, transposeB: false }));
+    expect(Array.from(threaded)).toEqual(Array.from(single));
+    b.shutdown();
   });
 
   for (const [m, k, n, ta, tb] of [

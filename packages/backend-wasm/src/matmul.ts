@@ -1,0 +1,117 @@
+/**
+ * The matmul kernel's host side: picks the thread count from the work size, lays the threads' packed
+ * panels out in the runtime's persistent scratch region, and hands the rows (or columns) out.
+ */
+import type { DataId, MatmulAttrs, TensorRef } from '@scratchnet/core';
+import type { Runtime } from './runtime.js';
+
+/**
+ * Multiply-adds a thread's share must reach before another thread is woken for a matmul. Waking a
+ * worker and hearing back costs 7–15 µs at the median and 30–60 µs at the 99th percentile
+ * (bench/gemm-spread.mjs `wake`); 2^21 multiply-adds take about 80 µs on one core at 50 GFLOPS, so a
+ * split below that gained little and lost to one thread whenever a wake-up was late (n = 128 ran at
+ * 8.8 GFLOPS on 2 threads against 16.8 on 1).
+ */
+export const MIN_MACS_PER_THREAD = 1 << 21;
+
+/** Per-thread packed-B scratch above which a threaded matmul falls back to fixed ranges with plain gemm. */
+const SHARED_GEMM_MAX_BYTES = 32 << 20;
+
+/** Threads worth using for a matmul of `macs` multiply-adds with `available` threads. */
+export function gemmThreads(macs: number, available: number): number {
+  return Math.max(1, Math.min(available, Math.floor(macs / MIN_MACS_PER_THREAD)));
+}
+
+const roundUp = (n: number, to: number): number => Math.ceil(n / to) * to;
+
+/** C = op(A)·op(B) for float32 [batch, rows, cols] operands (a batch of 1 broadcasts). */
+export function matmul(rt: Runtime, a: TensorRef, b: TensorRef, attrs: MatmulAttrs): DataId {
+  const [ba, ar, ac] = a.shape as [number, number, number];
+  const [bb, br, bc] = b.shape as [number, number, number];
+  const m = attrs.transposeA ? ac : ar;
+  const k = attrs.transposeA ? ar : ac;
+  const n = attrs.transposeB ? br : bc;
+  const batch = Math.max(ba, bb);
+  const ap = rt.get(a.id).ptr;
+  const bp = rt.get(b.id).ptr;
+  const id = rt.create('float32', batch * m * n);
+  const out = rt.get(id).ptr;
+  if (batch * m * n === 0) return id;
+  const g: Geometry = {
+    m, n, k, batch, ba, bb, a: ap, b: bp, out,
+    rsa: attrs.transposeA ? 1 : k, csa: attrs.transposeA ? m : 1, rsb: attrs.transposeB ? 1 : n, csb: attrs.transposeB ? k : 1,
+  };
+  const parts = gemmThreads(m * n * k, rt.threads);
+  // Split the longer of m and n (in whole 12-row / 8-column steps, so every thread gets full micro-tiles).
+  const splitRows = m >= n || n < 16;
+  const usable = Math.max(1, Math.min(parts, Math.floor((splitRows ? m : n) / (splitRows ? 12 : 8))));
+  try {
+    if (usable > 1 && splitRows && k > 0 && rt.exports.gemmSharedWorkBytes(n, k) <= SHARED_GEMM_MAX_BYTES) {
+      sharedRows(rt, g, usable);
+    } else {
+      fixedRanges(rt, g, usable, splitRows);
+    }
+  } finally {
+    rt.scratch.done();
+  }
+  return id;
+}
+
+interface Geometry {
+  readonly m: number; readonly n: number; readonly k: number;
+  readonly batch: number; readonly ba: number; readonly bb: number;
+  readonly a: number; readonly b: number; readonly out: number;
+  readonly rsa: number; readonly csa: number; readonly rsb: number; readonly csb: number;
+}
+
+/** Addresses of batch item i's operands and output. */
+function item(g: Geometry, i: number): [number, number, number] {
+  return [g.a + (g.ba === 1 ? 0 : i) * g.m * g.k * 4, g.b + (g.bb === 1 ? 0 : i) * g.k * g.n * 4, g.out + i * g.m * g.n * 4];
+}
+
+/**
+ * Rows handed out in small chunks through a shared counter (gemmShared) rather than one fixed range per
+ * thread: with fixed halves a call lasts as long as the slower thread, so a core shared with another
+ * process (or a worker woken late) brought 2 threads down to the speed of 1. Each thread packs B once
+ * for the whole depth into its own part of the scratch region.
+ */
+function sharedRows(rt: Runtime, g: Geometry, parts: number): void {
+  const stride = roundUp(rt.exports.gemmSharedWorkBytes(g.n, g.k), 4096);
+  // One counter per column block; n / 8 bounds their number whatever the kernel's block width.
+  const counterBytes = roundUp(Math.ceil(g.n / 8) * 4, 64);
+  const work = rt.scratch.acquire(stride * parts + counterBytes);
+  const counters = work + stride * parts;
+  // Claims of at most about an eighth of a thread's share, in whole 12-row steps, at most 48 rows (finer
+  // than one 96-row packing block balanced better with another process on one core, and cost nothing
+  // quiet); the kernel shrinks them to one micro-tile as the rows run out, so the threads finish together.
+  const chunk = Math.min(48, Math.max(12, Math.ceil(g.m / (parts * 8) / 12) * 12));
+  const zero = new Int32Array(rt.memory.buffer, counters, counterBytes / 4);
+  for (let i = 0; i < g.batch; i++) {
+    const [pa, pb, pc] = item(g, i);
+    zero.fill(0);
+    const lists: number[][] = [];
+    for (let p = 0; p < parts; p++) lists.push([g.m, g.n, g.k, pa, g.rsa, g.csa, pb, g.rsb, g.csb, pc, g.n, 0, work + p * stride, counters, chunk, parts]);
+    rt.runLists('gemmShared', lists);
+  }
+}
+
+/** One fixed range of rows or columns per thread, each through the plain gemm with its own scratch. */
+function fixedRanges(rt: Runtime, g: Geometry, parts: number, splitRows: boolean): void {
+  const stride = roundUp(rt.exports.gemmWorkBytes(), 4096);
+  const work = rt.scratch.acquire(stride * parts);
+  const along = splitRows ? g.m : g.n;
+  const align = splitRows ? 12 : 8;
+  const steps = Math.ceil(along / align);
+  for (let i = 0; i < g.batch; i++) {
+    const [pa, pb, pc] = item(g, i);
+    const lists: number[][] = [];
+    for (let p = 0; p < parts; p++) {
+      const s = Math.min(along, Math.floor((steps * p) / parts) * align);
+      const e = Math.min(along, Math.floor((steps * (p + 1)) / parts) * align);
+      const w = work + p * stride;
+      if (splitRows) lists.push([e - s, g.n, g.k, pa + s * g.rsa * 4, g.rsa, g.csa, pb, g.rsb, g.csb, pc + s * g.n * 4, g.n, 0, w]);
+      else lists.push([g.m, e - s, g.k, pa, g.rsa, g.csa, pb + s * g.csb * 4, g.rsb, g.csb, pc + s * 4, g.n, 0, w]);
+    }
+    rt.runLists('gemm', lists);
+  }
+}
