@@ -6,6 +6,7 @@ import {
 } from '@scratchnet/core';
 import type { WebGpuDevice } from './device-type.js';
 import { requestAdapter } from './gpu.js';
+import { subgroupSizeOf, SUBGROUP_FEATURES } from './subgroups.js';
 import { GpuRuntime, type Program } from './runtime.js';
 import type { Uniforms } from './wgsl.js';
 import type { GpuData, KernelContext } from './kernels/context.js';
@@ -53,6 +54,7 @@ export class WebGpuBackend implements Backend {
       alloc: (size: number, dtype: DType): GpuData => this.alloc(size, dtype),
       run: (program: Program, buffers: readonly GPUBuffer[], u: Uniforms, groups: readonly [number, number, number]): void =>
         rt.dispatch(program, buffers, u.bytes(), groups),
+      subgroupSize: subgroupSizeOf(rt.device),
     };
   }
 
@@ -227,6 +229,7 @@ export async function createWebGpuBackend(options: WebGpuBackendOptions = {}): P
     const lim = a.limits;
     try {
       device = await a.requestDevice({
+        requiredFeatures: SUBGROUP_FEATURES.filter((f) => a.features.has(f)),
         requiredLimits: {
           maxStorageBufferBindingSize: lim.maxStorageBufferBindingSize,
           maxBufferSize: lim.maxBufferSize,

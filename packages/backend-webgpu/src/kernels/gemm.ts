@@ -1,121 +1,133 @@
 /**
- * One tiled GEMM shader generator behind matmul and the three convolutions (implicit GEMM).
+ * One register-tiled GEMM shader generator behind matmul and the three convolutions (implicit GEMM).
  *
- * A workgroup of 16×16 threads computes a 64×64 block of C; each thread owns 4×4 outputs spread with a
- * stride of 16 (rows ty + 16r, columns tx + 16c). K advances in steps of 16: the workgroup stages a
- * 64×16 slice of A and a 16×64 slice of B in workgroup memory, each thread loading 4 elements of each,
- * zero outside the matrix, so every shape works, not only multiples of the tile.
+ * Each invocation owns R rows × C columns of C[b] in registers. Columns are the lanes: the C columns of
+ * one invocation lie WG apart, so a workgroup of WG invocations covers WG·C adjacent columns and the
+ * lanes of a SIMD group read adjacent B elements. Rows are shared by the whole workgroup (R of them per
+ * workgroup), so every lane needs the same A values: where the device has subgroups of a fixed size S,
+ * lane l loads the A value of row l (one load per S rows instead of S copies of one) and
+ * `subgroupBroadcast` hands it to the others; without subgroups each invocation loads its A values.
+ * No workgroup memory and no barriers: on lavapipe (LLVMpipe runs invocations as SIMD lanes of CPU
+ * threads) every memory load is a per-lane gather, whether from storage or workgroup memory, so the
+ * kernel minimises loads per FMA instead (measured: bench/explore.mjs).
  *
- * The operands are never materialised in GEMM form: callers supply WGSL `loadA(b, row, k)`,
- * `loadB(b, k, col)` and `storeC(b, row, col, v)`, which may compute addresses for a transposed,
- * broadcast or im2col view. Uniform words 1..4 hold M, N, K and the first batch of the dispatch;
- * callers' own words start at {@link GEMM_USER_WORD}.
+ * The operands are never materialised in GEMM form: callers supply the walk over K (nested loops, so
+ * convolutions need no divisions inside it), per-column set-up code, and WGSL expressions that load A
+ * and B and store C at the walk's current position. Every row and column index is clamped before a
+ * load and guarded before the store, so every shape works. Uniform words 1..4 hold M, N, K and the
+ * first batch of the dispatch; callers' own words start at {@link GEMM_USER_WORD}.
  */
 import { Uniforms, uniformDecl } from '../wgsl.js';
 import type { KernelContext } from './context.js';
 
-const TK = 16;
-const THREADS = 16;
 /** The first uniform word a GEMM caller may use. */
 export const GEMM_USER_WORD = 5;
 const MAX_Z = 65535;
+/** The widest workgroup (invocations along the columns). */
+const MAX_WG = 64;
+/** Columns per invocation at most. */
+const MAX_C = 4;
 
-/** A GEMM problem: C[b] (M×N) = A[b] (M×K) · B[b] (K×N) for b < batch, through custom loaders. */
+/** A GEMM problem: C[b] (M×N) = A[b] (M×K) · B[b] (K×N) for b < batch, through custom code. */
 export interface GemmSpec {
-  /** Cache key of the loaders' code (the GEMM part is fixed). */
+  /** Cache key of the caller's code (the GEMM part is keyed by the generator). */
   readonly key: string;
   /** WGSL declarations of the storage bindings (0..n-1), in the order of `buffers`. */
   readonly decls: string;
-  /** WGSL functions loadA, loadB, storeC (they may use `u(i)` words from GEMM_USER_WORD on). */
-  readonly loaders: string;
   readonly buffers: readonly GPUBuffer[];
   readonly M: number;
   readonly N: number;
   readonly K: number;
   readonly batch: number;
-  /** Caller's uniform words (pushed after the GEMM words). */
+  /** Caller's uniform words (pushed after the GEMM words; read with `u(i)` from GEMM_USER_WORD on). */
   readonly words: readonly number[];
   /**
-   * Split K into this many chunks (default 1): chunk `split_s` (a private WGSL variable the loaders and
-   * storeC may read) covers K rows [split_s·⌈K/splits⌉, ...); storeC must write each chunk's partial sums
-   * to its own place, and the caller adds them up.
+   * WGSL run once per invocation after `b` (u32, the batch) and `split` (u32, the K chunk) are known;
+   * `M`, `N`, `K` (u32) are in scope.
+   */
+  readonly prologue: string;
+  /** WGSL run once per column slot `c`, given `cc<c>` (u32, the column index clamped to N − 1). */
+  readonly column: (c: number) => string;
+  /** WGSL that opens the walk over K (uniform loops); the loads below run inside it. */
+  readonly walkOpen: string;
+  /** WGSL that closes the walk. */
+  readonly walkClose: string;
+  /** A WGSL f32 expression: A at row `row` (a u32 expression, already clamped) and the walk's position. */
+  readonly loadA: (row: string) => string;
+  /** WGSL statements declaring `b<c>` (f32): B at the walk's position and column slot `c`. */
+  readonly loadB: (c: number) => string;
+  /** A WGSL statement storing f32 `v` at C[b][row][col] (u32 expressions, in range). */
+  readonly store: (row: string, col: string, v: string) => string;
+  /**
+   * Dispatch this many K chunks per batch (default 1): `split` tells the walk which chunk it covers;
+   * the store must put each chunk's partial sums in its own place, and the caller adds them up.
    */
   readonly splits?: number;
 }
 
-/** Outputs per thread along rows and columns, by shape: fewer where a dimension is small. */
-function perThread(M: number, N: number): [number, number] {
-  const tr = M <= 16 ? 1 : M <= 32 ? 2 : 4;
-  const tc = N <= 16 ? 1 : N <= 32 ? 2 : 4;
-  return [tr, tc];
+/** The tile of one workgroup: R rows, WG invocations of C columns each. */
+export interface GemmTile {
+  readonly R: number;
+  readonly C: number;
+  readonly WG: number;
 }
 
-function source(spec: GemmSpec, rows: number, tr: number, tc: number, splits: number): string {
-  const tm = THREADS * tr;
-  const tn = THREADS * tc;
-  return `${spec.decls}
-${uniformDecl(spec.buffers.length, rows)}
-var<private> split_s: u32;
-${spec.loaders}
-var<workgroup> As: array<array<f32, ${tm}>, ${TK}>;
-var<workgroup> Bs: array<array<f32, ${tn}>, ${TK}>;
-@compute @workgroup_size(${THREADS}, ${THREADS}, 1)
-fn main(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>) {
+/**
+ * Picks the tile for an M×N output: R rows (a multiple of the subgroup size `S`, 8 or 16 rows where
+ * subgroups are missing), and WG·C columns as close above N as the limits allow, so small outputs (a
+ * 3×3 filter gradient has 9 columns) waste few lanes.
+ */
+export function gemmTile(M: number, N: number, S: number): GemmTile {
+  const R = S > 0 ? (M <= S ? S : 2 * S) : M <= 8 ? 8 : 16;
+  const C = Math.min(MAX_C, Math.max(1, Math.ceil(N / MAX_WG)));
+  const lanes = Math.max(S, 8);
+  const WG = Math.min(MAX_WG, Math.ceil(Math.ceil(N / C) / lanes) * lanes);
+  return { R, C, WG };
+}
+
+function source(spec: GemmSpec, rows: number, t: GemmTile, S: number, splits: number): string {
+  const { R, C, WG } = t;
+  const L: string[] = [];
+  if (S > 0) L.push('enable subgroups;');
+  L.push(spec.decls, uniformDecl(spec.buffers.length, rows));
+  const lane = S > 0 ? ', @builtin(subgroup_invocation_id) sl: u32' : '';
+  L.push(`@compute @workgroup_size(${WG}, 1, 1)
+fn main(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>${lane}) {
   let M = u32(u(1u)); let N = u32(u(2u)); let K = u32(u(3u));
   let b = wid.z / ${splits}u + u32(u(4u));
-  let chunkIndex = wid.z % ${splits}u;
-  split_s = chunkIndex;
-  let chunk = (((K + ${splits - 1}u) / ${splits}u + ${TK - 1}u) / ${TK}u) * ${TK}u;
-  let kBegin = chunkIndex * chunk;
-  let kEnd = min(K, kBegin + chunk);
-  let row0 = wid.y * ${tm}u; let col0 = wid.x * ${tn}u;
-  let tid = lid.y * ${THREADS}u + lid.x;
-  var acc: array<f32, ${tr * tc}>;
-  for (var q = 0u; q < ${tr * tc}u; q++) { acc[q] = 0.0; }
-  for (var k0 = kBegin; k0 < kEnd; k0 += ${TK}u) {
-    for (var q = 0u; q < ${tr}u; q++) {
-      let e = tid + q * ${THREADS * THREADS}u;
-      let ar = e / ${TK}u; let ak = e % ${TK}u;
-      let gr = row0 + ar; let gk = k0 + ak;
-      var av = 0.0;
-      if (gr < M && gk < kEnd) { av = loadA(b, gr, gk); }
-      As[ak][ar] = av;
-    }
-    for (var q = 0u; q < ${tc}u; q++) {
-      let e = tid + q * ${THREADS * THREADS}u;
-      let bk = e / ${tn}u; let bc = e % ${tn}u;
-      let hk = k0 + bk; let gc = col0 + bc;
-      var bv = 0.0;
-      if (hk < kEnd && gc < N) { bv = loadB(b, hk, gc); }
-      Bs[bk][bc] = bv;
-    }
-    workgroupBarrier();
-    for (var kk = 0u; kk < ${TK}u; kk++) {
-      var a: array<f32, ${tr}>;
-      var w: array<f32, ${tc}>;
-      for (var r = 0u; r < ${tr}u; r++) { a[r] = As[kk][lid.y + r * ${THREADS}u]; }
-      for (var c = 0u; c < ${tc}u; c++) { w[c] = Bs[kk][lid.x + c * ${THREADS}u]; }
-      for (var r = 0u; r < ${tr}u; r++) {
-        for (var c = 0u; c < ${tc}u; c++) { acc[r * ${tc}u + c] = fma(a[r], w[c], acc[r * ${tc}u + c]); }
-      }
-    }
-    workgroupBarrier();
+  let split = wid.z % ${splits}u;
+  let row0 = wid.y * ${R}u;`);
+  L.push(spec.prologue);
+  for (let c = 0; c < C; c++) {
+    L.push(`  let col${c} = wid.x * ${WG * C}u + ${c * WG}u + lid.x; let cc${c} = min(col${c}, N - 1u);`);
+    L.push(spec.column(c));
   }
-  for (var r = 0u; r < ${tr}u; r++) {
-    let gr = row0 + lid.y + r * ${THREADS}u;
-    if (gr >= M) { continue; }
-    for (var c = 0u; c < ${tc}u; c++) {
-      let gc = col0 + lid.x + c * ${THREADS}u;
-      if (gc < N) { storeC(b, gr, gc, acc[r * ${tc}u + c]); }
-    }
+  if (S > 0) for (let h = 0; h < R / S; h++) L.push(`  let arow${h} = min(row0 + ${h * S}u + sl, M - 1u);`);
+  else for (let r = 0; r < R; r++) L.push(`  let arow${r} = min(row0 + ${r}u, M - 1u);`);
+  for (let r = 0; r < R; r++) for (let c = 0; c < C; c++) L.push(`  var acc${r}_${c} = 0.0;`);
+  L.push(spec.walkOpen);
+  for (let c = 0; c < C; c++) L.push(spec.loadB(c));
+  if (S > 0) for (let h = 0; h < R / S; h++) L.push(`    let av${h} = ${spec.loadA(`arow${h}`)};`);
+  for (let r = 0; r < R; r++) {
+    const a = S > 0 ? `subgroupBroadcast(av${Math.floor(r / S)}, ${r % S}u)` : spec.loadA(`arow${r}`);
+    L.push(`    { let a = ${a};`);
+    for (let c = 0; c < C; c++) L.push(`      acc${r}_${c} = fma(a, b${c}, acc${r}_${c});`);
+    L.push('    }');
   }
-}`;
+  L.push(spec.walkClose);
+  for (let r = 0; r < R; r++) {
+    const guard = `row0 + ${r}u < M`;
+    for (let c = 0; c < C; c++) L.push(`  if (${guard} && col${c} < N) { ${spec.store(`(row0 + ${r}u)`, `col${c}`, `acc${r}_${c}`)} }`);
+  }
+  L.push('}');
+  return L.join('\n');
 }
 
 /** Records the dispatches of a GEMM (several when the batch exceeds the z limit). */
 export function gemm(ctx: KernelContext, spec: GemmSpec): void {
   if (spec.M === 0 || spec.N === 0 || spec.batch === 0) return;
-  const [tr, tc] = perThread(spec.M, spec.N);
+  const S = ctx.subgroupSize;
+  const t = gemmTile(spec.M, spec.N, S);
   const splits = spec.splits ?? 1;
   const perDispatch = Math.floor(MAX_Z / splits);
   for (let first = 0; first < spec.batch; first += perDispatch) {
@@ -123,7 +135,7 @@ export function gemm(ctx: KernelContext, spec: GemmSpec): void {
     u.push(0, spec.M, spec.N, spec.K, first);
     u.push(...spec.words);
     const rows = u.rows;
-    ctx.run({ key: `gemm|${spec.key}|${tr}x${tc}|s${splits}|u${rows}`, source: () => source(spec, rows, tr, tc, splits) }, spec.buffers, u,
-      [Math.ceil(spec.N / (THREADS * tc)), Math.ceil(spec.M / (THREADS * tr)), Math.min(perDispatch, spec.batch - first) * splits]);
+    ctx.run({ key: `gemm|${spec.key}|${t.R}x${t.C}x${t.WG}|sg${S}|s${splits}|u${rows}`, source: () => source(spec, rows, t, S, splits) }, spec.buffers, u,
+      [Math.ceil(spec.N / (t.WG * t.C)), Math.ceil(spec.M / t.R), Math.min(perDispatch, spec.batch - first) * splits]);
   }
 }

@@ -1,7 +1,8 @@
 /**
- * matmul and the convolutions on the tiled GEMM: matmul reads its operands (transposed or broadcast over
- * the batch) directly; the convolutions are implicit GEMMs whose loaders compute im2col addresses on
- * the fly, so no column matrix is ever stored.
+ * matmul and the convolutions on the register-tiled GEMM: matmul reads its operands (transposed or
+ * broadcast over the batch) directly; the convolutions are implicit GEMMs that walk K as nested loops
+ * over (channel, kernel row, kernel column) or (image, output row, output column), so the im2col
+ * addresses come from additions, no column matrix is ever stored and no division runs inside the walk.
  */
 import type { Conv2dInfo, MatmulAttrs, TensorRef } from '@scratchnet/core';
 import { inputDecl, outputDecl } from '../wgsl.js';
@@ -22,21 +23,22 @@ export function matmul(ctx: KernelContext, a: TensorRef, b: TensorRef, attrs: Ma
   const N = attrs.transposeB ? b1 : b2;
   const batch = Math.max(ba, bb);
   const out = ctx.alloc(batch * M * N, 'float32');
-  const aIndex = attrs.transposeA ? 'k * M + r' : 'r * K + k';
-  const bIndex = attrs.transposeB ? 'c * K + k' : 'k * N + c';
-  const loaders = `
-fn loadA(b: u32, r: u32, k: u32) -> f32 { let M = u32(u(1u)); let K = u32(u(3u)); return x0[b * u32(u(${W}u)) + ${aIndex}]; }
-fn loadB(b: u32, k: u32, c: u32) -> f32 { let N = u32(u(2u)); let K = u32(u(3u)); return x1[b * u32(u(${W + 1}u)) + ${bIndex}]; }
-fn storeC(b: u32, r: u32, c: u32, v: f32) { y[(b * u32(u(1u)) + r) * u32(u(2u)) + c] = v; }`;
   gemm(ctx, {
     key: `matmul|${attrs.transposeA ? 'T' : 'N'}${attrs.transposeB ? 'T' : 'N'}`,
-    decls: decls(2), loaders, buffers: [ctx.buf(a), ctx.buf(b), out.buffer], M, N, K, batch,
+    decls: decls(2), buffers: [ctx.buf(a), ctx.buf(b), out.buffer], M, N, K, batch,
     words: [ba === 1 ? 0 : M * K, bb === 1 ? 0 : K * N],
+    prologue: `  let aOff = b * u32(u(${W}u)); let bOff = b * u32(u(${W + 1}u)); let yOff = b * M * N;`,
+    column: (c) => attrs.transposeB ? `  let bc${c} = bOff + cc${c} * K;` : `  let bc${c} = bOff + cc${c};`,
+    walkOpen: '  for (var k = 0u; k < K; k++) {',
+    walkClose: '  }',
+    loadA: (row) => attrs.transposeA ? `x0[aOff + k * M + ${row}]` : `x0[aOff + ${row} * K + k]`,
+    loadB: (c) => attrs.transposeB ? `    let b${c} = x1[bc${c} + k];` : `    let b${c} = x1[bc${c} + k * N];`,
+    store: (row, col, v) => `y[yOff + ${row} * N + ${col}] = ${v};`,
   });
   return out;
 }
 
-/** Conv2dInfo as uniform words, in the order the loaders below read them (from word W). */
+/** Conv2dInfo as uniform words, in the order the code below reads them (from word W). */
 function geometryWords(i: Conv2dInfo): number[] {
   return [
     i.batch, i.inChannels, i.inHeight, i.inWidth, i.outChannels, i.outHeight, i.outWidth, i.kernelHeight, i.kernelWidth,
@@ -49,117 +51,92 @@ const GEOMETRY = [
   'NB', 'C', 'H', 'Wd', 'O', 'OH', 'OW', 'KH', 'KW', 'SH', 'SW', 'DH', 'DW', 'PT', 'PL', 'G',
 ].map((name, k) => `let ${name} = u(${W + k}u);`).join(' ') + ' let Cg = C / G; let Og = O / G; let KK = KH * KW;';
 
+/** The in-bounds test of input pixel (ih, iw). */
+const inImage = (ih: string, iw: string): string => `${ih} >= 0 && ${ih} < H && ${iw} >= 0 && ${iw} < Wd`;
+
 /** x [N, C, H, W] · w [O, C/G, kh, kw] → y [N, O, OH, OW]; GEMM per (n, group): M = O/G, K = C/G·kh·kw, N = OH·OW. */
 export function conv2d(ctx: KernelContext, x: TensorRef, w: TensorRef, info: Conv2dInfo): GpuData {
   const i = info;
   const out = ctx.alloc(i.batch * i.outChannels * i.outHeight * i.outWidth, 'float32');
-  const Cg = i.inChannels / i.groups;
-  const Og = i.outChannels / i.groups;
-  const loaders = `
-fn loadA(b: u32, m: u32, k: u32) -> f32 {
-  ${GEOMETRY}
-  let g = i32(b) % G;
-  return x1[(g * Og + i32(m)) * Cg * KK + i32(k)];
-}
-fn loadB(b: u32, k: u32, p: u32) -> f32 {
-  ${GEOMETRY}
-  let n = i32(b) / G; let g = i32(b) % G;
-  let c = i32(k) / KK; let r = i32(k) % KK; let ki = r / KW; let kj = r % KW;
-  let ih = (i32(p) / OW) * SH - PT + ki * DH; let iw = (i32(p) % OW) * SW - PL + kj * DW;
-  if (ih < 0 || ih >= H || iw < 0 || iw >= Wd) { return 0.0; }
-  return x0[((n * C + g * Cg + c) * H + ih) * Wd + iw];
-}
-fn storeC(b: u32, m: u32, p: u32, v: f32) {
-  ${GEOMETRY}
-  let n = i32(b) / G; let g = i32(b) % G;
-  y[(n * O + g * Og + i32(m)) * OH * OW + i32(p)] = v;
-}`;
   gemm(ctx, {
-    key: 'conv2d', decls: decls(2), loaders, buffers: [ctx.buf(x), ctx.buf(w), out.buffer],
-    M: Og, N: i.outHeight * i.outWidth, K: Cg * i.kernelHeight * i.kernelWidth, batch: i.batch * i.groups, words: geometryWords(i),
+    key: 'conv2d', decls: decls(2), buffers: [ctx.buf(x), ctx.buf(w), out.buffer],
+    M: i.outChannels / i.groups, N: i.outHeight * i.outWidth, K: (i.inChannels / i.groups) * i.kernelHeight * i.kernelWidth,
+    batch: i.batch * i.groups, words: geometryWords(i),
+    prologue: `  ${GEOMETRY}
+  let n = i32(b) / G; let g = i32(b) % G; let xb = (n * C + g * Cg) * H * Wd; let wb = g * Og * Cg * KK;`,
+    column: (c) => `  let oh${c} = i32(cc${c}) / OW; let ihb${c} = oh${c} * SH - PT; let iwb${c} = (i32(cc${c}) - oh${c} * OW) * SW - PL;`,
+    walkOpen: `  var k = 0;
+  for (var ch = 0; ch < Cg; ch++) { let xc = xb + ch * H * Wd;
+  for (var ki = 0; ki < KH; ki++) {
+  for (var kj = 0; kj < KW; kj++) {`,
+    walkClose: '  k++; } } }',
+    loadA: (row) => `x1[wb + i32(${row}) * Cg * KK + k]`,
+    loadB: (c) => `    var b${c} = 0.0; { let ih = ihb${c} + ki * DH; let iw = iwb${c} + kj * DW; if (${inImage('ih', 'iw')}) { b${c} = x0[xc + ih * Wd + iw]; } }`,
+    store: (row, col, v) => `y[(n * O + g * Og + i32(${row})) * OH * OW + i32(${col})] = ${v};`,
   });
   return out;
 }
 
 /**
  * dy [N, O, OH, OW], w → dx [N, C, H, W]; GEMM per (n, group): M = C/G, K = O/G·kh·kw, N = H·W. An input
- * pixel receives dy at (oh, ow) only where (ih + padTop − ki·dilation) is a multiple of the stride.
+ * pixel receives dy at (oh, ow) only where (ih + padTop − ki·dilation) is a multiple of the stride
+ * (stride 1 gets code without that test).
  */
 export function conv2dBackInput(ctx: KernelContext, dy: TensorRef, w: TensorRef, info: Conv2dInfo): GpuData {
   const i = info;
   const out = ctx.alloc(i.batch * i.inChannels * i.inHeight * i.inWidth, 'float32');
-  const Cg = i.inChannels / i.groups;
-  const Og = i.outChannels / i.groups;
-  const loaders = `
-fn loadA(b: u32, m: u32, k: u32) -> f32 {
-  ${GEOMETRY}
-  let g = i32(b) % G; let o = i32(k) / KK; let r = i32(k) % KK;
-  return x1[((g * Og + o) * Cg + i32(m)) * KK + r];
-}
-fn loadB(b: u32, k: u32, p: u32) -> f32 {
-  ${GEOMETRY}
-  let n = i32(b) / G; let g = i32(b) % G;
-  let o = i32(k) / KK; let r = i32(k) % KK; let ki = r / KW; let kj = r % KW;
-  let th = i32(p) / Wd + PT - ki * DH; let tw = i32(p) % Wd + PL - kj * DW;
-  if (th < 0 || tw < 0 || th % SH != 0 || tw % SW != 0) { return 0.0; }
-  let oh = th / SH; let ow = tw / SW;
-  if (oh >= OH || ow >= OW) { return 0.0; }
-  return x0[((n * O + g * Og + o) * OH + oh) * OW + ow];
-}
-fn storeC(b: u32, m: u32, p: u32, v: f32) {
-  ${GEOMETRY}
-  let n = i32(b) / G; let g = i32(b) % G;
-  y[(n * C + g * Cg + i32(m)) * H * Wd + i32(p)] = v;
-}`;
+  const unit = i.strideHeight === 1 && i.strideWidth === 1;
+  const source = unit
+    ? 'let oh = th; let ow = tw; if (th >= 0 && tw >= 0 && oh < OH && ow < OW)'
+    : 'let oh = th / SH; let ow = tw / SW; if (th >= 0 && tw >= 0 && th % SH == 0 && tw % SW == 0 && oh < OH && ow < OW)';
   gemm(ctx, {
-    key: 'conv2dBackInput', decls: decls(2), loaders, buffers: [ctx.buf(dy), ctx.buf(w), out.buffer],
-    M: Cg, N: i.inHeight * i.inWidth, K: Og * i.kernelHeight * i.kernelWidth, batch: i.batch * i.groups, words: geometryWords(i),
+    key: `conv2dBackInput|${unit ? 's1' : 's'}`, decls: decls(2), buffers: [ctx.buf(dy), ctx.buf(w), out.buffer],
+    M: i.inChannels / i.groups, N: i.inHeight * i.inWidth, K: (i.outChannels / i.groups) * i.kernelHeight * i.kernelWidth,
+    batch: i.batch * i.groups, words: geometryWords(i),
+    prologue: `  ${GEOMETRY}
+  let n = i32(b) / G; let g = i32(b) % G; let dyb = (n * O + g * Og) * OH * OW;`,
+    column: (c) => `  let ih${c} = i32(cc${c}) / Wd; let iw${c} = i32(cc${c}) - ih${c} * Wd;`,
+    walkOpen: `  for (var o = 0; o < Og; o++) { let dyo = dyb + o * OH * OW; let wo = (g * Og + o) * Cg * KK;
+  for (var ki = 0; ki < KH; ki++) {
+  for (var kj = 0; kj < KW; kj++) {`,
+    walkClose: '  } } }',
+    loadA: (row) => `x1[wo + i32(${row}) * KK + ki * KW + kj]`,
+    loadB: (c) => `    var b${c} = 0.0; { let th = ih${c} + PT - ki * DH; let tw = iw${c} + PL - kj * DW; ${source} { b${c} = x0[dyo + oh * OW + ow]; } }`,
+    store: (row, col, v) => `y[(n * C + g * Cg + i32(${row})) * H * Wd + i32(${col})] = ${v};`,
   });
   return out;
 }
 
-/**
- * How many K chunks a GEMM with few output tiles and a long K is split into, so that enough workgroups
- * run at once (each chunk's partial sums are added by a reduction afterwards).
- */
-function splitsFor(M: number, N: number, K: number, batch: number): number {
-  const tiles = Math.ceil(M / 64) * Math.ceil(N / 64) * batch;
-  return Math.max(1, Math.min(Math.floor(K / 512), Math.ceil(128 / tiles), 64));
+/** How many chunks of images the filter gradient's K walk is split into, so that enough workgroups run. */
+function splitsFor(images: number, groups: number): number {
+  return Math.max(1, Math.min(images, Math.ceil(64 / groups)));
 }
 
 /**
  * x, dy → dw [O, C/G, kh, kw]; GEMM per group: M = O/G, K = N·OH·OW, N = C/G·kh·kw. K is long and the
- * output small, so K is split into chunks whose partial filters are summed by the reduce kernel.
+ * output small, so the images are split into chunks whose partial filters are summed by the reduce kernel.
  */
 export function conv2dBackFilter(ctx: KernelContext, x: TensorRef, dy: TensorRef, info: Conv2dInfo, release: (d: GpuData) => void): GpuData {
   const i = info;
   const Cg = i.inChannels / i.groups;
-  const Og = i.outChannels / i.groups;
   const size = i.outChannels * Cg * i.kernelHeight * i.kernelWidth;
-  const K = i.batch * i.outHeight * i.outWidth;
-  const splits = splitsFor(Og, Cg * i.kernelHeight * i.kernelWidth, K, i.groups);
+  const splits = splitsFor(i.batch, i.groups);
   const out = ctx.alloc(size * splits, 'float32');
-  const loaders = `
-fn loadA(g: u32, m: u32, k: u32) -> f32 {
-  ${GEOMETRY}
-  let P = OH * OW; let n = i32(k) / P; let p = i32(k) % P;
-  return x1[(n * O + i32(g) * Og + i32(m)) * P + p];
-}
-fn loadB(g: u32, k: u32, q: u32) -> f32 {
-  ${GEOMETRY}
-  let P = OH * OW; let n = i32(k) / P; let p = i32(k) % P;
-  let c = i32(q) / KK; let r = i32(q) % KK; let ki = r / KW; let kj = r % KW;
-  let ih = (p / OW) * SH - PT + ki * DH; let iw = (p % OW) * SW - PL + kj * DW;
-  if (ih < 0 || ih >= H || iw < 0 || iw >= Wd) { return 0.0; }
-  return x0[((n * C + i32(g) * Cg + c) * H + ih) * Wd + iw];
-}
-fn storeC(g: u32, m: u32, q: u32, v: f32) {
-  ${GEOMETRY}
-  y[i32(split_s) * O * Cg * KK + (i32(g) * Og + i32(m)) * Cg * KK + i32(q)] = v;
-}`;
   gemm(ctx, {
-    key: 'conv2dBackFilter', decls: decls(2), loaders, buffers: [ctx.buf(x), ctx.buf(dy), out.buffer],
-    M: Og, N: Cg * i.kernelHeight * i.kernelWidth, K, batch: i.groups, words: geometryWords(i), splits,
+    key: 'conv2dBackFilter', decls: decls(2), buffers: [ctx.buf(x), ctx.buf(dy), out.buffer],
+    M: i.outChannels / i.groups, N: Cg * i.kernelHeight * i.kernelWidth, K: i.batch * i.outHeight * i.outWidth,
+    batch: i.groups, words: geometryWords(i), splits,
+    prologue: `  ${GEOMETRY}
+  let g = i32(b); let chunk = (NB + ${splits - 1}) / ${splits}; let n0 = i32(split) * chunk; let n1 = min(NB, n0 + chunk);`,
+    column: (c) => `  let q${c} = i32(cc${c}); let cq${c} = q${c} / KK; let rq${c} = q${c} - cq${c} * KK; let kiq${c} = rq${c} / KW;
+  let xo${c} = (g * Cg + cq${c}) * H * Wd; let dh${c} = kiq${c} * DH - PT; let dw${c} = (rq${c} - kiq${c} * KW) * DW - PL;`,
+    walkOpen: `  for (var n = n0; n < n1; n++) { let xn = n * C * H * Wd; let dyn = (n * O + g * Og) * OH * OW;
+  for (var oh = 0; oh < OH; oh++) {
+  for (var ow = 0; ow < OW; ow++) { let p = dyn + oh * OW + ow;`,
+    walkClose: '  } } }',
+    loadA: (row) => `x1[p + i32(${row}) * OH * OW]`,
+    loadB: (c) => `    var b${c} = 0.0; { let ih = oh * SH + dh${c}; let iw = ow * SW + dw${c}; if (${inImage('ih', 'iw')}) { b${c} = x0[xn + xo${c} + ih * Wd + iw]; } }`,
+    store: (row, col, v) => `y[i32(split) * O * Cg * KK + (g * Og + i32(${row})) * Cg * KK + i32(${col})] = ${v};`,
   });
   if (splits === 1) return out;
   const summed = reduce(ctx, 'sum', { id: out, shape: [1, splits, size], dtype: 'float32' }, 'float32');
