@@ -18,10 +18,19 @@ export interface MatmulOptions {
   transposeB?: boolean;
 }
 
-/** The rank-3 kernel call, recorded for autodiff: a [ba, ·, ·] × b [bb, ·, ·] → [max(ba, bb), m, n] (ba, bb equal or 1). */
+/**
+ * The rank-3 kernel call, recorded for autodiff: a [ba, ·, ·] × b [bb, ·, ·] → [max(ba, bb), m, n] (ba, bb equal or 1).
+ * A batch of untransposed a's against one b (a Linear layer over [batch, length, features]) is one
+ * product of a [ba·m, k] (a free reshape) with b: one large GEMM instead of ba small ones, and its
+ * gradient with respect to b is then one product over ba·m rows instead of ba products summed.
+ */
 export function matmul3(a: Tensor, b: Tensor, tA: boolean, tB: boolean): Tensor {
   const [ba, ar, ac] = a.shape as [number, number, number];
   const [bb, br, bc] = b.shape as [number, number, number];
+  if (!tA && bb === 1 && ba > 1 && ar > 0) {
+    const folded = matmul3(reshape(a, [1, ba * ar, ac]), b, false, tB);
+    return reshape(folded, [ba, ar, tB ? br : bc]);
+  }
   const m = tA ? ac : ar;
   const n = tB ? br : bc;
   // A batch of 1 broadcasts against any other, 0 included: [0, ·, ·] × [1, ·, ·] has no matrices at all.

@@ -159,7 +159,7 @@ const UNARY_TABLE = {
     grad: {
       ts: (x, _y, dy) => dy * geluDerivative(x),
       wgsl: 'dy * (0.5 * erfc_f(-x * 0.7071067811865476) + clamp(x, -20.0, 20.0) * exp(-0.5 * x * x) * 0.3989422804014327)',
-      as: 'dy * geluGradF(x)', asVec: 'f32x4.mul(dy, geluGradV(x))',
+      as: 'dy * geluGradF(x, y)', asVec: 'f32x4.mul(dy, geluGradV(x, y))',
     },
   },
   erf: {
