@@ -390,3 +390,32 @@ export function gemmShared(
     }
   }
 }
+
+/**
+ * gemm over the items of a batched matmul, handed out one at a time from the int32 counter at `counter`
+ * (zeroed by the caller): for many small items, each too small to split, the threads split the batch.
+ * info = i32 [m, n, k, rsa, csa, rsb, csb, batch, aStep, bStep]: A's and B's items lie aStep and bStep
+ * elements apart (0 broadcasts one item), C's m·n apart. `work` is gemmWorkBytes() of this thread's own.
+ */
+export function gemmBatch(info: usize, a: usize, b: usize, c: usize, work: usize, counter: usize): void {
+  const m = load<i32>(info);
+  const n = load<i32>(info, 4);
+  const k = load<i32>(info, 8);
+  const rsa = load<i32>(info, 12);
+  const csa = load<i32>(info, 16);
+  const rsb = load<i32>(info, 20);
+  const csb = load<i32>(info, 24);
+  const batch = load<i32>(info, 28);
+  const aStep = load<i32>(info, 32);
+  const bStep = load<i32>(info, 36);
+  for (;;) {
+    let i: i32;
+    if (ASC_FEATURE_THREADS) i = atomic.add<i32>(counter, 1);
+    else {
+      i = load<i32>(counter);
+      store<i32>(counter, i + 1);
+    }
+    if (i >= batch) break;
+    gemm(m, n, k, at(a, i * aStep), rsa, csa, at(b, i * bStep), rsb, csb, at(c, i * m * n), n, 0, work);
+  }
+}
