@@ -24,15 +24,78 @@ export function gemmWorkBytes(): i32 {
   return (MC * KC + KC * NC + MR * NR) * 4 + 64;
 }
 
+/**
+ * Packs a full MR-row panel of row-major A (depth contiguous) four depth steps at a time: loads four
+ * floats of each row and transposes them in registers, so the panel is written with whole-vector stores
+ * (the scalar loop took 13% of an n = 128 matmul). Returns the depth steps packed (a multiple of 4).
+ */
+@inline function packPanelRows(kc: i32, src: usize, rsa: i32, dest: usize): i32 {
+  let p = 0;
+  if (ASC_FEATURE_SIMD) {
+    const rs = <usize>rsa << 2;
+    for (; p + 4 <= kc; p += 4) {
+      const s0 = src + (<usize>p << 2);
+      const v0 = v128.load(s0);
+      const v1 = v128.load(s0 + rs);
+      const v2 = v128.load(s0 + 2 * rs);
+      const v3 = v128.load(s0 + 3 * rs);
+      // 4×4 transpose of rows 0–3: c_j holds depth step p + j of rows 0..3.
+      const t0 = i32x4.shuffle(v0, v1, 0, 4, 1, 5);
+      const t1 = i32x4.shuffle(v0, v1, 2, 6, 3, 7);
+      const t2 = i32x4.shuffle(v2, v3, 0, 4, 1, 5);
+      const t3 = i32x4.shuffle(v2, v3, 2, 6, 3, 7);
+      const c0 = i32x4.shuffle(t0, t2, 0, 1, 4, 5);
+      const c1 = i32x4.shuffle(t0, t2, 2, 3, 6, 7);
+      const c2 = i32x4.shuffle(t1, t3, 0, 1, 4, 5);
+      const c3 = i32x4.shuffle(t1, t3, 2, 3, 6, 7);
+      const d = dest + <usize>(p * MR) * 4;
+      if (MR == 4) {
+        v128.store(d, c0);
+        v128.store(d, c1, 16);
+        v128.store(d, c2, 32);
+        v128.store(d, c3, 48);
+      } else {
+        // MR = 6: rows 4 and 5 interleave as pairs, and the four steps' 24 floats go out as 6 vectors.
+        const v4 = v128.load(s0 + 4 * rs);
+        const v5 = v128.load(s0 + 5 * rs);
+        const u0 = i32x4.shuffle(v4, v5, 0, 4, 1, 5);
+        const u1 = i32x4.shuffle(v4, v5, 2, 6, 3, 7);
+        v128.store(d, c0);
+        v128.store(d, i32x4.shuffle(u0, c1, 0, 1, 4, 5), 16);
+        v128.store(d, i32x4.shuffle(c1, u0, 2, 3, 6, 7), 32);
+        v128.store(d, c2, 48);
+        v128.store(d, i32x4.shuffle(u1, c3, 0, 1, 4, 5), 64);
+        v128.store(d, i32x4.shuffle(c3, u1, 2, 3, 6, 7), 80);
+      }
+    }
+  }
+  return p;
+}
+
 /** Packs rows [0, mc) × depth [0, kc) of A into MR-tall panels, each stored depth-major, zero-padded. */
 function packA(mc: i32, kc: i32, a: usize, rsa: i32, csa: i32, pa: usize): void {
   for (let ir = 0; ir < mc; ir += MR) {
     const h = min(MR, mc - ir);
     const dest = pa + <usize>(ir * kc) * 4;
-    if (csa == 1) {
+    if (csa == 1 && h == MR) {
+      const src = at(a, ir * rsa);
+      const done = packPanelRows(kc, src, rsa, dest);
+      for (let r = 0; r < MR; r++) {
+        const row = at(src, r * rsa);
+        for (let p = done; p < kc; p++) store<f32>(at(dest, p * MR + r), load<f32>(at(row, p)));
+      }
+    } else if (csa == 1) {
       for (let r = 0; r < h; r++) {
         const src = at(a, (ir + r) * rsa);
         for (let p = 0; p < kc; p++) store<f32>(at(dest, p * MR + r), load<f32>(at(src, p)));
+      }
+    } else if (ASC_FEATURE_SIMD && rsa == 1 && h == MR) {
+      // Transposed A: a depth step's MR rows are contiguous already.
+      for (let p = 0; p < kc; p++) {
+        const src = at(a, p * csa + ir);
+        const d = at(dest, p * MR);
+        v128.store(d, v128.load(src));
+        if (MR == 6) store<u64>(d, load<u64>(src, 16), 16);
       }
     } else {
       for (let p = 0; p < kc; p++) {
@@ -325,5 +388,34 @@ export function gemmShared(
         }
       }
     }
+  }
+}
+
+/**
+ * gemm over the items of a batched matmul, handed out one at a time from the int32 counter at `counter`
+ * (zeroed by the caller): for many small items, each too small to split, the threads split the batch.
+ * info = i32 [m, n, k, rsa, csa, rsb, csb, batch, aStep, bStep]: A's and B's items lie aStep and bStep
+ * elements apart (0 broadcasts one item), C's m·n apart. `work` is gemmWorkBytes() of this thread's own.
+ */
+export function gemmBatch(info: usize, a: usize, b: usize, c: usize, work: usize, counter: usize): void {
+  const m = load<i32>(info);
+  const n = load<i32>(info, 4);
+  const k = load<i32>(info, 8);
+  const rsa = load<i32>(info, 12);
+  const csa = load<i32>(info, 16);
+  const rsb = load<i32>(info, 20);
+  const csb = load<i32>(info, 24);
+  const batch = load<i32>(info, 28);
+  const aStep = load<i32>(info, 32);
+  const bStep = load<i32>(info, 36);
+  for (;;) {
+    let i: i32;
+    if (ASC_FEATURE_THREADS) i = atomic.add<i32>(counter, 1);
+    else {
+      i = load<i32>(counter);
+      store<i32>(counter, i + 1);
+    }
+    if (i >= batch) break;
+    gemm(m, n, k, at(a, i * aStep), rsa, csa, at(b, i * bStep), rsb, csb, at(c, i * m * n), n, 0, work);
   }
 }

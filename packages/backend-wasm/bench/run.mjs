@@ -11,6 +11,7 @@
 // then timed repeats (5 for matmul), results read back.
 // Run with `pnpm bench` after a build; `--quick` takes fewer repeats, `--matmul` stops after the matmul
 // table and its targets.
+import { loadavg } from 'node:os';
 import * as sn from '@scratchnet/core';
 import '@scratchnet/backend-js';
 import { createWasmBackend, defaultThreads } from '@scratchnet/backend-wasm';
@@ -33,7 +34,14 @@ const wasm = await createWasmBackend({ name: 'wasm-bench' });
 sn.registerBackend('wasm-bench', () => wasm, { priority: -1 });
 await sn.setBackend('wasm-bench');
 const info = wasm.info();
-console.log(`ScratchNet backend-wasm (${info.isa}, ${cores} cores) vs backend-js and wasm peers — Node ${process.version}${quick ? ' — quick run' : ''}\n`);
+console.log(`ScratchNet backend-wasm (${info.isa}, ${cores} cores) vs backend-js and wasm peers — Node ${process.version}${quick ? ' — quick run' : ''}`);
+/** The machine's load: figures from a machine whose load average exceeds a fraction of its cores are not a quiet machine's. */
+function loadLine(when) {
+  const [one, five] = loadavg();
+  const busy = one > 0.5 * cores;
+  return `load average ${when}: ${fmt(one, 2)} (1 min), ${fmt(five, 2)} (5 min) on ${cores} cores${busy ? ' — WARNING: other work is running; wall-clock figures and spreads are not those of a quiet machine' : ''}`;
+}
+console.log(`${loadLine('at start')}\n`);
 
 // Peak: the relaxed build's FMA loop and the SIMD build's mul+add loop, one thread each.
 async function peakOf(isa) {
@@ -135,6 +143,7 @@ const bestPerCpu = (n, ...results) => Math.max(...results.flatMap((r) => {
 const warnings = [];
 const healthRows = [];
 const matmulRows = [];
+console.log(`\n${loadLine('after the matmul measurements')}`);
 console.log(`\nmatmul (float32, n×n by n×n), GFLOPS, ScratchNet wasm: ${REPEATS.repeats} timed calls after ${REPEATS.warmup} warm-up calls, each with its result read back`);
 console.log('repeats = every timed call in order; spread = max ÷ min − 1; %peak = median ÷ the peak on as many threads;');
 console.log('GFLOPS per CPU-s = best of the repeats per CPU-second of the whole process (all threads), which other processes on the machine barely change');

@@ -42,6 +42,15 @@ export function matmul(rt: Runtime, a: TensorRef, b: TensorRef, attrs: MatmulAtt
     rsa: attrs.transposeA ? 1 : k, csa: attrs.transposeA ? m : 1, rsb: attrs.transposeB ? 1 : n, csb: attrs.transposeB ? k : 1,
   };
   const parts = gemmThreads(m * n * k, rt.threads);
+  const batchParts = Math.min(batch, gemmThreads(batch * m * n * k, rt.threads));
+  if (parts === 1 && batchParts > 1 && k > 0) {
+    try {
+      batchItems(rt, g, batchParts);
+    } finally {
+      rt.scratch.done();
+    }
+    return id;
+  }
   // Split the longer of m and n (in whole 12-row / 8-column steps, so every thread gets full micro-tiles).
   const splitRows = m >= n || n < 16;
   const usable = Math.max(1, Math.min(parts, Math.floor((splitRows ? m : n) / (splitRows ? 12 : 8))));
@@ -114,4 +123,22 @@ function fixedRanges(rt: Runtime, g: Geometry, parts: number, splitRows: boolean
     }
     rt.runLists('gemm', lists);
   }
+}
+
+/** Byte offset in the runtime's metadata block of gemmBatch's geometry (clear of shapes at 0 and conv's at 2048). */
+const BATCH_INFO_AT = 3072;
+
+/**
+ * Many items, each too small to split: the threads take whole items from a shared counter, each
+ * through the plain gemm with its own scratch (a batch of 32 64×64×64 products ran on one thread).
+ */
+function batchItems(rt: Runtime, g: Geometry, parts: number): void {
+  const stride = roundUp(rt.exports.gemmWorkBytes(), 4096);
+  const work = rt.scratch.acquire(stride * parts + 64);
+  const counter = work + stride * parts;
+  new Int32Array(rt.memory.buffer, counter, 1)[0] = 0;
+  const info = rt.writeMeta([g.m, g.n, g.k, g.rsa, g.csa, g.rsb, g.csb, g.batch, g.ba === 1 ? 0 : g.m * g.k, g.bb === 1 ? 0 : g.k * g.n], BATCH_INFO_AT);
+  const lists: number[][] = [];
+  for (let p = 0; p < parts; p++) lists.push([info, g.a, g.b, g.out, work + p * stride, counter]);
+  rt.runLists('gemmBatch', lists);
 }

@@ -10,7 +10,7 @@ import type { ThreadPool } from './threads.js';
 /** The kernel exports, in the order workers index them. */
 export const KERNELS = [
   'gemm', 'unary', 'binary', 'where4', 'reduce', 'pool2d', 'pool2dBack', 'conv2d', 'conv2dBackInput',
-  'conv2dBackFilter', 'addInto', 'copy4', 'copy1', 'gemmShared', 'argsort', 'peak',
+  'conv2dBackFilter', 'addInto', 'copy4', 'copy1', 'gemmShared', 'argsort', 'peak', 'gemmBatch',
   'fused', 'unaryGrad',
 ] as const;
 export type KernelName = (typeof KERNELS)[number];
@@ -21,6 +21,7 @@ export interface KernelExports {
   gemmWorkBytes(): number;
   gemmShared(m: number, n: number, k: number, a: number, rsa: number, csa: number, b: number, rsb: number, csb: number, c: number, ldc: number, acc: number, work: number, counters: number, chunk: number, parts: number): void;
   gemmSharedWorkBytes(n: number, k: number): number;
+  gemmBatch(info: number, a: number, b: number, c: number, work: number, counter: number): void;
   unary(op: number, x: number, out: number, start: number, end: number, alpha: number): void;
   unaryGrad(op: number, x: number, y: number, dy: number, out: number, start: number, end: number, alpha: number): void;
   binary(op: number, rank: number, meta: number, a: number, b: number, out: number, start: number, end: number): void;

@@ -71,6 +71,23 @@ describe('threaded kernels match the single-threaded ones', () => {
     expect(Array.from(results[0]!)).toEqual(Array.from(results[1]!));
   });
 
+  for (const [batch, ba, bb, m, k, n, tb] of [[64, 64, 64, 40, 50, 40, false], [96, 96, 1, 33, 70, 29, true], [64, 1, 64, 40, 64, 37, false]] as const) {
+    it(`batched matmul of ${batch} small items (A batch ${ba}, B batch ${bb}${tb ? ', transposeB' : ''}): the items split across threads`, () => {
+      const av = random(ba * m * k, 5);
+      const bv = random(bb * k * n, 6);
+      const results = [pair.mt, pair.st].map((b) =>
+        b.readSync(b.matmul(upload(b, av, [ba, m, k]), upload(b, bv, tb ? [bb, n, k] : [bb, k, n]), { transposeA: false, transposeB: tb })));
+      expect(Array.from(results[0]!)).toEqual(Array.from(results[1]!));
+      // and against a plain triple loop for one item near the end
+      const i = batch - 2;
+      const row = 3;
+      const col = 5;
+      let s = 0;
+      for (let p = 0; p < k; p++) s += av[(ba === 1 ? 0 : i) * m * k + row * k + p]! * bv[(bb === 1 ? 0 : i) * k * n + (tb ? col * k + p : p * n + col)]!;
+      expect(results[0]![i * m * n + row * n + col]).toBeCloseTo(s, 4);
+    });
+  }
+
   it('conv2d and both gradients over a batch split across threads', () => {
     const info: Conv2dInfo = {
       batch: 16, inChannels: 4, inHeight: 20, inWidth: 20, outChannels: 8, outHeight: 20, outWidth: 20, kernelHeight: 3,
