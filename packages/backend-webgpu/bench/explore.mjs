@@ -21,21 +21,22 @@ const adapter = await gpu.requestAdapter();
 const device = await adapter.requestDevice({ requiredFeatures: ['subgroups'] });
 device.addEventListener('uncapturederror', (e) => console.log('ERR', e.error.message));
 
-function variant({ R, C, WG, strided, VA, VB, SG }) {
+function variant({ R, C, WG, strided, VA, VB, SG, SG2, swap }) {
   const L = [];
-  L.push(`${SG ? 'enable subgroups;' : ''}
+  L.push(`${SG || SG2 ? 'enable subgroups;' : ''}
 @group(0) @binding(0) var<storage, read> A: array<${VA ? 'vec4<f32>' : 'f32'}>;
 @group(0) @binding(1) var<storage, read> B: array<${VB ? 'vec4<f32>' : 'f32'}>;
 @group(0) @binding(2) var<storage, read_write> Y: array<f32>;
 @group(0) @binding(3) var<uniform> dims: vec4<u32>;
 @compute @workgroup_size(${WG})
-fn main(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>${SG ? ', @builtin(subgroup_invocation_id) sl: u32' : ''}) {
+fn main(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>${SG || SG2 ? ', @builtin(subgroup_invocation_id) sl: u32' : ''}) {
   let M = dims.x; let N = dims.y; let K = dims.z;
-  let row0 = wid.y * ${R}u;`);
+  let wx = ${swap ? 'wid.y' : 'wid.x'}; let wy = ${swap ? 'wid.x' : 'wid.y'};
+  let row0 = wy * ${R}u;`);
   const CV = VB ? C / 4 : C; // loads per k
   for (let c = 0; c < CV; c++) {
     const col = VB ? (strided ? `(wid.x * ${WG * CV}u + ${c * WG}u + lid.x) * 4u` : `((wid.x * ${WG}u + lid.x) * ${CV}u + ${c}u) * 4u`)
-      : strided ? `wid.x * ${WG * C}u + ${c * WG}u + lid.x` : `(wid.x * ${WG}u + lid.x) * ${C}u + ${c}u`;
+      : strided ? `wx * ${WG * C}u + ${c * WG}u + lid.x` : `(wid.x * ${WG}u + lid.x) * ${C}u + ${c}u`;
     L.push(`  let col${c} = ${col}; let cc${c} = min(col${c}, N - 1u);`);
   }
   const T = VB ? 'vec4<f32>' : 'f32';
@@ -44,6 +45,31 @@ fn main(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid
   if (SG) {
     for (let h = 0; h < R / 8; h++) L.push(`  let arow${h} = min(row0 + ${h * 8}u + sl, M - 1u) * K;`);
     L.push(`  for (var k = 0u; k < K; k++) {
+    let bk = k * N;`);
+    for (let c = 0; c < CV; c++) L.push(`    let b${c} = B[bk + cc${c}];`);
+    for (let h = 0; h < R / 8; h++) L.push(`    let av${h} = A[arow${h} + k];`);
+    for (let r = 0; r < R; r++) {
+      L.push(`    let a${r} = subgroupBroadcast(av${r >> 3}, ${r & 7}u);`);
+      for (let c = 0; c < CV; c++) L.push(`    acc${r}_${c} = fma(a${r}, b${c}, acc${r}_${c});`);
+    }
+    L.push('  }');
+  } else if (SG2) {
+    // k unrolled by 2: lane l loads A[row l % 8][k + l / 8 ...] is not possible with 8 lanes and R >= 8; just unroll.
+    for (let h = 0; h < R / 8; h++) L.push(`  let arow${h} = min(row0 + ${h * 8}u + sl, M - 1u) * K;`);
+    L.push(`  var k = 0u;
+  for (; k + 1u < K; k += 2u) {`);
+    for (let kk = 0; kk < 2; kk++) {
+      L.push(`    { let bk = (k + ${kk}u) * N;`);
+      for (let c = 0; c < CV; c++) L.push(`    let b${c} = B[bk + cc${c}];`);
+      for (let h = 0; h < R / 8; h++) L.push(`    let av${h} = A[arow${h} + k + ${kk}u];`);
+      for (let r = 0; r < R; r++) {
+        L.push(`    let a${r} = subgroupBroadcast(av${r >> 3}, ${r & 7}u);`);
+        for (let c = 0; c < CV; c++) L.push(`    acc${r}_${c} = fma(a${r}, b${c}, acc${r}_${c});`);
+      }
+      L.push('    }');
+    }
+    L.push('  }');
+    L.push(`  for (; k < K; k++) {
     let bk = k * N;`);
     for (let c = 0; c < CV; c++) L.push(`    let b${c} = B[bk + cc${c}];`);
     for (let h = 0; h < R / 8; h++) L.push(`    let av${h} = A[arow${h} + k];`);
@@ -79,7 +105,7 @@ fn main(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid
     }
   }
   L.push('}');
-  return { code: L.join('\n'), groups: (M, N) => [Math.ceil(N / (WG * C)), Math.ceil(M / R), 1] };
+  return { code: L.join('\n'), groups: (M, N) => swap ? [Math.ceil(M / R), Math.ceil(N / (WG * C)), 1] : [Math.ceil(N / (WG * C)), Math.ceil(M / R), 1] };
 }
 
 const pipes = new Map();

@@ -43,7 +43,7 @@ async function agree(shapes: readonly number[][], f: (...xs: sn.Tensor[]) => sn.
       const w = want[o]!;
       const g = got[o]!;
       expect(g.length, `${backend} output ${o} length`).toBe(w.length);
-      const scale = Math.max(1, ...Array.from(w, Math.abs));
+      const scale = w.reduce((m, v) => Math.max(m, Math.abs(v)), 1);
       let worst = 0;
       let at = -1;
       for (let i = 0; i < w.length; i++) {
@@ -87,6 +87,11 @@ if (gpuTestsEnabled('gemm: webgpu')) {
       await agree([[3, 17, 5], [1, 5, 9]], (a, b) => [sn.matmul(a, b)]);
       await agree([[1, 2, 19, 4], [3, 1, 4, 70]], (a, b) => [sn.matmul(a, b)]);
       await agree([[1, 300], [300, 1]], (a, b) => [sn.matmul(a, b)]);
+      await agree([[2, 7], [7, 300]], (a, b) => [sn.matmul(a, b)]);
+    });
+
+    it('matmul with more row tiles than one dispatch may have workgroups along y (65535)', async () => {
+      await agree([[1_100_000, 3], [3, 2]], (a, b) => [sn.matmul(a, b)]);
     });
 
     it('conv2d forward and both gradients, many channels, padding, stride, dilation and groups', async () => {

@@ -14,15 +14,17 @@
  * The operands are never materialised in GEMM form: callers supply the walk over K (nested loops, so
  * convolutions need no divisions inside it), per-column set-up code, and WGSL expressions that load A
  * and B and store C at the walk's current position. Every row and column index is clamped before a
- * load and guarded before the store, so every shape works. Uniform words 1..4 hold M, N, K and the
- * first batch of the dispatch; callers' own words start at {@link GEMM_USER_WORD}.
+ * load and guarded before the store, so every shape works. Uniform words 1..6 hold M, N, K and the
+ * first batch, row and column of the dispatch (outputs too large for one dispatch's workgroup counts
+ * take several); callers' own words start at {@link GEMM_USER_WORD}.
  */
 import { Uniforms, uniformDecl } from '../wgsl.js';
 import type { KernelContext } from './context.js';
 
 /** The first uniform word a GEMM caller may use. */
-export const GEMM_USER_WORD = 5;
-const MAX_Z = 65535;
+export const GEMM_USER_WORD = 7;
+/** The most workgroups along one dimension of a dispatch (WebGPU's default limit). */
+const MAX_GROUPS = 65535;
 /** The widest workgroup (invocations along the columns). */
 const MAX_WG = 64;
 /** Columns per invocation at most. */
@@ -65,28 +67,32 @@ export interface GemmSpec {
   readonly splits?: number;
 }
 
-/** The tile of one workgroup: R rows, WG invocations of C columns each. */
+/** The tile of one workgroup: R rows, WG invocations of C columns each; `sg`: A values shared by subgroup broadcasts. */
 export interface GemmTile {
   readonly R: number;
   readonly C: number;
   readonly WG: number;
+  readonly sg: boolean;
 }
 
 /**
- * Picks the tile for an M×N output: R rows (a multiple of the subgroup size `S`, 8 or 16 rows where
- * subgroups are missing), and WG·C columns as close above N as the limits allow, so small outputs (a
- * 3×3 filter gradient has 9 columns) waste few lanes.
+ * Picks the tile for an M×N output, given the subgroup size `S` (0: none). R rows: M itself for one or
+ * two rows (each invocation loads its A values: a broadcast tile would waste most of its FMAs), else a
+ * multiple of S (8 or 16 rows without subgroups). WG·C columns as close above N as the limits allow,
+ * so small outputs (a 3×3 filter gradient has 9 columns) waste few lanes.
  */
 export function gemmTile(M: number, N: number, S: number): GemmTile {
-  const R = S > 0 ? (M <= S ? S : 2 * S) : M <= 8 ? 8 : 16;
+  const small = M <= 2;
+  const R = small ? M : S > 0 ? (M <= S ? S : 2 * S) : M <= 8 ? 8 : 16;
   const C = Math.min(MAX_C, Math.max(1, Math.ceil(N / MAX_WG)));
   const lanes = Math.max(S, 8);
   const WG = Math.min(MAX_WG, Math.ceil(Math.ceil(N / C) / lanes) * lanes);
-  return { R, C, WG };
+  return { R, C, WG, sg: S > 0 && !small };
 }
 
-function source(spec: GemmSpec, rows: number, t: GemmTile, S: number, splits: number): string {
+function source(spec: GemmSpec, rows: number, t: GemmTile, subgroupSize: number, splits: number): string {
   const { R, C, WG } = t;
+  const S = t.sg ? subgroupSize : 0;
   const L: string[] = [];
   if (S > 0) L.push('enable subgroups;');
   L.push(spec.decls, uniformDecl(spec.buffers.length, rows));
@@ -96,10 +102,10 @@ fn main(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid
   let M = u32(u(1u)); let N = u32(u(2u)); let K = u32(u(3u));
   let b = wid.z / ${splits}u + u32(u(4u));
   let split = wid.z % ${splits}u;
-  let row0 = wid.y * ${R}u;`);
+  let row0 = wid.y * ${R}u + u32(u(5u));`);
   L.push(spec.prologue);
   for (let c = 0; c < C; c++) {
-    L.push(`  let col${c} = wid.x * ${WG * C}u + ${c * WG}u + lid.x; let cc${c} = min(col${c}, N - 1u);`);
+    L.push(`  let col${c} = wid.x * ${WG * C}u + u32(u(6u)) + ${c * WG}u + lid.x; let cc${c} = min(col${c}, N - 1u);`);
     L.push(spec.column(c));
   }
   if (S > 0) for (let h = 0; h < R / S; h++) L.push(`  let arow${h} = min(row0 + ${h * S}u + sl, M - 1u);`);
@@ -123,19 +129,28 @@ fn main(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid
   return L.join('\n');
 }
 
-/** Records the dispatches of a GEMM (several when the batch exceeds the z limit). */
+/** Records the dispatches of a GEMM: one, or several where the batch, rows or columns exceed a dispatch's workgroup counts. */
 export function gemm(ctx: KernelContext, spec: GemmSpec): void {
   if (spec.M === 0 || spec.N === 0 || spec.batch === 0) return;
   const S = ctx.subgroupSize;
   const t = gemmTile(spec.M, spec.N, S);
   const splits = spec.splits ?? 1;
-  const perDispatch = Math.floor(MAX_Z / splits);
+  const perDispatch = Math.floor(MAX_GROUPS / splits);
+  const rowsPer = MAX_GROUPS * t.R;
+  const colsPer = MAX_GROUPS * t.WG * t.C;
   for (let first = 0; first < spec.batch; first += perDispatch) {
-    const u = new Uniforms();
-    u.push(0, spec.M, spec.N, spec.K, first);
-    u.push(...spec.words);
-    const rows = u.rows;
-    ctx.run({ key: `gemm|${spec.key}|${t.R}x${t.C}x${t.WG}|sg${S}|s${splits}|u${rows}`, source: () => source(spec, rows, t, S, splits) }, spec.buffers, u,
-      [Math.ceil(spec.N / (t.WG * t.C)), Math.ceil(spec.M / t.R), Math.min(perDispatch, spec.batch - first) * splits]);
+    for (let row = 0; row < spec.M; row += rowsPer) {
+      for (let col = 0; col < spec.N; col += colsPer) {
+        const u = new Uniforms();
+        u.push(0, spec.M, spec.N, spec.K, first, row, col);
+        u.push(...spec.words);
+        const rows = u.rows;
+        ctx.run({ key: `gemm|${spec.key}|${t.R}x${t.C}x${t.WG}|sg${t.sg ? S : 0}|s${splits}|u${rows}`, source: () => source(spec, rows, t, S, splits) }, spec.buffers, u, [
+          Math.ceil(Math.min(colsPer, spec.N - col) / (t.WG * t.C)),
+          Math.ceil(Math.min(rowsPer, spec.M - row) / t.R),
+          Math.min(perDispatch, spec.batch - first) * splits,
+        ]);
+      }
+    }
   }
 }
