@@ -38,10 +38,12 @@ interface Group {
 
 /**
  * Elementwise fusion: groups chains and DAGs of unary / binary / where / cast kernel calls that
- * compute over one shape, where each value passed inside a group has no reader outside it, into
+ * compute over one shape into
  * {@link FusedNode}s (one kernel where the backend has `fusedElementwise`, the same calls one by one
- * otherwise). Scalar constants become `const` instructions. A group runs where its last member ran,
- * so a member joins only when no value of the group is read by another node before it.
+ * otherwise). A value read outside its group (or returned, or written to a Variable) stays inside it
+ * and is written out as one more output. Scalar constants become `const` instructions. A group runs
+ * where its last member ran, so a member joins only when no value of the group is read by another
+ * node before it.
  * Returns the number of fused nodes made.
  */
 export function fuseElementwise(program: Program, scalarConstants: ReadonlyMap<number, number> = program.scalarConstants): number {
@@ -63,10 +65,9 @@ export function fuseElementwise(program: Program, scalarConstants: ReadonlyMap<n
     const eligible: Group[] = [];
     for (const ref of operands(node)) {
       const g = groupOf.get(ref.value);
-      if (!g || eligible.includes(g) || !sameShape(g.shape, shape) || !sameShape(ref.shape, shape) || sinks.has(ref.value)) continue;
-      const r = readers.get(ref.value) ?? [];
-      if (r.length !== 1 || r[0] !== j) continue;
-      // Every other value the group makes must be read only by members or by nodes at or after j.
+      if (!g || eligible.includes(g) || !sameShape(g.shape, shape) || !sameShape(ref.shape, shape)) continue;
+      // The group will run at j: every value it makes must be read only by members or by nodes at or
+      // after j (a value also read outside, or returned, becomes one more output of the fused kernel).
       const ok = g.members.every((m) => (readers.get((nodes[m] as KernelNode).output) ?? []).every((k) => k >= j || g.members.includes(k)));
       if (ok) eligible.push(g);
     }
