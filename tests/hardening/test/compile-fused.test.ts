@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { createJsBackend } from '@scratchnet/backend-js';
 import * as sn from '@scratchnet/core';
 import { Adam, CrossEntropyLoss, Linear, ReLU, Sequential, Tanh } from '@scratchnet/layers';
+import { fuzz } from '../src/fuzz.js';
 
 let fusedCalls = 0;
 
@@ -144,5 +145,12 @@ describe('compile: fused programs interpreted with the unfused kernels', () => {
     expect(cf.reports()[0]!.fusedGroups).toBeGreaterThan(0);
     sn.dispose([got, want, x, y, z]);
     cf.dispose();
+  });
+
+  it('the fuzzer\'s random graphs, forward and backward, replay through fusedElementwise within 1e-6 of eager', async () => {
+    fusedCalls = 0;
+    const stats = await fuzz(['js-fused-ref'], { numRuns: 80, seed: 20261130, compiled: true });
+    expect(stats.graphs).toBe(80);
+    expect(fusedCalls).toBeGreaterThan(80);
   });
 });
