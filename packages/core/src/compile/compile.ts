@@ -77,6 +77,7 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, options: 
       result = withRecorder(recorder, () => fn(...args));
     } catch (err) {
       recorder.release();
+      if (err instanceof CompileError) err.assignedVariables = recorder.assignedAny;
       throw err;
     }
     if (result instanceof Promise) {
