@@ -3,7 +3,8 @@
 // (Sequential, CrossEntropyLoss, Adam 1e-3) on ScratchNet's wasm backend at 1 and all threads, against
 // jax-js's wasm device (relaxed SIMD) running the same networks, loss and Adam, eagerly and under
 // `jit`, in a process of its own (tests/peer-bench). Batch 64 of MNIST-shaped inputs; each timed step
-// reads the loss back. Prints ms per step and samples/s as median (min–max), the ratio ScratchNet ÷
+// reads the loss back. ScratchNet runs each step eagerly and through `sn.compile` (recorded once, then
+// replayed fused where the backend can; `--explain` prints the MLP's compiled program). Prints ms per step and samples/s as median (min–max), the ratio ScratchNet ÷
 // best jax-js figure, and a WARNING where jax-js runs below half of its standalone figure.
 // Run with `pnpm bench` after a build; `--quick` takes fewer repeats, `--mlp` skips the CNN.
 import * as sn from '@scratchnet/core';
@@ -27,8 +28,8 @@ sn.registerBackend('wasm-bench', () => wasm, { priority: -1 });
 await sn.setBackend('wasm-bench');
 console.log(`MNIST training step, batch ${BATCH}, Adam 1e-3: ScratchNet (@scratchnet/layers on backend-wasm, ${wasm.info().isa}) vs jax-js — Node ${process.version}${quick ? ' — quick run' : ''}\n`);
 
-/** ms per step of `kind` trained through layers on the wasm backend at `threads`. */
-async function scratchnetStep(kind, threads) {
+/** ms per step of `kind` trained through layers on the wasm backend at `threads`, eagerly or through `sn.compile`. */
+async function scratchnetStep(kind, threads, compiled) {
   await wasm.setThreads(threads);
   const model = buildModel(kind, 1);
   const optimizer = new Adam(model.parameters(), { lr: 1e-3 });
@@ -36,19 +37,31 @@ async function scratchnetStep(kind, threads) {
   const params = model.parameters();
   const x = sn.randomUniform([BATCH, 1, 28, 28], { seed: 99 });
   const y = sn.tensor(Array.from({ length: BATCH }, (_, i) => i % 10), [BATCH], 'int32');
-  const step = () => sn.tidy(() => {
+  const train = () => sn.tidy(() => {
     const { value, grads } = sn.variableGrads(() => loss.forward(model.forward(x), y), params);
     optimizer.step(grads);
-    value.dataSync();
+    return value;
   });
+  const fn = compiled ? sn.compile(train, { name: `${kind} step` }) : train;
+  const step = () => {
+    const value = fn();
+    value.dataSync();
+    value.dispose();
+  };
   const ms = await measure(step, SETTINGS);
+  if (compiled && threads === 1 && process.argv.includes('--explain')) console.log(`${fn.explain()}\n`);
+  if (compiled) fn.dispose();
   optimizer.dispose();
   sn.dispose([...params, x, y]);
   return ms;
 }
 
 const ours = {};
-for (const kind of MODELS) ours[kind] = { 1: await scratchnetStep(kind, 1), [cores]: await scratchnetStep(kind, cores) };
+const compiledRuns = {};
+for (const kind of MODELS) {
+  ours[kind] = { 1: await scratchnetStep(kind, 1, false), [cores]: await scratchnetStep(kind, cores, false) };
+  compiledRuns[kind] = { 1: await scratchnetStep(kind, 1, true), [cores]: await scratchnetStep(kind, cores, true) };
+}
 const jax = {};
 for (const threads of [1, cores]) {
   jax[threads] = await runPeer('jax-js-mnist', ['--threads', String(threads), '--steps', MODELS.join(','), '--warmup', String(SETTINGS.warmup), '--repeats', String(SETTINGS.repeats)]);
@@ -59,17 +72,18 @@ for (const threads of [1, cores]) {
 const perSecond = (t) => (t ? rate(t, BATCH * 1000) : undefined);
 const warnings = [];
 const health = [];
-console.log(`\nms per step: median (min–max) of ${SETTINGS.repeats} after ${SETTINGS.warmup} warm-up steps; samples/s from the median; ratio = jax-js best ÷ ScratchNet (>1: ScratchNet faster); ratio/CPU (1 thread) = the same from each one's least CPU time per step, which a shared machine does not tilt`);
-const W = [5, 4, 22, 22, 22, 10, 10, 10, 7, 9];
-row(['model', 'thr', 'ScratchNet layers', 'jax-js eager', 'jax-js jit', 'SN smp/s', 'jax smp/s', 'best jax', 'ratio', 'ratio/CPU'], W);
+console.log(`\nms per step: median (min–max) of ${SETTINGS.repeats} after ${SETTINGS.warmup} warm-up steps; samples/s from the median; ratio = jax-js best ÷ ScratchNet eager, ratio cmp = jax-js best ÷ ScratchNet compiled (>1: ScratchNet faster); cmp/eager = eager ÷ compiled step time; cmp/CPU (1 thread) = ratio cmp from each one's least CPU time per step, which a shared machine does not tilt`);
+const W = [5, 4, 22, 22, 22, 22, 10, 10, 10, 7, 9, 9, 9];
+row(['model', 'thr', 'ScratchNet layers', 'SN compiled', 'jax-js eager', 'jax-js jit', 'SN cmp s/s', 'jax smp/s', 'best jax', 'ratio', 'ratio cmp', 'cmp/eager', 'cmp/CPU'], W);
 for (const kind of MODELS) {
   for (const threads of [1, cores]) {
     const mine = ours[kind][threads];
     const peer = jax[threads].steps?.find((s) => s.model === kind);
     const [bestMode, best] = ['eager', 'jit'].map((m) => [m, peer?.[m]]).reduce((a, b) => (b[1] && !(b[1].median >= a[1]?.median) ? b : a), ['none', undefined]);
-    row([kind, threads, spread(mine, 2), spread(peer?.eager, 2), spread(peer?.jit, 2), fmt(perSecond(mine).median, 0), fmt(perSecond(best)?.median, 0), bestMode,
-      `${fmt(best ? best.median / mine.median : NaN, 2)}×`,
-      threads === 1 ? `${fmt(Math.min(peer?.eager?.cpuMin ?? NaN, peer?.jit?.cpuMin ?? NaN) / mine.cpuMin, 2)}×` : ''], W);
+    const comp = compiledRuns[kind][threads];
+    row([kind, threads, spread(mine, 2), spread(comp, 2), spread(peer?.eager, 2), spread(peer?.jit, 2), fmt(perSecond(comp).median, 0), fmt(perSecond(best)?.median, 0), bestMode,
+      `${fmt(best ? best.median / mine.median : NaN, 2)}×`, `${fmt(best ? best.median / comp.median : NaN, 2)}×`, `${fmt(mine.median / comp.median, 2)}×`,
+      threads === 1 ? `${fmt(Math.min(peer?.eager?.cpuMin ?? NaN, peer?.jit?.cpuMin ?? NaN) / comp.cpuMin, 2)}×` : ''], W);
     const standalone = STANDALONE_MNIST_SAMPLES_PER_S['jax-js jit']?.[kind];
     if (threads === 1 && standalone !== undefined) {
       const best = bestRates(peer?.jit, BATCH * 1000, 1);

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Long leak soak: `pnpm soak` trains the MNIST CNN 10,000 steps on each backend, then 10,000 steps
 // switching backend every 500 steps, and fails if live tensors / bytes change after warm-up or the
-// wasm heap / WebGPU allocation high-water mark rises in the second half. Flags: --steps N,
-// --switch-every K, --warmup W, --batch B (default 64), --backends js,wasm.
+// wasm heap / WebGPU allocation high-water mark rises in the second half; then the same two scenarios
+// with the step compiled (sn.compile: recorded once per backend, replayed). Flags: --steps N,
+// --switch-every K, --warmup W, --batch B (default 64), --backends js,wasm, --compiled-only, --eager-only.
 import { parseArgs } from 'node:util';
 import { availableBackends } from '../dist/backends.js';
 import { soak } from '../dist/train.js';
@@ -14,6 +15,8 @@ const { values } = parseArgs({
     warmup: { type: 'string' },
     batch: { type: 'string', default: '64' },
     backends: { type: 'string' },
+    'compiled-only': { type: 'boolean', default: false },
+    'eager-only': { type: 'boolean', default: false },
   },
 });
 process.env.VK_ICD_FILENAMES ??= '/usr/share/vulkan/icd.d/lvp_icd.json';
@@ -33,9 +36,13 @@ function judge(r) {
   console.log(`${r.scenario}, ${r.steps} steps, batch ${batch}:\n  start  ${fmt(r.start)}\n  warm   ${fmt(r.warm)}\n  end    ${fmt(r.end)}\n  loss   ${r.firstLoss.toFixed(4)} → ${r.lastLoss.toFixed(4)}\n  ${problems.length ? `LEAK: ${problems.join('; ')}` : 'flat'}`);
   if (problems.length) failed = true;
 }
-for (const backend of backends) {
-  judge(await soak({ scenario: backend, backends: [backend], steps, warmup: Number(values.warmup ?? 100), batch, onSample: (step, s) => step % 1000 === 0 && console.log(`  ${backend} step ${step}: ${fmt(s)}`) }));
+const modes = values['compiled-only'] ? [true] : values['eager-only'] ? [false] : [false, true];
+for (const compiled of modes) {
+  const tag = compiled ? ' (compiled)' : '';
+  for (const backend of backends) {
+    judge(await soak({ scenario: `${backend}${tag}`, backends: [backend], steps, warmup: Number(values.warmup ?? 100), batch, compiled, onSample: (step, s) => step % 1000 === 0 && console.log(`  ${backend}${tag} step ${step}: ${fmt(s)}`) }));
+  }
+  const cycle = every * backends.length;
+  judge(await soak({ scenario: `switch ${backends.join('/')} every ${every}${tag}`, backends, steps: Math.max(2 * cycle, Math.floor(steps / cycle) * cycle), warmup: cycle, batch, switchEvery: every, compiled }));
 }
-const cycle = every * backends.length;
-judge(await soak({ scenario: `switch ${backends.join('/')} every ${every}`, backends, steps: Math.max(2 * cycle, Math.floor(steps / cycle) * cycle), warmup: cycle, batch, switchEvery: every }));
 process.exit(failed ? 1 : 0);

@@ -37,19 +37,28 @@ export interface Trainer {
   readonly loss: CrossEntropyLoss;
   readonly optimizer: Adam;
   readonly batch: number;
+  /** The step through `sn.compile` (recorded once per backend, then replayed), when the trainer is compiled. */
+  readonly compiled: sn.CompiledFunction<[sn.Tensor, sn.Tensor], sn.Tensor> | null;
 }
 
-export function makeTrainer(seed = 1, batch = 8): Trainer {
+export function makeTrainer(seed = 1, batch = 8, compiled = false): Trainer {
   const model = mnistCnn(seed);
   model.train();
-  return { model, loss: new CrossEntropyLoss(), optimizer: new Adam(model.parameters(), { lr: 1e-3 }), batch };
+  const loss = new CrossEntropyLoss();
+  const optimizer = new Adam(model.parameters(), { lr: 1e-3 });
+  const step = (x: sn.Tensor, y: sn.Tensor): sn.Tensor => sn.tidy(() => {
+    const { value: v, grads } = sn.variableGrads(() => loss.forward(model.forward(x), y), model.parameters());
+    optimizer.step(grads);
+    return v;
+  });
+  return { model, loss, optimizer, batch, compiled: compiled ? sn.compile(step, { name: 'soak step', key: () => model.training }) : null };
 }
 
 /** One training step on host data (uploaded, used and disposed as `fit` does); resolves with the loss. */
 export async function trainStep(t: Trainer, data: { x: Float32Array; y: Int32Array }): Promise<number> {
   const x = sn.tensor(data.x, [t.batch, 1, 28, 28]);
   const y = sn.tensor(data.y, [t.batch], 'int32');
-  const value = sn.tidy(() => {
+  const value = t.compiled ? t.compiled(x, y) : sn.tidy(() => {
     const { value: v, grads } = sn.variableGrads(() => t.loss.forward(t.model.forward(x), y), t.model.parameters());
     t.optimizer.step(grads);
     return v;
@@ -135,12 +144,14 @@ export async function soak(options: {
   warmup: number;
   batch: number;
   switchEvery?: number;
+  /** Train through `sn.compile` (the replayed step must keep memory flat too). */
+  compiled?: boolean;
   onSample?: (step: number, s: MemorySample) => void;
 }): Promise<SoakReport> {
   const { backends, steps, warmup, batch, switchEvery } = options;
   await sn.setBackend(backends[0]!);
   const start = sampleMemory();
-  const trainer = makeTrainer(1, batch);
+  const trainer = makeTrainer(1, batch, options.compiled ?? false);
   const data = hostBatches(4, batch);
   const cycle = switchEvery ? switchEvery * backends.length : 1;
   let warm: MemorySample | null = null;
@@ -171,6 +182,8 @@ export async function soak(options: {
   }
   const end = sampleMemory();
   if (!warm || !maxAfterWarm || !maxEarly || !maxLate) throw new Error(`soak: warm-up ${warmup} must be a multiple of ${cycle} and leave at least two cycles of ${steps} steps`);
+  trainer.compiled?.dispose();
+  trainer.optimizer.dispose();
   sn.dispose([...trainer.model.parameters(), ...trainer.model.namedBuffers().map(([, b]) => b)]);
   return { scenario: options.scenario, steps, start, warm, end, maxAfterWarm, maxEarly, maxLate, firstLoss, lastLoss };
 }

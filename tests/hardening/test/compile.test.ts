@@ -142,4 +142,31 @@ describe('compile: record and replay', () => {
     sn.dispose([x, y, r, e]);
     cf.dispose();
   });
+
+  it('runs eagerly under a gradient tape, so gradients flow through a compiled function', () => {
+    const w = sn.variable(sn.tensor([0.5, -1, 2]));
+    const forward = sn.compile((x: sn.Tensor) => sn.sum(sn.mul(sn.tanh(sn.mul(x, w)), x)));
+    const x = sn.tensor([1, 2, 3]);
+    forward(x).dispose();
+    forward(x).dispose(); // recorded and replayed outside any tape
+    const { value, grads } = sn.variableGrads(() => forward(x), [w]);
+    const eager = sn.variableGrads(() => sn.sum(sn.mul(sn.tanh(sn.mul(x, w)), x)), [w]);
+    expect(values(grads.get(w)!)).toEqual(values(eager.grads.get(w)!));
+    expect(values(value)).toEqual(values(eager.value));
+    sn.dispose([value, eager.value, [...grads.values()], [...eager.grads.values()], x, w]);
+    forward.dispose();
+  });
+
+  it('keeps at most maxPrograms signatures, dropping the least recently used', () => {
+    const cf = sn.compile((x: sn.Tensor) => sn.mul(x, 2), { maxPrograms: 2 });
+    const before = sn.memory().numTensors;
+    for (const n of [1, 2, 3, 1, 4]) {
+      const x = sn.ones([n]);
+      cf(x).dispose();
+      x.dispose();
+    }
+    expect(cf.reports().map((r) => r.inputs)).toHaveLength(2);
+    cf.dispose();
+    expect(sn.memory().numTensors).toBe(before);
+  });
 });

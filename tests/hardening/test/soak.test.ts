@@ -39,6 +39,19 @@ describe('leak soak (short run)', () => {
     assertFlat(r);
   });
 
+  it.each(backends)('%s, compiled step: memory stays flat after warm-up', async (backend) => {
+    const r = await soak({ scenario: `${backend} compiled`, backends: [backend], steps: STEPS[backend] ?? 100, warmup: WARMUP, batch: 8, compiled: true });
+    console.log(show(r));
+    assertFlat(r);
+  });
+
+  it(`compiled, switching ${backends.join(' → ')} every 5 steps (a program per backend): memory stays flat`, async () => {
+    const cycle = 5 * backends.length;
+    const r = await soak({ scenario: `compiled switch ${backends.join('/')}`, backends, steps: cycle * 5, warmup: cycle, batch: 8, switchEvery: 5, compiled: true });
+    console.log(show(r));
+    assertFlat(r);
+  });
+
   it(`switching ${backends.join(' → ')} every 5 steps: memory stays flat`, async () => {
     const cycle = 5 * backends.length;
     const r = await soak({ scenario: `switch ${backends.join('/')}`, backends, steps: cycle * 5, warmup: cycle, batch: 8, switchEvery: 5 });

@@ -35,6 +35,11 @@ export function withTape<R>(tape: Tape, fn: () => R): R {
   }
 }
 
+/** Whether a gradient tape is recording now (compile then runs eagerly, so autodiff sees the ops). */
+export function tapeActive(): boolean {
+  return tapes.length > 0;
+}
+
 /** Runs `fn` with recording paused (gradient rules run this way). */
 export function withoutTape<R>(fn: () => R): R {
   const saved = tapes.splice(0, tapes.length);

@@ -1,3 +1,4 @@
+import { tapeActive } from '../autograd/tape.js';
 import { kernelBackend } from '../engine/engine.js';
 import { activeRecorder, withRecorder } from '../engine/recording.js';
 import { ArgumentError } from '../errors.js';
@@ -23,6 +24,8 @@ export interface CompileOptions {
   fuse?: boolean;
   /** A name for messages and {@link CompiledFunction.explain}. */
   name?: string;
+  /** The most signatures kept recorded (default 16); the least recently used one is dropped beyond it. */
+  maxPrograms?: number;
 }
 
 /** A compiled function: call it like the original; inspect or free its recorded programs. */
@@ -77,6 +80,7 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, options: 
       result = withRecorder(recorder, () => fn(...args));
     } catch (err) {
       recorder.release();
+      if (err instanceof CompileError) err.assignedVariables = recorder.assignedAny;
       throw err;
     }
     if (result instanceof Promise) {
@@ -105,15 +109,20 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, options: 
   };
 
   const compiled = (...args: A): R => {
-    // Inside another recording, run inline: the outer program records these kernels itself.
-    if (activeRecorder()) return fn(...args);
+    // Inside another recording, run inline: the outer program records these kernels itself. Under a
+    // gradient tape, run eagerly too: a replay would bypass autodiff (compile the whole step instead).
+    if (activeRecorder() || tapeActive()) return fn(...args);
     const { tensors, key: argKey } = argumentSignature(args);
     const { name: backendName, backend } = kernelBackend('compile');
     const key = `${backendName}|${argKey}|${options.key ? JSON.stringify(options.key()) : ''}`;
     let entry = cache.get(key);
-    if (!entry) {
-      entry = { program: null, recorded: [], plan: null, setupCalls: 0, eager: false, removed: 0 };
-      cache.set(key, entry);
+    if (entry) cache.delete(key); // re-inserted below: the map's order is least recently used first
+    else entry = { program: null, recorded: [], plan: null, setupCalls: 0, eager: false, removed: 0 };
+    cache.set(key, entry);
+    if (cache.size > (options.maxPrograms ?? 16)) {
+      const [oldKey, old] = cache.entries().next().value as [string, Entry];
+      if (old.program) releaseProgram(old.program);
+      cache.delete(oldKey);
     }
     if (entry.eager) return fn(...args);
     if (!entry.program || !entry.plan || entry.program.variableReads.some(([v]) => v.isDisposed) || entry.program.variableWrites.some(([v]) => v.isDisposed)) {

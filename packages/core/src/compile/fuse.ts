@@ -1,15 +1,41 @@
 import type { FusedElementwiseProgram, FusedInstruction } from '../backend/fused-types.js';
-import type { BinaryOp, UnaryOp } from '../backend/kernel-types.js';
+import type { BinaryOp, StridedView, UnaryOp } from '../backend/kernel-types.js';
 import type { DType } from '../dtype.js';
 import { sinkValues, nodeInputs, type FusedNode, type KernelNode, type Program, type ProgramNode } from './program.js';
 import type { TaggedRef } from './recorder.js';
 
 const ELEMENTWISE = new Set(['unary', 'binary', 'where', 'cast']);
 
+/**
+ * A `copy` kernel that only broadcasts its input (broadcastTo): a fused program reads broadcast inputs
+ * itself, so such a copy joins a group as an alias of its source, with no instruction of its own.
+ */
+function isBroadcastCopy(node: KernelNode): boolean {
+  if (node.method !== 'copy') return false;
+  const x = node.args[0] as TaggedRef;
+  const view = node.args[1] as StridedView;
+  if (view.offset !== 0 || x.shape.length > view.shape.length) return false;
+  const lead = view.shape.length - x.shape.length;
+  let stride = 1;
+  for (let i = view.shape.length - 1; i >= 0; i--) {
+    const d = i < lead ? 1 : x.shape[i - lead]!;
+    if (d !== 1 && d !== view.shape[i]) return false;
+    const want = d === 1 ? 0 : stride;
+    if (view.shape[i] !== 1 && view.strides[i] !== want) return false;
+    stride *= d;
+  }
+  return true;
+}
+
+function isFusable(node: ProgramNode): node is KernelNode {
+  return node.kind === 'kernel' && (ELEMENTWISE.has(node.method) || isBroadcastCopy(node));
+}
+
 /** The shape an elementwise kernel node computes over (its output's, as the kernel saw it). */
 function kernelShape(node: KernelNode): readonly number[] {
   if (node.method === 'binary') return node.args[3] as readonly number[];
   if (node.method === 'where') return node.args[3] as readonly number[];
+  if (node.method === 'copy') return (node.args[1] as StridedView).shape;
   return (node.args[node.method === 'unary' ? 1 : 0] as TaggedRef).shape;
 }
 
@@ -23,6 +49,7 @@ function operands(node: KernelNode): TaggedRef[] {
     case 'unary':
       return [node.args[1] as TaggedRef];
     case 'cast':
+    case 'copy':
       return [node.args[0] as TaggedRef];
     case 'binary':
       return [node.args[1] as TaggedRef, node.args[2] as TaggedRef];
@@ -38,10 +65,12 @@ interface Group {
 
 /**
  * Elementwise fusion: groups chains and DAGs of unary / binary / where / cast kernel calls that
- * compute over one shape, where each value passed inside a group has no reader outside it, into
+ * compute over one shape into
  * {@link FusedNode}s (one kernel where the backend has `fusedElementwise`, the same calls one by one
- * otherwise). Scalar constants become `const` instructions. A group runs where its last member ran,
- * so a member joins only when no value of the group is read by another node before it.
+ * otherwise). A value read outside its group (or returned, or written to a Variable) stays inside it
+ * and is written out as one more output. Scalar constants become `const` instructions. A group runs
+ * where its last member ran, so a member joins only when no value of the group is read by another
+ * node before it.
  * Returns the number of fused nodes made.
  */
 export function fuseElementwise(program: Program, scalarConstants: ReadonlyMap<number, number> = program.scalarConstants): number {
@@ -58,15 +87,14 @@ export function fuseElementwise(program: Program, scalarConstants: ReadonlyMap<n
   const groupOf = new Map<number, Group>(); // value → the group that makes it
   const groups: Group[] = [];
   nodes.forEach((node, j) => {
-    if (node.kind !== 'kernel' || !ELEMENTWISE.has(node.method)) return;
+    if (!isFusable(node)) return;
     const shape = kernelShape(node);
     const eligible: Group[] = [];
     for (const ref of operands(node)) {
       const g = groupOf.get(ref.value);
-      if (!g || eligible.includes(g) || !sameShape(g.shape, shape) || !sameShape(ref.shape, shape) || sinks.has(ref.value)) continue;
-      const r = readers.get(ref.value) ?? [];
-      if (r.length !== 1 || r[0] !== j) continue;
-      // Every other value the group makes must be read only by members or by nodes at or after j.
+      if (!g || eligible.includes(g) || !sameShape(g.shape, shape) || !sameShape(ref.shape, shape)) continue;
+      // The group will run at j: every value it makes must be read only by members or by nodes at or
+      // after j (a value also read outside, or returned, becomes one more output of the fused kernel).
       const ok = g.members.every((m) => (readers.get((nodes[m] as KernelNode).output) ?? []).every((k) => k >= j || g.members.includes(k)));
       if (ok) eligible.push(g);
     }
@@ -88,7 +116,7 @@ export function fuseElementwise(program: Program, scalarConstants: ReadonlyMap<n
   const replaced = new Map<number, FusedNode | null>(); // node index → the fused node placed there, or null (removed)
   let made = 0;
   for (const g of groups) {
-    if (g.members.length < 2) continue;
+    if (g.members.length < 2 || g.members.every((m) => (nodes[m] as KernelNode).method === 'copy')) continue;
     const members = g.members.map((m) => nodes[m] as KernelNode);
     const fused = buildFused(members, g.shape, readers, g.members, sinks, scalarConstants);
     g.members.forEach((m) => replaced.set(m, null));
@@ -134,6 +162,10 @@ function buildFused(
   };
   for (const m of members) {
     const ops = operands(m).map(operandSlot);
+    if (m.method === 'copy') {
+      slot.set(m.output, ops[0]!); // a broadcast: the program reads its source broadcast already
+      continue;
+    }
     let ins: FusedInstruction;
     switch (m.method) {
       case 'unary': {

@@ -222,6 +222,11 @@ export class ProgramRecorder implements Recorder {
     };
   }
 
+  /** Whether the recorded function has assigned any Variable so far. */
+  get assignedAny(): boolean {
+    return this.finalHandles.size > 0;
+  }
+
   /** Frees what the recording holds (when it is dropped rather than kept as a program). */
   release(): void {
     for (const [t] of this.constants) t.dispose();

@@ -138,4 +138,31 @@ describe('fit with compile', () => {
     expect(compiled.weights).toEqual(eager.weights);
     expect(memory().numTensors).toBe(before);
   });
+
+  it('falls back to eager training, warning once, when the loss reads tensor values on the host', async () => {
+    const { fit } = await import('./fit.js');
+    const { TensorDataset } = await import('../data/dataset.js');
+    const { vi } = await import('vitest');
+    const base = new CrossEntropyLoss();
+    const hostReadingLoss = { forward: (p: Tensor, t: Tensor): Tensor => (p.dataSync()[0]! > 1e9 ? base.forward(p, t) : base.forward(p, t)) };
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const run = async (compiled: boolean): Promise<number[]> => {
+      const model = makeModel(false);
+      const opt = new Adam(model.parameters(), { lr: 0.01 });
+      const x = { data: Float32Array.from({ length: 16 * 6 }, (_, i) => Math.sin(i)), shape: [16, 6] };
+      const y = { data: Int32Array.from({ length: 16 }, (_, i) => i % 3), shape: [16], dtype: 'int32' as const };
+      const losses: number[] = [];
+      await fit(model, new TensorDataset(x, y), { loss: hostReadingLoss, optimizer: opt, epochs: 2, batchSize: 8, compile: compiled, onBatchEnd: (l) => void losses.push(l.loss) });
+      opt.dispose();
+      dispose(model.parameters());
+      return losses;
+    };
+    const eager = await run(false);
+    expect(warn).not.toHaveBeenCalled();
+    const compiled = await run(true);
+    expect(compiled).toEqual(eager);
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(String(warn.mock.calls[0]![0])).toMatch(/fit: the training step cannot be compiled.*dataSync\(\)/);
+    warn.mockRestore();
+  });
 });

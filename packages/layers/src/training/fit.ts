@@ -1,5 +1,5 @@
-import { ArgumentError, add, compile, dispose, div, keep, mul, noGrad, tidy, variableGrads, type Tensor, type Variable } from '@scratchnet/core';
-import { clipGradNorm } from '../optimizers/index.js';
+import { ArgumentError, CompileError, add, compile, dispose, div, keep, mul, noGrad, tidy, variableGrads, type Tensor, type Variable } from '@scratchnet/core';
+import { Optimizer, clipGradNorm } from '../optimizers/index.js';
 import { isBatchSource, type BatchSource } from '../data/dataset.js';
 import type { Module } from '../module.js';
 import { evaluate } from './evaluate.js';
@@ -53,9 +53,11 @@ export interface FitOptions {
   /** Called after fit switched to `fallbackBackend` because the device was lost; awaited. */
   onDeviceLost?: (logs: DeviceLossLogs) => void | Promise<void>;
   /**
-   * Run each training step through core's `compile` (default true): recorded once per batch shape and
-   * backend, then replayed with no per-op bookkeeping. It applies when `accumulateSteps` is 1; the loss,
-   * model and optimizer must not read tensor values on the host inside a step (compile reports it).
+   * Run each training step through core's `compile`: recorded once per batch shape and backend, then
+   * replayed with no per-op bookkeeping. Default: true when the optimizer is one of layers' optimizers
+   * (they keep their changing scalars live under compile) and `accumulateSteps` is 1. A step that
+   * cannot be recorded (a loss or model that reads tensor values on the host) falls back to eager
+   * training with one warning naming the reason; `compile: false` trains eagerly from the start.
    */
   compile?: boolean;
 }
@@ -137,9 +139,22 @@ export async function fit(model: Module, data: BatchSource, options: FitOptions)
     }
   };
   // Compiled: one program per batch shape, backend and training mode; the step always applies (accumulateSteps is 1).
-  const compiledStep = (options.compile ?? true) && accumulateSteps === 1
+  let compiledStep = (options.compile ?? optimizer instanceof Optimizer) && accumulateSteps === 1
     ? compile((x: Tensor, y: Tensor) => trainBatch(x, y, x.shape[0] ?? 0, true), { name: 'fit step', key: () => model.training })
     : null;
+  const runStep = (x: Tensor, y: Tensor, size: number, stepNow: boolean): readonly [Tensor, Tensor | null] => {
+    if (!compiledStep) return trainBatch(x, y, size, stepNow);
+    try {
+      return compiledStep(x, y);
+    } catch (err) {
+      // Not recordable (it stopped before changing any Variable): train eagerly from here on.
+      if (!(err instanceof CompileError) || err.assignedVariables) throw err;
+      console.warn(`fit: the training step cannot be compiled, training eagerly (pass compile: false to skip the attempt): ${err.message}`);
+      compiledStep.dispose();
+      compiledStep = null;
+      return trainBatch(x, y, size, stepNow);
+    }
+  };
   for (let epoch = 0; epoch < epochs && !history.stopped; epoch++) {
     model.train();
     const started = performance.now();
@@ -159,7 +174,7 @@ export async function fit(model: Module, data: BatchSource, options: FitOptions)
       let l: number;
       let a: number;
       try {
-        const [lossValue, accValue] = compiledStep ? compiledStep(b.x, b.y) : trainBatch(b.x, b.y, b.size, stepNow);
+        const [lossValue, accValue] = runStep(b.x, b.y, b.size, stepNow);
         l = (await lossValue.data())[0]!;
         a = accValue ? (await accValue.data())[0]! : 0;
         lossValue.dispose();
