@@ -104,7 +104,7 @@ export function runFused(rt: Runtime, program: FusedElementwiseProgram, infos: r
   const n = sizeOf(program.outShape);
   const ids = program.outputs.map((v) => rt.create(infos[v]!.dtype, n));
   const outputs = ids.map((id) => rt.get(id));
-  const scratchBytes = 16 + 4 * infos.length + 4 * tile * infos.length;
+  const scratchBytes = 16 + 4 * infos.length + (4 * tile + 64) * infos.length; // see assembly/fused.ts
   const parts = rt.threads;
   const scratch = rt.heap.alloc(scratchBytes * parts);
   // The program's size is known before its pointers are: encode once to measure, then at its address.
