@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { runFusedUnfused } from '@scratchnet/core';
 import { JsBackend } from '@scratchnet/backend-js';
 import { createWasmBackend } from '@scratchnet/backend-wasm';
-import { setFusedTile } from '../dist/fused.js';
+import { fusedTile, setFusedTile } from '../dist/fused.js';
 import { timeChain } from '@scratchnet/peer-bench/fused-chain';
 import { fmt, row } from '@scratchnet/peer-bench/format';
 import { measure } from '@scratchnet/peer-bench/timing';
@@ -30,13 +30,13 @@ const mt = await createWasmBackend({ name: 'wasm-2t', threads: 2 });
 line(`wasm 1 thread (${st.info().isa})`, await timeChain(st, N, runFusedUnfused, opts));
 line('wasm 2 threads', await timeChain(mt, N, runFusedUnfused, opts));
 
-console.log('\nwasm tile interpreter, 1 thread, by tile size (elements of 4 bytes per value)');
+console.log(`\nwasm tile interpreter, 1 thread, by tile size (elements of 4 bytes per value; this 9-value program gets ${fusedTile(9)} by default)`);
 row(['tile', 'fused ms'], [26, 12]);
 for (const tile of [256, 512, 1024, 2048, 4096, 16384]) {
   setFusedTile(tile);
   row([tile, fmt((await timeChain(st, N, runFusedUnfused, opts)).fused.min, 2)], [26, 12]);
 }
-setFusedTile(1024);
+setFusedTile(null);
 st.shutdown();
 mt.shutdown();
 
