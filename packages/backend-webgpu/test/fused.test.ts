@@ -4,7 +4,7 @@
  * shader may (run unfused), and the pipeline cache.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FusedElementwiseProgram, TensorRef } from '@scratchnet/core';
+import type { FusedElementwiseProgram, FusedInstruction, TensorRef } from '@scratchnet/core';
 import { createWebGpuBackend, type WebGpuBackend } from '../src/index.js';
 import { gpuTestsEnabled } from './adapter.js';
 
@@ -44,7 +44,7 @@ if (gpuTestsEnabled('fused elementwise: webgpu')) {
 
     it('runs a program needing more storage buffers than a shader may bind unfused, with the same results', async () => {
       const n = 6;
-      const instructions: FusedElementwiseProgram['instructions'] = [];
+      const instructions: FusedInstruction[] = [];
       for (let k = 1; k < n; k++) instructions.push({ kind: 'binary', op: 'add', args: [k === 1 ? 0 : n + k - 2, k], dtype: 'float32' });
       const program: FusedElementwiseProgram = {
         inputs: Array.from({ length: n }, () => f32([2])), outShape: [2], instructions, outputs: [n + 1, n + 2, n + 3, n + 4],
