@@ -6,7 +6,7 @@
 // Program words (i32): [nValues, nIn, nInstr, nOut, tile, whereMeta, then per input 4 words
 // (ptr, bytes per element, contiguous 0/1, gather meta), per instruction 6 words (kind, op, a, b, c,
 // param), per output 3 words (value, ptr, bytes per element)]. Scratch per call: one pointer per value,
-// then one tile of `tile` 4-byte elements per value.
+// then one tile of `tile` 4-byte elements (plus a 64-byte gap) per value.
 import { binaryRun, unaryOp } from './generated/elementwise-dispatch';
 import { where4 } from './binary';
 import { copy1, copy4 } from './layout';
@@ -44,7 +44,9 @@ export function fused(prog: usize, scratch: usize, start: i32, end: i32): void {
   const outs = instrs + (<usize>(nInstr * INSTR_WORDS) << 2);
   const ptrs = scratch;
   const tiles = (scratch + (<usize>nValues << 2) + 15) & ~(<usize>15);
-  const tileBytes = <usize>(tile << 2);
+  // Tiles one cache line more than their size apart: a whole-page stride would make every value's
+  // tile alias the same L1 sets (and stall loads behind stores 4 KB away).
+  const tileBytes = <usize>(tile << 2) + 64;
   for (let t0 = start; t0 < end; t0 += tile) {
     const len = min(tile, end - t0);
     // Each value's pointer for this tile: its own tile, an input in place, or an output in place.

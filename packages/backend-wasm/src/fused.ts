@@ -17,18 +17,28 @@ import { broadcastStrides, contiguousStrides, mergeAxes, sizeOf } from './shapes
 /** Instruction kinds of the interpreter (assembly/fused.ts). */
 const KIND = { unary: 0, binary: 1, where4: 2, f32ToBool: 3, boolToF32: 4, constF32: 5, constBool: 6 } as const;
 
-/** Elements per tile: 1024 float32 values are 4 KB, so a program's live tiles fit in L1 (see the bench). */
-let tile = 1024;
+/** Bytes of live tiles a program's values share: well inside L1 (measured best on this machine, see the bench). */
+const TILE_BUDGET = 8192;
 
-/** The tile length the interpreter uses (elements). */
-export function fusedTile(): number {
-  return tile;
+/** A fixed tile length set for the benchmark, or null: sized per program. */
+let fixedTile: number | null = null;
+
+/**
+ * Elements per tile for a program of `values` values: all of their tiles together fill about
+ * {@link TILE_BUDGET} bytes, between 128 and 2048 elements (fewer per tile and the per-step call costs
+ * show; more and the tiles spill out of L1), a multiple of 16.
+ */
+export function fusedTile(values: number): number {
+  if (fixedTile !== null) return fixedTile;
+  return Math.max(128, Math.min(2048, Math.floor(TILE_BUDGET / (4 * values)))) & ~15;
 }
 
-/** Sets the tile length (a multiple of 4, at least 16): for the package's benchmark only. */
-export function setFusedTile(elements: number): void {
-  if (!Number.isInteger(elements) || elements < 16 || elements % 4 !== 0) throw new RangeError(`wasm backend: tile ${elements} is not a multiple of 4 ≥ 16`);
-  tile = elements;
+/** Fixes the tile length (a multiple of 4, at least 16), or restores per-program sizing with null: for the package's benchmark only. */
+export function setFusedTile(elements: number | null): void {
+  if (elements !== null && (!Number.isInteger(elements) || elements < 16 || elements % 4 !== 0)) {
+    throw new RangeError(`wasm backend: tile ${elements} is not a multiple of 4 ≥ 16`);
+  }
+  fixedTile = elements;
 }
 
 /** Whether the interpreter takes every step of a program (else it runs unfused). */
@@ -47,7 +57,9 @@ export function interpreterTakes(program: FusedElementwiseProgram, infos: readon
 const f32Bits = (value: number): number => new Int32Array(new Float32Array([value]).buffer)[0]!;
 
 /** The program's words for the interpreter (pointers are filled in by the caller's layout). */
-function encode(program: FusedElementwiseProgram, infos: readonly FusedValueInfo[], inputs: readonly Entry[], outputs: readonly Entry[], base: number): number[] {
+function encode(
+  program: FusedElementwiseProgram, infos: readonly FusedValueInfo[], inputs: readonly Entry[], outputs: readonly Entry[], tile: number, base: number,
+): number[] {
   const { outShape } = program;
   const n = sizeOf(outShape);
   const nIn = inputs.length;
@@ -104,14 +116,15 @@ export function runFused(rt: Runtime, program: FusedElementwiseProgram, infos: r
   const n = sizeOf(program.outShape);
   const ids = program.outputs.map((v) => rt.create(infos[v]!.dtype, n));
   const outputs = ids.map((id) => rt.get(id));
-  const scratchBytes = 16 + 4 * infos.length + 4 * tile * infos.length;
+  const tile = fusedTile(infos.length);
+  const scratchBytes = 16 + 4 * infos.length + (4 * tile + 64) * infos.length; // see assembly/fused.ts
   const parts = rt.threads;
   const scratch = rt.heap.alloc(scratchBytes * parts);
   // The program's size is known before its pointers are: encode once to measure, then at its address.
-  const words = encode(program, infos, inputs, outputs, 0).length;
+  const words = encode(program, infos, inputs, outputs, tile, 0).length;
   const prog = rt.heap.alloc(4 * words);
   try {
-    const encoded = encode(program, infos, inputs, outputs, prog);
+    const encoded = encode(program, infos, inputs, outputs, tile, prog);
     new Int32Array(rt.memory.buffer, prog, encoded.length).set(encoded);
     rt.parallel('fused', n, GRAIN, (s, e, part) => [prog, scratch + part * scratchBytes, s, e], 4);
   } finally {

@@ -74,7 +74,7 @@ describe('fused elementwise interpreter (wasm)', () => {
       ],
       outputs: [7, 6, 2],
     };
-    expect(3 * cols).toBeGreaterThan(2 * fusedTile());
+    expect(3 * cols).toBeGreaterThan(2 * fusedTile(program.inputs.length + program.instructions.length));
     const rng = new SuiteRng(7);
     const values = program.inputs.map((x) => Float32Array.from({ length: x.shape.reduce((a, b) => a * b, 1) }, () => rng.normal()));
     const st = both(pair.st, program, values);

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { UNARY_OPS, type TypedArray } from '@scratchnet/core';
 import { SuiteRng, randomFusedProgram } from '@scratchnet/core/testing';
 import { fusedKernel } from './fused.js';
@@ -50,5 +50,26 @@ describe('fused elementwise kernel (js)', () => {
     };
     const [out] = fusedKernel(program, [new Float32Array([x])]);
     expect(out![0]).toBe(Math.fround(Math.fround(x * 3) / 3));
+  });
+
+  it('falls back to the interpreter, once detected, where new Function throws (a Content Security Policy)', async () => {
+    vi.resetModules();
+    let attempts = 0;
+    vi.stubGlobal('Function', function forbidden(): never {
+      attempts++;
+      throw new EvalError('Refused to evaluate a string as JavaScript because unsafe-eval is not allowed');
+    });
+    try {
+      const fresh = await import('./fused.js');
+      const { program, inputs } = randomFusedProgram(new SuiteRng(3), { kind: 'binary', op: 'pow' });
+      const twice = [fresh.fusedKernel(program, inputs), fresh.fusedKernel(program, inputs)];
+      vi.unstubAllGlobals();
+      const generated = fusedKernel(program, inputs, 'codegen');
+      expect(twice[0]!.map(bits)).toEqual(generated.map(bits));
+      expect(twice[1]!.map(bits)).toEqual(generated.map(bits));
+      expect(attempts).toBe(1);
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 });

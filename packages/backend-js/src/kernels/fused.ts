@@ -108,8 +108,10 @@ function programKey(program: FusedElementwiseProgram): string {
   return JSON.stringify([program.inputs.map((x) => x.dtype), program.instructions, program.outputs]);
 }
 
-/** Generated rows by program key. */
+/** Generated rows by program key, the least recently made dropped beyond {@link MAX_ROWS}. */
 const rows = new Map<string, FusedRow>();
+/** A compiled step has a handful of fused programs; this bounds what a stream of distinct ones keeps. */
+const MAX_ROWS = 512;
 
 function rowFor(program: FusedElementwiseProgram, infos: readonly FusedValueInfo[], mode: FusedMode): FusedRow {
   if (mode === 'interpret' || !codegenAllowed()) return interpretedRow(program, infos);
@@ -117,6 +119,7 @@ function rowFor(program: FusedElementwiseProgram, infos: readonly FusedValueInfo
   let row = rows.get(key);
   if (row === undefined) {
     row = generate(program, infos);
+    if (rows.size >= MAX_ROWS) rows.delete(rows.keys().next().value!);
     rows.set(key, row);
   }
   return row;

@@ -70,7 +70,7 @@ function broadcastsTo(shape: readonly number[], target: readonly number[]): bool
 }
 
 function checkShape(shape: unknown, what: string): readonly number[] {
-  if (!Array.isArray(shape) || !shape.every(isCount)) fail(`${what} must be an array of non-negative integers, got ${String(shape)}`);
+  if (!Array.isArray(shape) || !shape.every(isCount)) fail(`${what} must be an array of non-negative integers, got ${JSON.stringify(shape) ?? String(shape)}`);
   return shape;
 }
 

@@ -124,6 +124,29 @@ const rejectsMalformed: PropertyCase = {
   },
 };
 
+/** A program whose output shape has a zero dimension gives empty outputs of the right dtypes. */
+const emptyOutput: PropertyCase = {
+  kind: 'property', op: 'cast', name: 'fused: an empty output shape gives empty outputs', unsupported,
+  check: async () => {
+    const backend = sn.getBackend();
+    const x = { id: backend.write(new Float32Array(0), 'float32'), shape: [0, 3], dtype: 'float32' as const };
+    try {
+      const program: FusedElementwiseProgram = {
+        inputs: [{ shape: x.shape, dtype: x.dtype }], outShape: [0, 3],
+        instructions: [{ kind: 'unary', op: 'exp', arg: 0 }, { kind: 'cast', arg: 1, dtype: 'bool' }],
+        outputs: [2, 1, 0],
+      };
+      const ids = backend.fusedElementwise!(program, [x]);
+      const outs = await Promise.all(ids.map((id) => backend.read(id)));
+      for (const id of ids) backend.dispose(id);
+      ensure(outs.length === 3 && outs.every((o) => o.length === 0), `expected three empty outputs, got lengths ${outs.map((o) => o.length).join(', ')}`);
+      ensure(outs[0] instanceof Uint8Array && outs[1] instanceof Float32Array, 'the empty outputs do not have their values\' dtypes (bool, float32)');
+    } finally {
+      backend.dispose(x.id);
+    }
+  },
+};
+
 /** Every fused-kernel case: one per unary and binary op of the tables, where, cast, constants and malformed programs. */
 export const fusedCases: readonly ConformanceCase[] = [
   ...UNARY_OPS.map((op) => fusedCase(op, 'fused: random chains through it match the unfused kernels', { kind: 'unary', op })),
@@ -132,4 +155,5 @@ export const fusedCases: readonly ConformanceCase[] = [
   fusedCase('cast', 'fused: random chains through it match the unfused kernels', { kind: 'cast' }),
   fusedCase('full', 'fused: random chains with constants match the unfused kernels', { kind: 'const' }),
   rejectsMalformed,
+  emptyOutput,
 ];
