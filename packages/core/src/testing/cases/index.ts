@@ -24,6 +24,7 @@ import { unaryCases } from './unary.js';
 import { stridedCases } from './strided.js';
 import { scatterCases } from './scatter.js';
 import { einsumCases } from './einsum.js';
+import { float16Cases } from './float16.js';
 
 /** Every conformance case, in the order the suite runs them. */
 export const conformanceCases: readonly ConformanceCase[] = [
@@ -52,6 +53,7 @@ export const conformanceCases: readonly ConformanceCase[] = [
   ...errorCases,
   ...regressionCoreCases,
   ...webgpuRegressionCases,
+  ...float16Cases,
 ];
 
 export type { CompareCase, ConformanceCase, ErrorCase, Gen, InputSpec, Layout, PropertyCase, Tolerance } from './types.js';
