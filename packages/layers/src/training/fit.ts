@@ -1,5 +1,7 @@
 import { ArgumentError, add, dispose, div, keep, mul, noGrad, tidy, variableGrads, type Tensor, type Variable } from '@scratchnet/core';
 import { clipGradNorm } from '../optimizers/index.js';
+import { autocast, toFloat32 } from '../mixed-precision/autocast.js';
+import { GradScaler, type GradScalerOptions } from '../mixed-precision/grad-scaler.js';
 import { isBatchSource, type BatchSource } from '../data/dataset.js';
 import type { Module } from '../module.js';
 import { evaluate } from './evaluate.js';
@@ -34,6 +36,14 @@ export interface FitOptions {
   onEpochEnd?: (logs: EpochLogs) => void | Promise<void>;
   /** Stops training before the next batch once aborted. */
   signal?: AbortSignal;
+  /**
+   * Mixed-precision training, as PyTorch's AMP: the forward pass runs under {@link autocast} (Linear and
+   * Conv2D in float16 with float32 accumulation; the loss in float32), the loss is scaled by a
+   * {@link GradScaler} (true: default options; or the options, or your own scaler), the weights and the
+   * optimizer stay float32, and a step whose gradients overflowed is skipped (counted in
+   * `History.skippedSteps`). Needs `accumulateSteps` 1.
+   */
+  mixedPrecision?: boolean | GradScalerOptions | GradScaler;
 }
 
 /** What {@link fit} returns: per-epoch logs, the same as columns (Keras-style), and whether it was stopped. */
@@ -41,6 +51,10 @@ export interface History {
   epochs: EpochLogs[];
   history: Record<string, number[]>;
   stopped: boolean;
+  /** Mixed precision only: the optimizer steps skipped for non-finite gradients. */
+  skippedSteps?: number;
+  /** Mixed precision only: the loss scale at the end. */
+  lossScale?: number;
 }
 
 function checkOptions(o: FitOptions): void {
@@ -49,6 +63,15 @@ function checkOptions(o: FitOptions): void {
   for (const [k, v] of [['epochs', o.epochs ?? 1], ['batchSize', o.batchSize ?? 32], ['accumulateSteps', o.accumulateSteps ?? 1]] as const) {
     if (!Number.isInteger(v) || v < 1) throw new ArgumentError(`fit: ${k} must be a positive integer, got ${String(v)}`);
   }
+  if (o.mixedPrecision && (o.accumulateSteps ?? 1) !== 1) {
+    throw new ArgumentError(`fit: mixedPrecision needs accumulateSteps 1, got ${String(o.accumulateSteps)}`);
+  }
+}
+
+function scalerFor(option: FitOptions['mixedPrecision']): GradScaler | null {
+  if (!option) return null;
+  if (option instanceof GradScaler) return option;
+  return new GradScaler(option === true ? {} : option);
 }
 
 /** Adds samples × each gradient to the running sums (kept past the batch's scope; the old sums are freed). */
@@ -76,6 +99,7 @@ export async function fit(model: Module, data: BatchSource, options: FitOptions)
   const history: History = { epochs: [], history: {}, stopped: false };
   const batches = data.batchCount(batchSize);
   const accumulateSteps = options.accumulateSteps ?? 1;
+  const scaler = scalerFor(options.mixedPrecision);
   const step = (grads: Map<Variable, Tensor>): void => {
     optimizer.step(options.clipNorm === undefined ? grads : clipGradNorm(grads, options.clipNorm).grads);
   };
@@ -98,13 +122,17 @@ export async function fit(model: Module, data: BatchSource, options: FitOptions)
       }
       let prediction: Tensor | null = null;
       const stepNow = (batch + 1) % accumulateSteps === 0 || batch + 1 === batches;
+      let scaled: Map<Variable, Tensor> | null = null;
       const [lossValue, accValue] = tidy(() => {
         const { value, grads } = variableGrads(() => {
           // Kept past variableGrads' own scope for the accuracy below; disposed after the step.
-          prediction = wantAccuracy ? keep(model.forward(b.x)) : model.forward(b.x);
-          return loss.forward(prediction, b.y);
+          const forward = (): Tensor => (scaler ? toFloat32(autocast(() => model.forward(b.x))) : model.forward(b.x));
+          prediction = wantAccuracy ? keep(forward()) : forward();
+          const l = loss.forward(prediction, b.y);
+          return scaler ? scaler.scaleLoss(l) : l;
         }, params);
-        if (accumulateSteps === 1) step(grads);
+        if (scaler) scaled = new Map([...grads].map(([v, g]) => [v, keep(g)]));
+        else if (accumulateSteps === 1) step(grads);
         else {
           accumulated = accumulate(accumulated, grads, b.size);
           accumulatedSamples += b.size;
@@ -116,8 +144,13 @@ export async function fit(model: Module, data: BatchSource, options: FitOptions)
           }
         }
         const acc = wantAccuracy && prediction ? noGrad(() => accuracy(prediction!, b.y)) : null;
-        return [value, acc] as const;
+        return [scaler ? div(value, scaler.scale) : value, acc] as const;
       });
+      if (scaler && scaled) {
+        const grads: Map<Variable, Tensor> = scaled;
+        await scaler.step({ step }, grads);
+        dispose([...grads.values()]);
+      }
       if (wantAccuracy) (prediction as Tensor | null)?.dispose();
       const l = (await lossValue.data())[0]!;
       const a = accValue ? (await accValue.data())[0]! : 0;
@@ -150,5 +183,9 @@ export async function fit(model: Module, data: BatchSource, options: FitOptions)
     if (options.signal?.aborted) history.stopped = true;
   }
   dispose([...accumulated.values()]); // a stop between accumulated batches leaves sums behind
+  if (scaler) {
+    history.skippedSteps = scaler.skippedSteps;
+    history.lossScale = scaler.scale;
+  }
   return history;
 }
