@@ -30,7 +30,9 @@ export interface WebGpuBackendOptions {
 }
 
 /** The kernels that run on float16 data in WGSL (f16 storage, f32 arithmetic); the rest run in float32 via core. */
-const HALF_KERNELS: ReadonlySet<Float16Kernel> = new Set<Float16Kernel>(['unary', 'binary', 'where', 'copy', 'pad', 'concat', 'gather']);
+const HALF_KERNELS: ReadonlySet<Float16Kernel> = new Set<Float16Kernel>([
+  'unary', 'binary', 'where', 'copy', 'pad', 'concat', 'gather', 'reduce', 'pool2d', 'pool2dBack',
+]);
 
 function dataOf(id: DataId): GpuData {
   if (typeof id !== 'object' || !('buffer' in id)) throw new BackendError('webgpu: data id was not made by the webgpu backend');

@@ -12,7 +12,7 @@ import { refRoundHalf } from '../reference/half.js';
 import { refMatmul } from '../reference/matmul.js';
 import { castTo, fromFn, type NDArray } from '../reference/ndarray.js';
 import { refPool2d } from '../reference/pool.js';
-import { refReduce } from '../reference/reduce.js';
+import { refArgExtreme, refReduce } from '../reference/reduce.js';
 import { refConcat, refPad, refSlice } from '../reference/slicing.js';
 import { refUnary } from '../reference/unary.js';
 import { f32, i32, input } from './helpers.js';
@@ -135,6 +135,17 @@ const productCases: ConformanceCase[] = [
     kind: 'compare', op: 'maxPool2d', name: 'float16: maxPool2d 2×2 keeps float16',
     inputs: [h16([2, 3, 6, 4], 'distinct')],
     run: (x) => sn.maxPool2d(x, 2), ref: (x) => half(refPool2d('max', wide(x), [2, 2])), tol: 'exact',
+  },
+  {
+    kind: 'compare', op: 'avgPool2d', name: 'float16: avgPool2d 3×3 stride 2 with padding averages in float32',
+    inputs: [h16([1, 2, 7, 7])],
+    run: (x) => sn.avgPool2d(x, 3, { stride: 2, padding: 1 }),
+    ref: (x) => half(refPool2d('avg', wide(x), [3, 3], { stride: 2, padding: 1 })),
+  },
+  {
+    kind: 'compare', op: 'argmax', name: 'float16: argmax of float16 rows',
+    inputs: [h16([5, 9], 'distinct')],
+    run: (x) => sn.argmax(x, 1), ref: (x) => refArgExtreme('argmax', wide(x), 1), tol: 'exact',
   },
   {
     kind: 'compare', op: 'sum', name: 'float16: sum over an axis accumulates in float32 and returns float16',
