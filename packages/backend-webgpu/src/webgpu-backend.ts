@@ -32,6 +32,7 @@ export interface WebGpuBackendOptions {
 /** The kernels that run on float16 data in WGSL (f16 storage, f32 arithmetic); the rest run in float32 via core. */
 const HALF_KERNELS: ReadonlySet<Float16Kernel> = new Set<Float16Kernel>([
   'unary', 'binary', 'where', 'copy', 'pad', 'concat', 'gather', 'reduce', 'pool2d', 'pool2dBack',
+  'matmul', 'conv2d', 'conv2dBackInput', 'conv2dBackFilter',
 ]);
 
 function dataOf(id: DataId): GpuData {
