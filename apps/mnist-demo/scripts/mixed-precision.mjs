@@ -51,6 +51,7 @@ async function run(mixedPrecision) {
       last = now;
       peak = Math.max(peak, sn.memory().peakBytes);
     },
+    onEpochEnd: (logs) => console.log(`  ${mixedPrecision ? 'mixed' : 'float32'} epoch ${logs.epoch + 1}: loss ${logs.loss.toFixed(4)}, ${(logs.millis / 1000).toFixed(1)} s`),
   });
   const result = await evaluate(model, test, { loss: new CrossEntropyLoss(), metrics: ['accuracy'], batchSize: 500 });
   optimizer.dispose();
