@@ -41,7 +41,7 @@ describe('mnist-demo CLI: input errors', () => {
   it('--help prints the usage and every option', () => {
     const r = cli('--help');
     expect(r.code).toBe(0);
-    for (const flag of ['--backend', '--model', '--epochs', '--batch-size', '--lr', '--optimizer', '--seed', '--switch-backend', '--data', '--save', '--load', '--compare', '--images', '--channels', '--fit', '--predict', '--help']) {
+    for (const flag of ['--backend', '--model', '--epochs', '--batch-size', '--lr', '--optimizer', '--seed', '--switch-backend', '--data', '--save', '--load', '--compare', '--mixed-precision', '--images', '--channels', '--fit', '--predict', '--help']) {
       expect(r.stdout).toContain(flag);
     }
   });
@@ -164,6 +164,14 @@ describe('mnist-demo CLI: short runs', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('16 training / 4 test images');
     expect(r.stdout).toMatch(/horizontal\s+\d+\s+\d+/);
+  });
+
+  it('--mixed-precision trains with float16 products and dynamic loss scaling', () => {
+    const r = cli('--mixed-precision', '--epochs', '1', '--max-batches', '3', '--limit', '200', '--seed', '2');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/epoch 1\/1 \[\w+\] {2}loss \d\.\d{4}/);
+    expect(r.stdout).toMatch(/mixed precision: loss scale \d+, 0 step\(s\) skipped for overflow so far/);
+    expect(r.stdout).toContain('test accuracy');
   });
 
   it('--model wide trains the wider CNN', () => {

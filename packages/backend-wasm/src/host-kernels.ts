@@ -2,8 +2,7 @@
  * The int32 and bool kernels, run in JS directly on views of the wasm memory (these are never the
  * float32 hot paths), with the TypeScript forms of core's op tables.
  */
-import { REDUCE_DEFS } from '@scratchnet/core';
-import type { BinaryDef, DType, ReduceOp, TypedArray, UnaryDef } from '@scratchnet/core';
+import { REDUCE_DEFS, castArray, dtypeOfArray, type BinaryDef, type DType, type ReduceOp, type TypedArray, type UnaryDef } from '@scratchnet/core';
 import type { Walk } from './shapes.js';
 
 /** Calls `row(offsets, n)` for every run along the last axis of a walk; offsets[k] is operand k's start. */
@@ -66,13 +65,12 @@ export function hostWhere(cond: Uint8Array, a: TypedArray, b: TypedArray, out: T
   });
 }
 
-/** Converts between dtypes: float → int32 truncates toward zero (NaN → 0), → bool is x ≠ 0. */
+/**
+ * Converts between dtypes with core's host conversion (castArray): float → int32 truncates toward zero
+ * (NaN → 0), → bool is x ≠ 0, → float16 rounds to the nearest half; the source dtype is x's own.
+ */
 export function castInto(x: TypedArray, out: TypedArray, dtype: DType): void {
-  if (dtype === 'bool') {
-    for (let i = 0; i < x.length; i++) out[i] = x[i] !== 0 ? 1 : 0;
-    return;
-  }
-  out.set(x);
+  out.set(castArray(x, dtypeOfArray(x), dtype));
 }
 
 /**

@@ -2,7 +2,7 @@
  * The runtime under the backend: the instantiated kernel module, its memory and allocator, the data
  * table, a small metadata block for shapes, and the parallel-call helper over the worker pool.
  */
-import type { DataId, DType, TypedArray } from '@scratchnet/core';
+import { bytesPerElement, type DataId, type DType, type TypedArray } from '@scratchnet/core';
 import { Allocator, WasmOutOfMemoryError } from './allocator.js';
 import { ScratchRegion } from './scratch.js';
 import type { ThreadPool } from './threads.js';
@@ -53,7 +53,7 @@ export interface Entry {
 
 /** Bytes per element. */
 export function elementBytes(dtype: DType): number {
-  return dtype === 'bool' ? 1 : 4;
+  return bytesPerElement(dtype);
 }
 
 /** Bytes reserved for shape metadata and conv geometry. */
@@ -137,6 +137,7 @@ export class Runtime {
     const buf = this.memory.buffer;
     if (e.dtype === 'float32') return new Float32Array(buf, e.ptr, e.length);
     if (e.dtype === 'int32') return new Int32Array(buf, e.ptr, e.length);
+    if (e.dtype === 'float16') return new Uint16Array(buf, e.ptr, e.length);
     return new Uint8Array(buf, e.ptr, e.length);
   }
 

@@ -2,6 +2,7 @@
  * The GPU side of the backend: the device, a pipeline cache, a buffer pool by size class, and a
  * command encoder that collects many dispatches before one submission.
  */
+import { ENABLE_F16, usesF16 } from './half.js';
 import { BufferPool } from './buffer-pool.js';
 import { DeviceLossWatch } from './device-loss.js';
 
@@ -61,7 +62,8 @@ export class GpuRuntime {
   pipeline(program: Program): GPUComputePipeline {
     let p = this.pipelines.get(program.key);
     if (!p) {
-      const module = this.device.createShaderModule({ code: program.source(), label: program.key });
+      const source = program.source();
+      const module = this.device.createShaderModule({ code: usesF16(source) ? `${ENABLE_F16}\n${source}` : source, label: program.key });
       p = this.device.createComputePipeline({ layout: 'auto', compute: { module, entryPoint: 'main' }, label: program.key });
       this.pipelines.set(program.key, p);
       this.stats.compiled++;

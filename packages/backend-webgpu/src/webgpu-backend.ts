@@ -1,6 +1,6 @@
 import {
-  BackendError, bytesPerElement, checkFusedInputs, runFusedUnfused,
-  type Backend, type BackendMemory, type BinaryOp, type Conv2dInfo, type DataId, type DeviceLossInfo, type DType,
+  BackendError, allocArray, bytesPerElement, encodeFloat16, checkFusedInputs, runFusedUnfused,
+  type Backend, type BackendMemory, type BinaryOp, type Conv2dInfo, type DataId, type DeviceLossInfo, type DType, type Float16Kernel,
   type FusedElementwiseProgram, type MatmulAttrs,
   type PoolKind, type ReduceOp, type StridedView, type TensorRef, type TypedArray, type UnaryAttrs, type UnaryGradOp, type UnaryOp,
 } from '@scratchnet/core';
@@ -17,12 +17,25 @@ import { conv2d, conv2dBackFilter, conv2dBackInput, matmul } from './kernels/mat
 import { pool2d, pool2dBack } from './kernels/pool.js';
 import { argsort } from './kernels/argsort.js';
 import { fused, fusedBindings } from './kernels/fused.js';
+import { halfBufferBytes } from './half.js';
 
 /** Options of {@link createWebGpuBackend}. */
 export interface WebGpuBackendOptions {
   /** Use this `GPUDevice` instead of requesting one (the caller keeps ownership of its adapter). */
   readonly device?: WebGpuDevice;
+  /**
+   * Request the adapter feature `shader-f16` (float16 storage and kernels) when the adapter has it;
+   * default true. false gives a device without it, as on adapters that lack it (float16 then fails
+   * with a clear error at its first use).
+   */
+  readonly float16?: boolean;
 }
+
+/** The kernels that run on float16 data in WGSL (f16 storage, f32 arithmetic); the rest run in float32 via core. */
+const HALF_KERNELS: ReadonlySet<Float16Kernel> = new Set<Float16Kernel>([
+  'unary', 'binary', 'where', 'copy', 'pad', 'concat', 'gather', 'reduce', 'pool2d', 'pool2dBack',
+  'matmul', 'conv2d', 'conv2dBackInput', 'conv2dBackFilter',
+]);
 
 function dataOf(id: DataId): GpuData {
   if (typeof id !== 'object' || !('buffer' in id)) throw new BackendError('webgpu: data id was not made by the webgpu backend');
@@ -44,11 +57,17 @@ export class WebGpuBackend implements Backend {
   private readonly maxBinding: number;
   /** Storage buffers one shader may bind (a fused program with more runs unfused). */
   private readonly maxStorageBuffers: number;
+  /** True when the device has `shader-f16`. */
+  private readonly half: boolean;
+  /** The kernels computing on float16 here (none without `shader-f16`). */
+  readonly float16Kernels: ReadonlySet<Float16Kernel>;
 
   /** @internal Wraps a runtime (use {@link createWebGpuBackend} to make one from the environment). */
   constructor(private readonly rt: GpuRuntime) {
     this.maxBinding = Math.min(rt.device.limits.maxStorageBufferBindingSize, rt.device.limits.maxBufferSize);
     this.maxStorageBuffers = (rt.device.limits as { maxStorageBuffersPerShaderStage?: number }).maxStorageBuffersPerShaderStage ?? 8;
+    this.half = rt.device.features.has('shader-f16');
+    this.float16Kernels = this.half ? HALF_KERNELS : new Set();
     this.ctx = {
       buf: (t: TensorRef): GPUBuffer => dataOf(t.id).buffer,
       alloc: (size: number, dtype: DType): GpuData => this.alloc(size, dtype),
@@ -63,8 +82,17 @@ export class WebGpuBackend implements Backend {
     return this.rt.device;
   }
 
+  /** Throws the clear error float16 gets on a device without `shader-f16`. */
+  private needHalf(op: string): void {
+    if (this.half) return;
+    throw new BackendError(
+      `webgpu: ${op} of float16 data needs the adapter feature 'shader-f16', which this device lacks; keep float32 on this backend, or use the js or wasm backend for float16`,
+    );
+  }
+
   private alloc(size: number, dtype: DType): GpuData {
-    const bytes = size * 4;
+    if (dtype === 'float16') this.needHalf('storing');
+    const bytes = dtype === 'float16' ? halfBufferBytes(size) : size * 4;
     if (bytes > this.maxBinding) {
       throw new BackendError(
         `webgpu: a tensor of ${size} elements (${bytes} bytes) exceeds this device's maxStorageBufferBindingSize of ${this.maxBinding} bytes; use a smaller tensor or another backend`,
@@ -82,7 +110,12 @@ export class WebGpuBackend implements Backend {
     const d = this.alloc(values.length, dtype);
     if (values.length > 0) {
       let words: Float32Array | Int32Array | Uint32Array;
-      if (dtype === 'float32') words = values instanceof Float32Array ? values : Float32Array.from(values);
+      if (dtype === 'float16') {
+        // The bits as they are, padded to whole 4-byte words.
+        const padded = new Uint16Array(halfBufferBytes(values.length) / 2);
+        padded.set(values instanceof Uint16Array ? values : encodeFloat16(values));
+        words = new Uint32Array(padded.buffer);
+      } else if (dtype === 'float32') words = values instanceof Float32Array ? values : Float32Array.from(values);
       else if (dtype === 'int32') words = values instanceof Int32Array ? values : Int32Array.from(values);
       else words = Uint32Array.from(values, (v) => (v !== 0 ? 1 : 0));
       this.rt.device.queue.writeBuffer(d.buffer, 0, words.buffer, words.byteOffset, words.byteLength);
@@ -90,10 +123,11 @@ export class WebGpuBackend implements Backend {
     return d;
   }
 
-  /** Submits pending work and reads the data back (float32 → Float32Array, int32 → Int32Array, bool → Uint8Array). */
+  /** Submits pending work and reads the data back (float32 → Float32Array, float16 → Uint16Array of bits, int32 → Int32Array, bool → Uint8Array). */
   async read(id: DataId): Promise<TypedArray> {
     const d = dataOf(id);
-    if (d.size === 0) return d.dtype === 'float32' ? new Float32Array(0) : d.dtype === 'int32' ? new Int32Array(0) : new Uint8Array(0);
+    if (d.size === 0) return allocArray(d.dtype, 0);
+    if (d.dtype === 'float16') return new Uint16Array(await this.rt.readBytes(d.buffer, halfBufferBytes(d.size)), 0, d.size);
     const bytes = await this.rt.readBytes(d.buffer, d.size * 4);
     if (d.dtype === 'float32') return new Float32Array(bytes);
     if (d.dtype === 'int32') return new Int32Array(bytes);
@@ -227,9 +261,10 @@ export async function createWebGpuBackend(options: WebGpuBackendOptions = {}): P
     const ai = a.info as GPUAdapterInfo | undefined;
     info = { source: found.source, vendor: ai?.vendor ?? '', architecture: ai?.architecture ?? '', device: ai?.device ?? '', description: ai?.description ?? '' };
     const lim = a.limits;
+    const features: GPUFeatureName[] = options.float16 !== false && a.features.has('shader-f16') ? ['shader-f16'] : [];
     try {
       device = await a.requestDevice({
-        requiredFeatures: SUBGROUP_FEATURES.filter((f) => a.features.has(f)),
+        requiredFeatures: [...features, ...SUBGROUP_FEATURES.filter((f) => a.features.has(f))],
         requiredLimits: {
           maxStorageBufferBindingSize: lim.maxStorageBufferBindingSize,
           maxBufferSize: lim.maxBufferSize,

@@ -3,18 +3,24 @@
  * invocation index, and scalar math that WGSL lacks or leaves loose (NaN tests by bit pattern,
  * C-style pow, erf / erfc, expm1 / log1p, float → int32 with wrap-around).
  *
- * Storage: float32 as `array<f32>`, int32 as `array<i32>`, bool as `array<u32>` holding 0 or 1 (one
+ * Storage: float32 as `array<f32>`, float16 as `array<f16>`, int32 as `array<i32>`, bool as `array<u32>` holding 0 or 1 (one
  * 32-bit word per element: WGSL has no 8-bit storage, and packing would need atomics for writes).
  */
-import type { DType } from '@scratchnet/core';
+import { unknownDType, type DType } from '@scratchnet/core';
 import { twoOverPiWords } from './two-over-pi.js';
 
 /** Threads per workgroup of the one-thread-per-element kernels (SwiftShader allows at most 256). */
 export const WG = 64;
 
-/** The WGSL element type that stores a dtype. */
-export function storageType(dtype: DType): 'f32' | 'i32' | 'u32' {
-  return dtype === 'float32' ? 'f32' : dtype === 'int32' ? 'i32' : 'u32';
+/** The WGSL element type that stores a dtype (f16 needs the adapter feature `shader-f16`; see half.ts). */
+export function storageType(dtype: DType): 'f32' | 'f16' | 'i32' | 'u32' {
+  switch (dtype) {
+    case 'float32': return 'f32';
+    case 'float16': return 'f16';
+    case 'int32': return 'i32';
+    case 'bool': return 'u32';
+    default: return unknownDType(dtype);
+  }
 }
 
 /** Declares a read-only input at `binding`. */

@@ -5,11 +5,14 @@
  */
 export type { DType, TypedArray } from './dtype.js';
 export { allocArray, bytesPerElement, dtypeOfArray, isDType, promoteTypes } from './dtype.js';
+// float16: host conversions and dtype helpers
+export { castArray, dtypeList, isFloatDType, storageToValues, unknownDType } from './dtype.js';
+export { FLOAT16_MAX, decodeFloat16, encodeFloat16, fromFloat16Bits, roundToFloat16, toFloat16Bits } from './float16.js';
 export { ScratchNetError, ShapeError, DTypeError, ArgumentError, DisposedError, BackendError, fmtShape } from './errors.js';
 export type { Shape, MergedAxes } from './shape.js';
 export { around, broadcastShapes, broadcastStrides, mergeAxes, sizeOf, stridesOf, shapesEqual } from './shape.js';
 
-export type { Backend, BackendMemory } from './backend/backend.js';
+export type { Backend, BackendMemory, Float16Kernel } from './backend/backend.js';
 export { CONV2D_INFO_FIELDS } from './backend/conv-info-fields.js';
 export type {
   DataId, TensorRef, UnaryOp, UnaryAttrs, BinaryOp, ReduceOp, StridedView, Conv2dInfo, PoolKind, MatmulAttrs,

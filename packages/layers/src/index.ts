@@ -53,6 +53,8 @@ export { decisionBoundary, type BoundaryGrid, type DecisionBoundaryOptions } fro
 export * from './io/index.js';
 export { fit, type FitOptions, type History } from './training/fit.js';
 export type { DeviceLossLogs } from './training/device-loss.js';
+export { autocast, isAutocastEnabled, toFloat32, type AutocastOptions } from './mixed-precision/autocast.js';
+export { GradScaler, type GradScalerOptions, type ScalerStep } from './mixed-precision/grad-scaler.js';
 export { evaluate, predict, type EvaluateOptions } from './training/evaluate.js';
 export { accuracy } from './training/metrics.js';
 export type { BatchLogs, EpochLogs, LossLike, MetricName, OptimizerLike, SchedulerLike } from './training/types.js';

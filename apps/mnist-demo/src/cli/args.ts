@@ -35,6 +35,8 @@ export interface CliOptions {
   save: string | null;
   load: string | null;
   compare: boolean;
+  /** --mixed-precision: train with fit({ mixedPrecision: true }) (float16 products, float32 weights, loss scaling). */
+  mixedPrecision: boolean;
   images: string | null;
   imageSize: number;
   /** Whether --image-size was given (with --load, the model's own size is used otherwise). */
@@ -105,6 +107,9 @@ Options:
                           with --images the folder's classes and image size must match the model's
   --compare               train the same batches on every available backend and print a table
                           of samples/s and final loss (20 batches; change with --max-batches)
+  --mixed-precision       train in mixed precision: Conv2D / Linear in float16 with float32
+                          accumulation and weights, dynamic loss scaling (fastest on webgpu
+                          with shader-f16; other backends compute those in float32)
   --max-batches N         at most N batches per epoch (a quick run)
   --limit N               use at most N training and N test digits
   -h, --help              show this help
@@ -174,6 +179,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
         save: { type: 'string' },
         load: { type: 'string' },
         compare: { type: 'boolean' },
+        'mixed-precision': { type: 'boolean' },
         images: { type: 'string' },
         'image-size': { type: 'string' },
         channels: { type: 'string' },
@@ -228,6 +234,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
     save: v.save ?? null,
     load: v.load ?? null,
     compare: v.compare ?? false,
+    mixedPrecision: v['mixed-precision'] ?? false,
     images: v.images ?? null,
     imageSize: int('--image-size', v['image-size'], 4) ?? 28,
     imageSizeGiven: v['image-size'] !== undefined,

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { getBackendName, listBackends, memory, setBackend } from '@scratchnet/core';
 import {
-  CosineAnnealingLR, CrossEntropyLoss, FileFormatError, fit, loadModel, saveModel, type ImagePreprocessing, type ImageTransform, type Module, type Optimizer,
+  CosineAnnealingLR, CrossEntropyLoss, FileFormatError, GradScaler, fit, loadModel, saveModel, type ImagePreprocessing, type ImageTransform, type Module, type Optimizer,
   type LoadedModel,
 } from '@scratchnet/layers';
 import { probeCliBackends } from './probe.js';
@@ -199,6 +199,8 @@ export async function run(o: CliOptions, print: Print): Promise<void> {
   const started = performance.now();
   if (o.epochs > 0) {
     const scheduler = o.schedule === 'cosine' ? new CosineAnnealingLR(optimizer, { tMax: o.epochs }) : undefined;
+    // One loss scaler across the per-epoch fit calls, so its scale carries over as in one long run.
+    const scaler = o.mixedPrecision ? new GradScaler() : null;
     try {
       // One fit call per epoch, so that each epoch can see freshly shifted images.
       for (let epoch = 0; epoch < o.epochs; epoch++) {
@@ -220,6 +222,7 @@ export async function run(o: CliOptions, print: Print): Promise<void> {
             progress.stop();
             print(deviceLossLine(l));
           },
+          ...(scaler ? { mixedPrecision: scaler } : {}),
           onBatchEnd: (b) => {
             if (b.batch === 1) progress.start(epoch, batches, getBackendName());
             progress.update(b);
@@ -232,6 +235,7 @@ export async function run(o: CliOptions, print: Print): Promise<void> {
                 `test loss ${(e.valLoss ?? NaN).toFixed(4)}  test accuracy ${percent(e.valAccuracy ?? 0)}  ` +
                 `${seconds(e.millis)}  ${thousands(e.samplesPerSecond)} samples/s`,
             );
+            if (scaler) print(`  mixed precision: loss scale ${scaler.scale}, ${scaler.skippedSteps} step(s) skipped for overflow so far`);
             const next = o.switches.find((s) => s.epoch === epoch + 2);
             if (next && next.backend !== getBackendName()) {
               const from = getBackendName();

@@ -3,13 +3,16 @@ import {
   binaryDef, unaryDef, unaryGradForms, type BinaryOp, type DType, type TensorRef, type UnaryAttrs, type UnaryGradOp, type UnaryOp,
 } from '@scratchnet/core';
 import { MATH, Uniforms, elementwiseMain, inputDecl, outputDecl, storageType, uniformDecl } from '../wgsl.js';
+import { HALF } from '../half.js';
 import { contiguousStrides, mergeAxes, sizeOf, stridesBroadcastTo } from '../layout.js';
 import { groupsFor, pushStrided, stridedOffsets, type GpuData, type KernelContext } from './context.js';
 
-/** WGSL converting `expr` of storage type `from` to the storage of dtype `to`. */
-export function convert(expr: string, from: 'f32' | 'i32' | 'u32', to: DType): string {
+/** WGSL converting `expr` of storage type `from` to the storage of dtype `to` (halves go through f32, exactly; f32 → f16 is `f2h`). */
+export function convert(expr: string, from: 'f32' | 'f16' | 'i32' | 'u32', to: DType): string {
   const t = storageType(to);
   if (from === t) return expr;
+  if (from === 'f16') return convert(`f32(${expr})`, 'f32', to);
+  if (to === 'float16') return `f2h(${from === 'f32' ? expr : `f32(${expr})`})`;
   if (to === 'bool') return from === 'f32' ? `f2b(${expr})` : `select(0u, 1u, ${expr} != 0${from === 'i32' ? '' : 'u'})`;
   if (to === 'int32') return from === 'f32' ? `f2i(${expr})` : `i32(${expr})`;
   return `f32(${expr})`;
@@ -18,7 +21,8 @@ export function convert(expr: string, from: 'f32' | 'i32' | 'u32', to: DType): s
 function launch(ctx: KernelContext, key: string, body: string, bindings: readonly { dtype: DType; out?: boolean }[], u: Uniforms, buffers: GPUBuffer[], threads: number): void {
   const decls = bindings.map((b, k) => (b.out ? outputDecl(`o${k}`, k, b.dtype) : inputDecl(`x${k}`, k, b.dtype)));
   const rows = u.rows;
-  ctx.run({ key: `${key}|u${rows}`, source: () => `${decls.join('\n')}\n${uniformDecl(bindings.length, rows)}\n${MATH}\n${elementwiseMain(body)}` }, buffers, u, groupsFor(threads));
+  const half = bindings.some((b) => b.dtype === 'float16') ? HALF : '';
+  ctx.run({ key: `${key}|u${rows}`, source: () => `${decls.join('\n')}\n${uniformDecl(bindings.length, rows)}\n${MATH}\n${half}\n${elementwiseMain(body)}` }, buffers, u, groupsFor(threads));
 }
 
 /**
@@ -37,7 +41,9 @@ export function unary(ctx: KernelContext, op: UnaryOp, x: TensorRef, outDtype: D
   const u = new Uniforms();
   u.push(n);
   u.pushFloat(attrs.alpha ?? ('alpha' in def ? def.alpha : undefined) ?? 0);
-  const body = `  let x = x0[i];\n  let alpha = uf(1u);\n  o1[i] = ${value};`;
+  // float16 computes in f32: loaded exactly, rounded once on the store.
+  const half = outDtype === 'float16';
+  const body = `  let x = ${half ? 'f32(x0[i])' : 'x0[i]'};\n  let alpha = uf(1u);\n  o1[i] = ${half ? `f2h(${value})` : value};`;
   launch(ctx, `unary|${op}|${outDtype}`, body, [{ dtype: x.dtype }, { dtype: outDtype, out: true }], u, [ctx.buf(x), out.buffer], n);
   return out;
 }
@@ -83,14 +89,17 @@ export function binary(ctx: KernelContext, op: BinaryOp, a: TensorRef, b: Tensor
   const n = sizeOf(outShape);
   const out = ctx.alloc(n, outDtype);
   if (n === 0) return out;
-  const value = binaryValue(op, storageType(a.dtype));
+  // float16 operands compute in f32 and round once on the store.
+  const half = a.dtype === 'float16';
+  const raw = binaryValue(op, half ? 'f32' : storageType(a.dtype) as 'f32' | 'i32' | 'u32');
+  const value = half && outDtype === 'float16' ? `f2h(${raw})` : raw;
   const L = broadcastLayout([a.shape, b.shape], outShape);
   const u = new Uniforms();
   u.push(n);
   pushStrided(u, L.shape, L.strides.map((s) => ({ base: 0, strides: s })));
   const body = `${stridedOffsets(L.rank, 2, 1)}
-  let a = x0[off0];
-  let b = x1[off1];
+  let a = ${half ? 'f32(x0[off0])' : 'x0[off0]'};
+  let b = ${half ? 'f32(x1[off1])' : 'x1[off1]'};
   o2[i] = ${value};`;
   launch(ctx, `binary|${op}|${a.dtype}|${outDtype}|r${L.rank}`, body,
     [{ dtype: a.dtype }, { dtype: b.dtype }, { dtype: outDtype, out: true }], u, [ctx.buf(a), ctx.buf(b), out.buffer], n);

@@ -4,17 +4,25 @@
  * over (channel, kernel row, kernel column) or (image, output row, output column), so the im2col
  * addresses come from additions, no column matrix is ever stored and no division runs inside the walk.
  */
-import type { Conv2dInfo, MatmulAttrs, TensorRef } from '@scratchnet/core';
+import type { Conv2dInfo, DType, MatmulAttrs, TensorRef } from '@scratchnet/core';
+import { HALF } from '../half.js';
+import { cast } from './elementwise.js';
 import { inputDecl, outputDecl } from '../wgsl.js';
 import { GEMM_USER_WORD as W } from './gemm.js';
 import { gemm } from './gemm.js';
 import type { GpuData, KernelContext } from './context.js';
 import { reduce } from './reduce.js';
 
-const decls = (outBinding: number): string =>
-  `${inputDecl('x0', 0, 'float32')}\n${inputDecl('x1', 1, 'float32')}\n${outputDecl('y', outBinding, 'float32')}`;
+/**
+ * The operands' and output's bindings for element types `inDtype` / `outDtype` (float32 or float16),
+ * plus `out_cast`, which every store applies: loads go through `f32(...)` (exact for halves, a no-op
+ * for f32), so the GEMM always accumulates in f32 and a float16 output is rounded once, on the store.
+ */
+const decls = (outBinding: number, inDtype: DType = 'float32', outDtype: DType = inDtype): string =>
+  `${inputDecl('x0', 0, inDtype)}\n${inputDecl('x1', 1, inDtype)}\n${outputDecl('y', outBinding, outDtype)}\n` +
+  (outDtype === 'float16' ? `${HALF}\nfn out_cast(v: f32) -> f16 { return f2h(v); }` : 'fn out_cast(v: f32) -> f32 { return v; }');
 
-/** Batched matmul of rank-3 float32 operands (see the Backend contract). */
+/** Batched matmul of rank-3 float32 (or float16, accumulating in f32) operands (see the Backend contract). */
 export function matmul(ctx: KernelContext, a: TensorRef, b: TensorRef, attrs: MatmulAttrs): GpuData {
   const [ba, a1, a2] = a.shape as [number, number, number];
   const [bb, b1, b2] = b.shape as [number, number, number];
@@ -22,18 +30,18 @@ export function matmul(ctx: KernelContext, a: TensorRef, b: TensorRef, attrs: Ma
   const K = attrs.transposeA ? a1 : a2;
   const N = attrs.transposeB ? b1 : b2;
   const batch = Math.max(ba, bb);
-  const out = ctx.alloc(batch * M * N, 'float32');
+  const out = ctx.alloc(batch * M * N, a.dtype);
   gemm(ctx, {
-    key: `matmul|${attrs.transposeA ? 'T' : 'N'}${attrs.transposeB ? 'T' : 'N'}`,
-    decls: decls(2), buffers: [ctx.buf(a), ctx.buf(b), out.buffer], M, N, K, batch,
+    key: `matmul|${attrs.transposeA ? 'T' : 'N'}${attrs.transposeB ? 'T' : 'N'}|${a.dtype}`,
+    decls: decls(2, a.dtype), buffers: [ctx.buf(a), ctx.buf(b), out.buffer], M, N, K, batch,
     words: [ba === 1 ? 0 : M * K, bb === 1 ? 0 : K * N],
     prologue: `  let aOff = b * u32(u(${W}u)); let bOff = b * u32(u(${W + 1}u)); let yOff = b * M * N;`,
     column: (c) => attrs.transposeB ? `  let bc${c} = bOff + cc${c} * K;` : `  let bc${c} = bOff + cc${c};`,
     walkOpen: '  for (var k = 0u; k < K; k++) {',
     walkClose: '  }',
-    loadA: (row) => attrs.transposeA ? `x0[aOff + k * M + ${row}]` : `x0[aOff + ${row} * K + k]`,
-    loadB: (c) => attrs.transposeB ? `    let b${c} = x1[bc${c} + k];` : `    let b${c} = x1[bc${c} + k * N];`,
-    store: (row, col, v) => `y[yOff + ${row} * N + ${col}] = ${v};`,
+    loadA: (row) => attrs.transposeA ? `f32(x0[aOff + k * M + ${row}])` : `f32(x0[aOff + ${row} * K + k])`,
+    loadB: (c) => attrs.transposeB ? `    let b${c} = f32(x1[bc${c} + k]);` : `    let b${c} = f32(x1[bc${c} + k * N]);`,
+    store: (row, col, v) => `y[yOff + ${row} * N + ${col}] = out_cast(${v});`,
   });
   return out;
 }
@@ -57,9 +65,9 @@ const inImage = (ih: string, iw: string): string => `${ih} >= 0 && ${ih} < H && 
 /** x [N, C, H, W] · w [O, C/G, kh, kw] → y [N, O, OH, OW]; GEMM per (n, group): M = O/G, K = C/G·kh·kw, N = OH·OW. */
 export function conv2d(ctx: KernelContext, x: TensorRef, w: TensorRef, info: Conv2dInfo): GpuData {
   const i = info;
-  const out = ctx.alloc(i.batch * i.outChannels * i.outHeight * i.outWidth, 'float32');
+  const out = ctx.alloc(i.batch * i.outChannels * i.outHeight * i.outWidth, x.dtype);
   gemm(ctx, {
-    key: 'conv2d', decls: decls(2), buffers: [ctx.buf(x), ctx.buf(w), out.buffer],
+    key: `conv2d|${x.dtype}`, decls: decls(2, x.dtype), buffers: [ctx.buf(x), ctx.buf(w), out.buffer],
     M: i.outChannels / i.groups, N: i.outHeight * i.outWidth, K: (i.inChannels / i.groups) * i.kernelHeight * i.kernelWidth,
     batch: i.batch * i.groups, words: geometryWords(i),
     prologue: `  ${GEOMETRY}
@@ -70,9 +78,9 @@ export function conv2d(ctx: KernelContext, x: TensorRef, w: TensorRef, info: Con
   for (var ki = 0; ki < KH; ki++) {
   for (var kj = 0; kj < KW; kj++) {`,
     walkClose: '  k++; } } }',
-    loadA: (row) => `x1[wb + i32(${row}) * Cg * KK + k]`,
-    loadB: (c) => `    var b${c} = 0.0; { let ih = ihb${c} + ki * DH; let iw = iwb${c} + kj * DW; if (${inImage('ih', 'iw')}) { b${c} = x0[xc + ih * Wd + iw]; } }`,
-    store: (row, col, v) => `y[(n * O + g * Og + i32(${row})) * OH * OW + i32(${col})] = ${v};`,
+    loadA: (row) => `f32(x1[wb + i32(${row}) * Cg * KK + k])`,
+    loadB: (c) => `    var b${c} = 0.0; { let ih = ihb${c} + ki * DH; let iw = iwb${c} + kj * DW; if (${inImage('ih', 'iw')}) { b${c} = f32(x0[xc + ih * Wd + iw]); } }`,
+    store: (row, col, v) => `y[(n * O + g * Og + i32(${row})) * OH * OW + i32(${col})] = out_cast(${v});`,
   });
   return out;
 }
@@ -84,13 +92,13 @@ export function conv2d(ctx: KernelContext, x: TensorRef, w: TensorRef, info: Con
  */
 export function conv2dBackInput(ctx: KernelContext, dy: TensorRef, w: TensorRef, info: Conv2dInfo): GpuData {
   const i = info;
-  const out = ctx.alloc(i.batch * i.inChannels * i.inHeight * i.inWidth, 'float32');
+  const out = ctx.alloc(i.batch * i.inChannels * i.inHeight * i.inWidth, dy.dtype);
   const unit = i.strideHeight === 1 && i.strideWidth === 1;
   const source = unit
     ? 'let oh = th; let ow = tw; if (th >= 0 && tw >= 0 && oh < OH && ow < OW)'
     : 'let oh = th / SH; let ow = tw / SW; if (th >= 0 && tw >= 0 && th % SH == 0 && tw % SW == 0 && oh < OH && ow < OW)';
   gemm(ctx, {
-    key: `conv2dBackInput|${unit ? 's1' : 's'}`, decls: decls(2), buffers: [ctx.buf(dy), ctx.buf(w), out.buffer],
+    key: `conv2dBackInput|${unit ? 's1' : 's'}|${dy.dtype}`, decls: decls(2, dy.dtype), buffers: [ctx.buf(dy), ctx.buf(w), out.buffer],
     M: i.inChannels / i.groups, N: i.inHeight * i.inWidth, K: (i.outChannels / i.groups) * i.kernelHeight * i.kernelWidth,
     batch: i.batch * i.groups, words: geometryWords(i),
     prologue: `  ${GEOMETRY}
@@ -100,9 +108,9 @@ export function conv2dBackInput(ctx: KernelContext, dy: TensorRef, w: TensorRef,
   for (var ki = 0; ki < KH; ki++) {
   for (var kj = 0; kj < KW; kj++) {`,
     walkClose: '  } } }',
-    loadA: (row) => `x1[wo + i32(${row}) * KK + ki * KW + kj]`,
-    loadB: (c) => `    var b${c} = 0.0; { let th = ih${c} + PT - ki * DH; let tw = iw${c} + PL - kj * DW; ${source} { b${c} = x0[dyo + oh * OW + ow]; } }`,
-    store: (row, col, v) => `y[(n * C + g * Cg + i32(${row})) * H * Wd + i32(${col})] = ${v};`,
+    loadA: (row) => `f32(x1[wo + i32(${row}) * KK + ki * KW + kj])`,
+    loadB: (c) => `    var b${c} = 0.0; { let th = ih${c} + PT - ki * DH; let tw = iw${c} + PL - kj * DW; ${source} { b${c} = f32(x0[dyo + oh * OW + ow]); } }`,
+    store: (row, col, v) => `y[(n * C + g * Cg + i32(${row})) * H * Wd + i32(${col})] = out_cast(${v});`,
   });
   return out;
 }
@@ -121,9 +129,11 @@ export function conv2dBackFilter(ctx: KernelContext, x: TensorRef, dy: TensorRef
   const Cg = i.inChannels / i.groups;
   const size = i.outChannels * Cg * i.kernelHeight * i.kernelWidth;
   const splits = splitsFor(i.batch, i.groups);
-  const out = ctx.alloc(size * splits, 'float32');
+  // Split partial sums stay float32; a float16 filter gradient is rounded once, after the sum.
+  const partialDtype: DType = splits === 1 ? dy.dtype : 'float32';
+  const out = ctx.alloc(size * splits, partialDtype);
   gemm(ctx, {
-    key: 'conv2dBackFilter', decls: decls(2), buffers: [ctx.buf(x), ctx.buf(dy), out.buffer],
+    key: `conv2dBackFilter|${dy.dtype}|${partialDtype}`, decls: decls(2, dy.dtype, partialDtype), buffers: [ctx.buf(x), ctx.buf(dy), out.buffer],
     M: i.outChannels / i.groups, N: Cg * i.kernelHeight * i.kernelWidth, K: i.batch * i.outHeight * i.outWidth,
     batch: i.groups, words: geometryWords(i), splits,
     prologue: `  ${GEOMETRY}
@@ -134,12 +144,15 @@ export function conv2dBackFilter(ctx: KernelContext, x: TensorRef, dy: TensorRef
   for (var oh = 0; oh < OH; oh++) {
   for (var ow = 0; ow < OW; ow++) { let p = dyn + oh * OW + ow;`,
     walkClose: '  } } }',
-    loadA: (row) => `x1[p + i32(${row}) * OH * OW]`,
-    loadB: (c) => `    var b${c} = 0.0; { let ih = oh * SH + dh${c}; let iw = ow * SW + dw${c}; if (${inImage('ih', 'iw')}) { b${c} = x0[xn + xo${c} + ih * Wd + iw]; } }`,
-    store: (row, col, v) => `y[i32(split) * O * Cg * KK + (g * Og + i32(${row})) * Cg * KK + i32(${col})] = ${v};`,
+    loadA: (row) => `f32(x1[p + i32(${row}) * OH * OW])`,
+    loadB: (c) => `    var b${c} = 0.0; { let ih = oh * SH + dh${c}; let iw = ow * SW + dw${c}; if (${inImage('ih', 'iw')}) { b${c} = f32(x0[xn + xo${c} + ih * Wd + iw]); } }`,
+    store: (row, col, v) => `y[i32(split) * O * Cg * KK + (g * Og + i32(${row})) * Cg * KK + i32(${col})] = out_cast(${v});`,
   });
   if (splits === 1) return out;
   const summed = reduce(ctx, 'sum', { id: out, shape: [1, splits, size], dtype: 'float32' }, 'float32');
   release(out);
-  return summed;
+  if (dy.dtype !== 'float16') return summed;
+  const rounded = cast(ctx, { id: summed, shape: [size], dtype: 'float32' }, 'float16');
+  release(summed);
+  return rounded;
 }

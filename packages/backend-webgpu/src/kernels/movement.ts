@@ -1,12 +1,14 @@
 /** Data movement kernels: strided copy, pad, concat, gather and its adjoint scatterAdd. */
 import type { DType, StridedView, TensorRef } from '@scratchnet/core';
 import { MATH, Uniforms, elementwiseMain, inputDecl, outputDecl, uniformDecl } from '../wgsl.js';
+import { HALF } from '../half.js';
 import { around, contiguousStrides, mergeAxes, sizeOf } from '../layout.js';
 import { groupsFor, pushStrided, stridedOffsets, type GpuData, type KernelContext } from './context.js';
 
 function launch(ctx: KernelContext, key: string, decls: string[], body: string, u: Uniforms, buffers: GPUBuffer[], threads: number): void {
   const rows = u.rows;
-  ctx.run({ key: `${key}|u${rows}`, source: () => `${decls.join('\n')}\n${uniformDecl(decls.length, rows)}\n${MATH}\n${elementwiseMain(body)}` }, buffers, u, groupsFor(threads));
+  const half = decls.some((d) => d.includes('<f16>')) ? HALF : '';
+  ctx.run({ key: `${key}|u${rows}`, source: () => `${decls.join('\n')}\n${uniformDecl(decls.length, rows)}\n${MATH}\n${half}\n${elementwiseMain(body)}` }, buffers, u, groupsFor(threads));
 }
 
 /** Materialises a strided view (non-empty; strides ≥ 0, 0 broadcasting). */
@@ -25,6 +27,7 @@ export function copy(ctx: KernelContext, x: TensorRef, view: StridedView): GpuDa
 
 /** The fill value of pad in WGSL, read from uniform word `at`. */
 function fillValue(dtype: DType, at: number): string {
+  if (dtype === 'float16') return `f2h(uf(${at}u))`;
   return dtype === 'float32' ? `uf(${at}u)` : dtype === 'int32' ? `u(${at}u)` : `select(0u, 1u, uf(${at}u) != 0.0)`;
 }
 

@@ -7,6 +7,7 @@
 import { REDUCE_DEFS, isArgReduce, type DType, type ReduceOp, type TensorRef } from '@scratchnet/core';
 import { MATH, Uniforms, inputDecl, outputDecl, storageType, uniformDecl } from '../wgsl.js';
 import { groupsFor, type GpuData, type KernelContext } from './context.js';
+import { HALF } from '../half.js';
 import { foldGroups } from '../runtime.js';
 
 /** Rows at most this long are folded by one thread each. */
@@ -30,18 +31,21 @@ function opFunctions(op: ReduceOp, t: 'f32' | 'i32'): { fn: string; identity: st
   return { fn: `fn combine(a: ${t}, b: ${t}) -> ${t} { return ${expr}; }`, identity: literal(def.identity[t === 'f32' ? 'float32' : 'int32'], t) };
 }
 
-/** Reduces x [outer, R, inner] (float32 or int32) over R into [outer, inner] of `outDtype`. */
+/** Reduces x [outer, R, inner] (float32, float16 or int32) over R into [outer, inner] of `outDtype`; float16 folds in f32 and rounds once. */
 export function reduce(ctx: KernelContext, op: ReduceOp, x: TensorRef, outDtype: DType): GpuData {
   const [outer, R, inner] = x.shape as [number, number, number];
   const nOut = outer * inner;
   const out = ctx.alloc(nOut, outDtype);
-  const t = storageType(x.dtype) === 'f32' ? 'f32' : 'i32';
+  const half = x.dtype === 'float16';
+  const t = half || storageType(x.dtype) === 'f32' ? 'f32' : 'i32';
+  const load = half ? 'f32(x0[base + j * inner])' : 'x0[base + j * inner]';
+  const fin = (v: string): string => (outDtype === 'float16' ? `f2h(${v})` : v);
   const { fn, identity } = opFunctions(op, t);
   const serial = R <= SERIAL_MAX || nOut >= 4096;
   const u = new Uniforms();
   u.push(nOut, R, inner);
   const rows = u.rows;
-  const header = `${inputDecl('x0', 0, x.dtype)}\n${outputDecl('o1', 1, outDtype)}\n${uniformDecl(2, rows)}\n${MATH}\n${fn}`;
+  const header = `${inputDecl('x0', 0, x.dtype)}\n${outputDecl('o1', 1, outDtype)}\n${uniformDecl(2, rows)}\n${MATH}\n${half ? HALF : ''}\n${fn}`;
   // Element j of output o sits at base(o) + j * inner.
   const base = 'let R = u32(u(1u)); let inner = u32(u(2u)); let base = (o / inner) * R * inner + o % inner;';
   const isArg = isArgReduce(op);
@@ -49,8 +53,8 @@ export function reduce(ctx: KernelContext, op: ReduceOp, x: TensorRef, outDtype:
   // its value beats; across partial results, the lower index wins unless the other value beats it.
   const accDecl = isArg ? `var av: ${t} = ${identity}; var ai: i32 = -1;` : `var acc: ${t} = ${identity};`;
   const step = isArg
-    ? '{ let v = x0[base + j * inner]; if (ai < 0 || beats(av, v)) { av = v; ai = i32(j); } }'
-    : '{ acc = combine(acc, x0[base + j * inner]); }';
+    ? `{ let v = ${load}; if (ai < 0 || beats(av, v)) { av = v; ai = i32(j); } }`
+    : `{ acc = combine(acc, ${load}); }`;
   const key = `reduce-${serial ? 'serial' : 'tree'}|${op}|${x.dtype}|u${rows}`;
   if (serial) {
     const body = `${header}
@@ -61,7 +65,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   ${base}
   ${accDecl}
   for (var j = 0u; j < R; j++) ${step}
-  o1[o] = ${isArg ? 'ai' : 'acc'};
+  o1[o] = ${isArg ? 'ai' : fin('acc')};
 }`;
     ctx.run({ key, source: () => body }, [ctx.buf(x), out.buffer], u, groupsFor(nOut));
     return out;
@@ -91,7 +95,7 @@ fn main(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid
     }
     workgroupBarrier();
   }
-  if (live && lid.x == 0u) { o1[o] = ${isArg ? 'si[0]' : 'sacc[0]'}; }
+  if (live && lid.x == 0u) { o1[o] = ${isArg ? 'si[0]' : fin('sacc[0]')}; }
 }`;
   ctx.run({ key, source: () => body }, [ctx.buf(x), out.buffer], u, foldGroups(nOut));
   return out;

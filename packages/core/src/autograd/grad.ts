@@ -1,7 +1,9 @@
+import { isFloatDType } from '../dtype.js';
 import { tidy } from '../engine/engine.js';
 import { leakCheckStep } from '../engine/leak-check.js';
 import { ArgumentError, fmtShape } from '../errors.js';
 import { add } from '../ops/binary.js';
+import { cast } from '../ops/cast.js';
 import { expectTensor } from '../ops/convert.js';
 import { onesLike, zerosLike } from '../ops/creation.js';
 import { Tensor } from '../tensor.js';
@@ -68,8 +70,10 @@ export function backpropFrom(tape: Tape, value: Tensor, xs: readonly Tensor[], s
         if (g.shape.length !== input.shape.length || g.shape.some((d, k) => d !== input.shape[k])) {
           throw new Error(`autodiff: internal error: gradient ${fmtShape(g.shape)} does not match input ${fmtShape(input.shape)}`);
         }
+        // A gradient has its input's dtype (a float16 activation gets a float16 gradient, as in PyTorch).
+        const gt = g.dtype !== input.dtype && isFloatDType(input.dtype) ? cast(g, input.dtype) : g;
         const prev = grads.get(input.id);
-        grads.set(input.id, prev ? add(prev, g) : g);
+        grads.set(input.id, prev ? add(prev, gt) : gt);
       });
       // A rule's result that reached no input (e.g. the gradient of an unwatched operand) is freed now.
       for (const g of gs) if (g && g !== dy && !node.inputs.some((input) => grads.get(input.id) === g) && !tape.held.has(g) && g !== seed) g.dispose();

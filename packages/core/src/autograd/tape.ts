@@ -1,3 +1,4 @@
+import { isFloatDType } from '../dtype.js';
 import { setTapeHoldCheck } from '../engine/engine.js';
 import { Tensor } from '../tensor.js';
 import type { GradAttrs, GradOp, TapeNode } from './grad-attrs.js';
@@ -52,12 +53,12 @@ export function withoutTape<R>(fn: () => R): R {
 
 /**
  * Records op `op` for autodiff when a tape is active and one of its inputs depends on a watched
- * tensor. Only float32 outputs carry gradients. The tape keeps `inputs`, `output` and any tensor
+ * tensor. Only float (float32, float16) outputs carry gradients. The tape keeps `inputs`, `output` and any tensor
  * among `attrs` alive for the op's gradient rule.
  */
 export function recordOp<K extends GradOp>(op: K, inputs: readonly Tensor[], output: Tensor, attrs: GradAttrs[K]): void {
   const tape = tapes[tapes.length - 1];
-  if (!tape || output.dtype !== 'float32') return;
+  if (!tape || !isFloatDType(output.dtype)) return;
   if (!inputs.some((t) => tape.reachable.has(t.id))) return;
   const node: TapeNode<K> = { op, inputs, output, attrs };
   tape.nodes.push(node);

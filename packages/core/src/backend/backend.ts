@@ -15,6 +15,11 @@ export interface BackendMemory {
   readonly [extra: string]: number;
 }
 
+/** The kernels a backend may compute on float16 itself (see {@link Backend.float16Kernels}). */
+export type Float16Kernel =
+  | 'unary' | 'binary' | 'where' | 'reduce' | 'matmul' | 'conv2d' | 'conv2dBackInput' | 'conv2dBackFilter'
+  | 'pool2d' | 'pool2dBack' | 'copy' | 'pad' | 'concat' | 'gather' | 'scatterAdd' | 'argsort';
+
 /**
  * The contract every ScratchNet backend implements: storage plus a small fixed table of primitive
  * kernels. Ops, broadcasting rules, dtype promotion, shape planning and gradients all live in core; a
@@ -50,6 +55,13 @@ export interface Backend {
    * their last synced values.
    */
   deviceLost?(): DeviceLossInfo | null;
+   * The kernels (by method name) this backend computes on float16 data itself: they then receive
+   * float16 inputs wherever the contract below says float32, and return float16 where they would
+   * return float32 (accumulating in float32). Every backend must `write`, `read` and `cast` float16
+   * (stored on the host as a Uint16Array of binary16 bit patterns); any other kernel missing here runs
+   * in float32 — core casts its float16 inputs up, calls it, and casts a float16 result back down.
+   */
+  readonly float16Kernels?: ReadonlySet<Float16Kernel>;
 
   /** Elementwise unary op; output has x's shape and dtype `outDtype`, which is x's dtype (see {@link UnaryOp}). */
   unary(op: UnaryOp, x: TensorRef, outDtype: DType, attrs: UnaryAttrs): DataId;

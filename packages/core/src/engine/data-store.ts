@@ -1,6 +1,6 @@
 import type { DataId } from '../backend/kernel-types.js';
 import type { Backend } from '../backend/backend.js';
-import type { DType, TypedArray } from '../dtype.js';
+import { storageToValues, type DType, type TypedArray } from '../dtype.js';
 import { BackendError, DisposedError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { DataHandle } from './data-handle.js';
@@ -85,7 +85,7 @@ export async function readData(t: Tensor): Promise<TypedArray> {
   const checks = checksBeforeRead();
   const values = h.hostCopy ? h.hostCopy.slice() : await h.backend.read(h.id);
   await reportDeferredErrors(checks);
-  return values;
+  return storageToValues(values, h.dtype);
 }
 
 /** Reads a tensor's values synchronously, or explains why it cannot; throws a settled deferred check's failure first. */
@@ -101,7 +101,7 @@ export function readDataSync(t: Tensor): TypedArray {
     );
   }
   reportSettledErrors();
-  return h.hostCopy ? h.hostCopy.slice() : h.backend.readSync!(h.id);
+  return storageToValues(h.hostCopy ? h.hostCopy.slice() : h.backend.readSync!(h.id), h.dtype);
 }
 
 /** @internal Called by Tensor.dispose. */

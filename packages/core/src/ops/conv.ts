@@ -6,6 +6,7 @@ import type { Tensor } from '../tensor.js';
 import { cast } from './cast.js';
 import { conv2dInfo, pair, type Pair, type Padding2d } from './conv-geometry.js';
 import { expectTensor } from './convert.js';
+import { productDtype } from './product-dtype.js';
 import { runKernel } from './kernel-call.js';
 
 /** Options of {@link conv2d}. */
@@ -36,10 +37,11 @@ export function conv2d(x: Tensor, w: Tensor, options: Conv2dOptions = {}): Tenso
   if (outC % groups !== 0) throw new ShapeError(`conv2d: w ${fmtShape(w.shape)} has ${outC} output channels, not divisible by groups ${groups}`);
   const info = conv2dInfo('conv2d', x.shape, outC, [kh, kw], pair(options.stride ?? 1, 'conv2d', 'stride'), pair(options.dilation ?? 1, 'conv2d', 'dilation'), options.padding ?? 0, groups);
   return tidy(() => {
-    const xf = cast(x, 'float32');
-    const wf = cast(w, 'float32');
+    const dt = productDtype(x, w);
+    const xf = cast(x, dt);
+    const wf = cast(w, dt);
     const outShape = [info.batch, outC, info.outHeight, info.outWidth];
-    const y = runKernel('conv2d', [xf, wf], ['x', 'w'], outShape, 'float32', (b, [rx, rw]) => b.conv2d(rx!, rw!, info));
+    const y = runKernel('conv2d', [xf, wf], ['x', 'w'], outShape, dt, (b, [rx, rw]) => b.conv2d(rx!, rw!, info));
     recordOp('conv2d', [xf, wf], y, { info });
     return y;
   });
@@ -59,8 +61,9 @@ function pool(kind: PoolKind, x: Tensor, kernelSize: Pair, options: Pool2dOption
   const k = pair(kernelSize, op, 'kernelSize');
   const info = conv2dInfo(op, x.shape, x.shape[1]!, k, pair(options.stride ?? kernelSize, op, 'stride'), [1, 1], options.padding ?? 0, 1);
   return tidy(() => {
-    const xf = cast(x, 'float32');
-    const y = runKernel(op, [xf], ['x'], [info.batch, info.inChannels, info.outHeight, info.outWidth], 'float32', (b, [rx]) => b.pool2d(kind, rx!, info));
+    const dt = productDtype(x);
+    const xf = cast(x, dt);
+    const y = runKernel(op, [xf], ['x'], [info.batch, info.inChannels, info.outHeight, info.outWidth], dt, (b, [rx]) => b.pool2d(kind, rx!, info));
     recordOp(op, [xf], y, { info });
     return y;
   });

@@ -1,4 +1,5 @@
-import { allocArray, isDType, toBool, toTypedArray, type DType, type TypedArray } from '../dtype.js';
+import { allocArray, dtypeList, isDType, toBool, toTypedArray, type DType, type TypedArray } from '../dtype.js';
+import { toFloat16Bits } from '../float16.js';
 import { writeTensor } from '../engine/engine.js';
 import { ArgumentError, DTypeError, ShapeError, fmtShape } from '../errors.js';
 import { checkShape, sizeOf, type Shape } from '../shape.js';
@@ -8,7 +9,7 @@ import type { Tensor } from '../tensor.js';
 export type TensorInput = number | boolean | TensorInput[] | ArrayLike<number> | Float64Array;
 
 function checkDType(dtype: unknown, op: string): DType {
-  if (!isDType(dtype)) throw new DTypeError(`${op}: dtype must be 'float32', 'int32' or 'bool', got ${String(dtype)}`);
+  if (!isDType(dtype)) throw new DTypeError(`${op}: dtype must be one of ${dtypeList()}, got ${String(dtype)}`);
   return dtype;
 }
 
@@ -96,7 +97,7 @@ function filled(op: string, shape: Shape, value: number | boolean, dtype?: DType
   if (typeof value !== 'number' && typeof value !== 'boolean') throw new ArgumentError(`${op}: value must be a number or a boolean, got ${typeof value}`);
   const dt = dtype === undefined ? (typeof value === 'boolean' ? 'bool' : 'float32') : checkDType(dtype, op);
   const data = allocArray(dt, sizeOf(shape));
-  data.fill(dt === 'bool' ? toBool(value) : Number(value));
+  data.fill(dt === 'bool' ? toBool(value) : dt === 'float16' ? toFloat16Bits(Number(value)) : Number(value));
   return writeTensor(data, shape, dt);
 }
 

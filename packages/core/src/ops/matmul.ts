@@ -9,6 +9,7 @@ import { zeros } from './creation.js';
 import { expectTensor } from './convert.js';
 import { runKernel } from './kernel-call.js';
 import { reshape } from './reshape.js';
+import { productDtype } from './product-dtype.js';
 
 /** Options of {@link matmul}. */
 export interface MatmulOptions {
@@ -19,7 +20,7 @@ export interface MatmulOptions {
 }
 
 /**
- * The rank-3 kernel call, recorded for autodiff: a [ba, ·, ·] × b [bb, ·, ·] → [max(ba, bb), m, n] (ba, bb equal or 1).
+ * The rank-3 kernel call, recorded for autodiff: a [ba, ·, ·] × b [bb, ·, ·] → [max(ba, bb), m, n] (ba, bb equal or 1), both float32 or both float16.
  * A batch of untransposed a's against one b (a Linear layer over [batch, length, features]) is one
  * product of a [ba·m, k] (a free reshape) with b: one large GEMM instead of ba small ones, and its
  * gradient with respect to b is then one product over ba·m rows instead of ba products summed.
@@ -38,8 +39,8 @@ export function matmul3(a: Tensor, b: Tensor, tA: boolean, tB: boolean): Tensor 
   const nb = ba === 1 ? bb : ba;
   const outShape = [nb, m, n];
   const y = nb === 0
-    ? zeros(outShape)
-    : runKernel('matmul', [a, b], ['a', 'b'], outShape, 'float32', (be, [ra, rb]) =>
+    ? zeros(outShape, a.dtype)
+    : runKernel('matmul', [a, b], ['a', 'b'], outShape, a.dtype, (be, [ra, rb]) =>
       be.matmul(ra!, rb!, { transposeA: tA, transposeB: tB }),
     );
   recordOp('matmul', [a, b], y, { transposeA: tA, transposeB: tB });
@@ -48,7 +49,8 @@ export function matmul3(a: Tensor, b: Tensor, tA: boolean, tB: boolean): Tensor 
 
 /**
  * Matrix product with NumPy semantics: batch dimensions broadcast, a rank-1 operand is a row
- * (for a) or a column (for b) vector whose unit dimension is dropped from the result. Works in float32.
+ * (for a) or a column (for b) vector whose unit dimension is dropped from the result. Works in float32,
+ * or in float16 (accumulating in float32) when both operands are float16.
  * @example matmul(randomNormal([8, 2, 3]), randomNormal([3, 4])) // [8, 2, 4]
  */
 export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tensor {
@@ -90,7 +92,8 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
       const full = own.length === batch.length && own.every((d, i) => d === batch[i]) ? t : broadcastTo(t, [...batch, ...rc]);
       return reshape(full, [nb, ...rc]);
     };
-    const y3 = matmul3(cast(to3(a2, batchA), 'float32'), cast(to3(b2, batchB), 'float32'), tA, tB);
+    const dt = productDtype(a, b);
+    const y3 = matmul3(cast(to3(a2, batchA), dt), cast(to3(b2, batchB), dt), tA, tB);
     const m = tA ? ac : ar;
     const n = tB ? br : bc;
     const outShape = [...batch, ...(aVec ? [] : [m]), ...(bVec ? [] : [n])];

@@ -1,4 +1,4 @@
-import { allocArray, type DType } from '../dtype.js';
+import { toTypedArray, type DType } from '../dtype.js';
 import { tidy } from '../engine/engine.js';
 import { ArgumentError, fmtShape } from '../errors.js';
 import { recordOp, withoutTape } from '../autograd/tape.js';
@@ -32,7 +32,7 @@ function reduceToShape(op: ReduceOp, x: Tensor, axes: readonly number[], outShap
   const def = REDUCE_DEFS[op];
   if (sizeOf(outShape) > 0 && axes.some((a) => x.shape[a] === 0) && def.kind === 'fold') {
     const identity = def.identity[reduceInputDtype(dtype)];
-    return runKernel(op, [], [], outShape, dtype, (b) => b.write(allocArray(dtype, sizeOf(outShape)).fill(identity), dtype));
+    return runKernel(op, [], [], outShape, dtype, (b) => b.write(toTypedArray(new Float64Array(sizeOf(outShape)).fill(identity), dtype), dtype));
   }
   let y = x;
   for (const [outer, r, inner] of planReducePasses(x.shape, axes)) {

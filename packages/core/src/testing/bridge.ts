@@ -10,6 +10,7 @@ export function toTensor(x: NDArray): Tensor {
   const shape = [...x.shape];
   switch (x.dtype) {
     case 'float32': return sn.tensor(Float32Array.from(x.data), shape, 'float32');
+    case 'float16': return sn.tensor(Float32Array.from(x.data), shape, 'float16');
     case 'int32': return sn.tensor(Int32Array.from(x.data), shape, 'int32');
     case 'bool': return sn.tensor(Uint8Array.from(x.data), shape, 'bool');
   }

@@ -5,11 +5,11 @@
  * core change that sends a kernel something the contract does not allow fails the suite on every
  * backend instead of silently relying on one backend's leniency.
  */
-import type { Backend, BackendMemory } from '../backend/backend.js';
+import type { Backend, BackendMemory, Float16Kernel } from '../backend/backend.js';
 import type {
   BinaryOp, Conv2dInfo, DataId, MatmulAttrs, PoolKind, ReduceOp, StridedView, TensorRef, UnaryAttrs, UnaryGradOp, UnaryOp,
 } from '../backend/kernel-types.js';
-import { isDType, type DType, type TypedArray } from '../dtype.js';
+import { dtypeOfArray, isDType, type DType, type TypedArray } from '../dtype.js';
 import { binaryDef, binaryOutDtype } from '../ops/defs/binary-defs.js';
 import { REDUCE_DEFS, reduceOutDtype } from '../ops/defs/reduce-defs.js';
 import { unaryDef } from '../ops/defs/unary-defs.js';
@@ -81,11 +81,16 @@ export function checkedBackend(inner: Backend, log: ContractLog): Backend {
   const need = (ok: boolean, kernel: string, problem: () => string): void => {
     if (!ok) fail(kernel, problem());
   };
+  /** A kernel the backend computes in float16 also takes float16 wherever the contract takes float32. */
+  const halfNative = (kernel: string): boolean => inner.float16Kernels?.has(kernel.split(' ')[0] as Float16Kernel) ?? false;
   const ref = (kernel: string, arg: string, t: TensorRef, dtypes: readonly DType[]): void => {
+    const allowed = dtypes.includes('float32') && halfNative(kernel) ? [...dtypes, 'float16'] : dtypes;
     need(live.has(t.id), kernel, () => `${arg} is not live data of this backend (disposed, or never made here)`);
     need(Array.isArray(t.shape) && t.shape.every(isCount), kernel, () => `${arg} has an invalid shape ${String(t.shape)}`);
-    need(isDType(t.dtype) && dtypes.includes(t.dtype), kernel, () => `${arg} is ${t.dtype}; the contract allows ${dtypes.join(' / ')}`);
+    need(isDType(t.dtype) && allowed.includes(t.dtype), kernel, () => `${arg} is ${t.dtype}; the contract allows ${allowed.join(' / ')}`);
   };
+  /** The float output dtype of a product kernel: float16 for float16 operands, else float32. */
+  const floatOut = (t: TensorRef): DType => (t.dtype === 'float16' ? 'float16' : 'float32');
   /** Raw bytes of a tensor's data (a copy), where the backend reads synchronously. */
   const bytesOf = (t: TensorRef): Uint8Array | null => {
     if (!inner.readSync) return null;
@@ -112,7 +117,7 @@ export function checkedBackend(inner: Backend, log: ContractLog): Backend {
       const values: TypedArray = inner.readSync(id);
       const want = sizeOf(shape);
       need(values.length === want, kernel, () => `output has ${values.length} elements, expected ${want} for ${fmt(shape)}`);
-      const kind = values instanceof Float32Array ? 'float32' : values instanceof Int32Array ? 'int32' : 'bool';
+      const kind = dtypeOfArray(values);
       need(kind === dtype, kernel, () => `output is ${kind}, expected ${dtype}`);
     }
     return id;
@@ -144,12 +149,14 @@ export function checkedBackend(inner: Backend, log: ContractLog): Backend {
   const convCall = (kernel: string, g: Conv2dInfo, args: readonly [string, TensorRef, Role][], outRole: Role, run: () => DataId): DataId => {
     conv(kernel, g);
     for (const [name, t] of args) ref(kernel, name, t, ['float32']);
+    for (const [name, t] of args) need(t.dtype === args[0]![1].dtype, kernel, () => `${name} is ${t.dtype}, ${args[0]![0]} is ${args[0]![1].dtype}`);
     for (const [name, t, role] of args) shaped(kernel, name, t, nchw(g, role));
-    return out(kernel, args.map(([, t]) => t), run, nchw(g, outRole), 'float32');
+    return out(kernel, args.map(([, t]) => t), run, nchw(g, outRole), floatOut(args[0]![1]));
   };
 
   const checked: Backend = {
     name: inner.name,
+    ...(inner.float16Kernels ? { float16Kernels: inner.float16Kernels } : {}),
     write(values: TypedArray, dtype: DType): DataId {
       const id = inner.write(values, dtype);
       need(!live.has(id), 'write', () => 'returned an id that is already live');
@@ -205,7 +212,7 @@ export function checkedBackend(inner: Backend, log: ContractLog): Backend {
       return out('where', [cond, a, b], () => inner.where(cond, a, b, outShape), outShape, a.dtype);
     },
     cast(x: TensorRef, dtype: DType): DataId {
-      ref('cast', 'x', x, ['float32', 'int32', 'bool']);
+      ref('cast', 'x', x, ['float32', 'float16', 'int32', 'bool']);
       need(isDType(dtype) && dtype !== x.dtype, 'cast', () => `cast from ${x.dtype} to ${dtype} (core never casts to the same dtype)`);
       return out('cast', [x], () => inner.cast(x, dtype), x.shape, dtype);
     },
@@ -219,7 +226,7 @@ export function checkedBackend(inner: Backend, log: ContractLog): Backend {
     },
     matmul(a: TensorRef, b: TensorRef, attrs: MatmulAttrs): DataId {
       ref('matmul', 'a', a, ['float32']);
-      ref('matmul', 'b', b, ['float32']);
+      ref('matmul', 'b', b, [a.dtype]);
       need(a.shape.length === 3 && b.shape.length === 3, 'matmul', () => `operands ${fmt(a.shape)}, ${fmt(b.shape)} are not rank 3`);
       const [ba, a1, a2] = a.shape as [number, number, number];
       const [bb, b1, b2] = b.shape as [number, number, number];
@@ -227,7 +234,7 @@ export function checkedBackend(inner: Backend, log: ContractLog): Backend {
       const [kb, n] = attrs.transposeB ? [b2, b1] : [b1, b2];
       need(ka === kb, 'matmul', () => `inner sizes differ: ${ka} vs ${kb}`);
       need(ba === bb || ba === 1 || bb === 1, 'matmul', () => `batch sizes ${ba} and ${bb} do not broadcast`);
-      return out('matmul', [a, b], () => inner.matmul(a, b, attrs), [Math.max(ba, bb), m, n], 'float32');
+      return out('matmul', [a, b], () => inner.matmul(a, b, attrs), [Math.max(ba, bb), m, n], floatOut(a));
     },
     conv2d(x: TensorRef, w: TensorRef, info: Conv2dInfo): DataId {
       return convCall('conv2d', info, [['x', x, 'x'], ['w', w, 'w']], 'y', () => inner.conv2d(x, w, info));
@@ -245,7 +252,7 @@ export function checkedBackend(inner: Backend, log: ContractLog): Backend {
       need(info.groups === 1 && info.outChannels === info.inChannels, k, () => 'pooling info must have groups 1 and outChannels = inChannels');
       ref(k, 'x', x, ['float32']);
       shaped(k, 'x', x, nchw(info, 'x'));
-      return out(k, [x], () => inner.pool2d(kind, x, info), nchw(info, 'y'), 'float32');
+      return out(k, [x], () => inner.pool2d(kind, x, info), nchw(info, 'y'), floatOut(x));
     },
     pool2dBack(kind: PoolKind, dy: TensorRef, x: TensorRef, info: Conv2dInfo): DataId {
       const k = `pool2dBack ${kind}`;
@@ -253,10 +260,10 @@ export function checkedBackend(inner: Backend, log: ContractLog): Backend {
       conv(k, info);
       need(info.groups === 1 && info.outChannels === info.inChannels, k, () => 'pooling info must have groups 1 and outChannels = inChannels');
       ref(k, 'dy', dy, ['float32']);
-      ref(k, 'x', x, ['float32']);
+      ref(k, 'x', x, [dy.dtype]);
       shaped(k, 'dy', dy, nchw(info, 'y'));
       shaped(k, 'x', x, nchw(info, 'x'));
-      return out(k, [dy, x], () => inner.pool2dBack(kind, dy, x, info), nchw(info, 'x'), 'float32');
+      return out(k, [dy, x], () => inner.pool2dBack(kind, dy, x, info), nchw(info, 'x'), floatOut(dy));
     },
     copy(x: TensorRef, view: StridedView): DataId {
       ref('copy', 'x', x, ['float32', 'int32', 'bool']);
@@ -305,7 +312,7 @@ export function checkedBackend(inner: Backend, log: ContractLog): Backend {
       indicesInRange('scatterAdd', indices, outShape[axis]!);
       const want = [...outShape.slice(0, axis), ...indices.shape, ...outShape.slice(axis + 1)];
       need(sameShape(updates.shape, want), 'scatterAdd', () => `updates ${fmt(updates.shape)}, expected ${fmt(want)}`);
-      return out('scatterAdd', [updates, indices], () => inner.scatterAdd(updates, indices, axis, outShape), outShape, 'float32');
+      return out('scatterAdd', [updates, indices], () => inner.scatterAdd(updates, indices, axis, outShape), outShape, floatOut(updates));
     },
     argsort(x: TensorRef, descending: boolean): DataId {
       ref('argsort', 'x', x, ['float32', 'int32']);

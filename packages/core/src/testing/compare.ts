@@ -4,8 +4,14 @@ import { unravel, type NDArray } from './reference/ndarray.js';
 const fmtShape = (s: readonly number[]): string => `[${s.join(',')}]`;
 
 /** The allowed |got - want| for one element. */
-export function allowedError(tol: Tolerance, want: number, maxAbsWant: number): number {
+export function allowedError(tol: Tolerance, want: number, maxAbsWant: number, half = false): number {
   if (tol === 'exact') return 0;
+  // float16 (10-bit mantissa): the result and the reference are each rounded once to half, so they may
+  // differ by one unit in the last place (2^-10 relative); sums add float32 accumulation on top.
+  if (half) {
+    if (tol === 'elementwise') return 1e-3 * Math.abs(want) + 6e-8;
+    return 1e-3 * Math.abs(want) + 2e-5 * Math.sqrt(Math.max(1, tol.accumulate)) * Math.max(1, maxAbsWant);
+  }
   if (tol === 'elementwise') return 1e-5 * Math.abs(want) + 1e-6;
   // Rounding in a float32 sum of n terms grows like √n times the result's scale.
   return 1e-5 * Math.abs(want) + 2e-6 * Math.sqrt(Math.max(1, tol.accumulate)) * Math.max(1, maxAbsWant);
@@ -24,7 +30,8 @@ export function compareArrays(got: NDArray, want: NDArray, tol: Tolerance, what 
     return `${what}: shape ${fmtShape(got.shape)}, expected ${fmtShape(want.shape)}`;
   }
   if (got.dtype !== want.dtype) return `${what}: dtype ${got.dtype}, expected ${want.dtype}`;
-  const effective: Tolerance = want.dtype === 'float32' ? tol : 'exact';
+  const half = want.dtype === 'float16';
+  const effective: Tolerance = want.dtype === 'float32' || half ? tol : 'exact';
   let maxAbs = 0;
   for (const w of want.data) if (Number.isFinite(w)) maxAbs = Math.max(maxAbs, Math.abs(w));
   let bad = 0;
@@ -34,7 +41,7 @@ export function compareArrays(got: NDArray, want: NDArray, tol: Tolerance, what 
     const g = got.data[i]!;
     const w = want.data[i]!;
     if (sameSpecial(g, w)) continue;
-    const allowed = allowedError(effective, w, maxAbs);
+    const allowed = allowedError(effective, w, maxAbs, half);
     const diff = Math.abs(g - w);
     if (diff <= allowed) continue;
     bad++;
@@ -47,7 +54,7 @@ export function compareArrays(got: NDArray, want: NDArray, tol: Tolerance, what 
   if (bad === 0) return null;
   const g = got.data[worst]!;
   const w = want.data[worst]!;
-  const allowed = allowedError(effective, w, maxAbs);
+  const allowed = allowedError(effective, w, maxAbs, half);
   return (
     `${what}: ${bad} of ${want.data.length} elements outside tolerance (${typeof effective === 'string' ? effective : `accumulate ${effective.accumulate}`}); ` +
     `worst at flat index ${worst} ${fmtShape(unravel(worst, want.shape))}: got ${g}, expected ${w} (|diff| ${Math.abs(g - w).toExponential(3)} > allowed ${allowed.toExponential(3)})`

@@ -69,6 +69,8 @@ export const NON_OP_EXPORTS: ReadonlySet<string> = new Set([
   'ScratchNetError', 'ShapeError', 'DTypeError', 'ArgumentError', 'DisposedError', 'BackendError', 'fmtShape',
   // dtype and shape helpers
   'allocArray', 'bytesPerElement', 'dtypeOfArray', 'isDType', 'promoteTypes',
+  'castArray', 'dtypeList', 'isFloatDType', 'storageToValues', 'unknownDType',
+  'FLOAT16_MAX', 'decodeFloat16', 'encodeFloat16', 'fromFloat16Bits', 'roundToFloat16', 'toFloat16Bits',
   'broadcastShapes', 'broadcastStrides', 'sizeOf', 'stridesOf', 'shapesEqual',
   // backends and memory
   'ERFCX_CHEBYSHEV',

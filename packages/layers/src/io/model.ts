@@ -8,7 +8,7 @@
  * `crc32:<8 hex digits>` over the data section followed by the UTF-8 of `architecture`, of
  * `optimizer` and of `user` — so damage inside the weights or the metadata is detected on load.
  */
-import { ArgumentError, Tensor, tensor, type DType } from '@scratchnet/core';
+import { ArgumentError, Tensor, decodeFloat16, encodeFloat16, tensor, type DType } from '@scratchnet/core';
 import { Module, moduleFromConfig, type AnyModule, type ModuleConfig } from '../module.js';
 import { crc32, crc32Hex } from './crc32.js';
 import { FileFormatError } from './errors.js';
@@ -84,8 +84,8 @@ export interface LoadedModel {
   metadata?: ModelMetadata;
 }
 
-const TO_FILE_DTYPE: Record<DType, SafetensorsDType> = { float32: 'F32', int32: 'I32', bool: 'BOOL' };
-const FROM_FILE_DTYPE: Partial<Record<SafetensorsDType, DType>> = { F32: 'float32', I32: 'int32', BOOL: 'bool', U8: 'bool' };
+const TO_FILE_DTYPE: Record<DType, SafetensorsDType> = { float32: 'F32', float16: 'F16', int32: 'I32', bool: 'BOOL' };
+const FROM_FILE_DTYPE: Partial<Record<SafetensorsDType, DType>> = { F32: 'float32', F16: 'float16', I32: 'int32', BOOL: 'bool', U8: 'bool' };
 
 interface OptimizerHeader {
   className: string;
@@ -106,7 +106,8 @@ function checksumOf(data: Uint8Array, architecture: string, optimizer: string | 
 
 async function toEntry(t: Tensor): Promise<SafetensorsTensor> {
   const values = await t.data();
-  return { dtype: TO_FILE_DTYPE[t.dtype], shape: [...t.shape], data: values };
+  // float16 reads back as numbers; the file holds its binary16 bits.
+  return { dtype: TO_FILE_DTYPE[t.dtype], shape: [...t.shape], data: t.dtype === 'float16' ? encodeFloat16(values) : values };
 }
 
 function checkOptimizerState(state: OptimizerStateLike): void {
@@ -264,9 +265,9 @@ function parseModelFile(bytes: Uint8Array, source: string): ParsedModelFile {
 function makeTensor(source: string, name: string, t: SafetensorsTensor): Tensor {
   const dtype = FROM_FILE_DTYPE[t.dtype];
   if (dtype === undefined) {
-    throw new FileFormatError(source, 'unsupported-dtype', `tensor '${name}' has dtype ${t.dtype}; ScratchNet models hold F32, I32 and BOOL tensors`);
+    throw new FileFormatError(source, 'unsupported-dtype', `tensor '${name}' has dtype ${t.dtype}; ScratchNet models hold F32, F16, I32 and BOOL tensors`);
   }
-  const values = t.data as Float32Array | Int32Array | Uint8Array;
+  const values = dtype === 'float16' ? decodeFloat16(t.data as Uint16Array) : t.data as Float32Array | Int32Array | Uint8Array;
   return tensor(values, t.shape, dtype);
 }
 

@@ -4,6 +4,7 @@ import {
 import { initialize, type Initializer } from '../init.js';
 import { Module, expectRank, registerModule } from '../module.js';
 import { checkPositiveInt } from './checks.js';
+import { autocastProduct } from '../mixed-precision/autocast.js';
 
 /** Options of {@link Conv2D}. */
 export interface Conv2DOptions {
@@ -50,8 +51,10 @@ export class Conv2D extends Module {
       throw new ShapeError(`Conv2D: input ${fmtShape(x.shape)} has ${x.shape[1]} channels, expected inChannels ${this.inChannels}${nhwc}`);
     }
     const { stride, padding, dilation, groups } = this.options;
-    const y = conv2d(x, this.weight, { stride, padding, dilation, groups });
-    return this.bias ? add(y, reshape(this.bias, [1, this.outChannels, 1, 1])) : y;
+    // Under autocast the convolution and the bias add run in float16 (float32 accumulation, float32 master weights).
+    const [xc, w, bias] = autocastProduct(x, this.weight, this.bias);
+    const y = conv2d(xc!, w!, { stride, padding, dilation, groups });
+    return bias ? add(y, reshape(bias, [1, this.outChannels, 1, 1])) : y;
   }
 
   protected getConfig(): Record<string, unknown> {

@@ -1,4 +1,5 @@
 import { RandomGenerator, ShapeError, add, fmtShape, matmul, type Tensor, type Variable } from '@scratchnet/core';
+import { autocastProduct } from '../mixed-precision/autocast.js';
 import { initialize, type Initializer } from '../init.js';
 import { Module, expectRank, registerModule } from '../module.js';
 import { checkPositiveInt } from './checks.js';
@@ -34,8 +35,10 @@ export class Linear extends Module {
     if (x.shape[x.rank - 1] !== this.inFeatures) {
       throw new ShapeError(`Linear: input ${fmtShape(x.shape)} has ${x.shape[x.rank - 1]} features in its last dimension, expected inFeatures ${this.inFeatures}${flattenHint(x.shape, this.inFeatures)}`);
     }
-    const y = matmul(x, this.weight, { transposeB: true });
-    return this.bias ? add(y, this.bias) : y;
+    // Under autocast the product and the bias add run in float16 (float32 accumulation, float32 master weights).
+    const [xc, w, bias] = autocastProduct(x, this.weight, this.bias);
+    const y = matmul(xc!, w!, { transposeB: true });
+    return bias ? add(y, bias) : y;
   }
 
   protected getConfig(): Record<string, unknown> {

@@ -1,5 +1,7 @@
 import { ArgumentError, CompileError, add, compile, dispose, div, keep, mul, noGrad, tidy, variableGrads, type Tensor, type Variable } from '@scratchnet/core';
 import { Optimizer, clipGradNorm } from '../optimizers/index.js';
+import { autocast, toFloat32 } from '../mixed-precision/autocast.js';
+import { GradScaler, type GradScalerOptions } from '../mixed-precision/grad-scaler.js';
 import { isBatchSource, type BatchSource } from '../data/dataset.js';
 import type { Module } from '../module.js';
 import { evaluate } from './evaluate.js';
@@ -55,11 +57,19 @@ export interface FitOptions {
   /**
    * Run each training step through core's `compile`: recorded once per batch shape and backend, then
    * replayed with no per-op bookkeeping. Default: true when the optimizer is one of layers' optimizers
-   * (they keep their changing scalars live under compile) and `accumulateSteps` is 1. A step that
+   * (they keep their changing scalars live under compile), `accumulateSteps` is 1 and `mixedPrecision` is off. A step that
    * cannot be recorded (a loss or model that reads tensor values on the host) falls back to eager
    * training with one warning naming the reason; `compile: false` trains eagerly from the start.
    */
   compile?: boolean;
+  /**
+   * Mixed-precision training, as PyTorch's AMP: the forward pass runs under {@link autocast} (Linear and
+   * Conv2D in float16 with float32 accumulation; the loss in float32), the loss is scaled by a
+   * {@link GradScaler} (true: default options; or the options, or your own scaler), the weights and the
+   * optimizer stay float32, and a step whose gradients overflowed is skipped (counted in
+   * `History.skippedSteps`). Needs `accumulateSteps` 1.
+   */
+  mixedPrecision?: boolean | GradScalerOptions | GradScaler;
 }
 
 /** What {@link fit} returns: per-epoch logs, the same as columns (Keras-style), and whether it was stopped. */
@@ -67,6 +77,10 @@ export interface History {
   epochs: EpochLogs[];
   history: Record<string, number[]>;
   stopped: boolean;
+  /** Mixed precision only: the optimizer steps skipped for non-finite gradients. */
+  skippedSteps?: number;
+  /** Mixed precision only: the loss scale at the end. */
+  lossScale?: number;
 }
 
 function checkOptions(o: FitOptions): void {
@@ -75,6 +89,15 @@ function checkOptions(o: FitOptions): void {
   for (const [k, v] of [['epochs', o.epochs ?? 1], ['batchSize', o.batchSize ?? 32], ['accumulateSteps', o.accumulateSteps ?? 1]] as const) {
     if (!Number.isInteger(v) || v < 1) throw new ArgumentError(`fit: ${k} must be a positive integer, got ${String(v)}`);
   }
+  if (o.mixedPrecision && (o.accumulateSteps ?? 1) !== 1) {
+    throw new ArgumentError(`fit: mixedPrecision needs accumulateSteps 1, got ${String(o.accumulateSteps)}`);
+  }
+}
+
+function scalerFor(option: FitOptions['mixedPrecision']): GradScaler | null {
+  if (!option) return null;
+  if (option instanceof GradScaler) return option;
+  return new GradScaler(option === true ? {} : option);
 }
 
 /** Adds samples × each gradient to the running sums (kept past the batch's scope; the old sums are freed). */
@@ -103,12 +126,15 @@ export async function fit(model: Module, data: BatchSource, options: FitOptions)
   const history: History = { epochs: [], history: {}, stopped: false };
   const batches = data.batchCount(batchSize);
   const accumulateSteps = options.accumulateSteps ?? 1;
+  const scaler = scalerFor(options.mixedPrecision);
   const step = (grads: Map<Variable, Tensor>): void => {
     optimizer.step(options.clipNorm === undefined ? grads : clipGradNorm(grads, options.clipNorm).grads);
   };
   // Σ (samples × gradient) of the batches since the last step, kept across their scopes.
   let accumulated = new Map<Variable, Tensor>();
   let accumulatedSamples = 0;
+  // Mixed precision: the scaled gradients of the last batch, stepped (or skipped) by the scaler after it.
+  let scaled: Map<Variable, Tensor> | null = null;
   /** One batch: forward, loss, gradients, and a step (or accumulation); returns the loss and the accuracy. */
   const trainBatch = (x: Tensor, y: Tensor, size: number, stepNow: boolean): readonly [Tensor, Tensor | null] => {
     let prediction: Tensor | null = null;
@@ -116,10 +142,13 @@ export async function fit(model: Module, data: BatchSource, options: FitOptions)
       return tidy(() => {
         const { value, grads } = variableGrads(() => {
           // Kept past variableGrads' own scope for the accuracy below; disposed after the step.
-          prediction = wantAccuracy ? keep(model.forward(x)) : model.forward(x);
-          return loss.forward(prediction, y);
+          const forward = (): Tensor => (scaler ? toFloat32(autocast(() => model.forward(x))) : model.forward(x));
+          prediction = wantAccuracy ? keep(forward()) : forward();
+          const l = loss.forward(prediction, y);
+          return scaler ? scaler.scaleLoss(l) : l;
         }, params);
-        if (accumulateSteps === 1) step(grads);
+        if (scaler) scaled = new Map([...grads].map(([v, g]) => [v, keep(g)]));
+        else if (accumulateSteps === 1) step(grads);
         else {
           accumulated = accumulate(accumulated, grads, size);
           accumulatedSamples += size;
@@ -131,7 +160,7 @@ export async function fit(model: Module, data: BatchSource, options: FitOptions)
           }
         }
         const acc = wantAccuracy && prediction ? noGrad(() => accuracy(prediction!, y)) : null;
-        return [value, acc] as const;
+        return [scaler ? div(value, scaler.scale) : value, acc] as const;
       });
     } finally {
       // Also when the step fails (a lost device): the kept prediction is freed either way.
@@ -139,7 +168,8 @@ export async function fit(model: Module, data: BatchSource, options: FitOptions)
     }
   };
   // Compiled: one program per batch shape, backend and training mode; the step always applies (accumulateSteps is 1).
-  let compiledStep = (options.compile ?? optimizer instanceof Optimizer) && accumulateSteps === 1
+  // Mixed precision trains eagerly: the scaler reads the gradients on the host to skip overflowed steps.
+  let compiledStep = (options.compile ?? optimizer instanceof Optimizer) && accumulateSteps === 1 && !scaler
     ? compile((x: Tensor, y: Tensor) => trainBatch(x, y, x.shape[0] ?? 0, true), { name: 'fit step', key: () => model.training })
     : null;
   const runStep = (x: Tensor, y: Tensor, size: number, stepNow: boolean): readonly [Tensor, Tensor | null] => {
@@ -179,9 +209,20 @@ export async function fit(model: Module, data: BatchSource, options: FitOptions)
         a = accValue ? (await accValue.data())[0]! : 0;
         lossValue.dispose();
         accValue?.dispose();
+        if (scaler && scaled) {
+          const grads: Map<Variable, Tensor> = scaled;
+          scaled = null;
+          try {
+            await scaler.step({ step }, grads);
+          } finally {
+            dispose([...grads.values()]);
+          }
+        }
         await guard.afterBatch(epoch, batch + 1, epoch === 0 && batch === 0);
       } catch (error) {
         // A lost device (or any failure): free what the batch made, then stop or go on elsewhere.
+        if (scaled) dispose([...(scaled as Map<Variable, Tensor>).values()]);
+        scaled = null;
         b.x.dispose();
         b.y.dispose();
         dispose([...accumulated.values()]);
@@ -220,5 +261,9 @@ export async function fit(model: Module, data: BatchSource, options: FitOptions)
   }
   dispose([...accumulated.values()]); // a stop between accumulated batches leaves sums behind
   compiledStep?.dispose();
+  if (scaler) {
+    history.skippedSteps = scaler.skippedSteps;
+    history.lossScale = scaler.scale;
+  }
   return history;
 }

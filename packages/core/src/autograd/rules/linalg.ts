@@ -8,7 +8,7 @@ import type { GradRule } from '../grad-attrs.js';
 /** d/dx of a pooling window op: the kernel routes dy back to the cells each output read. */
 function poolRule(kind: PoolKind, op: 'maxPool2d' | 'avgPool2d'): GradRule<typeof op> {
   return (dy, { inputs: [x], attrs: { info } }) => [
-    runKernel(`${op}Backward`, [dy, x!], ['dy', 'x'], x!.shape, 'float32', (b, [rd, rx]) => b.pool2dBack(kind, rd!, rx!, info)),
+    runKernel(`${op}Backward`, [dy, x!], ['dy', 'x'], x!.shape, dy.dtype, (b, [rd, rx]) => b.pool2dBack(kind, rd!, rx!, info)),
   ];
 }
 
@@ -21,11 +21,11 @@ function matmulOperands(a: Tensor, b: Tensor, dy: Tensor, tA: boolean, tB: boole
 }
 
 function conv2dBackInput(dy: Tensor, w: Tensor, xShape: readonly number[], info: Conv2dInfo): Tensor {
-  return runKernel('conv2dBackInput', [dy, w], ['dy', 'w'], xShape, 'float32', (b, [rd, rw]) => b.conv2dBackInput(rd!, rw!, info));
+  return runKernel('conv2dBackInput', [dy, w], ['dy', 'w'], xShape, dy.dtype, (b, [rd, rw]) => b.conv2dBackInput(rd!, rw!, info));
 }
 
 function conv2dBackFilter(x: Tensor, dy: Tensor, wShape: readonly number[], info: Conv2dInfo): Tensor {
-  return runKernel('conv2dBackFilter', [x, dy], ['x', 'dy'], wShape, 'float32', (b, [rx, rd]) => b.conv2dBackFilter(rx!, rd!, info));
+  return runKernel('conv2dBackFilter', [x, dy], ['x', 'dy'], wShape, dy.dtype, (b, [rx, rd]) => b.conv2dBackFilter(rx!, rd!, info));
 }
 
 /** Gradients of the products and windows: matmul (the rank-3 kernel call), conv2d, pooling. */

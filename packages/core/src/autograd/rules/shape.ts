@@ -1,3 +1,5 @@
+import { isFloatDType } from '../../dtype.js';
+import { cast } from '../../ops/cast.js';
 import { where } from '../../ops/binary.js';
 import { runKernel } from '../../ops/kernel-call.js';
 import { reshape } from '../../ops/reshape.js';
@@ -13,8 +15,8 @@ type ShapeOp = 'where' | 'cast' | 'reshape' | 'broadcastTo' | 'transpose' | 'sli
 /** Gradients of the data-movement ops: each sends dy back to where its values came from. */
 export const shapeRules: { readonly [op in ShapeOp]: GradRule<op> | null } = {
   where: (dy, { inputs: [a, b], attrs: { cond } }) => [unbroadcast(where(cond, dy, 0), a!.shape), unbroadcast(where(cond, 0, dy), b!.shape)],
-  // cast into float32 starts from int32 / bool, which carry no gradient.
-  cast: null,
+  // float32 ↔ float16 passes the gradient through, re-typed; int32 / bool inputs carry none.
+  cast: (dy, { inputs: [x] }) => [isFloatDType(x!.dtype) ? cast(dy, x!.dtype) : null],
   reshape: (dy, { inputs: [x] }) => [reshape(dy, x!.shape)],
   broadcastTo: (dy, { inputs: [x] }) => [unbroadcast(dy, x!.shape)],
   transpose: (dy, { attrs: { perm } }) => {

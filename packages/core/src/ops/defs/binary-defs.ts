@@ -162,12 +162,12 @@ export function binaryOutDtype(op: BinaryOp, inDtype: DType): DType {
 
 /**
  * The dtype core casts both operands of `op` to before calling its kernel: bool for logical ops,
- * float32 for float-only arithmetic, otherwise the promoted dtype (bool arithmetic promoted to int32).
+ * float32 for float-only arithmetic (float16 when the operands promote to it), otherwise the promoted dtype (bool arithmetic promoted to int32).
  */
 export function binaryKernelDtype(op: BinaryOp, aDtype: DType, bDtype: DType): DType {
   const def = binaryDef(op);
   if (def.kind === 'logical') return 'bool';
-  if (def.kind === 'arith' && !def.int) return 'float32';
   const dtype = promoteTypes(aDtype, bDtype);
+  if (def.kind === 'arith' && !def.int) return dtype === 'float16' ? 'float16' : 'float32';
   return def.kind === 'arith' && dtype === 'bool' ? 'int32' : dtype;
 }

@@ -119,13 +119,15 @@ export function isArgReduce(op: ReduceOp): op is ArgReduceOp {
  * and int32 are reduced as they are.
  */
 export function reduceInputDtype(input: DType): ReduceInputDType {
-  return input === 'float32' ? 'float32' : 'int32';
+  return input === 'float32' || input === 'float16' ? 'float32' : 'int32';
 }
 
 /**
  * The output dtype of a reduction, stated once: argmax / argmin give int32 indices; sum / prod / max /
- * min keep the kernel input's dtype (so bool and int32 reduce to int32, float32 to float32).
+ * min keep the kernel input's dtype (so bool and int32 reduce to int32, float32 to float32, float16 to
+ * float16, which kernels accumulate in float32).
  */
-export function reduceOutDtype(op: ReduceOp, input: DType): ReduceInputDType {
-  return isArgReduce(op) ? 'int32' : reduceInputDtype(input);
+export function reduceOutDtype(op: ReduceOp, input: DType): DType {
+  if (isArgReduce(op)) return 'int32';
+  return input === 'float16' ? 'float16' : reduceInputDtype(input);
 }

@@ -233,10 +233,12 @@ export function unaryDef(op: UnaryOp): UnaryDef {
 
 /**
  * The dtype of `op`'s kernel for an input of `xDtype`: core casts the input to it, and the output has
- * it too. Bool ops compute in bool, int-capable ops keep int32, everything else computes in float32.
+ * it too. Bool ops compute in bool, int-capable ops keep int32, float16 stays float16, everything else
+ * computes in float32.
  */
 export function unaryKernelDtype(op: UnaryOp, xDtype: DType): DType {
   const def = unaryDef(op);
   if (def.input === 'bool') return 'bool';
+  if (xDtype === 'float16') return 'float16';
   return def.input === 'numeric' && xDtype === 'int32' ? 'int32' : 'float32';
 }

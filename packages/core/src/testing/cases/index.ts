@@ -26,6 +26,7 @@ import { stridedCases } from './strided.js';
 import { scatterCases } from './scatter.js';
 import { einsumCases } from './einsum.js';
 import { fusedCases } from './fused.js';
+import { float16Cases } from './float16.js';
 
 /** Every conformance case, in the order the suite runs them. */
 export const conformanceCases: readonly ConformanceCase[] = [
@@ -56,6 +57,7 @@ export const conformanceCases: readonly ConformanceCase[] = [
   ...regressionCoreCases,
   ...webgpuRegressionCases,
   ...fusedCases,
+  ...float16Cases,
 ];
 
 export type { CompareCase, ConformanceCase, ErrorCase, Gen, InputSpec, Layout, PropertyCase, Tolerance } from './types.js';

@@ -1,3 +1,4 @@
+import { refRoundHalf } from '../reference/half.js';
 import { fromFn, sizeOfShape, type NDArray, type RefDType } from '../reference/ndarray.js';
 import type { SuiteRng } from '../prng.js';
 import type { Gen, InputSpec } from './types.js';
@@ -43,12 +44,13 @@ export function drawValues(gen: Gen, n: number, rng: SuiteRng): number[] {
   }
 }
 
-/** Generates the logical values of one input (float32 inputs are rounded to float32). */
+/** Generates the logical values of one input (float32 inputs are rounded to float32, float16 ones to float16). */
 export function generateInput(spec: InputSpec, rng: SuiteRng): NDArray {
   const dtype = spec.dtype ?? 'float32';
   const n = sizeOfShape(spec.shape);
   const values = drawValues(spec.gen ?? defaultGen(dtype), n, rng);
-  return fromFn(spec.shape, dtype, (i) => (dtype === 'float32' ? Math.fround(values[i]!) : values[i]!));
+  const round = dtype === 'float32' ? Math.fround : dtype === 'float16' ? refRoundHalf : (v: number): number => v;
+  return fromFn(spec.shape, dtype, (i) => round(values[i]!));
 }
 
 /** A float32 array of N(0,1) values (cotangents), rounded to float32. */

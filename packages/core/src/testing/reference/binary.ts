@@ -6,9 +6,9 @@ export type RefBinaryOp =
   | 'equal' | 'notEqual' | 'less' | 'lessEqual' | 'greater' | 'greaterEqual'
   | 'logicalAnd' | 'logicalOr' | 'atan2' | 'mod' | 'fmod' | 'floorDiv';
 
-const ORDER: RefDType[] = ['bool', 'int32', 'float32'];
+const ORDER: RefDType[] = ['bool', 'int32', 'float16', 'float32'];
 
-/** Promotion bool < int32 < float32. */
+/** Promotion bool < int32 < float16 < float32. */
 export function promote(a: RefDType, b: RefDType): RefDType {
   return ORDER.indexOf(a) >= ORDER.indexOf(b) ? a : b;
 }

@@ -1,8 +1,10 @@
+import { refRoundHalf } from './half.js';
+
 /**
  * The conformance reference's array: float64 storage for every dtype plus a dtype tag. int32 data
  * holds integers in int32 range, bool data holds 0 or 1. Nothing here uses core.
  */
-export type RefDType = 'float32' | 'int32' | 'bool';
+export type RefDType = 'float32' | 'float16' | 'int32' | 'bool';
 
 export interface NDArray {
   readonly shape: readonly number[];
@@ -71,9 +73,10 @@ export function normAxis(axis: number, rank: number): number {
   return axis < 0 ? axis + rank : axis;
 }
 
-/** Stores a float64 value as `dtype` would: int32 wraps (ToInt32 of the truncated value), bool is x ≠ 0. */
+/** Stores a float64 value as `dtype` would: int32 wraps (ToInt32 of the truncated value), bool is x ≠ 0, float16 rounds to the nearest half. */
 export function storeAs(value: number, dtype: RefDType): number {
   if (dtype === 'int32') return Math.trunc(value) | 0;
+  if (dtype === 'float16') return refRoundHalf(value);
   if (dtype === 'bool') return value !== 0 ? 1 : 0; // NaN is truthy, as in NumPy
   return value;
 }
