@@ -55,6 +55,7 @@ export interface Backend {
    * their last synced values.
    */
   deviceLost?(): DeviceLossInfo | null;
+  /**
    * The kernels (by method name) this backend computes on float16 data itself: they then receive
    * float16 inputs wherever the contract below says float32, and return float16 where they would
    * return float32 (accumulating in float32). Every backend must `write`, `read` and `cast` float16

@@ -1,4 +1,4 @@
-import type { FusedElementwiseProgram, FusedInstruction } from '../backend/fused-types.js';
+import type { FusedDType, FusedElementwiseProgram, FusedInstruction } from '../backend/fused-types.js';
 import type { BinaryOp, StridedView, UnaryOp } from '../backend/kernel-types.js';
 import type { DType } from '../dtype.js';
 import { sinkValues, nodeInputs, type FusedNode, type KernelNode, type Program, type ProgramNode } from './program.js';
@@ -27,8 +27,13 @@ function isBroadcastCopy(node: KernelNode): boolean {
   return true;
 }
 
+/** float16 kernels stay unfused: the backends run them through float32 with one rounding per kernel. */
+function touchesFloat16(node: KernelNode): boolean {
+  return operands(node).some((r) => r.dtype === 'float16') || (node.method === 'cast' && node.args[1] === 'float16');
+}
+
 function isFusable(node: ProgramNode): node is KernelNode {
-  return node.kind === 'kernel' && (ELEMENTWISE.has(node.method) || isBroadcastCopy(node));
+  return node.kind === 'kernel' && (ELEMENTWISE.has(node.method) || isBroadcastCopy(node)) && !touchesFloat16(node);
 }
 
 /** The shape an elementwise kernel node computes over (its output's, as the kernel saw it). */
@@ -140,7 +145,7 @@ function buildFused(
   sinks: ReadonlySet<number>, scalarConstants: ReadonlyMap<number, number>,
 ): FusedNode {
   const slot = new Map<number, number>(); // value → index in the fused program (inputs, then instruction results)
-  const inputs: { shape: readonly number[]; dtype: DType }[] = [];
+  const inputs: { shape: readonly number[]; dtype: FusedDType }[] = [];
   const inputValues: number[] = [];
   const made = new Set(members.map((m) => m.output));
   // Inputs first: every value read by a member and made outside the group, except scalar constants.
@@ -148,7 +153,7 @@ function buildFused(
     for (const ref of operands(m)) {
       if (made.has(ref.value) || slot.has(ref.value) || scalarConstants.has(ref.value)) continue;
       slot.set(ref.value, inputs.length);
-      inputs.push({ shape: ref.shape, dtype: ref.dtype });
+      inputs.push({ shape: ref.shape, dtype: ref.dtype as FusedDType });
       inputValues.push(ref.value);
     }
   }
@@ -157,7 +162,7 @@ function buildFused(
     const s = slot.get(ref.value);
     if (s !== undefined) return s;
     const c = scalarConstants.get(ref.value)!;
-    instructions.push({ kind: 'const', value: c, dtype: ref.dtype });
+    instructions.push({ kind: 'const', value: c, dtype: ref.dtype as FusedDType });
     return inputs.length + instructions.length - 1;
   };
   for (const m of members) {
@@ -174,10 +179,10 @@ function buildFused(
         break;
       }
       case 'cast':
-        ins = { kind: 'cast', arg: ops[0]!, dtype: m.args[1] as DType };
+        ins = { kind: 'cast', arg: ops[0]!, dtype: m.args[1] as FusedDType };
         break;
       case 'binary':
-        ins = { kind: 'binary', op: m.args[0] as BinaryOp, args: [ops[0]!, ops[1]!], dtype: m.args[4] as DType };
+        ins = { kind: 'binary', op: m.args[0] as BinaryOp, args: [ops[0]!, ops[1]!], dtype: m.args[4] as FusedDType };
         break;
       default:
         ins = { kind: 'where', args: [ops[0]!, ops[1]!, ops[2]!] };

@@ -3,7 +3,7 @@
  * error naming the instruction and the values at fault. Backends and the unfused runner call it before
  * running a program, so a malformed program fails the same way everywhere.
  */
-import type { FusedElementwiseProgram, FusedInstruction } from '../backend/fused-types.js';
+import type { FusedDType, FusedElementwiseProgram, FusedInstruction } from '../backend/fused-types.js';
 import { isDType, type DType } from '../dtype.js';
 import { ArgumentError, fmtShape } from '../errors.js';
 import { BINARY_DEFS, binaryDef, binaryOutDtype } from '../ops/defs/binary-defs.js';
@@ -32,13 +32,13 @@ function fail(problem: string): never {
 }
 
 /** The dtypes the unary kernel `op` takes (its definition's `input`). */
-export function unaryInputDtypes(op: UnaryOp): readonly DType[] {
+export function unaryInputDtypes(op: UnaryOp): readonly FusedDType[] {
   const input = unaryDef(op).input;
   return input === 'bool' ? ['bool'] : input === 'numeric' ? ['float32', 'int32'] : ['float32'];
 }
 
 /** The dtypes the binary kernel `op` takes (its definition's `kind` and `int`). */
-export function binaryInputDtypes(op: BinaryOp): readonly DType[] {
+export function binaryInputDtypes(op: BinaryOp): readonly FusedDType[] {
   const def = binaryDef(op);
   if (def.kind === 'logical') return ['bool'];
   if (def.kind === 'compare') return ['float32', 'int32', 'bool'];
@@ -74,8 +74,8 @@ function checkShape(shape: unknown, what: string): readonly number[] {
   return shape;
 }
 
-function checkDtype(dtype: unknown, what: string): DType {
-  if (!isDType(dtype)) fail(`${what} must be 'float32', 'int32' or 'bool', got ${String(dtype)}`);
+function checkDtype(dtype: unknown, what: string): FusedDType {
+  if (!isDType(dtype) || dtype === 'float16') fail(`${what} must be 'float32', 'int32' or 'bool' (float16 runs unfused), got ${String(dtype)}`);
   return dtype;
 }
 

@@ -5,7 +5,8 @@
  */
 import type { FusedElementwiseProgram, FusedInstruction } from '../backend/fused-types.js';
 import { binaryInputDtypes, unaryInputDtypes } from '../compile/fused-validate.js';
-import { allocArray, type DType, type TypedArray } from '../dtype.js';
+import { allocArray, type TypedArray } from '../dtype.js';
+import type { FusedDType } from '../backend/fused-types.js';
 import { BINARY_OPS, binaryOutDtype } from '../ops/defs/binary-defs.js';
 import { UNARY_OPS, unaryDef } from '../ops/defs/unary-defs.js';
 import type { BinaryOp, UnaryOp } from '../backend/kernel-types.js';
@@ -23,14 +24,14 @@ export interface RandomFusedProgram {
   readonly inputs: readonly TypedArray[];
 }
 
-const DTYPES: readonly DType[] = ['float32', 'int32', 'bool'];
+const DTYPES: readonly FusedDType[] = ['float32', 'int32', 'bool'];
 const FLOAT_SPECIALS = [NaN, Infinity, -Infinity, 0, -0, 1, -1, 0.5, 2, 1e30, -1e30, 1e-30, 3.4e38, 1e-40];
 const INT_SPECIALS = [0, 1, -1, 2147483647, -2147483648, 100000, -65536, 31, 32];
 
 const pickOf = <T>(rng: SuiteRng, items: readonly T[]): T => items[Math.floor(rng.next() * items.length)]!;
 
 /** One random value of `dtype`: mostly ordinary, sometimes special. */
-function randomValue(rng: SuiteRng, dtype: DType): number {
+function randomValue(rng: SuiteRng, dtype: FusedDType): number {
   if (dtype === 'bool') return rng.next() < 0.5 ? 1 : 0;
   if (dtype === 'int32') return rng.next() < 0.15 ? pickOf(rng, INT_SPECIALS) : rng.int(-9, 9);
   return rng.next() < 0.2 ? pickOf(rng, FLOAT_SPECIALS) : Math.fround(rng.normal() * 2);
@@ -50,21 +51,21 @@ function broadcastingShape(rng: SuiteRng, out: readonly number[]): number[] {
 
 /** Builds a program step by step, making operands of the dtypes an op needs out of what exists. */
 class ProgramBuilder {
-  readonly dtypes: DType[] = [];
+  readonly dtypes: FusedDType[] = [];
   readonly instructions: FusedInstruction[] = [];
 
-  constructor(private readonly rng: SuiteRng, inputDtypes: readonly DType[]) {
+  constructor(private readonly rng: SuiteRng, inputDtypes: readonly FusedDType[]) {
     this.dtypes.push(...inputDtypes);
   }
 
-  private push(ins: FusedInstruction, dtype: DType): number {
+  private push(ins: FusedInstruction, dtype: FusedDType): number {
     this.instructions.push(ins);
     this.dtypes.push(dtype);
     return this.dtypes.length - 1;
   }
 
   /** An index of a value of `dtype`: an existing one, or a cast of another value, or a constant. */
-  operand(dtype: DType): number {
+  operand(dtype: FusedDType): number {
     const rng = this.rng;
     const have = this.dtypes.flatMap((d, i) => (d === dtype ? [i] : []));
     if (have.length > 0 && rng.next() < 0.85) return pickOf(rng, have);
@@ -73,7 +74,7 @@ class ProgramBuilder {
     return this.constant(dtype);
   }
 
-  constant(dtype: DType): number {
+  constant(dtype: FusedDType): number {
     return this.push({ kind: 'const', value: randomValue(this.rng, dtype), dtype }, dtype);
   }
 
@@ -89,7 +90,7 @@ class ProgramBuilder {
     const dtype = pickOf(this.rng, binaryInputDtypes(op));
     const a = this.operand(dtype);
     const b = this.operand(dtype);
-    const out = binaryOutDtype(op, dtype);
+    const out = binaryOutDtype(op, dtype) as FusedDType;
     return this.push({ kind: 'binary', op, args: [a, b], dtype: out }, out);
   }
 

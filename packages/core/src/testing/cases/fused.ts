@@ -34,7 +34,7 @@ function exactOn(backend: Backend): boolean {
   return backend.info?.()['fusedExact'] !== false;
 }
 
-const bitsOf = (a: TypedArray): Uint32Array | Int32Array | Uint8Array =>
+const bitsOf = (a: TypedArray): Uint32Array | Int32Array | Uint16Array | Uint8Array =>
   a instanceof Float32Array ? new Uint32Array(a.buffer, a.byteOffset, a.length) : a;
 
 /** The first index where `got` and `want` disagree, or -1. */
