@@ -202,11 +202,11 @@ if (which === 'split' || which === 'all') {
     const counters = sh + stride * 2;
     const w2 = allocAt(ex.gemmWorkBytes() * 2 + 128, 0);
     const chunk = Math.min(48, Math.max(12, Math.ceil(n / 16 / 12) * 12));
-    const shared = (parts, rows = chunk) => () => {
+    const shared = (parts, rows = chunk, withdraw = true) => () => {
       new Int32Array(rt.memory.buffer, counters, 1024).fill(0);
       const lists = [];
       for (let p = 0; p < parts; p++) lists.push([n, n, n, a, n, 1, b, n, 1, c, n, 0, sh + p * stride, counters, rows, parts]);
-      rt.runLists('gemmShared', lists);
+      rt.runLists('gemmShared', lists, withdraw);
     };
     const half = Math.ceil(n / 2 / 12) * 12;
     const halves = () => rt.runLists('gemm', [
@@ -220,6 +220,7 @@ if (which === 'split' || which === 'all') {
       { name: 'gemmShared, 1 thread (chunk 192)', run: shared(1, 192) },
       { name: `gemmShared, 2 threads (chunk ${chunk})`, run: shared(2) },
       { name: 'gemmShared, 2 threads (chunk 96)', run: shared(2, 96) },
+      { name: `gemmShared, 2 threads (chunk ${chunk}), late worker waited for`, run: shared(2, chunk, false) },
       { name: 'gemm on two fixed row halves', run: halves },
     ]);
   }

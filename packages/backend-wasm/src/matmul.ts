@@ -100,7 +100,7 @@ function sharedRows(rt: Runtime, g: Geometry, parts: number): void {
     zero.fill(0);
     const lists: number[][] = [];
     for (let p = 0; p < parts; p++) lists.push([g.m, g.n, g.k, pa, g.rsa, g.csa, pb, g.rsb, g.csb, pc, g.n, 0, work + p * stride, counters, chunk, parts]);
-    rt.runLists('gemmShared', lists);
+    rt.runLists('gemmShared', lists, true);
   }
 }
 
@@ -140,5 +140,5 @@ function batchItems(rt: Runtime, g: Geometry, parts: number): void {
   const info = rt.writeMeta([g.m, g.n, g.k, g.rsa, g.csa, g.rsb, g.csb, g.batch, g.ba === 1 ? 0 : g.m * g.k, g.bb === 1 ? 0 : g.k * g.n], BATCH_INFO_AT);
   const lists: number[][] = [];
   for (let p = 0; p < parts; p++) lists.push([info, g.a, g.b, g.out, work + p * stride, counter]);
-  rt.runLists('gemmBatch', lists);
+  rt.runLists('gemmBatch', lists, true);
 }

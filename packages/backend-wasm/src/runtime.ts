@@ -173,13 +173,17 @@ export class Runtime {
     this.pool.run(KERNELS.indexOf(name), lists);
   }
 
-  /** Runs explicit argument lists (one per thread, at most `threads`) of kernel `name`. */
-  runLists(name: KernelName, lists: number[][]): void {
+  /**
+   * Runs explicit argument lists (one per thread, at most `threads`) of kernel `name`. `shared`: the
+   * lists take their work from shared counters, so the first list's call alone finishes it (workers not
+   * yet awake are then not waited for; see ThreadPool.run).
+   */
+  runLists(name: KernelName, lists: number[][], shared = false): void {
     if (lists.length === 1 || this.pool === null) {
       for (const l of lists) this.fns[KERNELS.indexOf(name)]!(...l);
       return;
     }
-    this.pool.run(KERNELS.indexOf(name), lists);
+    this.pool.run(KERNELS.indexOf(name), lists, shared);
   }
 
   /** Frees all data (block by block, so the allocator and the metadata block stay valid). */

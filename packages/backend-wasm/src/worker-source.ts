@@ -4,16 +4,24 @@
  *
  * A worker instantiates the kernel module on the shared memory it is sent, says 'ready', then sleeps
  * in Atomics.wait on its slot of the control block. The host writes a function index and arguments,
- * bumps the slot's sequence number and wakes it; the worker runs the call, counts the pending counter
- * down and wakes the host when it reaches zero. A negative function index ends the loop.
+ * marks the call posted, bumps the slot's sequence number and wakes it; the worker takes the call (posted
+ * → taken, atomically), runs it, counts the pending counter down and wakes the host when it reaches
+ * zero. For a call whose work the host's own part finishes whatever the workers do (rows or items
+ * claimed from a shared counter), the host withdraws a call no worker has taken yet (posted → withdrawn)
+ * instead of waiting for a late wake-up. A negative function index ends the loop.
  */
 
 /** Control block layout (Int32Array indices). */
 export const CTRL_PENDING = 0;
 export const CTRL_ERROR = 1;
 export const CTRL_HEADER = 4;
-/** Int32 entries per worker slot: sequence number, function index. */
-export const CTRL_SLOT = 2;
+/** Int32 entries per worker slot: sequence number, function index, call state (CALL_*). */
+export const CTRL_SLOT = 3;
+/** Call states of a slot: no call for the worker, a call posted, taken by the worker, withdrawn by the host. */
+export const CALL_IDLE = 0;
+export const CALL_POSTED = 1;
+export const CALL_TAKEN = 2;
+export const CALL_WITHDRAWN = 3;
 /** Float64 arguments per worker slot. */
 export const MAX_ARGS = 16;
 
@@ -28,6 +36,7 @@ function start(data, send) {
   const args = new Float64Array(data.args);
   const seqAt = ${CTRL_HEADER} + data.slot * ${CTRL_SLOT};
   const fnAt = seqAt + 1;
+  const stateAt = seqAt + 2;
   const a = data.slot * ${MAX_ARGS};
   let seen = Atomics.load(ctrl, seqAt);
   send('ready');
@@ -36,14 +45,17 @@ function start(data, send) {
     const seq = Atomics.load(ctrl, seqAt);
     if (seq === seen) continue;
     seen = seq;
+    if (ctrl[fnAt] < 0) break;
+    // The host may have withdrawn the call (its own part did the work), or this is an old wake-up.
+    if (Atomics.compareExchange(ctrl, stateAt, ${CALL_POSTED}, ${CALL_TAKEN}) !== ${CALL_POSTED}) continue;
     const fn = ctrl[fnAt];
-    if (fn < 0) break;
     try {
       fns[fn](args[a], args[a + 1], args[a + 2], args[a + 3], args[a + 4], args[a + 5], args[a + 6], args[a + 7],
         args[a + 8], args[a + 9], args[a + 10], args[a + 11], args[a + 12], args[a + 13], args[a + 14], args[a + 15]);
     } catch (e) {
       Atomics.store(ctrl, ${CTRL_ERROR}, 1);
     }
+    Atomics.store(ctrl, stateAt, ${CALL_IDLE});
     if (Atomics.sub(ctrl, ${CTRL_PENDING}, 1) === 1) Atomics.notify(ctrl, ${CTRL_PENDING});
   }
 }

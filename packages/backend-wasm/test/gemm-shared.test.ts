@@ -1,7 +1,8 @@
 /**
  * gemmShared, the kernel behind threaded matmuls, called directly: rows come from a shared counter in
  * shrinking claims, rows already claimed are left to their thread, and a thread that starts after every
- * row was taken leaves its scratch and the output alone.
+ * row was taken leaves its scratch and the output alone; on two threads, a worker call not yet taken
+ * when the calling thread has done every row is withdrawn.
  */
 import { describe, expect, it } from 'vitest';
 import { createWasmBackend } from '../src/index.js';
@@ -51,4 +52,35 @@ describe('gemmShared', () => {
     expect(f32(c, m * n).every((v) => v === 5)).toBe(true);
     backend.shutdown();
   });
+
+  it('on two threads: a worker call that is not taken by the time the calling thread has done every row is withdrawn, and the result is whole', async () => {
+    const backend = await createWasmBackend({ threads: 2 });
+    const rt = backend.runtime;
+    const pool = rt.pool!;
+    expect(rt.threads).toBe(2);
+    const [m, n, k] = [12, 16, 8];
+    const stride = Math.ceil(rt.exports.gemmSharedWorkBytes(n, k) / 64) * 64;
+    const a = rt.heap.alloc(m * k * 4);
+    const b = rt.heap.alloc(k * n * 4);
+    const c = rt.heap.alloc(m * n * 4);
+    const work = rt.heap.alloc(stride * 2);
+    const counter = rt.heap.alloc(64);
+    new Float32Array(rt.memory.buffer, a, m * k).fill(1);
+    new Float32Array(rt.memory.buffer, b, k * n).fill(2);
+    const before = pool.withdrawn;
+    for (let i = 0; i < 200; i++) {
+      new Float32Array(rt.memory.buffer, c, m * n).fill(0);
+      new Int32Array(rt.memory.buffer, counter, 1)[0] = 0;
+      const list = (w: number): number[] => [m, n, k, a, k, 1, b, n, 1, c, n, 0, work + w * stride, counter, 12, 2];
+      rt.runLists('gemmShared', [list(0), list(1)], true);
+      expect(new Float32Array(rt.memory.buffer, c, m * n).every((v) => v === 2 * k)).toBe(true);
+    }
+    // A 12-row product takes the calling thread about a microsecond, a wake-up several: most are withdrawn.
+    expect(pool.withdrawn - before).toBeGreaterThan(0);
+    // The worker is still in service afterwards: a call it must take (not shared) still completes.
+    const lists = [[0, 0, 0, 0], [0, 0, 0, 0]];
+    rt.runLists('addInto', lists);
+    backend.shutdown();
+  });
 });
+
