@@ -6,6 +6,7 @@
  * rank; several outputs share the dispatch.
  */
 import {
+  BackendError,
   fusedScalarForm, fusedStepWgsl, validateFusedProgram,
   type DType, type FusedElementwiseProgram, type FusedInstruction, type FusedValueInfo, type TensorRef,
 } from '@scratchnet/core';
@@ -62,14 +63,21 @@ function opaque(x: string, t: 'f32' | 'i32' | 'u32', p: Param): string {
   return t === 'i32' ? `(${x} ^ u(${p.at}u))` : `(${x} ^ u32(u(${p.at}u)))`;
 }
 
+/** The WGSL type of a fused value (fused programs never hold float16: FusedDType). */
+function fusedType(dtype: string): 'f32' | 'i32' | 'u32' {
+  const t = storageType(dtype as Parameters<typeof storageType>[0]);
+  if (t === 'f16') throw new BackendError('fusedElementwise: float16 values run unfused');
+  return t;
+}
+
 /** The WGSL value of one instruction (a call of its step function `s<r>` for table ops). */
 function valueWgsl(ins: FusedInstruction, r: number, infos: readonly FusedValueInfo[], param: Param | undefined): string {
   const v = (i: number): string => `v${i}`;
   switch (ins.kind) {
     case 'unary': return `s${r}(${v(ins.arg)}, ${paramWgsl(param!)})`;
-    case 'binary': return `s${r}(${v(ins.args[0])}, ${opaque(v(ins.args[1]), storageType(infos[ins.args[1]]!.dtype), param!)})`;
+    case 'binary': return `s${r}(${v(ins.args[0])}, ${opaque(v(ins.args[1]), fusedType(infos[ins.args[1]]!.dtype), param!)})`;
     case 'where': return `select(${v(ins.args[2])}, ${v(ins.args[1])}, ${v(ins.args[0])} != 0u)`;
-    case 'cast': return convert(v(ins.arg), storageType(infos[ins.arg]!.dtype), ins.dtype);
+    case 'cast': return convert(v(ins.arg), fusedType(infos[ins.arg]!.dtype), ins.dtype);
     case 'const': return paramWgsl(param!);
   }
 }
