@@ -2,7 +2,8 @@
 // variants on one Dawn device, timed in turn with tfjs-webgpu's matMul in the same process, by wall time
 // and by process CPU time (steadier on a loaded machine). Each variant owns R rows x C columns per
 // invocation, WG invocations per workgroup; `strided` spaces an invocation's columns WG apart, VA/VB load
-// A/B as vec4, SG shares A values through subgroupBroadcast. Each is checked against a CPU product first.
+// A/B as vec4, SG shares A values through subgroupBroadcast (SG2: the same with K unrolled by 2), swap puts
+// row tiles on workgroup x. Each is checked against a CPU product first.
 //   node bench/explore.mjs '[{"R":16,"C":4,"WG":64,"strided":true,"SG":1}]' '[512,1024]'
 import { create, globals } from 'webgpu';
 

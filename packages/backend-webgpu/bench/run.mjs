@@ -2,6 +2,8 @@
 // on the adapter Dawn finds (here: Mesa's software Vulkan, lavapipe, so only the ratio means anything):
 // matmul GFLOPS at 256..2048 and time per step of the MNIST-shaped conv layers, forward and forward +
 // both gradients. Run with `pnpm bench` from the repository root (after a build); `--quick` stops at 1024.
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { create, globals } from 'webgpu';
 
 // One Dawn GPU object for both libraries, reachable for the whole run (collecting it crashes dawn.node).
@@ -12,7 +14,9 @@ if (!globalThis.navigator.gpu) Object.defineProperty(globalThis.navigator, 'gpu'
 process.env.VK_ICD_FILENAMES ??= '/usr/share/vulkan/icd.d/lvp_icd.json';
 
 const sn = await import('@scratchnet/core');
-const { isAvailable, unavailableReason } = await import('@scratchnet/backend-webgpu');
+// SCRATCHNET_WEBGPU_MODULE=path/to/index.js benchmarks another build of this backend (e.g. an older commit's).
+const backendModule = process.env.SCRATCHNET_WEBGPU_MODULE ? pathToFileURL(resolve(process.env.SCRATCHNET_WEBGPU_MODULE)).href : '@scratchnet/backend-webgpu';
+const { isAvailable, unavailableReason } = await import(backendModule);
 const tf = await import('@tensorflow/tfjs-core');
 await import('@tensorflow/tfjs-backend-webgpu');
 await import('@tensorflow/tfjs-layers'); // registers tfjs's gradients in Node
@@ -77,7 +81,7 @@ await tf.ready();
 const info = sn.getBackend().info();
 const rows = [];
 const fmt = (v, d = 2) => v.toFixed(d);
-console.log(`ScratchNet backend-webgpu vs @tensorflow/tfjs-backend-webgpu ${tf.version_core} — Node ${process.version}`);
+console.log(`ScratchNet backend-webgpu (${backendModule}) vs @tensorflow/tfjs-backend-webgpu ${tf.version_core} — Node ${process.version}`);
 console.log(`adapter: ${info.vendor || '?'} ${info.architecture || ''} ${info.description || ''}`.trim() + '\n');
 
 const sn_ = (step) => ({ step, read: snRead, dispose: snDispose });

@@ -19,8 +19,8 @@ export interface KernelContext {
   alloc(size: number, dtype: DType): GpuData;
   /** Records a dispatch: storage buffers at bindings 0..n-1 (inputs, then outputs), uniforms after. */
   run(program: Program, buffers: readonly GPUBuffer[], uniforms: Uniforms, groups: readonly [number, number, number]): void;
-  /** The device's fixed subgroup size where kernels may use subgroup operations, else 0 (see subgroups.ts). */
-  readonly subgroupSize: number;
+  /** The device's fixed subgroup size where kernels may use subgroup operations; 0 or absent: none (see subgroups.ts). */
+  readonly subgroupSize?: number;
 }
 
 /** Workgroup counts for `threads` threads of a {@link WG}-wide one-thread-per-element kernel. */

@@ -132,7 +132,7 @@ fn main(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid
 /** Records the dispatches of a GEMM: one, or several where the batch, rows or columns exceed a dispatch's workgroup counts. */
 export function gemm(ctx: KernelContext, spec: GemmSpec): void {
   if (spec.M === 0 || spec.N === 0 || spec.batch === 0) return;
-  const S = ctx.subgroupSize;
+  const S = ctx.subgroupSize ?? 0;
   const t = gemmTile(spec.M, spec.N, S);
   const splits = spec.splits ?? 1;
   const perDispatch = Math.floor(MAX_GROUPS / splits);
