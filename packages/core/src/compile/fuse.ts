@@ -1,6 +1,5 @@
 import type { FusedDType, FusedElementwiseProgram, FusedInstruction } from '../backend/fused-types.js';
 import type { BinaryOp, StridedView, UnaryOp } from '../backend/kernel-types.js';
-import type { DType } from '../dtype.js';
 import { sinkValues, nodeInputs, type FusedNode, type KernelNode, type Program, type ProgramNode } from './program.js';
 import type { TaggedRef } from './recorder.js';
 
