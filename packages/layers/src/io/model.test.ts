@@ -352,7 +352,7 @@ describe('corrupt model files: each case its own error', () => {
       }),
     );
     expect(f64.code).toBe('unsupported-dtype');
-    expect(f64.message).toBe("net.safetensors: tensor '0.bias' has dtype F64; ScratchNet models hold F32, I32 and BOOL tensors");
+    expect(f64.message).toBe("net.safetensors: tensor '0.bias' has dtype F64; ScratchNet models hold F32, F16, I32 and BOOL tensors");
     const slot = await load(reassemble(good, (p) => void p.tensors.delete('optimizer/momentum/2')));
     expect(slot.code).toBe('bad-layout');
     expect(slot.message).toBe("net.safetensors: optimizer slot tensor 'optimizer/momentum/2' is missing");
