@@ -8,6 +8,8 @@
 // step and set against the whole step measured the same way; "rest" is what the parts do not explain
 // (residual adds, glue, tape bookkeeping). Figures are the least CPU time of the repeats (the machine
 // is shared; CPU time barely moves with the load), so the table adds up like for like.
+// A second table times every kernel call of whole steps by kernel and op (the backend's methods wrapped
+// with a clock): which kernels the step is made of, for the compile/fusion work.
 // Run with `node bench/gpt-profile.mjs` after a build (`--quick` for fewer repeats).
 import * as sn from '@scratchnet/core';
 import { createWasmBackend } from '@scratchnet/backend-wasm';
@@ -105,6 +107,46 @@ for (const r of results) {
 // to more than the step; the shares are of their sum.
 console.log(`top-level parts sum to ${fmt(top, 1)} ms against the whole step's ${fmt(step.cpuMin, 1)} ms (each part alone pays its own read-backs; the rest of the step is residual adds and glue)`);
 console.log(`\nforward vs backward over the model (+ loss): forward ${fmt(wholeModel.fwd, 1)} ms, backward ${fmt(wholeModel.both - wholeModel.fwd, 1)} ms (${fmt((wholeModel.both - wholeModel.fwd) / wholeModel.fwd, 2)}× forward), Adam ${fmt(adam.cpuMin, 1)} ms`);
+
+// Kernel by kernel over whole steps: wall ms per step inside each backend method, by kernel and op.
+const KERNEL_METHODS = ['unary', 'unaryGrad', 'binary', 'where', 'cast', 'reduce', 'matmul', 'copy', 'pad', 'concat', 'gather', 'scatterAdd', 'write', 'dispose'];
+const perKernel = new Map();
+let counting = false;
+const originals = KERNEL_METHODS.map((k) => [k, wasm[k]]);
+for (const [k, f] of originals) {
+  wasm[k] = (...a) => {
+    if (!counting) return f.apply(wasm, a);
+    const t0 = performance.now();
+    const r = f.apply(wasm, a);
+    const key = ['unary', 'unaryGrad', 'binary', 'reduce'].includes(k) ? `${k} ${a[0]}` : k === 'matmul' ? `matmul ${a[0].shape.join('×')} · ${a[1].shape.join('×')}${a[2].transposeA ? ' ᵀ·' : ''}${a[2].transposeB ? ' ·ᵀ' : ''}` : k;
+    const e = perKernel.get(key) ?? { calls: 0, ms: 0 };
+    e.calls++;
+    e.ms += performance.now() - t0;
+    perKernel.set(key, e);
+    return r;
+  };
+}
+const KERNEL_STEPS = 3;
+const kernelStep = () => sn.tidy(() => {
+  const { value, grads: g } = sn.variableGrads(() => loss.forward(model.forward(ids), targets), params);
+  stepOptimizer.step(g);
+  value.dataSync();
+});
+kernelStep();
+counting = true;
+const k0 = performance.now();
+for (let i = 0; i < KERNEL_STEPS; i++) kernelStep();
+const stepWall = (performance.now() - k0) / KERNEL_STEPS;
+counting = false;
+for (const [k, f] of originals) wasm[k] = f;
+const kernelRows = [...perKernel].map(([key, e]) => ({ key, calls: e.calls / KERNEL_STEPS, ms: e.ms / KERNEL_STEPS })).sort((a, b) => b.ms - a.ms);
+const inKernels = kernelRows.reduce((n, r) => n + r.ms, 0);
+const matmulMs = kernelRows.filter((r) => r.key.startsWith('matmul')).reduce((n, r) => n + r.ms, 0);
+console.log(`\nkernels over ${KERNEL_STEPS} whole steps: ${fmt(stepWall, 0)} ms wall per step, ${fmt(inKernels, 0)} ms inside kernels (matmul ${fmt((100 * matmulMs) / inKernels, 0)}%, everything else ${fmt((100 * (inKernels - matmulMs)) / inKernels, 0)}%); the 25 largest:`);
+const KW = [44, 8, 9, 7];
+row(['kernel (op, operand shapes)', 'calls', 'ms/step', '%'], KW);
+for (const r of kernelRows.slice(0, 25)) row([r.key.padEnd(KW[0]), fmt(r.calls, 0), fmt(r.ms, 1), fmt((100 * r.ms) / inKernels, 1)], KW);
+
 sn.dispose([l0, ...grads.values()]);
 optimizer.dispose();
 stepOptimizer.dispose();
