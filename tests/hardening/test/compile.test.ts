@@ -169,4 +169,14 @@ describe('compile: record and replay', () => {
     cf.dispose();
     expect(sn.memory().numTensors).toBe(before);
   });
+
+  it('refuses a checkpointed forward with dropout (its recomputation repeats draws a replay cannot)', () => {
+    const w = sn.variable(sn.tensor([0.5, -1, 2]));
+    const block = sn.checkpoint((x: sn.Tensor) => sn.dropout(sn.mul(x, w), 0.5), { params: [w] });
+    const cf = sn.compile((x: sn.Tensor) => sn.tidy(() => sn.variableGrads(() => sn.sum(block(x)), [w]).value));
+    const x = sn.ones([3]);
+    expect(() => cf(x)).toThrow(/activation checkpointing repeats random draws/);
+    sn.dispose([x, w]);
+    cf.dispose();
+  });
 });

@@ -187,7 +187,13 @@ export class ProgramRecorder implements Recorder {
     this.madeState = true;
   }
 
-  randomDraw(): void {
+  randomDraw(replayed: boolean): void {
+    if (replayed) {
+      throw new CompileError(
+        'compile: activation checkpointing repeats random draws (dropout) when it recomputes a forward pass in the backward pass, ' +
+        'which a replay cannot reproduce; train a checkpointed model with dropout uncompiled',
+      );
+    }
     if (insideHostProducer()) return;
     throw new CompileError(
       'compile: the function drew random numbers on the host outside a recordable producer, so a replay would repeat the first draw; ' +

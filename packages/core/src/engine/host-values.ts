@@ -1,6 +1,7 @@
 import type { DType, TypedArray } from '../dtype.js';
 import { toTypedArray } from '../dtype.js';
 import { ArgumentError } from '../errors.js';
+import { replayingRandomDraws } from '../random/generator.js';
 import { checkShape, sizeOf, type Shape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { writeTensor } from './engine.js';
@@ -23,6 +24,7 @@ export function hostTensor(produce: () => TypedArray, shape: Shape, dtype: DType
     return values;
   };
   const rec = activeRecorder();
+  if (rec && replayingRandomDraws()) rec.randomDraw(true);
   const t = withRecorder(null, () => writeTensor(checked(), shape, dtype));
   rec?.hostProduced(t, checked, dtype);
   return t;

@@ -28,8 +28,8 @@ export interface Recorder {
   assigned(v: Tensor, previous: DataHandle, next: DataHandle): void;
   /** A Variable was made while recording (state set up on a first call). */
   variableMade(v: Tensor): void;
-  /** A random generator drew numbers on the host. */
-  randomDraw(): void;
+  /** A random generator drew numbers on the host (`replayed`: repeating a checkpointed forward's draws). */
+  randomDraw(replayed: boolean): void;
 }
 
 let active: Recorder | null = null;

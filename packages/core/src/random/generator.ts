@@ -33,7 +33,7 @@ export class RandomGenerator {
 
   /** `n` uniform 32-bit unsigned integers. */
   uint32(n: number): Uint32Array {
-    activeRecorder()?.randomDraw();
+    activeRecorder()?.randomDraw(replaying !== null);
     if (replaying) {
       const draw = replaying.draws[replaying.next++];
       if (!draw || draw.generator !== this || draw.count !== n) {
@@ -132,6 +132,11 @@ export function recordRandomDraws<R>(fn: () => R): { result: R; draws: RandomDra
     recording = saved;
     saved?.push(...draws);
   }
+}
+
+/** Whether random draws are being replayed now (a checkpointed forward pass recomputed). */
+export function replayingRandomDraws(): boolean {
+  return replaying !== null;
 }
 
 /** Runs `fn` giving its random draws, in order, the numbers of `draws`; the generators' own positions are left as they were. */
