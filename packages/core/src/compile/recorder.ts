@@ -110,6 +110,9 @@ export class ProgramRecorder implements Recorder {
       return arg;
     };
     this.lastKernelOutput = null;
+    // Data this kernel call made; it may free its own temporaries (float16Upcast's float32 copies), which
+    // a replay frees anyway after their last reader.
+    const madeHere = new Set<DataId>();
     return new Proxy(backend, {
       get: (target, prop, receiver) => {
         const member: unknown = Reflect.get(target, prop, receiver);
@@ -122,10 +125,18 @@ export class ProgramRecorder implements Recorder {
             this.nodes.push({ kind: 'host', produce: () => values, dtype, output });
             this.idValue.set(id, output);
             this.lastKernelOutput = output;
+            madeHere.add(id);
             return id;
           };
         }
-        if (method === 'read' || method === 'readSync' || method === 'dispose' || method === 'memory' || method === 'info') {
+        if (method === 'dispose') {
+          return (id: DataId): void => {
+            if (!madeHere.has(id)) throw new CompileError(`compile: internal error: kernel '${op}' freed data it did not make while recording`);
+            madeHere.delete(id);
+            target.dispose(id);
+          };
+        }
+        if (method === 'read' || method === 'readSync' || method === 'memory' || method === 'info') {
           throw new CompileError(`compile: internal error: kernel '${op}' called backend.${method} while recording`);
         }
         return (...args: unknown[]): unknown => {
@@ -137,6 +148,7 @@ export class ProgramRecorder implements Recorder {
           this.nodes.push(node);
           this.idValue.set(id, output);
           this.lastKernelOutput = output;
+          madeHere.add(id);
           return id;
         };
       },
