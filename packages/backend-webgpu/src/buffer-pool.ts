@@ -3,6 +3,7 @@
  * quarter steps between powers of two above 1 MiB). Freed buffers wait in their class for reuse; the
  * bytes kept idle are bounded, and the oldest idle buffers are destroyed first when the bound is hit.
  */
+import type { GpuCounters } from './counters.js';
 
 const MIN_CLASS = 256;
 const FINE_ABOVE = 1 << 20;
@@ -26,11 +27,22 @@ export class BufferPool {
   private idle = 0;
   private allocated = 0;
   private live = 0;
+  /** Requests served from the pool, and requests that created a buffer. */
+  private hits = 0;
+  private misses = 0;
 
   /**
    * @param maxIdleBytes the most bytes kept in idle buffers; beyond it the oldest are destroyed.
+   * @param counters where buffer creations are counted, if anywhere.
+   * @param onDestroy told of each buffer the pool destroys (so that caches holding it can drop it).
    */
-  constructor(private readonly device: GPUDevice, private readonly usage: number, private readonly maxIdleBytes: number) {}
+  constructor(
+    private readonly device: GPUDevice,
+    private readonly usage: number,
+    private readonly maxIdleBytes: number,
+    private readonly counters?: GpuCounters,
+    private readonly onDestroy?: (buffer: GPUBuffer) => void,
+  ) {}
 
   /** A buffer of at least `bytes` bytes, reused from the pool when one of its size class is free. */
   acquire(bytes: number): GPUBuffer {
@@ -39,13 +51,16 @@ export class BufferPool {
     const reused = list?.pop();
     this.live += size;
     if (reused) {
+      this.hits++;
       this.idle -= size;
       const at = this.idleOrder.lastIndexOf(reused);
       if (at >= 0) this.idleOrder.splice(at, 1);
       return reused;
     }
+    this.misses++;
     this.allocated += size;
-    return this.device.createBuffer({ size, usage: this.usage });
+    const create = (): GPUBuffer => this.device.createBuffer({ size, usage: this.usage });
+    return this.counters ? this.counters.time('bufferCreate', create) : create();
   }
 
   /** Returns a buffer for reuse (the caller guarantees no pending command still needs its old contents). */
@@ -66,18 +81,22 @@ export class BufferPool {
       l.splice(l.indexOf(old), 1);
       this.idle -= old.size;
       this.allocated -= old.size;
+      this.onDestroy?.(old);
       old.destroy();
     }
   }
 
   /** Bytes in buffers handed out, idle in the pool, and allocated in all. */
-  stats(): { liveBytes: number; idleBytes: number; allocatedBytes: number; idleBuffers: number } {
-    return { liveBytes: this.live, idleBytes: this.idle, allocatedBytes: this.allocated, idleBuffers: this.idleOrder.length };
+  stats(): { liveBytes: number; idleBytes: number; allocatedBytes: number; idleBuffers: number; poolHits: number; poolMisses: number } {
+    return { liveBytes: this.live, idleBytes: this.idle, allocatedBytes: this.allocated, idleBuffers: this.idleOrder.length, poolHits: this.hits, poolMisses: this.misses };
   }
 
   /** Destroys every idle buffer. */
   clear(): void {
-    for (const b of this.idleOrder) b.destroy();
+    for (const b of this.idleOrder) {
+      this.onDestroy?.(b);
+      b.destroy();
+    }
     this.free.clear();
     this.idleOrder.length = 0;
     this.allocated -= this.idle;

@@ -3,6 +3,7 @@
  * command encoder that collects many dispatches before one submission.
  */
 import { BufferPool } from './buffer-pool.js';
+import { GpuCounters } from './counters.js';
 import { DeviceLossWatch } from './device-loss.js';
 
 /** One compute shader plus the identity it is cached under (shader text and specialisation). */
@@ -35,8 +36,8 @@ export class GpuRuntime {
   private pending = 0;
   /** Buffers released while commands that use them are still unsubmitted; they return to the pool at submit. */
   private releasedAfterSubmit: { pool: BufferPool; buffer: GPUBuffer }[] = [];
-  /** Counters for info(): dispatches, submissions, pipelines compiled. */
-  readonly stats = { dispatches: 0, submits: 0, compiled: 0 };
+  /** Counts and host times of every device call, for info(). */
+  readonly counters = new GpuCounters();
   /** Whether (and why) the device was lost. */
   readonly loss: DeviceLossWatch;
   /** The first validation or out-of-memory error the device reported since the last read. */
@@ -44,8 +45,8 @@ export class GpuRuntime {
 
   constructor(readonly device: GPUDevice, readonly adapterInfo: Record<string, unknown>) {
     const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
-    this.pool = new BufferPool(device, usage, 256 * 1024 * 1024);
-    this.uniformPool = new BufferPool(device, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST, 4 * 1024 * 1024);
+    this.pool = new BufferPool(device, usage, 256 * 1024 * 1024, this.counters);
+    this.uniformPool = new BufferPool(device, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST, 4 * 1024 * 1024, this.counters);
     device.addEventListener('uncapturederror', (e) => {
       this.firstError ??= e.error.message;
     });
@@ -61,12 +62,20 @@ export class GpuRuntime {
   pipeline(program: Program): GPUComputePipeline {
     let p = this.pipelines.get(program.key);
     if (!p) {
-      const module = this.device.createShaderModule({ code: program.source(), label: program.key });
-      p = this.device.createComputePipeline({ layout: 'auto', compute: { module, entryPoint: 'main' }, label: program.key });
+      p = this.counters.time('pipeline', () => {
+        const module = this.device.createShaderModule({ code: program.source(), label: program.key });
+        return this.device.createComputePipeline({ layout: 'auto', compute: { module, entryPoint: 'main' }, label: program.key });
+      });
       this.pipelines.set(program.key, p);
-      this.stats.compiled++;
     }
     return p;
+  }
+
+  /** Hits and misses of the storage and uniform buffer pools, for info(). */
+  poolStats(): Record<string, number> {
+    const s = this.pool.stats();
+    const u = this.uniformPool.stats();
+    return { poolHits: s.poolHits, poolMisses: s.poolMisses, uniformPoolHits: u.poolHits, uniformPoolMisses: u.poolMisses };
   }
 
   /** Number of distinct pipelines compiled so far. */
@@ -82,19 +91,37 @@ export class GpuRuntime {
     this.checkAlive(`kernel '${program.key.split('|')[0]!}'`);
     const pipeline = this.pipeline(program);
     const ubuf = this.uniformPool.acquire(Math.max(uniforms.byteLength, 16));
-    this.device.queue.writeBuffer(ubuf, 0, uniforms);
+    this.writeBuffer(ubuf, uniforms);
     const entries: GPUBindGroupEntry[] = buffers.map((buffer, binding) => ({ binding, resource: { buffer } }));
     entries.push({ binding: buffers.length, resource: { buffer: ubuf, size: Math.max(uniforms.byteLength, 16) } });
-    const bindGroup = this.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries });
-    this.encoder ??= this.device.createCommandEncoder();
-    this.pass ??= this.encoder.beginComputePass();
-    this.pass.setPipeline(pipeline);
-    this.pass.setBindGroup(0, bindGroup);
-    this.pass.dispatchWorkgroups(groups[0], groups[1], groups[2]);
+    const bindGroup = this.counters.time('bindGroup', () => this.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries }));
+    const pass = this.computePass();
+    this.counters.time('dispatch', () => {
+      pass.setPipeline(pipeline);
+      pass.setBindGroup(0, bindGroup);
+      pass.dispatchWorkgroups(groups[0], groups[1], groups[2]);
+    });
     this.releasedAfterSubmit.push({ pool: this.uniformPool, buffer: ubuf });
     this.pending++;
-    this.stats.dispatches++;
     if (this.pending >= DISPATCHES_PER_SUBMIT) this.submit();
+  }
+
+  /** The open command encoder, made when there is none. */
+  private commandEncoder(): GPUCommandEncoder {
+    this.encoder ??= this.counters.time('encoder', () => this.device.createCommandEncoder());
+    return this.encoder;
+  }
+
+  /** The open compute pass, begun when there is none. */
+  private computePass(): GPUComputePassEncoder {
+    this.pass ??= this.commandEncoder().beginComputePass();
+    return this.pass;
+  }
+
+  /** Writes `data` (bytes `offset`.. of it, `size` long) into `buffer` at its start through the queue, counted. */
+  writeBuffer(buffer: GPUBuffer, data: ArrayBuffer | SharedArrayBuffer, offset = 0, size = data.byteLength - offset): void {
+    this.counters.writeBytes += size;
+    this.counters.time('writeBuffer', () => this.device.queue.writeBuffer(buffer, 0, data, offset, size));
   }
 
   /** Gives a storage buffer back; it is reused only after the commands already recorded were submitted. */
@@ -109,14 +136,11 @@ export class GpuRuntime {
       this.pass.end();
       this.pass = null;
     }
-    if (extra) {
-      this.encoder ??= this.device.createCommandEncoder();
-      extra(this.encoder);
-    }
+    if (extra) extra(this.commandEncoder());
     if (this.encoder) {
-      this.device.queue.submit([this.encoder.finish()]);
+      const encoder = this.encoder;
       this.encoder = null;
-      this.stats.submits++;
+      this.counters.time('submit', () => this.device.queue.submit([encoder.finish()]));
     }
     this.pending = 0;
     for (const { pool, buffer } of this.releasedAfterSubmit) pool.release(buffer);
@@ -127,7 +151,7 @@ export class GpuRuntime {
   async readBytes(buffer: GPUBuffer, bytes: number): Promise<ArrayBuffer> {
     this.checkAlive('read');
     const size = Math.max(4, Math.ceil(bytes / 4) * 4);
-    const staging = this.device.createBuffer({ size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    const staging = this.counters.time('bufferCreate', () => this.device.createBuffer({ size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST }));
     this.submit((enc) => enc.copyBufferToBuffer(buffer, 0, staging, 0, size));
     try {
       await this.loss.guard('read', staging.mapAsync(GPUMapMode.READ));
