@@ -2,6 +2,11 @@
  * A pool of GPU buffers of one usage, grouped by size class (powers of two from 256 bytes, then
  * quarter steps between powers of two above 1 MiB). Freed buffers wait in their class for reuse; the
  * bytes kept idle are bounded, and the oldest idle buffers are destroyed first when the bound is hit.
+ *
+ * A request takes the free buffer of its class that was created first. Which buffer serves which
+ * request then depends only on which buffers are free, not on the order they were freed in, so a
+ * training step that repeats the same work meets the same buffers step after step, and the bind
+ * groups cached for the last step fit the next one.
  */
 import type { GpuCounters } from './counters.js';
 
@@ -21,7 +26,11 @@ export function sizeClass(bytes: number): number {
 
 /** Pooled buffers of one usage. */
 export class BufferPool {
+  /** Free buffers per size class, by creation order descending (the oldest last, taken first). */
   private readonly free = new Map<number, GPUBuffer[]>();
+  /** Creation order of every buffer the pool made. */
+  private readonly serial = new WeakMap<GPUBuffer, number>();
+  private created = 0;
   /** Idle buffers in release order, for eviction. */
   private readonly idleOrder: GPUBuffer[] = [];
   private idle = 0;
@@ -60,7 +69,9 @@ export class BufferPool {
     this.misses++;
     this.allocated += size;
     const create = (): GPUBuffer => this.device.createBuffer({ size, usage: this.usage });
-    return this.counters ? this.counters.time('bufferCreate', create) : create();
+    const buffer = this.counters ? this.counters.time('bufferCreate', create) : create();
+    this.serial.set(buffer, this.created++);
+    return buffer;
   }
 
   /** Returns a buffer for reuse (the caller guarantees no pending command still needs its old contents). */
@@ -72,7 +83,16 @@ export class BufferPool {
       list = [];
       this.free.set(size, list);
     }
-    list.push(buffer);
+    // Insert keeping creation order descending (binary search; buffers from elsewhere count as newest).
+    const n = this.serial.get(buffer) ?? Infinity;
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((this.serial.get(list[mid]!) ?? Infinity) > n) lo = mid + 1;
+      else hi = mid;
+    }
+    list.splice(lo, 0, buffer);
     this.idleOrder.push(buffer);
     this.idle += size;
     while (this.idle > this.maxIdleBytes && this.idleOrder.length > 0) {

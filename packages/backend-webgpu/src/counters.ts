@@ -40,6 +40,8 @@ export class GpuCounters {
   bindGroupHits = 0;
   /** Uniform blocks found already on the device instead of written. */
   uniformHits = 0;
+  /** Times the uniform store was full and started over (each costs a submit). */
+  uniformResets = 0;
   /** Bytes passed to `queue.writeBuffer`. */
   writeBytes = 0;
 
@@ -62,7 +64,7 @@ export class GpuCounters {
   /**
    * Every figure as a flat record for `info()`: per counted kind its count (`dispatches`, `submits`,
    * `encoders`, `bufferCreates`, `bindGroups`, `writeBuffers`, `compiled`) and its host milliseconds
-   * (the same name plus `Ms`), plus `bindGroupHits`, `uniformHits` and `writeBytes`.
+   * (the same name plus `Ms`), plus `bindGroupHits`, `uniformHits`, `uniformResets` and `writeBytes`.
    */
   snapshot(): Record<string, number> {
     const out: Record<string, number> = {};
@@ -72,6 +74,7 @@ export class GpuCounters {
     }
     out.bindGroupHits = this.bindGroupHits;
     out.uniformHits = this.uniformHits;
+    out.uniformResets = this.uniformResets;
     out.writeBytes = this.writeBytes;
     return out;
   }
