@@ -36,21 +36,24 @@ export class BufferPool {
   private idle = 0;
   private allocated = 0;
   private live = 0;
+  private peakLive = 0;
   /** Requests served from the pool, and requests that created a buffer. */
   private hits = 0;
   private misses = 0;
 
   /**
    * @param maxIdleBytes the most bytes kept in idle buffers; beyond it the oldest are destroyed.
-   * @param counters where buffer creations are counted, if anywhere.
-   * @param onDestroy told of each buffer the pool destroys (so that caches holding it can drop it).
+   * @param options `counters`: where buffer creations are counted; `onDestroy`: told of each buffer
+   *   the pool destroys (so that caches holding it can drop it); `keepPeak`: keep idle up to the most
+   *   bytes ever live at once when that is more than `maxIdleBytes`, so that a step whose
+   *   intermediates all come back at its end finds them again next step instead of re-creating
+   *   them (the pool then holds at most twice the peak).
    */
   constructor(
     private readonly device: GPUDevice,
     private readonly usage: number,
     private readonly maxIdleBytes: number,
-    private readonly counters?: GpuCounters,
-    private readonly onDestroy?: (buffer: GPUBuffer) => void,
+    private readonly options: { counters?: GpuCounters; onDestroy?: (buffer: GPUBuffer) => void; keepPeak?: boolean } = {},
   ) {}
 
   /** A buffer of at least `bytes` bytes, reused from the pool when one of its size class is free. */
@@ -59,6 +62,7 @@ export class BufferPool {
     const list = this.free.get(size);
     const reused = list?.pop();
     this.live += size;
+    if (this.live > this.peakLive) this.peakLive = this.live;
     if (reused) {
       this.hits++;
       this.idle -= size;
@@ -69,7 +73,7 @@ export class BufferPool {
     this.misses++;
     this.allocated += size;
     const create = (): GPUBuffer => this.device.createBuffer({ size, usage: this.usage });
-    const buffer = this.counters ? this.counters.time('bufferCreate', create) : create();
+    const buffer = this.options.counters ? this.options.counters.time('bufferCreate', create) : create();
     this.serial.set(buffer, this.created++);
     return buffer;
   }
@@ -95,13 +99,14 @@ export class BufferPool {
     list.splice(lo, 0, buffer);
     this.idleOrder.push(buffer);
     this.idle += size;
-    while (this.idle > this.maxIdleBytes && this.idleOrder.length > 0) {
+    const bound = this.options.keepPeak ? Math.max(this.maxIdleBytes, this.peakLive) : this.maxIdleBytes;
+    while (this.idle > bound && this.idleOrder.length > 0) {
       const old = this.idleOrder.shift()!;
       const l = this.free.get(old.size)!;
       l.splice(l.indexOf(old), 1);
       this.idle -= old.size;
       this.allocated -= old.size;
-      this.onDestroy?.(old);
+      this.options.onDestroy?.(old);
       old.destroy();
     }
   }
@@ -114,7 +119,7 @@ export class BufferPool {
   /** Destroys every idle buffer. */
   clear(): void {
     for (const b of this.idleOrder) {
-      this.onDestroy?.(b);
+      this.options.onDestroy?.(b);
       b.destroy();
     }
     this.free.clear();

@@ -64,7 +64,7 @@ export class GpuRuntime {
   constructor(readonly device: GPUDevice, readonly adapterInfo: Record<string, unknown>) {
     const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
     this.bindGroups = new BindGroupCache(device, this.counters);
-    this.pool = new BufferPool(device, usage, 256 * 1024 * 1024, this.counters, (b) => this.bindGroups.forget(b));
+    this.pool = new BufferPool(device, usage, 256 * 1024 * 1024, { counters: this.counters, onDestroy: (b) => this.bindGroups.forget(b), keepPeak: true });
     this.uniforms = new UniformStore(device, this.counters, device.limits.minUniformBufferOffsetAlignment);
     device.addEventListener('uncapturederror', (e) => {
       this.firstError ??= e.error.message;

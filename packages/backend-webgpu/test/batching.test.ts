@@ -140,5 +140,20 @@ if (gpuTestsEnabled('batching: webgpu')) {
       expect(pool.acquire(1000)).toBe(c);
       pool.clear();
     });
+
+    it('with keepPeak, keeps idle up to the peak of live bytes, so the same work finds its buffers again', () => {
+      const device = backend().device as GPUDevice;
+      const sizes = [4096, 4096, 8192];
+      for (const keepPeak of [false, true]) {
+        const pool = new BufferPool(device, GPUBufferUsage.STORAGE, 4096, { keepPeak });
+        const first = sizes.map((b) => pool.acquire(b));
+        for (const b of first) pool.release(b);
+        expect(pool.stats().idleBytes).toBe(keepPeak ? 16384 : 0);
+        const again = sizes.map((b) => pool.acquire(b));
+        expect(pool.stats().poolMisses).toBe(keepPeak ? 3 : 6);
+        for (const b of again) pool.release(b);
+        pool.clear();
+      }
+    });
   });
 }
