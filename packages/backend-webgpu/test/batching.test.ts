@@ -113,6 +113,10 @@ if (gpuTestsEnabled('batching: webgpu')) {
   });
 
   describe('uniform store and buffer pool', () => {
+    beforeAll(async () => {
+      await sn.setBackend('webgpu');
+    });
+
     it('keeps one slot per distinct block, reports full, and refills after a reset', () => {
       const device = backend().device as GPUDevice;
       const store = new UniformStore(device, new GpuCounters(), 256);
