@@ -86,11 +86,12 @@ async function measure(c, compiled, { warmup, steps }) {
     cpus.push((cu.user + cu.system) / 1000);
   }
   const after = backend.info();
+  const report = compiled ? fn.reports()[0] : undefined;
   if (compiled) fn.dispose();
   const per = {};
   for (const k of [...COUNTS, ...TIMES]) per[k] = ((after[k] ?? 0) - (before[k] ?? 0)) / steps;
   const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
-  return { ...per, wall: median(walls), wallMin: Math.min(...walls), cpu: median(cpus), cpuMin: Math.min(...cpus) };
+  return { ...per, report, wall: median(walls), wallMin: Math.min(...walls), cpu: median(cpus), cpuMin: Math.min(...cpus) };
 }
 
 const W = [9, 6, 6, 6, 7, 7, 7, 7, 7, 26, 9, 9, 9, 9];
@@ -105,6 +106,8 @@ for (const make of withGpt ? [cnnCase, gptCase] : [cnnCase]) {
     row([mode, fmt(r.dispatches, 0), fmt(r.submits, 1), fmt(r.encoders, 1), fmt(r.bufferCreates, 1), fmt(r.bindGroups, 0), fmt(r.bindGroupHits, 0), fmt(r.writeBuffers, 0), fmt(r.uniformHits, 0),
       [r.dispatchesMs, r.submitsMs, r.bindGroupsMs, r.writeBuffersMs].map((v) => fmt(v, 1)).join('/'), fmt(r.wall, 1), fmt(r.wallMin, 1), fmt(r.cpu, 1), fmt(r.cpuMin, 1)], W);
   }
+  const r = comp.report;
+  if (r) console.log(`compile's report: ${r.kernelsRecorded} kernels recorded, ${r.deadKernels} dead, ${r.kernelsFused} launches after fusion (${r.fusedGroups} fused groups holding ${r.fusedKernels} kernels), ${r.hostNodes} host nodes`);
   console.log(`compiled ÷ eager: dispatches ${fmt(comp.dispatches / eager.dispatches, 2)}×, submits ${fmt(comp.submits / eager.submits, 2)}×; speed-up (eager ÷ compiled) wall ${fmt(eager.wall / comp.wall, 2)}×, min wall ${fmt(eager.wallMin / comp.wallMin, 2)}×, min cpu ${fmt(eager.cpuMin / comp.cpuMin, 2)}×\n`);
   c.free();
 }
