@@ -1,10 +1,15 @@
 /**
- * The GPU side of the backend: the device, a pipeline cache, a buffer pool by size class, and a
- * command encoder that collects many dispatches before one submission.
+ * The GPU side of the backend: the device, a pipeline cache, a buffer pool by size class, uniform
+ * blocks kept on the device by content, cached bind groups, and one command encoder and compute pass
+ * that collect many dispatches before one submission. Work is submitted when a read or sync needs
+ * it, when {@link DISPATCHES_PER_SUBMIT} dispatches are waiting, and when the uniform store is full.
  */
 import { ENABLE_F16, usesF16 } from './half.js';
+import { BindGroupCache } from './bind-group-cache.js';
 import { BufferPool } from './buffer-pool.js';
+import { GpuCounters } from './counters.js';
 import { DeviceLossWatch } from './device-loss.js';
+import { UniformStore } from './uniform-store.js';
 
 /** One compute shader plus the identity it is cached under (shader text and specialisation). */
 export interface Program {
@@ -14,8 +19,12 @@ export interface Program {
   readonly source: () => string;
 }
 
-/** Dispatches per command buffer before the runtime submits on its own. */
-const DISPATCHES_PER_SUBMIT = 64;
+/**
+ * Dispatches per command buffer before the runtime submits on its own: large enough that submits are
+ * few, small enough that the GPU starts on a long step while the host still records it, and that
+ * buffers released meanwhile (reusable only after the submit) do not pile up.
+ */
+export const DISPATCHES_PER_SUBMIT = 64;
 /** The largest count of workgroups in one dispatch dimension (WebGPU's default limit). */
 const MAX_GROUPS_PER_DIM = 65535;
 
@@ -27,17 +36,27 @@ export function foldGroups(groups: number, z = 1): [number, number, number] {
 }
 
 /** The WebGPU device and everything cached against it. */
+/** A compiled pipeline with what binding it needs. */
+interface CachedPipeline {
+  readonly pipeline: GPUComputePipeline;
+  readonly layout: GPUBindGroupLayout;
+  readonly id: number;
+}
+
 export class GpuRuntime {
+  /** Counts and host times of every device call, for info(). */
+  readonly counters = new GpuCounters();
   readonly pool: BufferPool;
-  private readonly uniformPool: BufferPool;
-  private readonly pipelines = new Map<string, GPUComputePipeline>();
+  private readonly uniforms: UniformStore;
+  private readonly bindGroups: BindGroupCache;
+  private readonly pipelines = new Map<string, CachedPipeline>();
   private encoder: GPUCommandEncoder | null = null;
   private pass: GPUComputePassEncoder | null = null;
+  /** The pipeline last set on the open pass (setPipeline is skipped when it repeats). */
+  private passPipeline: GPUComputePipeline | null = null;
   private pending = 0;
   /** Buffers released while commands that use them are still unsubmitted; they return to the pool at submit. */
-  private releasedAfterSubmit: { pool: BufferPool; buffer: GPUBuffer }[] = [];
-  /** Counters for info(): dispatches, submissions, pipelines compiled. */
-  readonly stats = { dispatches: 0, submits: 0, compiled: 0 };
+  private releasedAfterSubmit: GPUBuffer[] = [];
   /** Whether (and why) the device was lost. */
   readonly loss: DeviceLossWatch;
   /** The first validation or out-of-memory error the device reported since the last read. */
@@ -45,8 +64,9 @@ export class GpuRuntime {
 
   constructor(readonly device: GPUDevice, readonly adapterInfo: Record<string, unknown>) {
     const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
-    this.pool = new BufferPool(device, usage, 256 * 1024 * 1024);
-    this.uniformPool = new BufferPool(device, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST, 4 * 1024 * 1024);
+    this.bindGroups = new BindGroupCache(device, this.counters);
+    this.pool = new BufferPool(device, usage, 256 * 1024 * 1024, { counters: this.counters, onDestroy: (b) => this.bindGroups.forget(b), keepPeak: true });
+    this.uniforms = new UniformStore(device, this.counters, device.limits.minUniformBufferOffsetAlignment);
     device.addEventListener('uncapturederror', (e) => {
       this.firstError ??= e.error.message;
     });
@@ -60,15 +80,27 @@ export class GpuRuntime {
 
   /** The cached pipeline for a program, compiling it on first use. */
   pipeline(program: Program): GPUComputePipeline {
+    return this.cachedPipeline(program).pipeline;
+  }
+
+  private cachedPipeline(program: Program): CachedPipeline {
     let p = this.pipelines.get(program.key);
     if (!p) {
-      const source = program.source();
-      const module = this.device.createShaderModule({ code: usesF16(source) ? `${ENABLE_F16}\n${source}` : source, label: program.key });
-      p = this.device.createComputePipeline({ layout: 'auto', compute: { module, entryPoint: 'main' }, label: program.key });
+      const pipeline = this.counters.time('pipeline', () => {
+        const source = program.source();
+        const module = this.device.createShaderModule({ code: usesF16(source) ? `${ENABLE_F16}\n${source}` : source, label: program.key });
+        return this.device.createComputePipeline({ layout: 'auto', compute: { module, entryPoint: 'main' }, label: program.key });
+      });
+      p = { pipeline, layout: pipeline.getBindGroupLayout(0), id: this.pipelines.size + 1 };
       this.pipelines.set(program.key, p);
-      this.stats.compiled++;
     }
     return p;
+  }
+
+  /** The storage pool's hits and misses and what the uniform store and bind group cache hold, for info(). */
+  poolStats(): Record<string, number> {
+    const s = this.pool.stats();
+    return { poolHits: s.poolHits, poolMisses: s.poolMisses, uniformBlocks: this.uniforms.size, cachedBindGroups: this.bindGroups.size };
   }
 
   /** Number of distinct pipelines compiled so far. */
@@ -81,27 +113,55 @@ export class GpuRuntime {
    * at bindings 0..n-1 and the uniform words at binding n. Submits when enough work is queued.
    */
   dispatch(program: Program, buffers: readonly GPUBuffer[], uniforms: ArrayBuffer, groups: readonly [number, number, number]): void {
-    this.checkAlive(`kernel '${program.key.split('|')[0]!}'`);
-    const pipeline = this.pipeline(program);
-    const ubuf = this.uniformPool.acquire(Math.max(uniforms.byteLength, 16));
-    this.device.queue.writeBuffer(ubuf, 0, uniforms);
-    const entries: GPUBindGroupEntry[] = buffers.map((buffer, binding) => ({ binding, resource: { buffer } }));
-    entries.push({ binding: buffers.length, resource: { buffer: ubuf, size: Math.max(uniforms.byteLength, 16) } });
-    const bindGroup = this.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries });
-    this.encoder ??= this.device.createCommandEncoder();
-    this.pass ??= this.encoder.beginComputePass();
-    this.pass.setPipeline(pipeline);
-    this.pass.setBindGroup(0, bindGroup);
-    this.pass.dispatchWorkgroups(groups[0], groups[1], groups[2]);
-    this.releasedAfterSubmit.push({ pool: this.uniformPool, buffer: ubuf });
+    if (this.loss.lost) this.checkAlive(`kernel '${program.key.split('|')[0]!}'`);
+    const { pipeline, layout, id } = this.cachedPipeline(program);
+    let slot = this.uniforms.slot(uniforms);
+    if (!slot) {
+      // Every page is full: submit what binds the old blocks, then refill from the first page.
+      this.submit();
+      this.uniforms.reset();
+      this.counters.uniformResets++;
+      slot = this.uniforms.slot(uniforms)!;
+    }
+    const bindGroup = this.bindGroups.get(id, layout, buffers, slot);
+    const pass = this.computePass();
+    this.counters.time('dispatch', () => {
+      if (this.passPipeline !== pipeline) {
+        pass.setPipeline(pipeline);
+        this.passPipeline = pipeline;
+      }
+      pass.setBindGroup(0, bindGroup);
+      pass.dispatchWorkgroups(groups[0], groups[1], groups[2]);
+    });
     this.pending++;
-    this.stats.dispatches++;
     if (this.pending >= DISPATCHES_PER_SUBMIT) this.submit();
+  }
+
+  /** The open command encoder, made when there is none. */
+  private commandEncoder(): GPUCommandEncoder {
+    this.encoder ??= this.counters.time('encoder', () => this.device.createCommandEncoder());
+    return this.encoder;
+  }
+
+  /** The open compute pass, begun when there is none. */
+  private computePass(): GPUComputePassEncoder {
+    this.pass ??= this.commandEncoder().beginComputePass();
+    return this.pass;
+  }
+
+  /**
+   * Writes `data` (bytes `offset`.. of it, `size` long) into `buffer` at its start through the queue,
+   * counted. The write lands before any command submitted later, so `buffer` must not be bound by a
+   * dispatch still unsubmitted (a freshly acquired buffer never is: see {@link release}).
+   */
+  writeBuffer(buffer: GPUBuffer, data: ArrayBuffer | SharedArrayBuffer, offset = 0, size = data.byteLength - offset): void {
+    this.counters.writeBytes += size;
+    this.counters.time('writeBuffer', () => this.device.queue.writeBuffer(buffer, 0, data, offset, size));
   }
 
   /** Gives a storage buffer back; it is reused only after the commands already recorded were submitted. */
   release(buffer: GPUBuffer): void {
-    if (this.pending > 0) this.releasedAfterSubmit.push({ pool: this.pool, buffer });
+    if (this.pending > 0) this.releasedAfterSubmit.push(buffer);
     else this.pool.release(buffer);
   }
 
@@ -110,18 +170,17 @@ export class GpuRuntime {
     if (this.pass) {
       this.pass.end();
       this.pass = null;
+      this.passPipeline = null;
     }
-    if (extra) {
-      this.encoder ??= this.device.createCommandEncoder();
-      extra(this.encoder);
-    }
+    if (extra) extra(this.commandEncoder());
     if (this.encoder) {
-      this.device.queue.submit([this.encoder.finish()]);
+      const encoder = this.encoder;
       this.encoder = null;
-      this.stats.submits++;
+      this.uniforms.flush();
+      this.counters.time('submit', () => this.device.queue.submit([encoder.finish()]));
     }
     this.pending = 0;
-    for (const { pool, buffer } of this.releasedAfterSubmit) pool.release(buffer);
+    for (const buffer of this.releasedAfterSubmit) this.pool.release(buffer);
     this.releasedAfterSubmit = [];
   }
 
@@ -129,7 +188,7 @@ export class GpuRuntime {
   async readBytes(buffer: GPUBuffer, bytes: number): Promise<ArrayBuffer> {
     this.checkAlive('read');
     const size = Math.max(4, Math.ceil(bytes / 4) * 4);
-    const staging = this.device.createBuffer({ size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    const staging = this.counters.time('bufferCreate', () => this.device.createBuffer({ size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST }));
     this.submit((enc) => enc.copyBufferToBuffer(buffer, 0, staging, 0, size));
     try {
       await this.loss.guard('read', staging.mapAsync(GPUMapMode.READ));
@@ -156,7 +215,8 @@ export class GpuRuntime {
     this.loss.markDestroyed('the webgpu backend was shut down');
     this.submit();
     this.pool.clear();
-    this.uniformPool.clear();
+    this.bindGroups.clear();
+    this.uniforms.destroy();
     this.pipelines.clear();
     this.device.destroy();
   }

@@ -118,7 +118,7 @@ export class WebGpuBackend implements Backend {
       } else if (dtype === 'float32') words = values instanceof Float32Array ? values : Float32Array.from(values);
       else if (dtype === 'int32') words = values instanceof Int32Array ? values : Int32Array.from(values);
       else words = Uint32Array.from(values, (v) => (v !== 0 ? 1 : 0));
-      this.rt.device.queue.writeBuffer(d.buffer, 0, words.buffer, words.byteOffset, words.byteLength);
+      this.rt.writeBuffer(d.buffer, words.buffer, words.byteOffset, words.byteLength);
     }
     return d;
   }
@@ -152,7 +152,7 @@ export class WebGpuBackend implements Backend {
   info(): Record<string, unknown> {
     return {
       kind: 'webgpu', ...this.rt.adapterInfo, maxStorageBufferBindingSize: this.maxBinding,
-      pipelines: this.rt.pipelineCount, ...this.rt.stats, fusedExact: false,
+      pipelines: this.rt.pipelineCount, ...this.rt.counters.snapshot(), ...this.rt.poolStats(), fusedExact: false,
     };
   }
 
