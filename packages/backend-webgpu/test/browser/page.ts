@@ -12,19 +12,27 @@ import { browserSubset } from './subset.js';
 interface PageResults {
   adapter: Record<string, unknown>;
   results: Record<string, string | null>;
+  /** Cases the page's backend cannot run, with the case's own reason (e.g. no float16 without shader-f16). */
+  skipped: Record<string, string>;
   fatal?: string;
 }
 
 const BASE_SEED = 0x5eed;
 
 async function main(): Promise<PageResults> {
-  const out: PageResults = { adapter: {}, results: {} };
+  const out: PageResults = { adapter: {}, results: {}, skipped: {} };
   try {
     await sn.setBackend('webgpu');
     out.adapter = sn.getBackend().info?.() ?? {};
     for (const bc of browserSubset(conformanceCases, hasGradientCheck)) {
       const c = conformanceCases[bc.index] as CompareCase;
       const seed = caseSeed(bc.title, BASE_SEED);
+      const unsupported = c.unsupported?.(sn.getBackend()) ?? null;
+      if (unsupported !== null) {
+        out.results[bc.title] = null;
+        out.skipped[bc.title] = unsupported;
+        continue;
+      }
       try {
         await (bc.gradient ? runGradientCase(c, seed) : runCompareCase(c, seed));
         out.results[bc.title] = null;

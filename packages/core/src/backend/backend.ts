@@ -18,7 +18,7 @@ export interface BackendMemory {
 /** The kernels a backend may compute on float16 itself (see {@link Backend.float16Kernels}). */
 export type Float16Kernel =
   | 'unary' | 'binary' | 'where' | 'reduce' | 'matmul' | 'conv2d' | 'conv2dBackInput' | 'conv2dBackFilter'
-  | 'pool2d' | 'pool2dBack' | 'copy' | 'pad' | 'concat' | 'gather' | 'scatterAdd' | 'argsort';
+  | 'pool2d' | 'pool2dBack' | 'copy' | 'pad' | 'concat' | 'gather' | 'scatterAdd' | 'argsort' | 'unaryGrad';
 
 /**
  * The contract every ScratchNet backend implements: storage plus a small fixed table of primitive

@@ -104,7 +104,7 @@ export function runConformanceSuite(options: ConformanceOptions): void {
       }
       const seed = caseSeed(title, baseSeed);
       it(title, async (ctx) => {
-        const unsupported = c.kind === 'property' && c.unsupported ? c.unsupported(sn.getBackend()) : null;
+        const unsupported = c.unsupported ? c.unsupported(sn.getBackend()) : null;
         if (unsupported !== null) {
           log.record(c.op, title, 'skipped');
           ctx.skip(`${backend}: ${unsupported}`);

@@ -16,6 +16,7 @@ import { refArgExtreme, refReduce } from '../reference/reduce.js';
 import { refConcat, refPad, refSlice } from '../reference/slicing.js';
 import { refUnary } from '../reference/unary.js';
 import { f32, i32, input } from './helpers.js';
+import type { Backend } from '../../backend/backend.js';
 import type { ConformanceCase, Gen, InputSpec } from './types.js';
 
 const h16 = (shape: readonly number[], gen?: Gen): InputSpec => input(shape, 'float16', gen);
@@ -196,7 +197,20 @@ const gradientCases: ConformanceCase[] = [
   },
 ];
 
-/** Every float16 case. */
+/**
+ * Why `backend` cannot hold float16 data (its own error from storing one half, e.g. WebGPU without the
+ * adapter feature `shader-f16`), or null when it can: such a backend skips these cases with that note.
+ */
+export function float16Unsupported(backend: Backend): string | null {
+  try {
+    backend.dispose(backend.write(new Uint16Array(1), 'float16'));
+    return null;
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
+}
+
+/** Every float16 case (each skipped, with the backend's reason, where the backend cannot store float16). */
 export const float16Cases: readonly ConformanceCase[] = [
   ...castCases, ...promotionCases, ...elementwiseCases, ...productCases, ...movementCases, ...gradientCases,
-];
+].map((c) => ({ ...c, unsupported: float16Unsupported }));

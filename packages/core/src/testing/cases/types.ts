@@ -50,6 +50,8 @@ interface CaseBase {
   readonly name: string;
   /** The public op this case covers (an entry of REQUIRED_OPS). */
   readonly op: string;
+  /** Why the backend under test cannot run this case (it is then skipped with that note), or null when it can. */
+  readonly unsupported?: (backend: Backend) => string | null;
 }
 
 /** Runs an op in core on generated inputs and compares with the float64 reference. */
@@ -73,8 +75,6 @@ export interface PropertyCase extends CaseBase {
   readonly check: (rng: SuiteRng) => void | Promise<void>;
   /** True when this case checks the op's gradient (counts as the op's gradient case). */
   readonly checksGradient?: boolean;
-  /** Why the backend under test cannot run this case (it is then skipped with that note), or null when it can. */
-  readonly unsupported?: (backend: Backend) => string | null;
 }
 
 /** An input the op must reject with a given error class and a message naming the op and the shapes. */
