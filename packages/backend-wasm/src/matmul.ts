@@ -2,7 +2,7 @@
  * The matmul kernel's host side: picks the thread count from the work size, lays the threads' packed
  * panels out in the runtime's persistent scratch region, and hands the rows (or columns) out.
  */
-import type { DataId, MatmulAttrs, TensorRef } from '@scratchnet/core';
+import { matmulSizes, type DataId, type MatmulAttrs, type TensorRef } from '@scratchnet/core';
 import type { Runtime } from './runtime.js';
 
 /**
@@ -26,12 +26,7 @@ const roundUp = (n: number, to: number): number => Math.ceil(n / to) * to;
 
 /** C = op(A)·op(B) for float32 [batch, rows, cols] operands (a batch of 1 broadcasts). */
 export function matmul(rt: Runtime, a: TensorRef, b: TensorRef, attrs: MatmulAttrs): DataId {
-  const [ba, ar, ac] = a.shape as [number, number, number];
-  const [bb, br, bc] = b.shape as [number, number, number];
-  const m = attrs.transposeA ? ac : ar;
-  const k = attrs.transposeA ? ar : ac;
-  const n = attrs.transposeB ? br : bc;
-  const batch = Math.max(ba, bb);
+  const { ba, bb, batch, m, k, n } = matmulSizes(a, b, attrs);
   const ap = rt.get(a.id).ptr;
   const bp = rt.get(b.id).ptr;
   const id = rt.create('float32', batch * m * n);

@@ -43,41 +43,33 @@ fn main(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid
   const T = VB ? 'vec4<f32>' : 'f32';
   for (let r = 0; r < R; r++) L.push(`  let ar${r} = min(row0 + ${r}u, M - 1u) * K${VA ? ' / 4u' : ''};`);
   for (let r = 0; r < R; r++) for (let c = 0; c < CV; c++) L.push(`  var acc${r}_${c} = ${T}(0.0);`);
-  if (SG) {
-    for (let h = 0; h < R / 8; h++) L.push(`  let arow${h} = min(row0 + ${h * 8}u + sl, M - 1u) * K;`);
-    L.push(`  for (var k = 0u; k < K; k++) {
-    let bk = k * N;`);
+  /** One step of the subgroup walk at K index `kExpr`: B loads, one A load per 8 rows, broadcast FMAs. */
+  const subgroupStep = (kExpr) => {
+    L.push(`    let bk = (${kExpr}) * N;`);
     for (let c = 0; c < CV; c++) L.push(`    let b${c} = B[bk + cc${c}];`);
-    for (let h = 0; h < R / 8; h++) L.push(`    let av${h} = A[arow${h} + k];`);
+    for (let h = 0; h < R / 8; h++) L.push(`    let av${h} = A[arow${h} + ${kExpr}];`);
     for (let r = 0; r < R; r++) {
       L.push(`    let a${r} = subgroupBroadcast(av${r >> 3}, ${r & 7}u);`);
       for (let c = 0; c < CV; c++) L.push(`    acc${r}_${c} = fma(a${r}, b${c}, acc${r}_${c});`);
     }
+  };
+  if (SG) {
+    for (let h = 0; h < R / 8; h++) L.push(`  let arow${h} = min(row0 + ${h * 8}u + sl, M - 1u) * K;`);
+    L.push('  for (var k = 0u; k < K; k++) {');
+    subgroupStep('k');
     L.push('  }');
   } else if (SG2) {
-    // k unrolled by 2: lane l loads A[row l % 8][k + l / 8 ...] is not possible with 8 lanes and R >= 8; just unroll.
+    // K unrolled by 2 (each lane still loads one row's A value per step).
     for (let h = 0; h < R / 8; h++) L.push(`  let arow${h} = min(row0 + ${h * 8}u + sl, M - 1u) * K;`);
-    L.push(`  var k = 0u;
-  for (; k + 1u < K; k += 2u) {`);
+    L.push('  var k = 0u;\n  for (; k + 1u < K; k += 2u) {');
     for (let kk = 0; kk < 2; kk++) {
-      L.push(`    { let bk = (k + ${kk}u) * N;`);
-      for (let c = 0; c < CV; c++) L.push(`    let b${c} = B[bk + cc${c}];`);
-      for (let h = 0; h < R / 8; h++) L.push(`    let av${h} = A[arow${h} + k + ${kk}u];`);
-      for (let r = 0; r < R; r++) {
-        L.push(`    let a${r} = subgroupBroadcast(av${r >> 3}, ${r & 7}u);`);
-        for (let c = 0; c < CV; c++) L.push(`    acc${r}_${c} = fma(a${r}, b${c}, acc${r}_${c});`);
-      }
+      L.push('    {');
+      subgroupStep(`k + ${kk}u`);
       L.push('    }');
     }
     L.push('  }');
-    L.push(`  for (; k < K; k++) {
-    let bk = k * N;`);
-    for (let c = 0; c < CV; c++) L.push(`    let b${c} = B[bk + cc${c}];`);
-    for (let h = 0; h < R / 8; h++) L.push(`    let av${h} = A[arow${h} + k];`);
-    for (let r = 0; r < R; r++) {
-      L.push(`    let a${r} = subgroupBroadcast(av${r >> 3}, ${r & 7}u);`);
-      for (let c = 0; c < CV; c++) L.push(`    acc${r}_${c} = fma(a${r}, b${c}, acc${r}_${c});`);
-    }
+    L.push('  for (; k < K; k++) {');
+    subgroupStep('k');
     L.push('  }');
   } else if (VA) {
     L.push(`  for (var k = 0u; k < K; k += 4u) {`);

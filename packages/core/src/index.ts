@@ -18,6 +18,7 @@ export type {
   DataId, TensorRef, UnaryOp, UnaryAttrs, BinaryOp, ReduceOp, StridedView, Conv2dInfo, PoolKind, MatmulAttrs,
 } from './backend/kernel-types.js';
 export type { FusedDType, FusedElementwiseProgram, FusedInstruction } from './backend/fused-types.js';
+export { matmulSizes, type MatmulSizes } from './backend/matmul-sizes.js';
 // Fused elementwise programs: checking, running unfused, and the per-language forms of a step (issue 14).
 export { validateFusedProgram, unaryInputDtypes, binaryInputDtypes, type FusedValueInfo } from './compile/fused-validate.js';
 export { runFusedUnfused, checkFusedInputs, fusedUnaryAlpha } from './compile/fused-unfused.js';

@@ -4,7 +4,7 @@
  * over (channel, kernel row, kernel column) or (image, output row, output column), so the im2col
  * addresses come from additions, no column matrix is ever stored and no division runs inside the walk.
  */
-import type { Conv2dInfo, DType, MatmulAttrs, TensorRef } from '@scratchnet/core';
+import { matmulSizes, type Conv2dInfo, type DType, type MatmulAttrs, type TensorRef } from '@scratchnet/core';
 import { HALF } from '../half.js';
 import { cast } from './elementwise.js';
 import { inputDecl, outputDecl } from '../wgsl.js';
@@ -24,12 +24,7 @@ const decls = (outBinding: number, inDtype: DType = 'float32', outDtype: DType =
 
 /** Batched matmul of rank-3 float32 (or float16, accumulating in f32) operands (see the Backend contract). */
 export function matmul(ctx: KernelContext, a: TensorRef, b: TensorRef, attrs: MatmulAttrs): GpuData {
-  const [ba, a1, a2] = a.shape as [number, number, number];
-  const [bb, b1, b2] = b.shape as [number, number, number];
-  const M = attrs.transposeA ? a2 : a1;
-  const K = attrs.transposeA ? a1 : a2;
-  const N = attrs.transposeB ? b1 : b2;
-  const batch = Math.max(ba, bb);
+  const { ba, bb, batch, m: M, k: K, n: N } = matmulSizes(a, b, attrs);
   const out = ctx.alloc(batch * M * N, a.dtype);
   gemm(ctx, {
     key: `matmul|${attrs.transposeA ? 'T' : 'N'}${attrs.transposeB ? 'T' : 'N'}|${a.dtype}`,

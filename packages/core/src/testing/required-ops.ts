@@ -85,7 +85,7 @@ export const NON_OP_EXPORTS: ReadonlySet<string> = new Set([
   'CONV2D_INFO_FIELDS',
   'UNARY_GRAD_OPS', 'unaryGradForms',
   // shape planning backends share
-  'around', 'mergeAxes',
+  'around', 'mergeAxes', 'matmulSizes',
   // classes and global state
   'Tensor', 'Variable', 'trainableVariables', 'setGlobalSeed',
   // compile (issue 14)
