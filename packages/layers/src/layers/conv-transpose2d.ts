@@ -3,7 +3,7 @@ import {
 } from '@scratchnet/core';
 import { initialize, type Initializer } from '../init.js';
 import { Module, expectRank, registerModule } from '../module.js';
-import { checkPositiveInt } from './checks.js';
+import { checkConvChannels } from './checks.js';
 
 /** Options of {@link ConvTranspose2D}. */
 export interface ConvTranspose2DOptions {
@@ -34,15 +34,8 @@ export class ConvTranspose2D extends Module {
 
   constructor(readonly inChannels: number, readonly outChannels: number, kernelSize: Pair, readonly options: ConvTranspose2DOptions = {}) {
     super();
-    checkPositiveInt('ConvTranspose2D', 'inChannels', inChannels);
-    checkPositiveInt('ConvTranspose2D', 'outChannels', outChannels);
     this.kernelSize = typeof kernelSize === 'number' ? [kernelSize, kernelSize] : [kernelSize[0], kernelSize[1]];
-    this.kernelSize.forEach((k) => checkPositiveInt('ConvTranspose2D', 'kernelSize', k));
-    const groups = options.groups ?? 1;
-    checkPositiveInt('ConvTranspose2D', 'groups', groups);
-    if (inChannels % groups !== 0 || outChannels % groups !== 0) {
-      throw new ShapeError(`ConvTranspose2D: inChannels ${inChannels} and outChannels ${outChannels} must both be divisible by groups ${groups}`);
-    }
+    const groups = checkConvChannels('ConvTranspose2D', inChannels, outChannels, this.kernelSize, options.groups ?? 1);
     const gen = options.seed === undefined ? undefined : new RandomGenerator(options.seed);
     this.weight = this.addParameter('weight', initialize(options.weightInit ?? 'kaimingUniform', [inChannels, outChannels / groups, ...this.kernelSize], gen));
     this.bias = options.bias === false ? null : this.addParameter('bias', initialize(options.biasInit ?? 'zeros', [outChannels], gen));

@@ -3,7 +3,7 @@ import {
 } from '@scratchnet/core';
 import { initialize, type Initializer } from '../init.js';
 import { Module, expectRank, registerModule } from '../module.js';
-import { checkPositiveInt } from './checks.js';
+import { checkConvChannels } from './checks.js';
 
 /** Options of {@link Conv1D}. */
 export interface Conv1DOptions {
@@ -29,14 +29,7 @@ export class Conv1D extends Module {
 
   constructor(readonly inChannels: number, readonly outChannels: number, readonly kernelSize: number, readonly options: Conv1DOptions = {}) {
     super();
-    checkPositiveInt('Conv1D', 'inChannels', inChannels);
-    checkPositiveInt('Conv1D', 'outChannels', outChannels);
-    checkPositiveInt('Conv1D', 'kernelSize', kernelSize);
-    const groups = options.groups ?? 1;
-    checkPositiveInt('Conv1D', 'groups', groups);
-    if (inChannels % groups !== 0 || outChannels % groups !== 0) {
-      throw new ShapeError(`Conv1D: inChannels ${inChannels} and outChannels ${outChannels} must both be divisible by groups ${groups}`);
-    }
+    const groups = checkConvChannels('Conv1D', inChannels, outChannels, [kernelSize], options.groups ?? 1);
     const gen = options.seed === undefined ? undefined : new RandomGenerator(options.seed);
     this.weight = this.addParameter('weight', initialize(options.weightInit ?? 'kaimingUniform', [outChannels, inChannels / groups, kernelSize], gen));
     this.bias = options.bias === false ? null : this.addParameter('bias', initialize(options.biasInit ?? 'zeros', [outChannels], gen));

@@ -3,7 +3,7 @@ import {
 } from '@scratchnet/core';
 import { initialize, type Initializer } from '../init.js';
 import { Module, expectRank, registerModule } from '../module.js';
-import { checkPositiveInt } from './checks.js';
+import { checkConvChannels } from './checks.js';
 import { autocastProduct } from '../mixed-precision/autocast.js';
 
 /** Options of {@link Conv2D}. */
@@ -28,15 +28,8 @@ export class Conv2D extends Module {
 
   constructor(readonly inChannels: number, readonly outChannels: number, kernelSize: Pair, readonly options: Conv2DOptions = {}) {
     super();
-    checkPositiveInt('Conv2D', 'inChannels', inChannels);
-    checkPositiveInt('Conv2D', 'outChannels', outChannels);
     this.kernelSize = typeof kernelSize === 'number' ? [kernelSize, kernelSize] : [kernelSize[0], kernelSize[1]];
-    this.kernelSize.forEach((k) => checkPositiveInt('Conv2D', 'kernelSize', k));
-    const groups = options.groups ?? 1;
-    checkPositiveInt('Conv2D', 'groups', groups);
-    if (inChannels % groups !== 0 || outChannels % groups !== 0) {
-      throw new ShapeError(`Conv2D: inChannels ${inChannels} and outChannels ${outChannels} must both be divisible by groups ${groups}`);
-    }
+    const groups = checkConvChannels('Conv2D', inChannels, outChannels, this.kernelSize, options.groups ?? 1);
     const gen = options.seed === undefined ? undefined : new RandomGenerator(options.seed);
     this.weight = this.addParameter('weight', initialize(options.weightInit ?? 'kaimingUniform', [outChannels, inChannels / groups, ...this.kernelSize], gen));
     this.bias = options.bias === false ? null : this.addParameter('bias', initialize(options.biasInit ?? 'zeros', [outChannels], gen));
