@@ -53,6 +53,8 @@ export interface TapeNode<K extends GradOp = GradOp> {
 
 /**
  * The gradient rule of op K: given the output's cotangent `dy` and the recorded node, the cotangent
- * of each input (null where none flows). Rules run with recording paused.
+ * of each input (null where none flows). `needs[i]` says whether input i wants a gradient at all (it
+ * depends on a watched tensor): a rule may skip the work of the others (a constant operand, the data
+ * fed to a first layer) and return null there. Rules run with recording paused.
  */
-export type GradRule<K extends GradOp> = (dy: Tensor, node: TapeNode<K>) => readonly (Tensor | null)[];
+export type GradRule<K extends GradOp> = (dy: Tensor, node: TapeNode<K>, needs: readonly boolean[]) => readonly (Tensor | null)[];

@@ -63,7 +63,8 @@ export function backpropFrom(tape: Tape, value: Tensor, xs: readonly Tensor[], s
       const node = tape.nodes[i]!;
       const dy = grads.get(node.output.id);
       if (!dy) continue;
-      const gs = tidy(() => backward(node, dy));
+      const needs = node.inputs.map((input) => tape.reachable.has(input.id));
+      const gs = tidy(() => backward(node, dy, needs));
       node.inputs.forEach((input, j) => {
         const g = gs[j];
         if (!g || !tape.reachable.has(input.id)) return;

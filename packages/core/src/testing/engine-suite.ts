@@ -254,6 +254,38 @@ export function runEngineSuite(options: EngineSuiteOptions): void {
       expect(sn.memory().numTensors).toBe(before);
     });
 
+    it('computes no gradient for operands that want none (the data fed to a layer, constants)', async () => {
+      const inner = sn.getBackend();
+      const counts = { matmul: 0, where: 0 };
+      const countingName = `${name}-counting`;
+      sn.registerBackend(countingName, () => new Proxy(inner, {
+        get(target, prop, receiver) {
+          if (prop === 'name') return countingName;
+          if (prop === 'shutdown') return undefined;
+          const v: unknown = Reflect.get(target, prop, receiver);
+          if (typeof v !== 'function') return v;
+          const f = (v as (...a: unknown[]) => unknown).bind(target);
+          return prop === 'matmul' || prop === 'where' ? (...a: unknown[]) => (counts[prop]++, f(...a)) : f;
+        },
+      }), { priority: -100 });
+      try {
+        await sn.setBackend(countingName);
+        const x = sn.tensor([[1, 2], [3, 4], [5, 6]]); // data: no gradient wanted
+        const w = sn.variable(sn.tensor([[1, 0, 2], [0, 1, 3]]), { name: 'w' });
+        const mask = sn.tensor([[true, false, true], [true, true, false], [false, true, true]]);
+        const { value, grads } = sn.variableGrads(() => sn.sum(sn.where(mask, sn.matmul(x, w), -1)), [w]);
+        // Forward: one product and one where; backward: the weight's product and the where for the
+        // product's side only (x and the constant −1 get nothing).
+        expect(counts).toEqual({ matmul: 2, where: 2 });
+        expect(Array.from(await grads.get(w)!.data())).toEqual([4, 8, 6, 6, 10, 8]);
+        expect((await value.data())[0]).toBe(1 - 1 + 8 + 3 + 4 - 1 - 1 + 6 + 28);
+        sn.dispose([x, w, mask, value, grads.get(w)]);
+      } finally {
+        await sn.setBackend(name);
+        await sn.removeBackend(countingName);
+      }
+    });
+
     it('gives the same random numbers for the same seed', async () => {
       const x = sn.randomNormal([5], { seed: 3 });
       const y = sn.randomNormal([5], { seed: 3 });

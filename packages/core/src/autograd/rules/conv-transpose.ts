@@ -8,8 +8,8 @@ import type { GradRule } from '../grad-attrs.js';
  * input and x in the role of its output gradient.
  */
 export const convTransposeRules: { readonly conv2dTranspose: GradRule<'conv2dTranspose'> } = {
-  conv2dTranspose: (dy, { inputs: [x, w], attrs: { info } }) => [
-    runKernel('conv2d', [dy, w!], ['dy', 'w'], x!.shape, 'float32', (b, [rd, rw]) => b.conv2d(rd!, rw!, info)),
-    runKernel('conv2dBackFilter', [dy, x!], ['dy', 'x'], w!.shape, 'float32', (b, [rd, rx]) => b.conv2dBackFilter(rd!, rx!, info)),
+  conv2dTranspose: (dy, { inputs: [x, w], attrs: { info } }, needs) => [
+    needs[0] ? runKernel('conv2d', [dy, w!], ['dy', 'w'], x!.shape, 'float32', (b, [rd, rw]) => b.conv2d(rd!, rw!, info)) : null,
+    needs[1] ? runKernel('conv2dBackFilter', [dy, x!], ['dy', 'x'], w!.shape, 'float32', (b, [rd, rx]) => b.conv2dBackFilter(rd!, rx!, info)) : null,
   ],
 };

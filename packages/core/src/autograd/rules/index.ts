@@ -27,10 +27,13 @@ export const GRAD_RULES: { readonly [K in GradOp]: GradRule<K> | null } = {
   ...softmaxRules,
 };
 
-/** Runs the rule of a recorded node on its output's cotangent (no rule: no input gets a gradient). */
-export function backward(node: TapeNode, dy: Tensor): readonly (Tensor | null)[] {
+/**
+ * Runs the rule of a recorded node on its output's cotangent (no rule: no input gets a gradient);
+ * `needs[i]` says whether input i wants one (rules skip the others' work).
+ */
+export function backward(node: TapeNode, dy: Tensor, needs: readonly boolean[]): readonly (Tensor | null)[] {
   // node.op and node.attrs belong together (recordOp's signature guarantees it), which the table's
   // per-key function types cannot see through a union; the rule for node.op takes node as it is.
   const rule = GRAD_RULES[node.op] as GradRule<GradOp> | null;
-  return rule ? rule(dy, node) : [];
+  return rule ? rule(dy, node, needs) : [];
 }

@@ -14,7 +14,10 @@ type ShapeOp = 'where' | 'cast' | 'reshape' | 'broadcastTo' | 'transpose' | 'sli
 
 /** Gradients of the data-movement ops: each sends dy back to where its values came from. */
 export const shapeRules: { readonly [op in ShapeOp]: GradRule<op> | null } = {
-  where: (dy, { inputs: [a, b], attrs: { cond } }) => [unbroadcast(where(cond, dy, 0), a!.shape), unbroadcast(where(cond, 0, dy), b!.shape)],
+  where: (dy, { inputs: [a, b], attrs: { cond } }, needs) => [
+    needs[0] ? unbroadcast(where(cond, dy, 0), a!.shape) : null,
+    needs[1] ? unbroadcast(where(cond, 0, dy), b!.shape) : null,
+  ],
   // float32 ↔ float16 passes the gradient through, re-typed; int32 / bool inputs carry none.
   cast: (dy, { inputs: [x] }) => [isFloatDType(x!.dtype) ? cast(dy, x!.dtype) : null],
   reshape: (dy, { inputs: [x] }) => [reshape(dy, x!.shape)],
@@ -29,12 +32,12 @@ export const shapeRules: { readonly [op in ShapeOp]: GradRule<op> | null } = {
   ],
   flip: (dy, { attrs: { axes } }) => [flip(dy, axes)],
   pad: (dy, { inputs: [x], attrs: { paddings } }) => [slice(dy, paddings.map((p) => p[0]), x!.shape)],
-  concat: (dy, { inputs, attrs: { axis } }) => {
+  concat: (dy, { inputs, attrs: { axis } }, needs) => {
     let at = 0;
-    return inputs.map((t) => {
+    return inputs.map((t, i) => {
       const begin = t.shape.map((_, j) => (j === axis ? at : 0));
       at += t.shape[axis]!;
-      return slice(dy, begin, t.shape);
+      return needs[i] ? slice(dy, begin, t.shape) : null;
     });
   },
   gather: (dy, { inputs: [x], attrs: { indices, axis } }) => [
