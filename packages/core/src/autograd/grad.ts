@@ -8,7 +8,9 @@ import { expectTensor } from '../ops/convert.js';
 import { onesLike, zerosLike } from '../ops/creation.js';
 import { Tensor } from '../tensor.js';
 import { trainableVariables, type Variable } from '../variable.js';
+import type { TapeNode } from './grad-attrs.js';
 import { backward } from './rules/index.js';
+import { assembleSlicePieces, type SlicePiece } from './slice-pieces.js';
 import { Tape, withTape, withoutTape } from './tape.js';
 
 /**
@@ -20,24 +22,57 @@ import { Tape, withTape, withoutTape } from './tape.js';
 class Cotangents {
   private readonly byId = new Map<number, Tensor>();
   private readonly uses = new Map<Tensor, number>();
+  /** Cotangents of slices of a tensor, by the tensor's id, assembled on first read (see {@link addSlice}). */
+  private readonly slices = new Map<number, { shape: readonly number[]; pieces: SlicePiece[] }>();
 
   constructor(private readonly kept: (t: Tensor) => boolean) {}
 
   get(id: number): Tensor | undefined {
+    this.assemble(id);
     return this.byId.get(id);
   }
 
+  /** Sets the cotangent of `id` (slice cotangents still pending for it stay pending). */
   set(id: number, t: Tensor): void {
-    this.drop(id);
+    this.forget(id);
     this.byId.set(id, t);
-    this.uses.set(t, (this.uses.get(t) ?? 0) + 1);
+    this.use(t);
   }
 
-  /** Forgets the entry of `id`, freeing its tensor when nothing else refers to it. */
+  /**
+   * Notes `dy`, the cotangent of the slice of tensor `id` (of `shape`) that began at `begin`. The
+   * pieces are put together when the tensor's cotangent is first read: slices that tile it (a split)
+   * become one concatenation rather than a padded copy of the whole per piece plus the adds.
+   */
+  addSlice(id: number, shape: readonly number[], begin: readonly number[], dy: Tensor): void {
+    let entry = this.slices.get(id);
+    if (!entry) this.slices.set(id, (entry = { shape, pieces: [] }));
+    entry.pieces.push({ begin, dy });
+    this.use(dy);
+  }
+
+  /** Forgets the entry of `id` (pending slice cotangents included), freeing what nothing else refers to. */
   drop(id: number): void {
+    const entry = this.slices.get(id);
+    if (entry) {
+      this.slices.delete(id);
+      for (const p of entry.pieces) this.release(p.dy);
+    }
+    this.forget(id);
+  }
+
+  private forget(id: number): void {
     const t = this.byId.get(id);
     if (!t) return;
     this.byId.delete(id);
+    this.release(t);
+  }
+
+  private use(t: Tensor): void {
+    this.uses.set(t, (this.uses.get(t) ?? 0) + 1);
+  }
+
+  private release(t: Tensor): void {
     const n = (this.uses.get(t) ?? 1) - 1;
     if (n > 0) {
       this.uses.set(t, n);
@@ -45,6 +80,17 @@ class Cotangents {
     }
     this.uses.delete(t);
     if (!this.kept(t)) t.dispose();
+  }
+
+  /** Folds the pending slice cotangents of `id` into its cotangent. */
+  private assemble(id: number): void {
+    const entry = this.slices.get(id);
+    if (!entry) return;
+    this.slices.delete(id);
+    const whole = assembleSlicePieces(entry.pieces, entry.shape);
+    const prev = this.byId.get(id);
+    this.set(id, prev ? add(prev, whole) : whole);
+    for (const p of entry.pieces) this.release(p.dy);
   }
 }
 
@@ -64,6 +110,13 @@ export function backpropFrom(tape: Tape, value: Tensor, xs: readonly Tensor[], s
       const dy = grads.get(node.output.id);
       if (!dy) continue;
       const needs = node.inputs.map((input) => tape.reachable.has(input.id));
+      if (node.op === 'slice' && node.inputs[0]!.dtype === dy.dtype) {
+        // A slice's cotangent waits for its siblings: together they are assembled in one go.
+        const input = node.inputs[0]!;
+        if (needs[0]) grads.addSlice(input.id, input.shape, (node as TapeNode<'slice'>).attrs.begin, dy);
+        if (!wanted.has(node.output.id)) grads.drop(node.output.id);
+        continue;
+      }
       const gs = tidy(() => backward(node, dy, needs));
       node.inputs.forEach((input, j) => {
         const g = gs[j];

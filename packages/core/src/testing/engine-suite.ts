@@ -254,9 +254,10 @@ export function runEngineSuite(options: EngineSuiteOptions): void {
       expect(sn.memory().numTensors).toBe(before);
     });
 
-    it('computes no gradient for operands that want none (the data fed to a layer, constants)', async () => {
+    /** Runs `fn` on a proxy of the backend under test that counts calls of the `kernels` named. */
+    async function countingKernels<K extends string>(kernels: readonly K[], fn: () => Promise<void> | void): Promise<Record<K, number>> {
       const inner = sn.getBackend();
-      const counts = { matmul: 0, where: 0 };
+      const counts = Object.fromEntries(kernels.map((k) => [k, 0])) as Record<K, number>;
       const countingName = `${name}-counting`;
       sn.registerBackend(countingName, () => new Proxy(inner, {
         get(target, prop, receiver) {
@@ -265,25 +266,54 @@ export function runEngineSuite(options: EngineSuiteOptions): void {
           const v: unknown = Reflect.get(target, prop, receiver);
           if (typeof v !== 'function') return v;
           const f = (v as (...a: unknown[]) => unknown).bind(target);
-          return prop === 'matmul' || prop === 'where' ? (...a: unknown[]) => (counts[prop]++, f(...a)) : f;
+          return (kernels as readonly string[]).includes(prop as string) ? (...a: unknown[]) => (counts[prop as K]++, f(...a)) : f;
         },
       }), { priority: -100 });
       try {
         await sn.setBackend(countingName);
-        const x = sn.tensor([[1, 2], [3, 4], [5, 6]]); // data: no gradient wanted
-        const w = sn.variable(sn.tensor([[1, 0, 2], [0, 1, 3]]), { name: 'w' });
-        const mask = sn.tensor([[true, false, true], [true, true, false], [false, true, true]]);
-        const { value, grads } = sn.variableGrads(() => sn.sum(sn.where(mask, sn.matmul(x, w), -1)), [w]);
-        // Forward: one product and one where; backward: the weight's product and the where for the
-        // product's side only (x and the constant −1 get nothing).
-        expect(counts).toEqual({ matmul: 2, where: 2 });
-        expect(Array.from(await grads.get(w)!.data())).toEqual([4, 8, 6, 6, 10, 8]);
-        expect((await value.data())[0]).toBe(1 - 1 + 8 + 3 + 4 - 1 - 1 + 6 + 28);
-        sn.dispose([x, w, mask, value, grads.get(w)]);
+        await fn();
       } finally {
         await sn.setBackend(name);
         await sn.removeBackend(countingName);
       }
+      return counts;
+    }
+
+    it('computes no gradient for operands that want none (the data fed to a layer, constants)', async () => {
+      const counts = await countingKernels(['matmul', 'where'], async () => {
+        const x = sn.tensor([[1, 2], [3, 4], [5, 6]]); // data: no gradient wanted
+        const w = sn.variable(sn.tensor([[1, 0, 2], [0, 1, 3]]), { name: 'w' });
+        const mask = sn.tensor([[true, false, true], [true, true, false], [false, true, true]]);
+        const { value, grads } = sn.variableGrads(() => sn.sum(sn.where(mask, sn.matmul(x, w), -1)), [w]);
+        expect(Array.from(await grads.get(w)!.data())).toEqual([4, 8, 6, 6, 10, 8]);
+        expect((await value.data())[0]).toBe(1 - 1 + 8 + 3 + 4 - 1 - 1 + 6 + 28);
+        sn.dispose([x, w, mask, value, grads.get(w)]);
+      });
+      // Forward: one product and one where; backward: the weight's product and the where for the
+      // product's side only (x and the constant −1 get nothing).
+      expect(counts).toEqual({ matmul: 2, where: 2 });
+    });
+
+    it('assembles the gradient of slices that tile a tensor (split) with one concat, others by padding', async () => {
+      const x = sn.tensor([[1, 2, 3, 4, 5, 6], [7, 8, 9, 10, 11, 12]]);
+      const weights = sn.tensor([[1, 2, 3, 4, 5, 6], [6, 5, 4, 3, 2, 1]]);
+      const tiled = await countingKernels(['concat', 'pad'], async () => {
+        const [g] = sn.grad((t) => {
+          const [a, b, c] = sn.split(sn.mul(t, weights), [1, 3, 2], 1);
+          return sn.add(sn.add(sn.sum(sn.mul(a!, 2)), sn.sum(sn.mul(b!, 3))), sn.sum(c!));
+        })(x);
+        expect(Array.from(await g!.data())).toEqual([2, 6, 9, 12, 5, 6, 12, 15, 12, 9, 2, 1]);
+        g!.dispose();
+      });
+      expect(tiled).toEqual({ concat: 1, pad: 0 });
+      const overlapping = await countingKernels(['concat', 'pad'], async () => {
+        // Columns 1–3 and 2–4 overlap: each piece is padded to the whole and the two are added.
+        const [g] = sn.grad((t) => sn.add(sn.sum(sn.slice(t, [0, 1], [2, 3])), sn.sum(sn.mul(sn.slice(t, [0, 2], [2, 3]), 10))))(x);
+        expect(Array.from(await g!.data())).toEqual([0, 1, 11, 11, 10, 0, 0, 1, 11, 11, 10, 0]);
+        g!.dispose();
+      });
+      expect(overlapping).toEqual({ concat: 0, pad: 2 });
+      sn.dispose([x, weights]);
     });
 
     it('gives the same random numbers for the same seed', async () => {
