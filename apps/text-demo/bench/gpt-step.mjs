@@ -3,8 +3,8 @@
 // tfjs in the same run. Every side trains the same model (dropout 0 everywhere, so that all do the same
 // work; the model's default is 0.1) with Adam 1e-3 on one batch of 32 windows of 64 tokens and the
 // cross-entropy averaged over every position (the app's NextTokenLoss): forward, backward and the
-// update, the loss read back each step. ScratchNet runs on backend-wasm at 1 and 2 threads and on
-// backend-js; jax-js (wasm device, the whole step under `jit`, 1 and 2 threads) and tfjs 4.22
+// update, the loss read back each step. ScratchNet runs on backend-wasm at 1 and 2 threads, eagerly and
+// through `compile` (as `fit` trains by default), and on backend-js; jax-js (wasm device, the whole step under `jit`, 1 and 2 threads) and tfjs 4.22
 // (tfjs-backend-wasm, its fastest backend here, which lacks the gather gradient and so embeds tokens
 // by a one-hot matmul; `--tfjs-cpu` adds tfjs-backend-cpu with `tf.gather`, ~35× slower) each run in
 // a process of their own (tests/peer-bench/peers). The WebGPU row sets ScratchNet's backend-webgpu
@@ -43,8 +43,11 @@ sn.registerBackend('js-bench', () => createJsBackend(), { priority: -1 });
 console.log(`GPT training step (vocab ${S.vocab}, context ${S.context}, width ${S.dModel}, ${S.layers} layers × ${S.heads} heads, FF ${S.ff}, dropout 0), ` +
   `batch ${S.batch} × ${S.context} = ${TOKENS_PER_STEP} tokens, Adam ${S.lr} — Node ${process.version}${quick ? ' — quick run' : ''}\n`);
 
-/** Timing of the ScratchNet step on `backend` (wasm at `threads`). */
-async function scratchnetStep(backend, threads, settings = SETTINGS) {
+/**
+ * Timing of the ScratchNet step on `backend` (wasm at `threads`); `compiled` runs it through
+ * `sn.compile` (what `fit` does by default, as jax-js's side runs under `jit`).
+ */
+async function scratchnetStep(backend, threads, settings = SETTINGS, compiled = false) {
   await sn.setBackend(backend);
   if (backend === 'wasm-bench') await wasm.setThreads(threads);
   const model = new GPT(S.vocab, { contextLength: S.context, dModel: S.dModel, numLayers: S.layers, numHeads: S.heads, dimFeedforward: S.ff, dropout: 0, seed: 1 });
@@ -57,17 +60,20 @@ async function scratchnetStep(backend, threads, settings = SETTINGS) {
   const targets = sn.tensor(Array.from(batch.targets), [S.batch, S.context], 'int32');
   const losses = [];
   // The loss is read back after the update; asynchronously, since WebGPU has no synchronous read.
+  const body = (x, y) => {
+    const { value: v, grads } = sn.variableGrads(() => loss.forward(model.forward(x), y), params);
+    optimizer.step(grads);
+    return v;
+  };
+  const run = compiled ? sn.compile(body, { name: 'gpt-step' }) : body;
   const step = async () => {
-    const value = sn.tidy(() => {
-      const { value: v, grads } = sn.variableGrads(() => loss.forward(model.forward(ids), targets), params);
-      optimizer.step(grads);
-      return v;
-    });
+    const value = sn.tidy(() => run(ids, targets));
     losses.push((await value.data())[0]);
     value.dispose();
   };
   const t = await measure(step, settings);
   const parameters = params.reduce((n, p) => n + p.size, 0);
+  if (compiled) run.dispose();
   optimizer.dispose();
   sn.dispose([...params, ids, targets]);
   return { ...t, parameters, losses };
@@ -76,9 +82,11 @@ async function scratchnetStep(backend, threads, settings = SETTINGS) {
 const sides = [];
 const add = (name, threads, t, parameters, note = '') => sides.push({ name, threads, t, parameters, note });
 for (const threads of [1, 2]) {
-  const t = await scratchnetStep('wasm-bench', threads);
-  // The thread count the backend really runs, as the peers report theirs.
-  add(`ScratchNet wasm (${wasm.info().isa})`, wasm.threads, t, t.parameters, `loss ${fmt(t.losses[0], 3)} → ${fmt(t.losses.at(-1), 3)}`);
+  for (const compiled of [false, true]) {
+    const t = await scratchnetStep('wasm-bench', threads, SETTINGS, compiled);
+    // The thread count the backend really runs, as the peers report theirs.
+    add(`ScratchNet wasm${compiled ? ' compiled' : ''} (${wasm.info().isa})`, wasm.threads, t, t.parameters, `loss ${fmt(t.losses[0], 3)} → ${fmt(t.losses.at(-1), 3)}`);
+  }
 }
 {
   const t = await scratchnetStep('js-bench', 1, TFJS_SETTINGS);
@@ -129,7 +137,7 @@ for (const [name, threads, r, pick] of peers) {
 
 const tokens = (t) => rate(t, TOKENS_PER_STEP * 1000);
 console.log(`\nms per step: median (min–max) of ${SETTINGS.repeats} after ${SETTINGS.warmup} warm-up steps (js and tfjs: ${TFJS_SETTINGS.repeats} after ${TFJS_SETTINGS.warmup}; webgpu: ${WEBGPU_SETTINGS.repeats} after ${WEBGPU_SETTINGS.warmup}); tokens/s from the median; tok/CPU-s from the least CPU time of a step (all of the process's threads: the cost, which a loaded machine barely moves); expected parameters ${gptParameterCount()}`);
-const W = [32, 4, 9, 26, 10, 11, 22];
+const W = [41, 4, 9, 26, 10, 11, 22];
 row(['side', 'thr', 'params', 'ms/step', 'tokens/s', 'tok/CPU-s', 'loss (first → last)'], W);
 for (const s of sides) {
   row([s.name, s.threads, s.parameters, spread(s.t, 0), fmt(tokens(s.t).median, 0), fmt((TOKENS_PER_STEP * 1000) / s.t.cpuMin, 0), s.note], W);
