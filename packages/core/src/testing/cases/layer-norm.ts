@@ -52,6 +52,7 @@ const forwardCases: ConformanceCase[] = [
   plain('long rows [3,257]', [3, 257], 1),
   plain('very long rows [2,3001] (no gradient check)', [2, 3001], 1, 'normal', undefined, false),
   plain('many rows [520,128] (split across threads; no gradient check)', [520, 128], 1, 'normal', undefined, false),
+  plain('more rows than one grid dimension holds [65600,2] (no gradient check)', [65600, 2], 1, 'normal', undefined, false),
   plain('eps 0.1', [3, 12], 1, 'normal', 0.1),
   plain('eps 0 on ordinary rows', [3, 12], 1, 'normal', 0),
   plain('tiny magnitudes with eps 0 (no gradient check: its step would dwarf them)', [3, 20], 1, { min: -1e-10, max: 1e-10 }, 0, false),
