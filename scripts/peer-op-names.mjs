@@ -92,7 +92,7 @@ export const TORCH = [
   ['linalg.inv', null, 'no linear solvers yet'], ['linalg.solve', null, 'no linear solvers yet'], ['linalg.svd', null, 'no decompositions yet'],
   ['fft.fft', null, 'no complex dtype, so no FFT'],
   ['nn.functional.embedding', null, '@scratchnet/layers: Embedding (or gather on the weight)'],
-  ['nn.functional.layer_norm', null, '@scratchnet/layers: LayerNorm'], ['nn.functional.group_norm', null, '@scratchnet/layers: GroupNorm'],
+  ['nn.functional.layer_norm', 'layerNorm', 'one kernel forward and one backward; @scratchnet/layers: LayerNorm'], ['nn.functional.group_norm', null, '@scratchnet/layers: GroupNorm'],
   ['nn.functional.scaled_dot_product_attention', null, '@scratchnet/layers: scaledDotProductAttention'],
   ['nn.functional.cosine_similarity', null, 'not yet'], ['nn.functional.unfold', null, 'not yet (im2col)'],
   ['nn.functional.grid_sample', null, 'not yet'], ['nn.functional.conv3d', null, '3-D convolution is not implemented'],

@@ -109,7 +109,7 @@ console.log(`top-level parts sum to ${fmt(top, 1)} ms against the whole step's $
 console.log(`\nforward vs backward over the model (+ loss): forward ${fmt(wholeModel.fwd, 1)} ms, backward ${fmt(wholeModel.both - wholeModel.fwd, 1)} ms (${fmt((wholeModel.both - wholeModel.fwd) / wholeModel.fwd, 2)}× forward), Adam ${fmt(adam.cpuMin, 1)} ms`);
 
 // Kernel by kernel over whole steps: wall ms per step inside each backend method, by kernel and op.
-const KERNEL_METHODS = ['unary', 'unaryGrad', 'binary', 'where', 'cast', 'reduce', 'matmul', 'copy', 'pad', 'concat', 'gather', 'scatterAdd', 'write', 'dispose'];
+const KERNEL_METHODS = ['unary', 'unaryGrad', 'binary', 'where', 'cast', 'reduce', 'matmul', 'copy', 'pad', 'concat', 'gather', 'scatterAdd', 'layerNorm', 'layerNormGrad', 'write', 'dispose'];
 const perKernel = new Map();
 let counting = false;
 const originals = KERNEL_METHODS.map((k) => [k, wasm[k]]);

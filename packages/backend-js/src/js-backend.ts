@@ -14,6 +14,7 @@ import { pool2dBackKernel, pool2dKernel } from './kernels/pool2d.js';
 import { concatKernel, copyKernel, padKernel } from './kernels/layout.js';
 import { gatherKernel, scatterAddKernel } from './kernels/indexing.js';
 import { argsortKernel } from './kernels/argsort.js';
+import { layerNormGradKernel, layerNormKernel } from './kernels/layer-norm.js';
 import { fusedKernel } from './kernels/fused.js';
 
 /**
@@ -147,6 +148,14 @@ export class JsBackend implements Backend {
 
   argsort(x: TensorRef, descending: boolean): DataId {
     return this.put(argsortKernel(this.data(x) as Float32Array | Int32Array, x.shape, descending));
+  }
+
+  layerNorm(x: TensorRef, eps: number): DataId {
+    return this.put(layerNormKernel(this.data(x) as Float32Array, x.shape, eps));
+  }
+
+  layerNormGrad(x: TensorRef, dy: TensorRef, eps: number): DataId {
+    return this.put(layerNormGradKernel(this.data(x) as Float32Array, this.data(dy) as Float32Array, x.shape, eps));
   }
 
   /** Runs a fused elementwise program as one generated loop (see kernels/fused.ts); bit-identical to the unfused kernels. */

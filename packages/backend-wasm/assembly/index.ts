@@ -9,6 +9,7 @@ export { conv2d, conv2dBackInput, conv2dBackFilter, convWorkBytes, addInto } fro
 export { copy4, copy1 } from './layout';
 export { argsort } from './argsort';
 export { fused } from './fused';
+export { layerNorm, layerNormGrad } from './layer-norm';
 
 /** First free byte after the module's static data: the host's allocator starts here. */
 export function heapBase(): usize {

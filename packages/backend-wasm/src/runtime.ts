@@ -11,7 +11,7 @@ import type { ThreadPool } from './threads.js';
 export const KERNELS = [
   'gemm', 'unary', 'binary', 'where4', 'reduce', 'pool2d', 'pool2dBack', 'conv2d', 'conv2dBackInput',
   'conv2dBackFilter', 'addInto', 'copy4', 'copy1', 'gemmShared', 'argsort', 'peak', 'gemmBatch',
-  'fused', 'unaryGrad',
+  'fused', 'unaryGrad', 'layerNorm', 'layerNormGrad',
 ] as const;
 export type KernelName = (typeof KERNELS)[number];
 
@@ -38,6 +38,8 @@ export interface KernelExports {
   copy1(rank: number, meta: number, x: number, out: number, start: number, end: number): void;
   argsort(x: number, out: number, n: number, isInt: number, descending: number, r0: number, r1: number, work: number): void;
   fused(prog: number, scratch: number, start: number, end: number): void;
+  layerNorm(x: number, out: number, n: number, eps: number, r0: number, r1: number): void;
+  layerNormGrad(x: number, dy: number, out: number, n: number, eps: number, r0: number, r1: number): void;
   heapBase(): number;
   isa(): number;
   elementwiseAbi(): number;

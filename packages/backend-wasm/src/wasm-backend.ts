@@ -411,6 +411,26 @@ export class WasmBackend implements Backend {
     return runFused(this.rt, program, infos, inputs.map((t) => this.entry(t)));
   }
 
+  layerNorm(x: TensorRef, eps: number): DataId {
+    const [rows, n] = x.shape as [number, number];
+    const xe = this.entry(x);
+    const id = this.rt.create('float32', rows * n);
+    const out = this.rt.get(id).ptr;
+    // Whole rows per thread; a row costs about three passes over its n values.
+    this.rt.parallel('layerNorm', rows, Math.max(1, Math.ceil(ELEMENTWISE_GRAIN / (3 * n))), (s, e) => [xe.ptr, out, n, eps, s, e]);
+    return id;
+  }
+
+  layerNormGrad(x: TensorRef, dy: TensorRef, eps: number): DataId {
+    const [rows, n] = x.shape as [number, number];
+    const xe = this.entry(x);
+    const de = this.entry(dy);
+    const id = this.rt.create('float32', rows * n);
+    const out = this.rt.get(id).ptr;
+    this.rt.parallel('layerNormGrad', rows, Math.max(1, Math.ceil(ELEMENTWISE_GRAIN / (4 * n))), (s, e) => [xe.ptr, de.ptr, out, n, eps, s, e]);
+    return id;
+  }
+
   /** Materialises a strided view of an entry into a new entry. */
   private copyView(xe: Entry, shape: readonly number[], strides: readonly number[], offset: number): number {
     const n = sizeOf(shape);

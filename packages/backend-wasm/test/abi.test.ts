@@ -19,7 +19,7 @@ const HOST_EXPORTS = {
   where4: true, reduce: true, pool2d: true, pool2dBack: true, conv2d: true, conv2dBackInput: true,
   conv2dBackFilter: true, convWorkBytes: true, addInto: true, copy4: true, copy1: true,
   heapBase: true, isa: true, elementwiseAbi: true, peak: true, argsort: true,
-  fused: true, unaryGrad: true,
+  fused: true, unaryGrad: true, layerNorm: true, layerNormGrad: true,
 } as const satisfies Record<keyof KernelExports, true>;
 
 /** The core field each `name: i32; // coreField` line of assembly/info.ts claims to hold, in order. */

@@ -16,6 +16,7 @@ import { reduce } from './kernels/reduce.js';
 import { conv2d, conv2dBackFilter, conv2dBackInput, matmul } from './kernels/matmul-conv.js';
 import { pool2d, pool2dBack } from './kernels/pool.js';
 import { argsort } from './kernels/argsort.js';
+import { layerNorm, layerNormGrad } from './kernels/layer-norm.js';
 import { fused, fusedBindings } from './kernels/fused.js';
 import { halfBufferBytes } from './half.js';
 
@@ -233,6 +234,12 @@ export class WebGpuBackend implements Backend {
   }
   argsort(x: TensorRef, descending: boolean): DataId {
     return argsort(this.ctx, x, descending, this.release);
+  }
+  layerNorm(x: TensorRef, eps: number): DataId {
+    return layerNorm(this.ctx, x, eps);
+  }
+  layerNormGrad(x: TensorRef, dy: TensorRef, eps: number): DataId {
+    return layerNormGrad(this.ctx, x, dy, eps);
   }
 
   /**

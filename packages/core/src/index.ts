@@ -116,6 +116,8 @@ export { randint, randperm, shuffle } from './ops/random-ints.js';
 export type { SeedOptions, ShuffleOptions } from './ops/random-ints.js';
 export { bernoulli, multinomial, categorical } from './ops/sampling.js';
 export type { BernoulliOptions, MultinomialOptions, CategoricalOptions } from './ops/sampling.js';
+// layer normalisation as one kernel forward and one backward
+export { layerNorm, type LayerNormOptions } from './ops/layer-norm.js';
 
 export { grad, valueAndGrad, variableGrads, noGrad } from './autograd/grad.js';
 export { checkpoint, type CheckpointOptions, type CheckpointableModule } from './autograd/checkpoint.js';

@@ -38,6 +38,8 @@ export type GradAttrs = { readonly [op in UnaryOp]: UnaryAttrs } & { readonly [o
   readonly conv2dTranspose: { readonly info: Conv2dInfo };
   /** softmax along `axis` (ops/softmax.ts), differentiated as a whole from its output. */
   readonly softmax: { readonly axis: number };
+  /** Layer normalisation without affine (ops/layer-norm.ts) over x's last `trailing` axes. */
+  readonly layerNorm: { readonly eps: number; readonly trailing: number };
 };
 
 /** The name of an op the tape can record. */

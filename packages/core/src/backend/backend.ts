@@ -18,7 +18,8 @@ export interface BackendMemory {
 /** The kernels a backend may compute on float16 itself (see {@link Backend.float16Kernels}). */
 export type Float16Kernel =
   | 'unary' | 'binary' | 'where' | 'reduce' | 'matmul' | 'conv2d' | 'conv2dBackInput' | 'conv2dBackFilter'
-  | 'pool2d' | 'pool2dBack' | 'copy' | 'pad' | 'concat' | 'gather' | 'scatterAdd' | 'argsort' | 'unaryGrad';
+  | 'pool2d' | 'pool2dBack' | 'copy' | 'pad' | 'concat' | 'gather' | 'scatterAdd' | 'argsort' | 'unaryGrad'
+  | 'layerNorm' | 'layerNormGrad';
 
 /**
  * The contract every ScratchNet backend implements: storage plus a small fixed table of primitive
@@ -152,6 +153,21 @@ export interface Backend {
    * for descending; order by (key, index).)
    */
   argsort(x: TensorRef, descending: boolean): DataId;
+  /**
+   * Layer normalisation of each row of float32 x [rows, n] (both ≥ 1): with the row's mean μ and
+   * biased variance σ² = Σ (x − μ)² / n, the float32 output [rows, n] is (x − μ) · rstd, where
+   * rstd = 1 / √(σ² + eps) and eps is a finite number ≥ 0. Compute the deviations accurately (two
+   * passes, or shifted by the row's first value: a constant row must give exact zeros, and a row far
+   * from 0 must not lose its spread); a row holding NaN or ±Infinity gives NaN throughout, and σ² + eps
+   * = 0 gives 0 · Infinity = NaN.
+   */
+  layerNorm(x: TensorRef, eps: number): DataId;
+  /**
+   * Input gradient of {@link Backend.layerNorm}: float32 x and dy [rows, n] (both ≥ 1) → float32 dx
+   * [rows, n]. Per row, recomputing μ and rstd from x as layerNorm does, with x̂ = (x − μ) · rstd:
+   * dx = rstd · (dy − mean(dy) − x̂ · mean(dy · x̂)), the means over the row's n values.
+   */
+  layerNormGrad(x: TensorRef, dy: TensorRef, eps: number): DataId;
 
   /**
    * Optional capability used by `compile`: runs a fused elementwise program (see

@@ -6,6 +6,7 @@ import type { Shape } from '../shape.js';
 const UPCASTABLE: ReadonlySet<string> = new Set<Float16Kernel>([
   'unary', 'binary', 'where', 'reduce', 'matmul', 'conv2d', 'conv2dBackInput', 'conv2dBackFilter',
   'pool2d', 'pool2dBack', 'copy', 'pad', 'concat', 'gather', 'scatterAdd', 'argsort', 'unaryGrad',
+  'layerNorm', 'layerNormGrad',
 ]);
 
 function isRef(v: unknown): v is TensorRef {

@@ -29,7 +29,7 @@ function fakeBackend(outLength: (x: TensorRef) => number, mutate = false): Backe
     unary: unsupported, unaryGrad: unsupported, binary: unsupported, where: unsupported, cast: unsupported, matmul: unsupported,
     conv2d: unsupported, conv2dBackInput: unsupported, conv2dBackFilter: unsupported, pool2d: unsupported,
     pool2dBack: unsupported, copy: unsupported, pad: unsupported, concat: unsupported, gather: unsupported,
-    scatterAdd: unsupported, argsort: unsupported,
+    scatterAdd: unsupported, argsort: unsupported, layerNorm: unsupported, layerNormGrad: unsupported,
   };
 }
 

@@ -320,6 +320,20 @@ export function checkedBackend(inner: Backend, log: ContractLog): Backend {
       need(typeof descending === 'boolean', 'argsort', () => `descending ${String(descending)} is not a boolean`);
       return out('argsort', [x], () => inner.argsort(x, descending), x.shape, 'int32');
     },
+    layerNorm(x: TensorRef, eps: number): DataId {
+      ref('layerNorm', 'x', x, ['float32']);
+      need(x.shape.length === 2 && x.shape.every((d) => d >= 1), 'layerNorm', () => `x ${fmt(x.shape)} is not the [rows, n] layout with both sizes ≥ 1`);
+      need(typeof eps === 'number' && Number.isFinite(eps) && eps >= 0, 'layerNorm', () => `eps ${String(eps)} is not a finite number ≥ 0`);
+      return out('layerNorm', [x], () => inner.layerNorm(x, eps), x.shape, floatOut(x));
+    },
+    layerNormGrad(x: TensorRef, dy: TensorRef, eps: number): DataId {
+      ref('layerNormGrad', 'x', x, ['float32']);
+      ref('layerNormGrad', 'dy', dy, [x.dtype]);
+      need(x.shape.length === 2 && x.shape.every((d) => d >= 1), 'layerNormGrad', () => `x ${fmt(x.shape)} is not the [rows, n] layout with both sizes ≥ 1`);
+      need(sameShape(dy.shape, x.shape), 'layerNormGrad', () => `dy ${fmt(dy.shape)} differs from x ${fmt(x.shape)}`);
+      need(typeof eps === 'number' && Number.isFinite(eps) && eps >= 0, 'layerNormGrad', () => `eps ${String(eps)} is not a finite number ≥ 0`);
+      return out('layerNormGrad', [x, dy], () => inner.layerNormGrad(x, dy, eps), x.shape, floatOut(x));
+    },
   };
   if (inner.readSync) {
     const readSync = inner.readSync.bind(inner);

@@ -51,6 +51,8 @@ export const OP_TABLE: readonly (readonly [op: string, differentiable: boolean])
   ['booleanMask', false], ['booleanMaskAsync', false], ['setdiff1d', false], ['setdiff1dAsync', false], ['spaceToBatchND', true],
   ['batchToSpaceND', true], ['tensorScatterUpdate', true], ['inTopK', false],
   ['log2', true], ['log10', true], ['exp2', true], ['logit', true], ['hypot', true], ['nanToNum', true], ['diff', true], ['sparseToDense', true], ['unsortedSegmentSum', true],
+  // layer normalisation
+  ['layerNorm', true],
   ['dropout', true], ['grad', true], ['valueAndGrad', true], ['variableGrads', true], ['noGrad', true], ['checkpoint', true],
 ];
 

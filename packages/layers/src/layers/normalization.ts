@@ -1,6 +1,7 @@
 import {
-  ArgumentError, ShapeError, add, fmtShape, full, mean, mul, reshape, rsqrt, square, sub, type Tensor, type Variable,
+  ArgumentError, ShapeError, add, fmtShape, full, layerNorm, mean, mul, reshape, rsqrt, square, type Tensor, type Variable,
 } from '@scratchnet/core';
+import { isAutocastEnabled, toFloat32 } from '../mixed-precision/autocast.js';
 import { Module, expectRank, registerModule } from '../module.js';
 import { checkPositiveInt, checkRange } from './checks.js';
 
@@ -15,6 +16,11 @@ function toShape(layer: string, normalizedShape: number | readonly number[]): nu
   if (shape.length === 0) throw new ArgumentError(`${layer}: normalizedShape must name at least one dimension, got []`);
   shape.forEach((d) => checkPositiveInt(layer, 'normalizedShape', d));
   return shape;
+}
+
+/** Norms compute in float32 under autocast, as PyTorch's autocast runs them. */
+function normInput(x: Tensor): Tensor {
+  return isAutocastEnabled() ? toFloat32(x) : x;
 }
 
 /** Checks that x ends in `shape`; returns the axes to normalise over (the last shape.length). */
@@ -40,7 +46,8 @@ export interface LayerNormOptions {
 /**
  * Layer normalisation, as PyTorch's nn.LayerNorm: over the last `normalizedShape.length` axes,
  * y = (x − mean) / √(biased variance + eps) · weight + bias, the same in training and evaluation.
- * `weight` and `bias` have shape `normalizedShape`.
+ * `weight` and `bias` have shape `normalizedShape`. Runs core's {@link layerNorm} (one kernel forward,
+ * one backward).
  */
 export class LayerNorm extends Module {
   readonly normalizedShape: readonly number[];
@@ -59,12 +66,8 @@ export class LayerNorm extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    const axes = trailingAxes('LayerNorm', x, this.normalizedShape);
-    const centered = sub(x, mean(x, axes, true));
-    let y = mul(centered, rsqrt(add(mean(square(centered), axes, true), this.eps)));
-    if (this.weight) y = mul(y, this.weight);
-    if (this.bias) y = add(y, this.bias);
-    return y;
+    trailingAxes('LayerNorm', x, this.normalizedShape);
+    return layerNorm(normInput(x), this.normalizedShape, { weight: this.weight ?? undefined, bias: this.bias ?? undefined, eps: this.eps });
   }
 
   protected getConfig(): Record<string, unknown> {
@@ -145,9 +148,9 @@ export class GroupNorm extends Module {
     if (x.shape[1] !== this.numChannels) {
       throw new ShapeError(`GroupNorm: input ${fmtShape(x.shape)} has ${x.shape[1]} channels on axis 1, expected numChannels ${this.numChannels}`);
     }
-    const grouped = reshape(x, [x.shape[0]!, this.numGroups, -1]);
-    const centered = sub(grouped, mean(grouped, [2], true));
-    const normed = reshape(mul(centered, rsqrt(add(mean(square(centered), [2], true), this.eps))), x.shape);
+    // Each sample's group is one row of layer normalisation.
+    const grouped = reshape(normInput(x), [x.shape[0]!, this.numGroups, -1]);
+    const normed = reshape(layerNorm(grouped, [grouped.shape[2]!], { eps: this.eps }), x.shape);
     const channelShape = x.shape.map((d, i) => (i === 1 ? d : 1));
     let y = normed;
     if (this.weight) y = mul(y, reshape(this.weight, channelShape));

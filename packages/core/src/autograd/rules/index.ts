@@ -8,6 +8,7 @@ import { reduceRules } from './reduce.js';
 import { shapeRules } from './shape.js';
 import { unaryRules } from './unary.js';
 import { softmaxRules } from './softmax.js';
+import { layerNormRules } from './layer-norm.js';
 
 /**
  * The gradient rule of every op the tape can record, keyed by op name (null: no gradient flows).
@@ -25,6 +26,7 @@ export const GRAD_RULES: { readonly [K in GradOp]: GradRule<K> | null } = {
   ...indexingRules,
   ...convTransposeRules,
   ...softmaxRules,
+  ...layerNormRules,
 };
 
 /**

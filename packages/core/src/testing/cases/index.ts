@@ -27,6 +27,7 @@ import { scatterCases } from './scatter.js';
 import { einsumCases } from './einsum.js';
 import { fusedCases } from './fused.js';
 import { float16Cases } from './float16.js';
+import { layerNormCases } from './layer-norm.js';
 
 /** Every conformance case, in the order the suite runs them. */
 export const conformanceCases: readonly ConformanceCase[] = [
@@ -58,6 +59,7 @@ export const conformanceCases: readonly ConformanceCase[] = [
   ...webgpuRegressionCases,
   ...fusedCases,
   ...float16Cases,
+  ...layerNormCases,
 ];
 
 export type { CompareCase, ConformanceCase, ErrorCase, Gen, InputSpec, Layout, PropertyCase, Tolerance } from './types.js';

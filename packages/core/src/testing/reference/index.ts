@@ -24,3 +24,4 @@ export { refScan } from './scans.js';
 export { refFlip, refTile, refRoll, refTriangle } from './rearrange.js';
 export { refStridedSlice } from './strided.js';
 export { refSort, refTopk } from './sorting.js';
+export { refLayerNorm, refLayerNormInputGrad } from './layer-norm.js';
