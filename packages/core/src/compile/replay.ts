@@ -14,7 +14,7 @@ function isTagged(x: unknown): x is TaggedRef {
   return typeof x === 'object' && x !== null && REF in x;
 }
 
-/** Rebuilds a recorded argument list with this replay's data ids. */
+/** Rebuilds a recorded argument (nested lists included) with this replay's data ids. */
 function materialize(arg: unknown, ids: readonly (DataId | undefined)[]): unknown {
   if (isTagged(arg)) {
     const ref: TensorRef = { id: ids[arg.value]!, shape: arg.shape, dtype: arg.dtype };
@@ -24,10 +24,37 @@ function materialize(arg: unknown, ids: readonly (DataId | undefined)[]): unknow
   return arg;
 }
 
+/** Where a kernel node's arguments take this replay's data: top-level refs, and lists holding refs. */
+interface ArgPlan {
+  readonly refs: readonly (readonly [position: number, marker: TaggedRef])[];
+  readonly lists: readonly number[];
+}
+
+const argPlans = new WeakMap<KernelNode, ArgPlan>();
+
+/** The node's {@link ArgPlan}, worked out at its first replay. */
+function argPlan(node: KernelNode): ArgPlan {
+  let plan = argPlans.get(node);
+  if (!plan) {
+    const refs: [number, TaggedRef][] = [];
+    const lists: number[] = [];
+    node.args.forEach((a, k) => {
+      if (isTagged(a)) refs.push([k, a]);
+      else if (Array.isArray(a)) lists.push(k);
+    });
+    plan = { refs, lists };
+    argPlans.set(node, plan);
+  }
+  return plan;
+}
+
 function runKernelNode(backend: Backend, node: KernelNode, ids: (DataId | undefined)[]): void {
   const method = (backend as unknown as Record<string, (...a: unknown[]) => DataId>)[node.method];
   if (typeof method !== 'function') throw new CompileError(`compile: backend '${backend.name}' has no kernel '${node.method}' (op ${node.op})`);
-  const args = node.args.map((a) => materialize(a, ids));
+  const { refs, lists } = argPlan(node);
+  const args = node.args.slice();
+  for (const [k, m] of refs) args[k] = { id: ids[m.value]!, shape: m.shape, dtype: m.dtype } satisfies TensorRef;
+  for (const k of lists) args[k] = materialize(args[k], ids);
   ids[node.output] = method.apply(backend, args);
 }
 
@@ -56,8 +83,10 @@ export function replayProgram(program: Program, plan: BufferPlan, backendName: s
   for (const [variable, v] of program.variableReads) sourceTensor.set(v, variable);
   for (const [t, v] of program.constants) sourceTensor.set(v, t);
   const freed = new Set<number>();
+  const nodes = program.nodes;
   try {
-    program.nodes.forEach((node, i) => {
+    for (let i = 0; i < nodes.length; i++) {
+      const node = nodes[i]!;
       switch (node.kind) {
         case 'kernel':
           runKernelNode(backend, node, ids);
@@ -95,7 +124,7 @@ export function replayProgram(program: Program, plan: BufferPlan, backendName: s
         ids[v] = undefined;
         freed.add(v);
       }
-    });
+    }
   } catch (err) {
     for (const v of plan.owned) if (!freed.has(v) && ids[v] !== undefined) backend.dispose(ids[v]);
     throw err;
