@@ -11,6 +11,7 @@ import {
   BINARY_OPS, UNARY_OPS, binaryDef, fusedScalarForm, unaryDef,
   type DataId, type FusedElementwiseProgram, type FusedInstruction, type FusedValueInfo,
 } from '@scratchnet/core';
+import { compileFused, jitTakes, type CompiledFused } from './fused-jit.js';
 import { elementBytes, type Entry, type Runtime } from './runtime.js';
 import { broadcastStrides, contiguousStrides, mergeAxes, sizeOf } from './shapes.js';
 
@@ -208,6 +209,30 @@ function layout(program: FusedElementwiseProgram, infos: readonly FusedValueInfo
   return { words: Int32Array.from(words), relative, inputWords, outputWords, scratchBytes, infos };
 }
 
+/** Programs compiled to WebAssembly, per memory (null: the compiler does not take the program, or the host refused). */
+const compiledPrograms = new WeakMap<WebAssembly.Memory, WeakMap<FusedElementwiseProgram, CompiledFused | null>>();
+
+/** The program compiled against the runtime's memory ({@link compileFused}), or null: run it in the interpreter. */
+function compiledFor(rt: Runtime, program: FusedElementwiseProgram, infos: readonly FusedValueInfo[]): CompiledFused | null {
+  if (!jitEnabled) return null;
+  let programs = compiledPrograms.get(rt.memory);
+  if (!programs) compiledPrograms.set(rt.memory, (programs = new WeakMap()));
+  let compiled = programs.get(program);
+  if (compiled === undefined) {
+    compiled = jitTakes(program, infos) ? compileFused(program, rt.memory) : null;
+    programs.set(program, compiled);
+  }
+  return compiled;
+}
+
+/** Whether programs may be compiled (the package's tests and benchmark turn it off to reach the interpreter). */
+let jitEnabled = true;
+
+/** Turns run-time compilation of fused programs on or off (for the package's tests and benchmark). */
+export function setFusedJit(enabled: boolean): void {
+  jitEnabled = enabled;
+}
+
 /** Elementwise work below this many elements stays on one thread. */
 const GRAIN = 1 << 16;
 
@@ -216,6 +241,13 @@ const GRAIN = 1 << 16;
  * output ids (outShape is not empty).
  */
 export function runFused(rt: Runtime, program: FusedElementwiseProgram, infos: readonly FusedValueInfo[], inputs: readonly Entry[]): DataId[] {
+  const compiled = compiledFor(rt, program, infos);
+  if (compiled) {
+    const n = sizeOf(program.outShape);
+    const ids = program.outputs.map((v) => rt.create(infos[v]!.dtype, n));
+    compiled(...inputs.map((e) => e.ptr), ...ids.map((id) => rt.get(id).ptr), n);
+    return ids;
+  }
   let plan = layouts.get(program);
   if (!plan) {
     plan = layout(program, infos);

@@ -6,11 +6,12 @@
 import { describe, expect, it } from 'vitest';
 import {
   BINARY_OPS, UNARY_OPS, binaryDef, runFusedUnfused, unaryDef, validateFusedProgram,
-  type DataId, type FusedElementwiseProgram, type TensorRef, type TypedArray,
+  type BinaryOp, type DataId, type FusedElementwiseProgram, type TensorRef, type TypedArray, type UnaryOp,
 } from '@scratchnet/core';
 import { SuiteRng, randomFusedProgram, type FusedFocus } from '@scratchnet/core/testing';
 import type { WasmBackend } from '../src/index.js';
-import { fusedTile, interpreterTakes } from '../src/fused.js';
+import { fusedTile, interpreterTakes, setFusedJit } from '../src/fused.js';
+import { compileFused, jitTakes } from '../src/fused-jit.js';
 import { threadPair } from './thread-pair.js';
 
 /** Each element's bits, every NaN as one value. */
@@ -46,19 +47,70 @@ describe('fused elementwise interpreter (wasm)', () => {
   const pair = threadPair();
 
   it('matches the unfused kernels bit for bit on random programs it takes, on one and two threads', () => {
-    const rng = new SuiteRng(1414);
-    let taken = 0;
-    for (let tries = 0; taken < 120 && tries < 20000; tries++) {
-      const { program, inputs } = randomFusedProgram(rng, FOCI[tries % FOCI.length]!);
-      if (!interpreterTakes(program, validateFusedProgram(program))) continue;
-      taken++;
+    setFusedJit(false);
+    try {
+      const rng = new SuiteRng(1414);
+      let taken = 0;
+      for (let tries = 0; taken < 120 && tries < 20000; tries++) {
+        const { program, inputs } = randomFusedProgram(rng, FOCI[tries % FOCI.length]!);
+        if (!interpreterTakes(program, validateFusedProgram(program))) continue;
+        taken++;
+        for (const backend of [pair.st, pair.mt]) {
+          const { fused, plain } = both(backend, program, inputs);
+          expect(fused, JSON.stringify(program)).toEqual(plain);
+        }
+      }
+      expect(taken).toBe(120);
+    } finally {
+      setFusedJit(true);
+    }
+  }, 120_000);
+
+  it('compiles the programs it can to WebAssembly, bit for bit the unfused kernels, on one and two threads', () => {
+    // Steps the compiler takes, and programs of only those: random ones mostly mix in others.
+    const foci: FusedFocus[] = [
+      ...['add', 'sub', 'mul', 'div', 'maximum', 'minimum'].map((op) => ({ kind: 'binary' as const, op: op as BinaryOp })),
+      ...['neg', 'abs', 'sqrt', 'square', 'reciprocal', 'relu', 'floor', 'ceil', 'trunc', 'round'].map((op) => ({ kind: 'unary' as const, op: op as UnaryOp })),
+      { kind: 'const' },
+    ];
+    const rng = new SuiteRng(2025);
+    let compiled = 0;
+    for (let tries = 0; compiled < 60 && tries < 40000; tries++) {
+      const { program, inputs } = randomFusedProgram(rng, foci[tries % foci.length]!);
+      if (!jitTakes(program, validateFusedProgram(program))) continue;
+      expect(compileFused(program, pair.st.runtime.memory), JSON.stringify(program)).not.toBeNull();
+      compiled++;
       for (const backend of [pair.st, pair.mt]) {
         const { fused, plain } = both(backend, program, inputs);
         expect(fused, JSON.stringify(program)).toEqual(plain);
       }
     }
-    expect(taken).toBe(120);
+    expect(compiled).toBe(60);
   }, 120_000);
+
+  it('compiles an optimizer-style program over a scalar and a constant, odd lengths included', () => {
+    for (const n of [1, 3, 4, 7, 1001]) {
+      const program: FusedElementwiseProgram = {
+        inputs: [{ shape: [n], dtype: 'float32' }, { shape: [], dtype: 'float32' }, { shape: [n], dtype: 'float32' }],
+        outShape: [n],
+        instructions: [
+          { kind: 'const', value: 0.9, dtype: 'float32' },
+          { kind: 'binary', op: 'mul', args: [0, 3], dtype: 'float32' },
+          { kind: 'unary', op: 'square', arg: 2 },
+          { kind: 'unary', op: 'sqrt', arg: 5 },
+          { kind: 'binary', op: 'div', args: [4, 1], dtype: 'float32' },
+          { kind: 'unary', op: 'relu', arg: 7 },
+          { kind: 'binary', op: 'sub', args: [8, 6], dtype: 'float32' },
+        ],
+        outputs: [9, 4, 0],
+      };
+      expect(jitTakes(program, validateFusedProgram(program))).toBe(true);
+      const rng = new SuiteRng(n);
+      const values = program.inputs.map((x) => Float32Array.from({ length: x.shape.reduce((a, b) => a * b, 1) }, () => rng.normal()));
+      const { fused, plain } = both(pair.st, program, values);
+      expect(fused).toEqual(plain);
+    }
+  });
 
   it('splits a large broadcast program across threads and tiles', () => {
     const cols = 70001;
