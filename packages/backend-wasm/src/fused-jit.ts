@@ -22,11 +22,27 @@ const UNARY_CODES: Partial<Record<(typeof UNARY_OPS)[number], readonly [simd: nu
 /** Unary steps written with other instructions (square: x·x, reciprocal: 1 / x, relu: x ≤ 0 ? 0 : x, as their generated forms). */
 const COMPOSED_UNARY = new Set(['square', 'reciprocal', 'relu']);
 
-/** Whether the compiler takes a program: float32 throughout, whole or one-element inputs, steps it knows. */
+/**
+ * How the loop reads an input: 'whole' (element i), 'one' (its single element, splat), or the period p
+ * of an input repeated along the leading axes (a bias [C] over [N, C]: element i mod p, p a multiple of
+ * 4 so that four lanes never straddle a repeat), or null: the compiler does not take it.
+ */
+export function inputRead(shape: readonly number[], outShape: readonly number[]): 'whole' | 'one' | number | null {
+  const size = sizeOf(shape);
+  const n = sizeOf(outShape);
+  if (size === n) return 'whole';
+  if (size === 1) return 'one';
+  let lead = 0;
+  while (lead < shape.length && shape[lead] === 1) lead++;
+  const own = shape.slice(lead);
+  const tail = outShape.slice(outShape.length - own.length);
+  return own.length <= outShape.length && own.every((d, i) => d === tail[i]) && size % 4 === 0 ? size : null;
+}
+
+/** Whether the compiler takes a program: float32 throughout, inputs it can read ({@link inputRead}), steps it knows. */
 export function jitTakes(program: FusedElementwiseProgram, infos: readonly FusedValueInfo[]): boolean {
-  const n = sizeOf(program.outShape);
   if (infos.some((v) => v.dtype !== 'float32')) return false;
-  if (program.inputs.some((x) => sizeOf(x.shape) !== n && sizeOf(x.shape) !== 1)) return false;
+  if (program.inputs.some((x) => inputRead(x.shape, program.outShape) === null)) return false;
   return program.instructions.every((ins) => {
     switch (ins.kind) {
       case 'binary': return ins.op in BINARY_CODES;
@@ -62,17 +78,19 @@ const V128 = 0x7b;
  * output's byte address (a one-element input's own address) and the element count.
  */
 export function emitModule(program: FusedElementwiseProgram, shared: boolean): Uint8Array<ArrayBuffer> {
-  const n = sizeOf(program.outShape);
   const nIn = program.inputs.length;
   const nOut = program.outputs.length;
   const nValues = nIn + program.instructions.length;
-  const whole = program.inputs.map((x) => sizeOf(x.shape) === n);
-  // Locals: params [inputs, outputs, n], then i, end (i32), one v128 and one f32 per value.
+  const reads = program.inputs.map((x) => inputRead(x.shape, program.outShape)!);
+  const periods = [...new Set(reads.filter((r): r is number => typeof r === 'number'))];
+  // Locals: params [inputs, outputs, n], then i, end, one offset per period (i32), one v128 and one f32 per value.
   const nParams = nIn + nOut + 1;
   const iLocal = nParams;
   const endLocal = nParams + 1;
-  const vec = (v: number): number => nParams + 2 + v;
-  const sca = (v: number): number => nParams + 2 + nValues + v;
+  const periodLocal = (p: number): number => nParams + 2 + periods.indexOf(p);
+  const nI32 = 2 + periods.length;
+  const vec = (v: number): number => nParams + nI32 + v;
+  const sca = (v: number): number => nParams + nI32 + nValues + v;
   const get = (l: number): number[] => [0x20, ...leb(l)];
   const set = (l: number): number[] => [0x21, ...leb(l)];
   const simd = (op: number): number[] => [0xfd, ...leb(op)];
@@ -80,7 +98,7 @@ export function emitModule(program: FusedElementwiseProgram, shared: boolean): U
   const body: number[] = [];
   // One-element inputs and constants, splat once.
   program.inputs.forEach((_, k) => {
-    if (whole[k]) return;
+    if (reads[k] !== 'one') return;
     body.push(...get(k), 0x2a, ...memarg(2), ...set(sca(k)));
     body.push(...get(sca(k)), ...simd(0x13), ...set(vec(k)));
   });
@@ -94,8 +112,9 @@ export function emitModule(program: FusedElementwiseProgram, shared: boolean): U
     const code: number[] = [0x02, 0x40, 0x03, 0x40, ...get(iLocal), ...get(endLocal), 0x4f, 0x0d, 1]; // block, loop, br_if i ≥ end
     const local = lanes === 4 ? vec : sca;
     program.inputs.forEach((_, k) => {
-      if (!whole[k]) return;
-      code.push(...get(k), ...get(iLocal), 0x6a, ...(lanes === 4 ? [...simd(0x00), ...memarg(2)] : [0x2a, ...memarg(2)]), ...set(local(k)));
+      const read = reads[k]!;
+      if (read === 'one') return;
+      code.push(...get(k), ...get(read === 'whole' ? iLocal : periodLocal(read)), 0x6a, ...(lanes === 4 ? [...simd(0x00), ...memarg(2)] : [0x2a, ...memarg(2)]), ...set(local(k)));
     });
     program.instructions.forEach((ins, r) => {
       if (ins.kind === 'const') return;
@@ -104,7 +123,14 @@ export function emitModule(program: FusedElementwiseProgram, shared: boolean): U
     program.outputs.forEach((v, j) => {
       code.push(...get(nIn + j), ...get(iLocal), 0x6a, ...get(local(v)), ...(lanes === 4 ? [...simd(0x0b), ...memarg(2)] : [0x38, ...memarg(2)]));
     });
-    code.push(...get(iLocal), 0x41, lanes * 4, 0x6a, ...set(iLocal), 0x0c, 0, 0x0b, 0x0b); // i += 4·lanes, br loop, end, end
+    code.push(...get(iLocal), 0x41, lanes * 4, 0x6a, ...set(iLocal)); // i += 4·lanes
+    for (const p of periods) {
+      // j += 4·lanes, back to 0 at the period's end: select(0, j, j == 4p).
+      const j = periodLocal(p);
+      code.push(...get(j), 0x41, lanes * 4, 0x6a, ...set(j));
+      code.push(0x41, 0, ...get(j), ...get(j), 0x41, ...sleb(4 * p), 0x46, 0x1b, ...set(j));
+    }
+    code.push(0x0c, 0, 0x0b, 0x0b); // br loop, end, end
     return code;
   };
   const step = (ins: FusedInstruction, lanes: 4 | 1, local: (v: number) => number): number[] => {
@@ -126,7 +152,7 @@ export function emitModule(program: FusedElementwiseProgram, shared: boolean): U
   body.push(...get(nParams - 1), 0x41, ...sleb(-4), 0x71, 0x41, 2, 0x74, ...set(endLocal), ...loop(4));
   body.push(...get(nParams - 1), 0x41, 2, 0x74, ...set(endLocal), ...loop(1));
   body.push(0x0b);
-  const locals = [3, ...leb(2), I32, ...leb(nValues), V128, ...leb(nValues), F32]; // i and end; a v128 and an f32 per value
+  const locals = [3, ...leb(nI32), I32, ...leb(nValues), V128, ...leb(nValues), F32];
   const func = [...locals, ...body];
   const section = (id: number, content: number[]): number[] => [id, ...leb(content.length), ...content];
   const name = (s: string): number[] => [...leb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];

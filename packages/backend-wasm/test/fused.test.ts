@@ -112,6 +112,27 @@ describe('fused elementwise interpreter (wasm)', () => {
     }
   });
 
+  it('compiles a bias add and relu with the bias repeated along leading axes, and leaves a period not a multiple of 4 to the interpreter', () => {
+    const cases: [number[], number[], boolean][] = [[[6, 8], [8], true], [[3, 2, 12], [1, 2, 12], true], [[4, 5], [5], false], [[64, 128], [128], true]];
+    for (const [outShape, bias, compiles] of cases) {
+      const program: FusedElementwiseProgram = {
+        inputs: [{ shape: outShape, dtype: 'float32' }, { shape: bias, dtype: 'float32' }, { shape: [], dtype: 'float32' }],
+        outShape,
+        instructions: [
+          { kind: 'binary', op: 'add', args: [0, 1], dtype: 'float32' },
+          { kind: 'binary', op: 'mul', args: [3, 2], dtype: 'float32' },
+          { kind: 'unary', op: 'relu', arg: 4 },
+        ],
+        outputs: [5, 1],
+      };
+      expect(jitTakes(program, validateFusedProgram(program))).toBe(compiles);
+      const rng = new SuiteRng(outShape.length);
+      const values = program.inputs.map((x) => Float32Array.from({ length: x.shape.reduce((a, b) => a * b, 1) }, () => rng.normal()));
+      const { fused, plain } = both(pair.st, program, values);
+      expect(fused).toEqual(plain);
+    }
+  });
+
   it('splits a large broadcast program across threads and tiles', () => {
     const cols = 70001;
     const program: FusedElementwiseProgram = {
