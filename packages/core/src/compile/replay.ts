@@ -5,6 +5,7 @@ import type { TypedArray } from '../dtype.js';
 import { deferCheck } from '../engine/deferred-checks.js';
 import { adoptHandle, liveHandle, makeTensorFromData, refOn } from '../engine/engine.js';
 import type { Tensor } from '../tensor.js';
+import type { Variable } from '../variable.js';
 import { CompileError } from './compile-error.js';
 import type { BufferPlan } from './plan.js';
 import type { KernelNode, OutputTemplate, Program } from './program.js';
@@ -58,6 +59,15 @@ function runKernelNode(backend: Backend, node: KernelNode, ids: (DataId | undefi
   ids[node.output] = method.apply(backend, args);
 }
 
+const variableLabels = new WeakMap<Variable, string>();
+
+/** How errors name a Variable the program reads. */
+function variableLabel(variable: Variable): string {
+  let label = variableLabels.get(variable);
+  if (label === undefined) variableLabels.set(variable, (label = `variable${variable.name ? ` '${variable.name}'` : ''}`));
+  return label;
+}
+
 function runCheck(backend: Backend, id: DataId, check: (values: TypedArray) => Error | null): void {
   if (backend.readSync) {
     const error = check(backend.readSync(id));
@@ -75,14 +85,16 @@ function runCheck(backend: Backend, id: DataId, check: (values: TypedArray) => E
  */
 export function replayProgram(program: Program, plan: BufferPlan, backendName: string, backend: Backend, args: readonly Tensor[]): unknown {
   const ids: (DataId | undefined)[] = new Array<DataId | undefined>(program.values.length);
-  program.inputs.forEach((v, i) => (ids[v] = refOn(args[i]!, backendName, backend, 'compiled function', `input ${i}`).id));
-  for (const [variable, v] of program.variableReads) ids[v] = refOn(variable, backendName, backend, 'compiled function', `variable${variable.name ? ` '${variable.name}'` : ''}`).id;
-  for (const [t, v] of program.constants) ids[v] = refOn(t, backendName, backend, 'compiled function', 'constant').id;
-  const sourceTensor = new Map<number, Tensor>();
-  program.inputs.forEach((v, i) => sourceTensor.set(v, args[i]!));
-  for (const [variable, v] of program.variableReads) sourceTensor.set(v, variable);
-  for (const [t, v] of program.constants) sourceTensor.set(v, t);
-  const freed = new Set<number>();
+  const { inputs, variableReads, constants } = program;
+  for (let i = 0; i < inputs.length; i++) ids[inputs[i]!] = refOn(args[i]!, backendName, backend, 'compiled function', `input ${i}`).id;
+  for (const [variable, v] of variableReads) ids[v] = refOn(variable, backendName, backend, 'compiled function', variableLabel(variable)).id;
+  for (const [t, v] of constants) ids[v] = refOn(t, backendName, backend, 'compiled function', 'constant').id;
+  /** The input, Variable or constant tensor that holds value v at the start, if any (for results that are such values). */
+  const sourceTensor = (v: number): Tensor | undefined => {
+    const i = inputs.indexOf(v);
+    if (i >= 0) return args[i];
+    return variableReads.find(([, w]) => w === v)?.[0] ?? constants.find(([, w]) => w === v)?.[0];
+  };
   const nodes = program.nodes;
   try {
     for (let i = 0; i < nodes.length; i++) {
@@ -104,9 +116,11 @@ export function replayProgram(program: Program, plan: BufferPlan, backendName: s
           break;
         case 'fused':
           if (backend.fusedElementwise) {
-            const refs = node.inputs.map((v, k): TensorRef => ({ id: ids[v]!, shape: node.program.inputs[k]!.shape, dtype: node.program.inputs[k]!.dtype }));
+            const specs = node.program.inputs;
+            const refs = new Array<TensorRef>(specs.length);
+            for (let k = 0; k < specs.length; k++) refs[k] = { id: ids[node.inputs[k]!]!, shape: specs[k]!.shape, dtype: specs[k]!.dtype };
             const outs = backend.fusedElementwise(node.program, refs);
-            node.outputs.forEach((v, k) => (ids[v] = outs[k]));
+            for (let k = 0; k < node.outputs.length; k++) ids[node.outputs[k]!] = outs[k];
           } else {
             const keep = new Set(node.outputs);
             for (const k of node.nodes) runKernelNode(backend, k, ids);
@@ -122,11 +136,11 @@ export function replayProgram(program: Program, plan: BufferPlan, backendName: s
       for (const v of plan.freeAfter[i]!) {
         backend.dispose(ids[v]!);
         ids[v] = undefined;
-        freed.add(v);
       }
     }
   } catch (err) {
-    for (const v of plan.owned) if (!freed.has(v) && ids[v] !== undefined) backend.dispose(ids[v]);
+    // Owned values still held (freed ones were set back to undefined).
+    for (const v of plan.owned) if (ids[v] !== undefined) backend.dispose(ids[v]);
     throw err;
   }
   // Hand out the results: one tensor per (value, shape); values shared by several results share data.
@@ -135,7 +149,7 @@ export function replayProgram(program: Program, plan: BufferPlan, backendName: s
     const info = program.values[v]!;
     const first = made.get(v);
     if (first) return adoptHandle(first, shape, info.dtype);
-    const source = sourceTensor.get(v);
+    const source = sourceTensor(v);
     const t = source
       ? adoptHandle(liveHandle(source, 'compiled function', 'result'), shape, info.dtype)
       : makeTensorFromData(backendName, backend, ids[v]!, shape, info.dtype);
