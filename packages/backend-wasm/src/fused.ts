@@ -8,9 +8,10 @@
  * unfused (int32 and bool kernels run on the host here anyway).
  */
 import {
-  BINARY_OPS, UNARY_OPS, binaryDef, fusedScalarForm, unaryDef,
-  type DataId, type FusedElementwiseProgram, type FusedInstruction, type FusedValueInfo,
+  BINARY_OPS, UNARY_OPS, binaryDef, fusedScalarForm, runFusedUnfused, unaryDef,
+  type Backend, type DataId, type FusedElementwiseProgram, type FusedInstruction, type FusedValueInfo, type TensorRef,
 } from '@scratchnet/core';
+import { splitFused, type FusedSplit } from './fused-split.js';
 import { compileFused, jitTakes, type CompiledFused } from './fused-jit.js';
 import { elementBytes, type Entry, type Runtime } from './runtime.js';
 import { broadcastStrides, contiguousStrides, mergeAxes, sizeOf } from './shapes.js';
@@ -49,14 +50,42 @@ export function setFusedTile(elements: number | null): void {
 /** Whether the interpreter takes every step of a program (else it runs unfused). */
 export function interpreterTakes(program: FusedElementwiseProgram, infos: readonly FusedValueInfo[]): boolean {
   if (infos.some((v) => v.dtype === 'int32')) return false;
-  return program.instructions.every((ins) => {
-    switch (ins.kind) {
-      case 'unary': return unaryDef(ins.op).input !== 'bool';
-      case 'binary': return binaryDef(ins.op).kind !== 'logical' && infos[ins.args[0]]!.dtype === 'float32';
-      case 'where': return infos[ins.args[1]]!.dtype === 'float32';
-      case 'cast': case 'const': return true;
-    }
-  });
+  return program.instructions.every((ins, r) => interpreterTakesStep(ins, program.inputs.length + r, infos));
+}
+
+/** Whether the interpreter computes step `ins` (making value `v`): no int32 operand or result, and an op it has. */
+function interpreterTakesStep(ins: FusedInstruction, v: number, infos: readonly FusedValueInfo[]): boolean {
+  if (infos[v]!.dtype === 'int32' || operandsOf(ins).some((u) => infos[u]!.dtype === 'int32')) return false;
+  switch (ins.kind) {
+    case 'unary': return unaryDef(ins.op).input !== 'bool';
+    case 'binary': return binaryDef(ins.op).kind !== 'logical' && infos[ins.args[0]]!.dtype === 'float32';
+    case 'where': return infos[ins.args[1]]!.dtype === 'float32';
+    case 'cast': case 'const': return true;
+  }
+}
+
+const splits = new WeakMap<FusedElementwiseProgram, FusedSplit | null>();
+
+/**
+ * Runs a program the interpreter does not take whole (outShape not empty): the steps it lacks (and
+ * those they read) one unfused kernel each, then the rest fused ({@link splitFused}); or, where no such
+ * split leaves a program it takes, every step unfused.
+ */
+export function runFusedInParts(backend: Backend, rt: Runtime, program: FusedElementwiseProgram, infos: readonly FusedValueInfo[], inputs: readonly TensorRef[]): DataId[] {
+  let split = splits.get(program);
+  if (split === undefined) {
+    const nIn = program.inputs.length;
+    split = splitFused(program, infos, (ins, r) => !interpreterTakesStep(ins, nIn + r, infos), interpreterTakes);
+    splits.set(program, split);
+  }
+  if (split === null) return runFusedUnfused(backend, program, inputs);
+  const headIds = split.head ? runFusedUnfused(backend, split.head, inputs) : [];
+  try {
+    const entries = split.restInputs.map(([from, i]) => rt.get(from === 'input' ? inputs[i]!.id : headIds[i]!));
+    return runFused(rt, split.rest, split.restInfos, entries);
+  } finally {
+    for (const id of headIds) backend.dispose(id);
+  }
 }
 
 const f32Bits = (value: number): number => new Int32Array(new Float32Array([value]).buffer)[0]!;

@@ -133,6 +133,51 @@ describe('fused elementwise interpreter (wasm)', () => {
     }
   });
 
+  it('runs the steps it lacks unfused and the rest fused, bit for bit the unfused kernels', () => {
+    // The MLP's cross-entropy gradient: a one-hot mask from int32 labels inside float32 steps.
+    const oneHot: FusedElementwiseProgram = {
+      inputs: [
+        { shape: [6, 10], dtype: 'float32' }, { shape: [6, 1], dtype: 'float32' }, { shape: [6, 1], dtype: 'int32' },
+        { shape: [10], dtype: 'int32' }, { shape: [6, 1], dtype: 'float32' },
+      ],
+      outShape: [6, 10],
+      instructions: [
+        { kind: 'binary', op: 'sub', args: [0, 1], dtype: 'float32' },
+        { kind: 'binary', op: 'equal', args: [2, 3], dtype: 'bool' },
+        { kind: 'cast', arg: 6, dtype: 'float32' },
+        { kind: 'binary', op: 'mul', args: [7, 4], dtype: 'float32' },
+        { kind: 'const', value: 0, dtype: 'float32' },
+        { kind: 'binary', op: 'notEqual', args: [8, 9], dtype: 'bool' },
+        { kind: 'binary', op: 'mul', args: [5, 8], dtype: 'float32' },
+        { kind: 'const', value: 0, dtype: 'float32' },
+        { kind: 'where', args: [10, 11, 12] },
+      ],
+      outputs: [8, 10, 13, 6],
+    };
+    const infos = validateFusedProgram(oneHot);
+    expect(interpreterTakes(oneHot, infos)).toBe(false);
+    const rng = new SuiteRng(3);
+    const values = oneHot.inputs.map((x) => {
+      const n = x.shape.reduce((a, b) => a * b, 1);
+      return x.dtype === 'int32' ? Int32Array.from({ length: n }, (_, i) => (i * 7) % 10) : Float32Array.from({ length: n }, () => rng.normal());
+    });
+    const { fused, plain } = both(pair.st, oneHot, values);
+    expect(fused).toEqual(plain);
+    // Random programs the interpreter does not take whole.
+    const rng2 = new SuiteRng(77);
+    let split = 0;
+    for (let tries = 0; split < 40 && tries < 20000; tries++) {
+      const { program, inputs } = randomFusedProgram(rng2, FOCI[tries % FOCI.length]!);
+      if (interpreterTakes(program, validateFusedProgram(program))) continue;
+      split++;
+      for (const backend of [pair.st, pair.mt]) {
+        const { fused: f, plain: p } = both(backend, program, inputs);
+        expect(f, JSON.stringify(program)).toEqual(p);
+      }
+    }
+    expect(split).toBe(40);
+  }, 60_000);
+
   it('splits a large broadcast program across threads and tiles', () => {
     const cols = 70001;
     const program: FusedElementwiseProgram = {
