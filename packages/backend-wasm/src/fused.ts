@@ -4,8 +4,16 @@
  * across threads. The interpreter applies each step to tiles of {@link fusedTile} elements with the
  * unfused kernels' own loops, so results are bit-identical to them and intermediates never leave L1.
  * It takes float32 and bool values (float32 unary and binary ops, comparisons, where over float32,
- * casts between float32 and bool, constants); a program with an int32 value or a bool-only op runs
- * unfused (int32 and bool kernels run on the host here anyway).
+ * casts between float32 and bool, constants); in a program with an int32 value or a bool-only op
+ * those steps run unfused first (fused-split.ts; int32 and bool kernels run on the host here anyway).
+ *
+ * Two engines, measured on the MNIST MLP's Adam update (18 steps over 100,352 float32, 1 thread, a
+ * shared 2-core machine): the interpreter at first 485 µs; with one-element inputs and constants read
+ * at stride 0 and tiles reused by liveness 228 µs (the floor of a pass per step: ~2 cycles per vector
+ * per step plus a call per step and tile); the same program emitted as one SIMD loop at run time
+ * (fused-jit.ts, every step in registers) 110–170 µs, bounded by the 2.8 MB it reads and writes. So
+ * programs the run-time compiler takes run compiled, and the interpreter keeps the rest (bool values,
+ * where, casts, transcendental ops, other broadcasts) and every host that refuses run-time compiling.
  */
 import {
   BINARY_OPS, UNARY_OPS, binaryDef, fusedScalarForm, runFusedUnfused, unaryDef,
