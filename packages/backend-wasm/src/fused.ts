@@ -57,9 +57,16 @@ export function setFusedTile(elements: number | null): void {
 
 /** Whether the interpreter takes every step of a program (else it runs unfused). */
 export function interpreterTakes(program: FusedElementwiseProgram, infos: readonly FusedValueInfo[]): boolean {
-  if (infos.some((v) => v.dtype === 'int32')) return false;
-  return program.instructions.every((ins, r) => interpreterTakesStep(ins, program.inputs.length + r, infos));
+  let takes = taken.get(program);
+  if (takes === undefined) {
+    takes = !infos.some((v) => v.dtype === 'int32') && program.instructions.every((ins, r) => interpreterTakesStep(ins, program.inputs.length + r, infos));
+    taken.set(program, takes);
+  }
+  return takes;
 }
+
+/** {@link interpreterTakes}'s answer per program (a compiled step asks about the same program every replay). */
+const taken = new WeakMap<FusedElementwiseProgram, boolean>();
 
 /** Whether the interpreter computes step `ins` (making value `v`): no int32 operand or result, and an op it has. */
 function interpreterTakesStep(ins: FusedInstruction, v: number, infos: readonly FusedValueInfo[]): boolean {
