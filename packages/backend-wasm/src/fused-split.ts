@@ -18,7 +18,7 @@ export interface FusedSplit {
 }
 
 /** The values a step reads. */
-function operandsOf(ins: FusedInstruction): readonly number[] {
+export function operandsOf(ins: FusedInstruction): readonly number[] {
   return ins.kind === 'unary' || ins.kind === 'cast' ? [ins.arg] : ins.kind === 'const' ? [] : ins.args;
 }
 

@@ -19,7 +19,7 @@ import {
   BINARY_OPS, UNARY_OPS, binaryDef, fusedScalarForm, runFusedUnfused, unaryDef,
   type Backend, type DataId, type FusedElementwiseProgram, type FusedInstruction, type FusedValueInfo, type TensorRef,
 } from '@scratchnet/core';
-import { splitFused, type FusedSplit } from './fused-split.js';
+import { operandsOf, splitFused, type FusedSplit } from './fused-split.js';
 import { compileFused, jitTakes, type CompiledFused } from './fused-jit.js';
 import { elementBytes, type Entry, type Runtime } from './runtime.js';
 import { broadcastStrides, contiguousStrides, mergeAxes, sizeOf } from './shapes.js';
@@ -55,7 +55,7 @@ export function setFusedTile(elements: number | null): void {
   layouts = new WeakMap();
 }
 
-/** Whether the interpreter takes every step of a program (else it runs unfused). */
+/** Whether the interpreter takes every step of a program (else see {@link runFusedInParts}). */
 export function interpreterTakes(program: FusedElementwiseProgram, infos: readonly FusedValueInfo[]): boolean {
   let takes = taken.get(program);
   if (takes === undefined) {
@@ -107,8 +107,8 @@ const f32Bits = (value: number): number => new Int32Array(new Float32Array([valu
 
 /**
  * A program's encoding for the interpreter with every address left relative: `words` at offset 0, the
- * word indices holding byte offsets to shift by the program's address (`relative`), and those that take input k's or output
- * j's data pointer. Made once per program object (programs are immutable data).
+ * indices of words holding byte offsets to shift by the program's address (`relative`), and those that
+ * take input k's or output j's data pointer. Made once per program object (programs are immutable data).
  */
 interface Layout {
   readonly words: Int32Array;
@@ -116,12 +116,6 @@ interface Layout {
   readonly inputWords: readonly (readonly [word: number, input: number])[];
   readonly outputWords: readonly (readonly [word: number, output: number])[];
   readonly scratchBytes: number;
-  readonly infos: readonly FusedValueInfo[];
-}
-
-/** The values a step reads. */
-function operandsOf(ins: FusedInstruction): readonly number[] {
-  return ins.kind === 'unary' || ins.kind === 'cast' ? [ins.arg] : ins.kind === 'const' ? [] : ins.args;
 }
 
 let layouts = new WeakMap<FusedElementwiseProgram, Layout>();
@@ -250,7 +244,7 @@ function layout(program: FusedElementwiseProgram, infos: readonly FusedValueInfo
   }
   words.push(...metas);
   const scratchBytes = 16 + 4 * nValues + (4 * tile + 64) * slots; // see assembly/fused.ts
-  return { words: Int32Array.from(words), relative, inputWords, outputWords, scratchBytes, infos };
+  return { words: Int32Array.from(words), relative, inputWords, outputWords, scratchBytes };
 }
 
 /** Programs compiled to WebAssembly, per memory (null: the compiler does not take the program, or the host refused). */
