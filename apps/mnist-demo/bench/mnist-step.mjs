@@ -19,7 +19,9 @@ import { buildModel } from '../dist/node/shared/model.js';
 const BATCH = 64;
 const quick = process.argv.includes('--quick');
 const MODELS = process.argv.includes('--mlp') ? ['mlp'] : ['mlp', 'cnn'];
-const SETTINGS = { warmup: 3, repeats: quick ? 3 : 5 }; // 3 warm-up steps: V8 tiers up layers' code over the first ones
+// 15 warm-up steps for every contender: V8 tiers up layers' code (and a compiled step's replay code, which
+// first runs at the third call, after one call that makes the optimizer's state and one that records).
+const SETTINGS = { warmup: 15, repeats: quick ? 8 : 20 };
 const started = performance.now();
 
 const cores = await defaultThreads();

@@ -6,7 +6,7 @@ import {
 } from '@scratchnet/core';
 import { castInto, forEachRow, hostBinary, hostUnary, hostWhere, intReduce } from './host-kernels.js';
 import type { Isa } from './loader.js';
-import { interpreterTakes, runFused } from './fused.js';
+import { interpreterTakes, runFused, runFusedInParts } from './fused.js';
 import { matmul } from './matmul.js';
 import { elementBytes, type Entry, type Runtime } from './runtime.js';
 import { broadcastStrides, contiguousStrides, mergeAxes, sizeOf } from './shapes.js';
@@ -401,13 +401,14 @@ export class WasmBackend implements Backend {
 
   /**
    * Runs a fused elementwise program through the AssemblyScript tile interpreter (src/fused.ts),
-   * bit-identical to the unfused kernels; a program it does not take (int32 values, bool-only ops)
-   * runs unfused.
+   * bit-identical to the unfused kernels; in a program it does not take whole (int32 values, bool-only
+   * ops) those steps run unfused first and the rest fused.
    */
   fusedElementwise(program: FusedElementwiseProgram, inputs: readonly TensorRef[]): DataId[] {
     const infos = validateFusedProgram(program);
     checkFusedInputs(program, inputs);
-    if (sizeOf(program.outShape) === 0 || !interpreterTakes(program, infos)) return runFusedUnfused(this, program, inputs);
+    if (sizeOf(program.outShape) === 0) return runFusedUnfused(this, program, inputs);
+    if (!interpreterTakes(program, infos)) return runFusedInParts(this, this.rt, program, infos, inputs);
     return runFused(this.rt, program, infos, inputs.map((t) => this.entry(t)));
   }
 

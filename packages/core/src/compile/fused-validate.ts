@@ -141,8 +141,23 @@ function checkInstruction(ins: FusedInstruction, k: number, values: readonly Fus
  * broadcast to `outShape`, operand indices that do not name an earlier value, dtypes an op's kernel does
  * not take (or a result dtype other than the kernel's), casts to the same dtype, and missing or
  * repeated outputs.
+ *
+ * A program that passed is remembered (programs are immutable data, and a compiled step hands the same
+ * program object to its backend at every replay): checking it again returns the same list at once, so
+ * treat the list as read-only.
  */
 export function validateFusedProgram(program: FusedElementwiseProgram): FusedValueInfo[] {
+  const known = typeof program === 'object' && program !== null ? validated.get(program) : undefined;
+  if (known) return known;
+  const values = checkProgram(program);
+  validated.set(program, values);
+  return values;
+}
+
+/** Programs that passed the check, with their value facts. */
+const validated = new WeakMap<FusedElementwiseProgram, FusedValueInfo[]>();
+
+function checkProgram(program: FusedElementwiseProgram): FusedValueInfo[] {
   const outShape = checkShape(program.outShape, 'outShape');
   const { inputs, instructions } = program;
   if (!isList(inputs)) fail('inputs must be an array');

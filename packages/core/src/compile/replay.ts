@@ -5,6 +5,7 @@ import type { TypedArray } from '../dtype.js';
 import { deferCheck } from '../engine/deferred-checks.js';
 import { adoptHandle, liveHandle, makeTensorFromData, refOn } from '../engine/engine.js';
 import type { Tensor } from '../tensor.js';
+import type { Variable } from '../variable.js';
 import { CompileError } from './compile-error.js';
 import type { BufferPlan } from './plan.js';
 import type { KernelNode, OutputTemplate, Program } from './program.js';
@@ -14,7 +15,7 @@ function isTagged(x: unknown): x is TaggedRef {
   return typeof x === 'object' && x !== null && REF in x;
 }
 
-/** Rebuilds a recorded argument list with this replay's data ids. */
+/** Rebuilds a recorded argument (nested lists included) with this replay's data ids. */
 function materialize(arg: unknown, ids: readonly (DataId | undefined)[]): unknown {
   if (isTagged(arg)) {
     const ref: TensorRef = { id: ids[arg.value]!, shape: arg.shape, dtype: arg.dtype };
@@ -24,11 +25,47 @@ function materialize(arg: unknown, ids: readonly (DataId | undefined)[]): unknow
   return arg;
 }
 
+/** Where a kernel node's arguments take this replay's data: top-level refs, and lists holding refs. */
+interface ArgPlan {
+  readonly refs: readonly (readonly [position: number, marker: TaggedRef])[];
+  readonly lists: readonly number[];
+}
+
+const argPlans = new WeakMap<KernelNode, ArgPlan>();
+
+/** The node's {@link ArgPlan}, worked out at its first replay. */
+function argPlan(node: KernelNode): ArgPlan {
+  let plan = argPlans.get(node);
+  if (!plan) {
+    const refs: [number, TaggedRef][] = [];
+    const lists: number[] = [];
+    node.args.forEach((a, k) => {
+      if (isTagged(a)) refs.push([k, a]);
+      else if (Array.isArray(a)) lists.push(k);
+    });
+    plan = { refs, lists };
+    argPlans.set(node, plan);
+  }
+  return plan;
+}
+
 function runKernelNode(backend: Backend, node: KernelNode, ids: (DataId | undefined)[]): void {
   const method = (backend as unknown as Record<string, (...a: unknown[]) => DataId>)[node.method];
   if (typeof method !== 'function') throw new CompileError(`compile: backend '${backend.name}' has no kernel '${node.method}' (op ${node.op})`);
-  const args = node.args.map((a) => materialize(a, ids));
+  const { refs, lists } = argPlan(node);
+  const args = node.args.slice();
+  for (const [k, m] of refs) args[k] = { id: ids[m.value]!, shape: m.shape, dtype: m.dtype } satisfies TensorRef;
+  for (const k of lists) args[k] = materialize(args[k], ids);
   ids[node.output] = method.apply(backend, args);
+}
+
+const variableLabels = new WeakMap<Variable, string>();
+
+/** How errors name a Variable the program reads. */
+function variableLabel(variable: Variable): string {
+  let label = variableLabels.get(variable);
+  if (label === undefined) variableLabels.set(variable, (label = `variable${variable.name ? ` '${variable.name}'` : ''}`));
+  return label;
 }
 
 function runCheck(backend: Backend, id: DataId, check: (values: TypedArray) => Error | null): void {
@@ -48,16 +85,20 @@ function runCheck(backend: Backend, id: DataId, check: (values: TypedArray) => E
  */
 export function replayProgram(program: Program, plan: BufferPlan, backendName: string, backend: Backend, args: readonly Tensor[]): unknown {
   const ids: (DataId | undefined)[] = new Array<DataId | undefined>(program.values.length);
-  program.inputs.forEach((v, i) => (ids[v] = refOn(args[i]!, backendName, backend, 'compiled function', `input ${i}`).id));
-  for (const [variable, v] of program.variableReads) ids[v] = refOn(variable, backendName, backend, 'compiled function', `variable${variable.name ? ` '${variable.name}'` : ''}`).id;
-  for (const [t, v] of program.constants) ids[v] = refOn(t, backendName, backend, 'compiled function', 'constant').id;
-  const sourceTensor = new Map<number, Tensor>();
-  program.inputs.forEach((v, i) => sourceTensor.set(v, args[i]!));
-  for (const [variable, v] of program.variableReads) sourceTensor.set(v, variable);
-  for (const [t, v] of program.constants) sourceTensor.set(v, t);
-  const freed = new Set<number>();
+  const { inputs, variableReads, constants } = program;
+  for (let i = 0; i < inputs.length; i++) ids[inputs[i]!] = refOn(args[i]!, backendName, backend, 'compiled function', `input ${i}`).id;
+  for (const [variable, v] of variableReads) ids[v] = refOn(variable, backendName, backend, 'compiled function', variableLabel(variable)).id;
+  for (const [t, v] of constants) ids[v] = refOn(t, backendName, backend, 'compiled function', 'constant').id;
+  /** The input, Variable or constant tensor that holds value v at the start, if any (for results that are such values). */
+  const sourceTensor = (v: number): Tensor | undefined => {
+    const i = inputs.indexOf(v);
+    if (i >= 0) return args[i];
+    return variableReads.find(([, w]) => w === v)?.[0] ?? constants.find(([, w]) => w === v)?.[0];
+  };
+  const nodes = program.nodes;
   try {
-    program.nodes.forEach((node, i) => {
+    for (let i = 0; i < nodes.length; i++) {
+      const node = nodes[i]!;
       switch (node.kind) {
         case 'kernel':
           runKernelNode(backend, node, ids);
@@ -75,9 +116,11 @@ export function replayProgram(program: Program, plan: BufferPlan, backendName: s
           break;
         case 'fused':
           if (backend.fusedElementwise) {
-            const refs = node.inputs.map((v, k): TensorRef => ({ id: ids[v]!, shape: node.program.inputs[k]!.shape, dtype: node.program.inputs[k]!.dtype }));
+            const specs = node.program.inputs;
+            const refs = new Array<TensorRef>(specs.length);
+            for (let k = 0; k < specs.length; k++) refs[k] = { id: ids[node.inputs[k]!]!, shape: specs[k]!.shape, dtype: specs[k]!.dtype };
             const outs = backend.fusedElementwise(node.program, refs);
-            node.outputs.forEach((v, k) => (ids[v] = outs[k]));
+            for (let k = 0; k < node.outputs.length; k++) ids[node.outputs[k]!] = outs[k];
           } else {
             const keep = new Set(node.outputs);
             for (const k of node.nodes) runKernelNode(backend, k, ids);
@@ -93,11 +136,11 @@ export function replayProgram(program: Program, plan: BufferPlan, backendName: s
       for (const v of plan.freeAfter[i]!) {
         backend.dispose(ids[v]!);
         ids[v] = undefined;
-        freed.add(v);
       }
-    });
+    }
   } catch (err) {
-    for (const v of plan.owned) if (!freed.has(v) && ids[v] !== undefined) backend.dispose(ids[v]);
+    // Owned values still held (freed ones were set back to undefined).
+    for (const v of plan.owned) if (ids[v] !== undefined) backend.dispose(ids[v]);
     throw err;
   }
   // Hand out the results: one tensor per (value, shape); values shared by several results share data.
@@ -106,7 +149,7 @@ export function replayProgram(program: Program, plan: BufferPlan, backendName: s
     const info = program.values[v]!;
     const first = made.get(v);
     if (first) return adoptHandle(first, shape, info.dtype);
-    const source = sourceTensor.get(v);
+    const source = sourceTensor(v);
     const t = source
       ? adoptHandle(liveHandle(source, 'compiled function', 'result'), shape, info.dtype)
       : makeTensorFromData(backendName, backend, ids[v]!, shape, info.dtype);

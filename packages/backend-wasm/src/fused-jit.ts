@@ -1,0 +1,197 @@
+/**
+ * Fused elementwise programs compiled to WebAssembly at run time: one SIMD loop per program, every
+ * step in registers, for programs of float32 steps whose unfused kernels are single WebAssembly
+ * instructions (add, sub, mul, div, maximum, minimum; neg, abs, sqrt, square, reciprocal, relu, floor,
+ * ceil, trunc, round) over inputs that are either whole (read in place) or one element (read once and
+ * splat). The loop applies the same instruction per lane (and the same scalar instruction to the last
+ * few elements) as the unfused kernels' generated forms do, so results are bit-identical to them; the
+ * tile interpreter (fused.ts) takes every other program. The module imports the backend's memory and
+ * is compiled once per program; where compiling is refused (no SIMD, a Content Security Policy without
+ * 'wasm-unsafe-eval'), the interpreter runs the program instead.
+ */
+import type { BINARY_OPS, UNARY_OPS, FusedElementwiseProgram, FusedInstruction, FusedValueInfo } from '@scratchnet/core';
+import { sizeOf } from './shapes.js';
+
+/** SIMD (0xfd-prefixed) and scalar opcodes of the steps a compiled program may hold. */
+const BINARY_CODES: Partial<Record<(typeof BINARY_OPS)[number], readonly [simd: number, scalar: number]>> = {
+  add: [0xe4, 0x92], sub: [0xe5, 0x93], mul: [0xe6, 0x94], div: [0xe7, 0x95], minimum: [0xe8, 0x96], maximum: [0xe9, 0x97],
+};
+const UNARY_CODES: Partial<Record<(typeof UNARY_OPS)[number], readonly [simd: number, scalar: number]>> = {
+  neg: [0xe1, 0x8c], abs: [0xe0, 0x8b], sqrt: [0xe3, 0x91], ceil: [0x67, 0x8d], floor: [0x68, 0x8e], trunc: [0x69, 0x8f], round: [0x6a, 0x90],
+};
+/** Unary steps written with other instructions (square: x·x, reciprocal: 1 / x, relu: x ≤ 0 ? 0 : x, as their generated forms). */
+const COMPOSED_UNARY = new Set(['square', 'reciprocal', 'relu']);
+
+/**
+ * How the loop reads an input: 'whole' (element i), 'one' (its single element, splat), or the period p
+ * of an input repeated along the leading axes (a bias [C] over [N, C]: element i mod p, p a multiple of
+ * 4 so that four lanes never straddle a repeat), or null: the compiler does not take it.
+ */
+export function inputRead(shape: readonly number[], outShape: readonly number[]): 'whole' | 'one' | number | null {
+  const size = sizeOf(shape);
+  const n = sizeOf(outShape);
+  if (size === n) return 'whole';
+  if (size === 1) return 'one';
+  let lead = 0;
+  while (lead < shape.length && shape[lead] === 1) lead++;
+  const own = shape.slice(lead);
+  const tail = outShape.slice(outShape.length - own.length);
+  return own.length <= outShape.length && own.every((d, i) => d === tail[i]) && size % 4 === 0 ? size : null;
+}
+
+/** Whether the compiler takes a program: float32 throughout, inputs it can read ({@link inputRead}), steps it knows. */
+export function jitTakes(program: FusedElementwiseProgram, infos: readonly FusedValueInfo[]): boolean {
+  if (infos.some((v) => v.dtype !== 'float32')) return false;
+  if (program.inputs.some((x) => inputRead(x.shape, program.outShape) === null)) return false;
+  return program.instructions.every((ins) => {
+    switch (ins.kind) {
+      case 'binary': return ins.op in BINARY_CODES;
+      case 'unary': return ins.op in UNARY_CODES || COMPOSED_UNARY.has(ins.op);
+      case 'const': return true;
+      default: return false;
+    }
+  });
+}
+
+/** Unsigned LEB128. */
+function leb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let b = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) b |= 0x80;
+    out.push(b);
+  } while (n !== 0);
+  return out;
+}
+
+function f32Bytes(value: number): number[] {
+  return [...new Uint8Array(new Float32Array([value]).buffer)];
+}
+
+const I32 = 0x7f;
+const F32 = 0x7d;
+const V128 = 0x7b;
+
+/**
+ * The module's bytes: one exported function `run(p0, …, pk, o0, …, om, n)` taking each input's and each
+ * output's byte address (a one-element input's own address) and the element count.
+ */
+export function emitModule(program: FusedElementwiseProgram, shared: boolean): Uint8Array<ArrayBuffer> {
+  const nIn = program.inputs.length;
+  const nOut = program.outputs.length;
+  const nValues = nIn + program.instructions.length;
+  const reads = program.inputs.map((x) => inputRead(x.shape, program.outShape)!);
+  const periods = [...new Set(reads.filter((r): r is number => typeof r === 'number'))];
+  // Locals: params [inputs, outputs, n], then i, end, one offset per period (i32), one v128 and one f32 per value.
+  const nParams = nIn + nOut + 1;
+  const iLocal = nParams;
+  const endLocal = nParams + 1;
+  const periodLocal = (p: number): number => nParams + 2 + periods.indexOf(p);
+  const nI32 = 2 + periods.length;
+  const vec = (v: number): number => nParams + nI32 + v;
+  const sca = (v: number): number => nParams + nI32 + nValues + v;
+  const get = (l: number): number[] => [0x20, ...leb(l)];
+  const set = (l: number): number[] => [0x21, ...leb(l)];
+  const simd = (op: number): number[] => [0xfd, ...leb(op)];
+  const memarg = (align: number): number[] => [align, 0];
+  const body: number[] = [];
+  // One-element inputs and constants, splat once.
+  program.inputs.forEach((_, k) => {
+    if (reads[k] !== 'one') return;
+    body.push(...get(k), 0x2a, ...memarg(2), ...set(sca(k)));
+    body.push(...get(sca(k)), ...simd(0x13), ...set(vec(k)));
+  });
+  program.instructions.forEach((ins, r) => {
+    if (ins.kind !== 'const') return;
+    const v = nIn + r;
+    body.push(0x43, ...f32Bytes(ins.value), ...set(sca(v)), ...get(sca(v)), ...simd(0x13), ...set(vec(v)));
+  });
+  /** One pass over elements: `lanes` 4 (v128) or 1 (f32), while i < end. */
+  const loop = (lanes: 4 | 1): number[] => {
+    const code: number[] = [0x02, 0x40, 0x03, 0x40, ...get(iLocal), ...get(endLocal), 0x4f, 0x0d, 1]; // block, loop, br_if i ≥ end
+    const local = lanes === 4 ? vec : sca;
+    program.inputs.forEach((_, k) => {
+      const read = reads[k]!;
+      if (read === 'one') return;
+      code.push(...get(k), ...get(read === 'whole' ? iLocal : periodLocal(read)), 0x6a, ...(lanes === 4 ? [...simd(0x00), ...memarg(2)] : [0x2a, ...memarg(2)]), ...set(local(k)));
+    });
+    program.instructions.forEach((ins, r) => {
+      if (ins.kind === 'const') return;
+      code.push(...step(ins, lanes, local), ...set(local(nIn + r)));
+    });
+    program.outputs.forEach((v, j) => {
+      code.push(...get(nIn + j), ...get(iLocal), 0x6a, ...get(local(v)), ...(lanes === 4 ? [...simd(0x0b), ...memarg(2)] : [0x38, ...memarg(2)]));
+    });
+    code.push(...get(iLocal), 0x41, lanes * 4, 0x6a, ...set(iLocal)); // i += 4·lanes
+    for (const p of periods) {
+      // j += 4·lanes, back to 0 at the period's end: select(0, j, j == 4p).
+      const j = periodLocal(p);
+      code.push(...get(j), 0x41, lanes * 4, 0x6a, ...set(j));
+      code.push(0x41, 0, ...get(j), ...get(j), 0x41, ...sleb(4 * p), 0x46, 0x1b, ...set(j));
+    }
+    code.push(0x0c, 0, 0x0b, 0x0b); // br loop, end, end
+    return code;
+  };
+  const step = (ins: FusedInstruction, lanes: 4 | 1, local: (v: number) => number): number[] => {
+    const pick = (codes: readonly [number, number]): number[] => (lanes === 4 ? simd(codes[0]) : [codes[1]]);
+    const zero = lanes === 4 ? [0x43, 0, 0, 0, 0, ...simd(0x13)] : [0x43, 0, 0, 0, 0];
+    if (ins.kind === 'binary') return [...get(local(ins.args[0])), ...get(local(ins.args[1])), ...pick(BINARY_CODES[ins.op]!)];
+    if (ins.kind !== 'unary') throw new Error(`wasm backend: internal error: no compiled form of a ${ins.kind} step`);
+    const x = get(local(ins.arg));
+    switch (ins.op) {
+      case 'square': return [...x, ...x, ...pick([0xe6, 0x94])];
+      case 'reciprocal': return [0x43, ...f32Bytes(1), ...(lanes === 4 ? simd(0x13) : []), ...x, ...pick([0xe7, 0x95])];
+      case 'relu': // x ≤ 0 ? 0 : x (NaN stays NaN)
+        return lanes === 4 ? [...zero, ...x, ...x, ...zero, ...simd(0x45), ...simd(0x52)] : [...zero, ...x, ...x, ...zero, 0x5f, 0x1b];
+      default: return [...x, ...pick(UNARY_CODES[ins.op]!)];
+    }
+  };
+  // i = 0; end = (n & ~3)·4; vector loop; end = n·4; scalar loop.
+  body.push(0x41, 0, ...set(iLocal));
+  body.push(...get(nParams - 1), 0x41, ...sleb(-4), 0x71, 0x41, 2, 0x74, ...set(endLocal), ...loop(4));
+  body.push(...get(nParams - 1), 0x41, 2, 0x74, ...set(endLocal), ...loop(1));
+  body.push(0x0b);
+  const locals = [3, ...leb(nI32), I32, ...leb(nValues), V128, ...leb(nValues), F32];
+  const func = [...locals, ...body];
+  const section = (id: number, content: number[]): number[] => [id, ...leb(content.length), ...content];
+  const name = (s: string): number[] => [...leb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
+  const limits = shared ? [0x03, 0, ...leb(65536)] : [0x00, 0];
+  return new Uint8Array([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, [1, 0x60, ...leb(nParams), ...new Array<number>(nParams).fill(I32), 0]), // type: (i32 × nParams) → ()
+    ...section(2, [1, ...name('env'), ...name('memory'), 0x02, ...limits]), // import env.memory
+    ...section(3, [1, 0]), // one function of type 0
+    ...section(7, [1, ...name('run'), 0x00, 0]), // export it
+    ...section(10, [1, ...leb(func.length), ...func]),
+  ]);
+}
+
+/** Signed LEB128 of a small negative or positive number. */
+function sleb(n: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const b = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
+      out.push(b);
+      return out;
+    }
+    out.push(b | 0x80);
+  }
+}
+
+/** A compiled program's entry: `run(...inputAddresses, ...outputAddresses, n)`. */
+export type CompiledFused = (...args: number[]) => void;
+
+/** Compiles `program` against `memory`, or returns null where the host refuses (then the interpreter runs it). */
+export function compileFused(program: FusedElementwiseProgram, memory: WebAssembly.Memory): CompiledFused | null {
+  try {
+    const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+    const module = new WebAssembly.Module(emitModule(program, shared));
+    const instance = new WebAssembly.Instance(module, { env: { memory } });
+    return instance.exports['run'] as CompiledFused;
+  } catch {
+    return null;
+  }
+}
