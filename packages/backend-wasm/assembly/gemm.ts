@@ -140,49 +140,56 @@ function packB(kc: i32, nc: i32, b: usize, rsb: i32, csb: i32, pb: usize): void 
 
 /** Copies the top-left rows × cols of an MR×NR tile into C, adding to C's values when `acc`. */
 function storeEdge(tile: usize, c: usize, ldc: i32, rows: i32, cols: i32, acc: bool): void {
-  for (let r = 0; r < rows; r++) {
-    const dst = at(c, r * ldc);
-    const src = at(tile, r * NR);
-    for (let j = 0; j < cols; j++) {
-      const v = load<f32>(at(src, j));
-      store<f32>(at(dst, j), acc ? load<f32>(at(dst, j)) + v : v);
-    }
+  for (let r = 0; r < rows; r++) storeEdgeRow(at(tile, r * NR), at(c, r * ldc), cols, acc);
+}
+
+/** Copies `cols` floats of one tile row into C (or adds them). */
+@inline function storeEdgeRow(src: usize, dst: usize, cols: i32, acc: bool): void {
+  for (let j = 0; j < cols; j++) {
+    const v = load<f32>(at(src, j));
+    store<f32>(at(dst, j), acc ? load<f32>(at(dst, j)) + v : v);
   }
 }
 
-/** Copies a whole MR×NR tile into C (or adds it to C). */
+/** Copies a whole MR×NR tile into C (or adds it to C); the scalar build's path (SIMD tiles write C themselves). */
 function storeFull(tile: usize, c: usize, ldc: i32, acc: bool): void {
-  const ld = <usize>ldc << 2;
-  for (let r = 0; r < MR; r++) {
-    if (ASC_FEATURE_SIMD) {
-      let x0 = v128.load(tile);
-      let x1 = v128.load(tile, 16);
-      if (acc) {
-        x0 = f32x4.add(x0, v128.load(c));
-        x1 = f32x4.add(x1, v128.load(c, 16));
-      }
-      v128.store(c, x0);
-      v128.store(c, x1, 16);
-    } else {
-      for (let j = 0; j < NR; j++) {
-        const v = load<f32>(at(tile, j));
-        store<f32>(at(c, j), acc ? load<f32>(at(c, j)) + v : v);
-      }
-    }
-    tile += NR * 4;
-    c += ld;
-  }
+  for (let r = 0; r < MR; r++) storeEdgeRow(at(tile, r * NR), at(c, r * ldc), NR, acc);
 }
 
-// The micro-kernels always spill their accumulators to `tile` and let a separate function move the tile
-// into C: with a branchy epilogue in the same function V8 kept the accumulators in memory inside the
-// hot loop (measured 25 instead of 57 GFLOPS).
+// A full micro-tile keeps its accumulators in registers and writes (or adds) them straight into C:
+// the kernel body is inlined into one function per store mode, so neither copy has a branch after the
+// loop. (With the edge tile's branchy copy in the same function V8 kept the accumulators in memory
+// inside the hot loop, 25 instead of 57 GFLOPS, so edge tiles still spill to `tile` and are copied by
+// storeEdge.) Writing C directly saved the spill and the copy: 12 stores, 12–24 loads and a call per
+// tile, which at kc = 32–128 (the attention products, K = 128 layers) was 10–25% of the tile's time.
 
-/** 6×8 tile with fused multiply-adds: 12 accumulators + 2 B vectors + 1 broadcast fit the 16 registers. */
-function tile6x8(kc: i32, a: usize, b: usize, tile: usize): void {
-  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
-  let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-  let c40 = f32x4.splat(0), c41 = f32x4.splat(0), c50 = f32x4.splat(0), c51 = f32x4.splat(0);
+/** One 8-float row of C to start the accumulators from: C's values when `acc`, else zeros. */
+@inline function startLo(c: usize, acc: bool): v128 {
+  return acc ? v128.load(c) : f32x4.splat(0);
+}
+@inline function startHi(c: usize, acc: bool): v128 {
+  return acc ? v128.load(c, 16) : f32x4.splat(0);
+}
+
+/** Stores one 8-float row of accumulators into C at `c`. */
+@inline function putRow(c: usize, x0: v128, x1: v128): void {
+  v128.store(c, x0);
+  v128.store(c, x1, 16);
+}
+
+/**
+ * 6×8 tile with fused multiply-adds: 12 accumulators + 2 B vectors + 1 broadcast fit the 16 registers.
+ * The result goes to C (row stride `ld` bytes) when `ld` > 0, else to the MR×NR spill tile at `c`.
+ */
+@inline function tile6x8Body(kc: i32, a: usize, b: usize, c: usize, ld: usize, acc: bool): void {
+  // Accumulating tiles start from C's values (loaded while registers are free) rather than adding C
+  // after the loop: adding at the end, with every accumulator live, ran at 34 instead of 49 GFLOPS.
+  let c00 = startLo(c, acc), c01 = startHi(c, acc);
+  let c10 = startLo(c + ld, acc), c11 = startHi(c + ld, acc);
+  let c20 = startLo(c + 2 * ld, acc), c21 = startHi(c + 2 * ld, acc);
+  let c30 = startLo(c + 3 * ld, acc), c31 = startHi(c + 3 * ld, acc);
+  let c40 = startLo(c + 4 * ld, acc), c41 = startHi(c + 4 * ld, acc);
+  let c50 = startLo(c + 5 * ld, acc), c51 = startHi(c + 5 * ld, acc);
   for (let p = 0; p < kc; p++) {
     const b0 = v128.load(b);
     const b1 = v128.load(b, 16);
@@ -207,15 +214,20 @@ function tile6x8(kc: i32, a: usize, b: usize, tile: usize): void {
     a += 24;
     b += 32;
   }
-  v128.store(tile, c00); v128.store(tile, c01, 16); v128.store(tile, c10, 32); v128.store(tile, c11, 48);
-  v128.store(tile, c20, 64); v128.store(tile, c21, 80); v128.store(tile, c30, 96); v128.store(tile, c31, 112);
-  v128.store(tile, c40, 128); v128.store(tile, c41, 144); v128.store(tile, c50, 160); v128.store(tile, c51, 176);
+  putRow(c, c00, c01);
+  putRow(c + ld, c10, c11);
+  putRow(c + 2 * ld, c20, c21);
+  putRow(c + 3 * ld, c30, c31);
+  putRow(c + 4 * ld, c40, c41);
+  putRow(c + 5 * ld, c50, c51);
 }
 
 /** 4×8 tile with separate multiply and add (each needs a temporary register, so only 8 accumulators). */
-function tile4x8(kc: i32, a: usize, b: usize, tile: usize): void {
-  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
-  let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+@inline function tile4x8Body(kc: i32, a: usize, b: usize, c: usize, ld: usize, acc: bool): void {
+  let c00 = startLo(c, acc), c01 = startHi(c, acc);
+  let c10 = startLo(c + ld, acc), c11 = startHi(c + ld, acc);
+  let c20 = startLo(c + 2 * ld, acc), c21 = startHi(c + 2 * ld, acc);
+  let c30 = startLo(c + 3 * ld, acc), c31 = startHi(c + 3 * ld, acc);
   for (let p = 0; p < kc; p++) {
     const b0 = v128.load(b);
     const b1 = v128.load(b, 16);
@@ -235,8 +247,26 @@ function tile4x8(kc: i32, a: usize, b: usize, tile: usize): void {
     a += 16;
     b += 32;
   }
-  v128.store(tile, c00); v128.store(tile, c01, 16); v128.store(tile, c10, 32); v128.store(tile, c11, 48);
-  v128.store(tile, c20, 64); v128.store(tile, c21, 80); v128.store(tile, c30, 96); v128.store(tile, c31, 112);
+  putRow(c, c00, c01);
+  putRow(c + ld, c10, c11);
+  putRow(c + 2 * ld, c20, c21);
+  putRow(c + 3 * ld, c30, c31);
+}
+
+/** The SIMD tile of this build, its result stored or added at `c` with a row stride of `ld` bytes. */
+@inline function tileSimd(kc: i32, a: usize, b: usize, c: usize, ld: usize, acc: bool): void {
+  if (ASC_FEATURE_RELAXED_SIMD) tile6x8Body(kc, a, b, c, ld, acc);
+  else tile4x8Body(kc, a, b, c, ld, acc);
+}
+
+/** A full tile written straight into C. */
+function tileSet(kc: i32, a: usize, b: usize, c: usize, ld: usize): void {
+  tileSimd(kc, a, b, c, ld, false);
+}
+
+/** A full tile added straight into C. */
+function tileAdd(kc: i32, a: usize, b: usize, c: usize, ld: usize): void {
+  tileSimd(kc, a, b, c, ld, true);
 }
 
 /** Portable tile for the scalar build. */
@@ -255,11 +285,21 @@ function tileScalar(kc: i32, a: usize, b: usize, tile: usize): void {
 
 /** One MR×NR micro-tile: kc rank-1 updates from packed panels, then a store (or add) into C. */
 function microKernel(kc: i32, a: usize, b: usize, c: usize, ldc: i32, rows: i32, cols: i32, acc: bool, tile: usize): void {
-  if (ASC_FEATURE_RELAXED_SIMD) tile6x8(kc, a, b, tile);
-  else if (ASC_FEATURE_SIMD) tile4x8(kc, a, b, tile);
-  else tileScalar(kc, a, b, tile);
-  if (rows == MR && cols == NR) storeFull(tile, c, ldc, acc);
-  else storeEdge(tile, c, ldc, rows, cols, acc);
+  if (ASC_FEATURE_SIMD) {
+    if (rows == MR && cols == NR) {
+      if (acc) tileAdd(kc, a, b, c, <usize>ldc << 2);
+      else tileSet(kc, a, b, c, <usize>ldc << 2);
+      return;
+    }
+    tileSet(kc, a, b, tile, NR * 4);
+  } else {
+    tileScalar(kc, a, b, tile);
+    if (rows == MR && cols == NR) {
+      storeFull(tile, c, ldc, acc);
+      return;
+    }
+  }
+  storeEdge(tile, c, ldc, rows, cols, acc);
 }
 
 /**
