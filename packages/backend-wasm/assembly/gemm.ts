@@ -110,6 +110,40 @@ function packA(mc: i32, kc: i32, a: usize, rsa: i32, csa: i32, pa: usize): void 
   }
 }
 
+/**
+ * Packs a full NR-column panel of column-major B (a transposed operand: depth contiguous per column)
+ * four depth steps at a time: loads four floats of each of the 8 columns and transposes them in
+ * registers as two 4×4 blocks. The scalar loop's strided stores took ~20% of an attention-sized a·bᵀ
+ * (64×32 · (64×32)ᵀ). Returns the depth steps packed (a multiple of 4).
+ */
+@inline function packPanelCols(kc: i32, src: usize, csb: i32, dest: usize): i32 {
+  let p = 0;
+  if (ASC_FEATURE_SIMD) {
+    const cs = <usize>csb << 2;
+    for (; p + 4 <= kc; p += 4) {
+      const s0 = src + (<usize>p << 2);
+      const d = dest + <usize>(p * NR) * 4;
+      for (let h = 0; h < 2; h++) {
+        const sh = s0 + <usize>(4 * h) * cs;
+        const v0 = v128.load(sh);
+        const v1 = v128.load(sh + cs);
+        const v2 = v128.load(sh + 2 * cs);
+        const v3 = v128.load(sh + 3 * cs);
+        const t0 = i32x4.shuffle(v0, v1, 0, 4, 1, 5);
+        const t1 = i32x4.shuffle(v0, v1, 2, 6, 3, 7);
+        const t2 = i32x4.shuffle(v2, v3, 0, 4, 1, 5);
+        const t3 = i32x4.shuffle(v2, v3, 2, 6, 3, 7);
+        const dh = d + <usize>(16 * h);
+        v128.store(dh, i32x4.shuffle(t0, t2, 0, 1, 4, 5));
+        v128.store(dh, i32x4.shuffle(t0, t2, 2, 3, 6, 7), NR * 4);
+        v128.store(dh, i32x4.shuffle(t1, t3, 0, 1, 4, 5), NR * 8);
+        v128.store(dh, i32x4.shuffle(t1, t3, 2, 3, 6, 7), NR * 12);
+      }
+    }
+  }
+  return p;
+}
+
 /** Packs depth [0, kc) × columns [0, nc) of B into NR-wide panels, each stored depth-major, zero-padded. */
 function packB(kc: i32, nc: i32, b: usize, rsb: i32, csb: i32, pb: usize): void {
   for (let jr = 0; jr < nc; jr += NR) {
@@ -127,9 +161,11 @@ function packB(kc: i32, nc: i32, b: usize, rsb: i32, csb: i32, pb: usize): void 
         }
       }
     } else {
+      const src = at(b, jr * csb);
+      const done = rsb == 1 && w == NR ? packPanelCols(kc, src, csb, dest) : 0;
       for (let j = 0; j < w; j++) {
-        const src = at(b, (jr + j) * csb);
-        for (let p = 0; p < kc; p++) store<f32>(at(dest, p * NR + j), load<f32>(at(src, p * rsb)));
+        const col = at(src, j * csb);
+        for (let p = done; p < kc; p++) store<f32>(at(dest, p * NR + j), load<f32>(at(col, p * rsb)));
       }
       for (let j = w; j < NR; j++) {
         for (let p = 0; p < kc; p++) store<f32>(at(dest, p * NR + j), 0);

@@ -38,7 +38,9 @@ export function matmul(rt: Runtime, a: TensorRef, b: TensorRef, attrs: MatmulAtt
   };
   const parts = gemmThreads(m * n * k, rt.threads);
   const batchParts = Math.min(batch, gemmThreads(batch * m * n * k, rt.threads));
-  if (parts === 1 && batchParts > 1 && k > 0) {
+  // Items too small to split go through gemmBatch in one wasm call even on one thread: a call from
+  // JavaScript per item cost ~1–2 µs each, 10–30% of a batch of 128 attention-sized (64×32×64) items.
+  if (parts === 1 && batch > 1 && k > 0) {
     try {
       batchItems(rt, g, batchParts);
     } finally {
