@@ -388,22 +388,22 @@ export function gemmSharedWorkBytes(n: i32, k: i32): f64 {
  * at most `chunk` and at least one micro-tile, in whole micro-tiles. Big claims first keep the counter
  * quiet; small ones at the end leave the threads at most one micro-tile row apart when they finish.
  */
-@inline function claimSize(left: i32, chunk: i32, parts: i32): i32 {
+@inline function claimSize(left: i32, chunk: i32, parts: i32, step: i32 = MR): i32 {
   const share = (left + 2 * parts - 1) / (2 * parts);
-  return max(MR, min(chunk, (share + MR - 1) / MR * MR));
+  return max(step, min(chunk, (share + step - 1) / step * step));
 }
 
 /** Takes the next rows from a counter the threads share; returns the first row taken (≥ m: none left). */
-@inline function claim(counter: usize, m: i32, chunk: i32, parts: i32): i32 {
+@inline function claim(counter: usize, m: i32, chunk: i32, parts: i32, step: i32 = MR): i32 {
   if (ASC_FEATURE_THREADS) {
     for (;;) {
       const v = atomic.load<i32>(counter);
       if (v >= m) return v;
-      if (atomic.cmpxchg<i32>(counter, v, v + claimSize(m - v, chunk, parts)) == v) return v;
+      if (atomic.cmpxchg<i32>(counter, v, v + claimSize(m - v, chunk, parts, step)) == v) return v;
     }
   }
   const v = load<i32>(counter);
-  if (v < m) store<i32>(counter, v + claimSize(m - v, chunk, parts));
+  if (v < m) store<i32>(counter, v + claimSize(m - v, chunk, parts, step));
   return v;
 }
 
@@ -460,6 +460,58 @@ export function gemmShared(
             for (let ir = 0; ir < mc; ir += MR) {
               microKernel(kc, pa + <usize>(ir * kc) * 4, bp, at(c, (ic + ir) * ldc + jc + jr), ldc, min(MR, mc - ir), cols, acc, tile);
             }
+          }
+        }
+      }
+    }
+  }
+}
+
+/** Packed-A bytes per thread that gemmSharedCols needs: all of A (every row, the whole depth), plus gemm's scratch. */
+export function gemmSharedColsWorkBytes(m: i32, k: i32): f64 {
+  const mp = (m + MR - 1) / MR * MR;
+  return <f64>(KC * NC + MR * NR + 16) * 4 + <f64>k * <f64>mp * 4 + 128;
+}
+
+/**
+ * gemmShared's mirror for products wider than tall (n > m, e.g. a weight gradient aᵀ·b with few rows):
+ * the threads take columns from the int32 counter at `counter` (zeroed by the caller), in whole NR-wide
+ * panels, at most `chunk` at a time and fewer as they run out. Each thread packs all of A once (every
+ * row over the whole depth), so a claim costs only the packing of its own columns of B; a thread that
+ * runs slower takes fewer columns instead of holding the others up, which a fixed half per thread did.
+ * `work` is gemmSharedColsWorkBytes(m, k) of this thread's own. Requires k > 0.
+ */
+export function gemmSharedCols(
+  m: i32, n: i32, k: i32, a: usize, rsa: i32, csa: i32, b: usize, rsb: i32, csb: i32,
+  c: usize, ldc: i32, accumulate: i32, work: usize, counter: usize, chunk: i32, parts: i32,
+): void {
+  if (m <= 0 || n <= 0 || k <= 0) return;
+  parts = max(1, parts);
+  if (taken(counter) >= n) return;
+  const pb = (work + 63) & ~(<usize>63);
+  const tile = pb + <usize>(KC * NC) * 4;
+  const pa = (tile + <usize>(MR * NR) * 4 + 63) & ~(<usize>63);
+  const mp = (m + MR - 1) / MR * MR;
+  for (let pc = 0; pc < k; pc += KC) {
+    packA(m, min(KC, k - pc), at(a, pc * csa), rsa, csa, pa + <usize>(pc * mp) * 4);
+  }
+  chunk = min(chunk, NC);
+  for (;;) {
+    const j0 = claim(counter, n, chunk, parts, NR);
+    if (j0 >= n) break;
+    const nc = min(n, j0 + claimSize(n - j0, chunk, parts, NR)) - j0;
+    for (let pc = 0; pc < k; pc += KC) {
+      const kc = min(KC, k - pc);
+      const pak = pa + <usize>(pc * mp) * 4;
+      packB(kc, nc, at(b, pc * rsb + j0 * csb), rsb, csb, pb);
+      const acc = accumulate != 0 || pc > 0;
+      for (let ic = 0; ic < m; ic += MC) {
+        const mc = min(MC, m - ic);
+        for (let jr = 0; jr < nc; jr += NR) {
+          const bp = pb + <usize>(jr * kc) * 4;
+          const cols = min(NR, nc - jr);
+          for (let ir = 0; ir < mc; ir += MR) {
+            microKernel(kc, pak + <usize>((ic + ir) * kc) * 4, bp, at(c, (ic + ir) * ldc + j0 + jr), ldc, min(MR, mc - ir), cols, acc, tile);
           }
         }
       }
