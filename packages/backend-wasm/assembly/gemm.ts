@@ -7,15 +7,16 @@ import { at, fill, madd } from './simd';
 
 // Block sizes for the caches of the machine kind the bench runs on (lscpu, /sys/devices/system/cpu/
 // cpu0/cache: L1d 32 KiB 8-way and L2 1 MiB 8-way per core, L3 32 MiB shared): a KC×NR B micro-panel
-// (8 KiB) and a KC×MR A micro-panel (6 KiB) share L1; the MC×KC A block (96 KiB) stays in L2 while
-// every B micro-panel of the column block passes; the KC×NC B block (1 MiB) streams from L2 and L3.
+// (16 KiB) and a KC×MR A micro-panel (12 KiB) share L1; the MC×KC A block (192 KiB) stays in L2 while
+// every B micro-panel of the column block passes; the KC×NC B block (2 MiB) streams from L2 and L3.
 // Variants compared in one process per CPU-second (KC 192–384, MC 96–192, NC 512 and 1024) came within
-// ±3% of each other at n = 512 and 1024, inside the noise of a shared machine, so these stayed.
-
+// ±3% of each other at n = 512 and 1024. KC = 512 then beat 256 by 3–6% on the GPT step's K = 384 and
+// 512 products (one depth block: C is written once instead of stored and re-read per block), and
+// matched it elsewhere (bench/gemm-ab.mjs, n = 128..1024 and the step's shapes).
 /** Micro-tile rows: 6 where fused multiply-add frees registers, else 4. */
 export const MR: i32 = ASC_FEATURE_RELAXED_SIMD ? 6 : 4;
 export const NR: i32 = 8;
-export const KC: i32 = 256;
+export const KC: i32 = 512;
 export const MC: i32 = 96;
 export const NC: i32 = 1024;
 

@@ -23,11 +23,11 @@ import { measure, rate } from '@scratchnet/peer-bench/timing';
 
 const quick = process.argv.includes('--quick');
 const matmulOnly = process.argv.includes('--matmul');
-// Ten warm-up calls per size for every contender (the peers get the same count): with two, the first
-// timed calls at n = 128 still paid for JIT compilation of the host-side JavaScript and the wasm
-// tier-up, which cost 1–2 ms of the process's CPU time now and then during the first ~25 calls of a
-// process (0.15 ms is a warm call), so the n = 128 figures measured warm-up rather than the matmul.
-const REPEATS = { warmup: quick ? 3 : 10, repeats: quick ? 3 : 5 };
+// Twenty warm-up calls per size for every contender (the peers get the same count): with two (and
+// still with ten), the first timed calls at n = 128 paid for JIT compilation of the host-side
+// JavaScript and the wasm tier-up, which took 1–2 ms of the process's CPU time now and then during the
+// first ~25 calls of a process (0.15 ms is a warm call), so the n = 128 figures measured warm-up.
+const REPEATS = { warmup: quick ? 3 : 20, repeats: quick ? 3 : 5 };
 const SLOW = { warmup: 1, repeats: 3 }; // backend-js and whole training steps
 const SIZES = [128, 256, 512, 1024];
 const started = performance.now();
