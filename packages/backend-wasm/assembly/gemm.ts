@@ -177,6 +177,22 @@ function packB(kc: i32, nc: i32, b: usize, rsb: i32, csb: i32, pb: usize): void 
 
 /** Copies the top-left rows × cols of an MR×NR tile into C, adding to C's values when `acc`. */
 function storeEdge(tile: usize, c: usize, ldc: i32, rows: i32, cols: i32, acc: bool): void {
+  if (ASC_FEATURE_SIMD && cols == NR) {
+    // Short tiles of full width (the last rows of a 64- or 128-row block): whole-vector rows.
+    for (let r = 0; r < rows; r++) {
+      const src = at(tile, r * NR);
+      const dst = at(c, r * ldc);
+      let x0 = v128.load(src);
+      let x1 = v128.load(src, 16);
+      if (acc) {
+        x0 = f32x4.add(x0, v128.load(dst));
+        x1 = f32x4.add(x1, v128.load(dst, 16));
+      }
+      v128.store(dst, x0);
+      v128.store(dst, x1, 16);
+    }
+    return;
+  }
   for (let r = 0; r < rows; r++) storeEdgeRow(at(tile, r * NR), at(c, r * ldc), cols, acc);
 }
 
