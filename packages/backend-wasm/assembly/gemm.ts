@@ -276,7 +276,7 @@ function storeFull(tile: usize, c: usize, ldc: i32, acc: bool): void {
 }
 
 /** 4×8 tile with separate multiply and add (each needs a temporary register, so only 8 accumulators). */
-@inline function tile4x8Body(kc: i32, a: usize, b: usize, c: usize, ld: usize, acc: bool): void {
+@inline function tile4x8Body(kc: i32, a: usize, b: usize, c: usize, ld: usize, acc: bool, as: usize = 16): void {
   let c00 = startLo(c, acc), c01 = startHi(c, acc);
   let c10 = startLo(c + ld, acc), c11 = startHi(c + ld, acc);
   let c20 = startLo(c + 2 * ld, acc), c21 = startHi(c + 2 * ld, acc);
@@ -297,7 +297,7 @@ function storeFull(tile: usize, c: usize, ldc: i32, acc: bool): void {
     av = i32x4.shuffle(a4, a4, 3, 3, 3, 3);
     c30 = madd(av, b0, c30);
     c31 = madd(av, b1, c31);
-    a += 16;
+    a += as;
     b += 32;
   }
   putRow(c, c00, c01);
@@ -322,6 +322,18 @@ function tileAdd(kc: i32, a: usize, b: usize, c: usize, ld: usize): void {
   tileSimd(kc, a, b, c, ld, true);
 }
 
+/**
+ * The first four rows of a 6-row panel (the relaxed build's edge tiles of 1–4 rows: 64 = 10·6 + 4,
+ * 128 = 21·6 + 2) with the 4×8 body, which skips the two padding rows' multiply-adds: 8 instead of 12
+ * per depth step. Written straight into C (or added) when `ld` > 0 and four rows are wanted.
+ */
+function tileShortSet(kc: i32, a: usize, b: usize, c: usize, ld: usize): void {
+  tile4x8Body(kc, a, b, c, ld, false, MR * 4);
+}
+function tileShortAdd(kc: i32, a: usize, b: usize, c: usize, ld: usize): void {
+  tile4x8Body(kc, a, b, c, ld, true, MR * 4);
+}
+
 /** Portable tile for the scalar build. */
 function tileScalar(kc: i32, a: usize, b: usize, tile: usize): void {
   fill(tile, MR * NR, 0);
@@ -344,7 +356,16 @@ function microKernel(kc: i32, a: usize, b: usize, c: usize, ldc: i32, rows: i32,
       else tileSet(kc, a, b, c, <usize>ldc << 2);
       return;
     }
-    tileSet(kc, a, b, tile, NR * 4);
+    if (MR == 6 && rows <= 4) {
+      if (rows == 4 && cols == NR) {
+        if (acc) tileShortAdd(kc, a, b, c, <usize>ldc << 2);
+        else tileShortSet(kc, a, b, c, <usize>ldc << 2);
+        return;
+      }
+      tileShortSet(kc, a, b, tile, NR * 4);
+    } else {
+      tileSet(kc, a, b, tile, NR * 4);
+    }
   } else {
     tileScalar(kc, a, b, tile);
     if (rows == MR && cols == NR) {
