@@ -13,6 +13,7 @@ import { at, fill, madd } from './simd';
 // ±3% of each other at n = 512 and 1024. KC = 512 then beat 256 by 3–6% on the GPT step's K = 384 and
 // 512 products (one depth block: C is written once instead of stored and re-read per block), and
 // matched it elsewhere (bench/gemm-ab.mjs, n = 128..1024 and the step's shapes).
+
 /** Micro-tile rows: 6 where fused multiply-add frees registers, else 4. */
 export const MR: i32 = ASC_FEATURE_RELAXED_SIMD ? 6 : 4;
 export const NR: i32 = 8;
@@ -232,7 +233,8 @@ function storeFull(tile: usize, c: usize, ldc: i32, acc: bool): void {
 
 /**
  * 6×8 tile with fused multiply-adds: 12 accumulators + 2 B vectors + 1 broadcast fit the 16 registers.
- * The result goes to C (row stride `ld` bytes) when `ld` > 0, else to the MR×NR spill tile at `c`.
+ * The result is stored at `c` with a row stride of `ld` bytes: C itself, or the spill tile (ld = NR·4)
+ * for an edge tile that storeEdge then copies.
  */
 @inline function tile6x8Body(kc: i32, a: usize, b: usize, c: usize, ld: usize, acc: bool): void {
   // Accumulating tiles start from C's values (loaded while registers are free) rather than adding C
@@ -275,7 +277,11 @@ function storeFull(tile: usize, c: usize, ldc: i32, acc: bool): void {
   putRow(c + 5 * ld, c50, c51);
 }
 
-/** 4×8 tile with separate multiply and add (each needs a temporary register, so only 8 accumulators). */
+/**
+ * 4×8 tile: the SIMD build's tile (separate multiply and add each need a temporary register, so only 8
+ * accumulators), and the relaxed build's edge tile of up to 4 rows (fused). `as`: bytes from one depth
+ * step of the packed A panel to the next (16 for 4-row panels, 24 for 6-row ones). Stores like tile6x8Body.
+ */
 @inline function tile4x8Body(kc: i32, a: usize, b: usize, c: usize, ld: usize, acc: bool, as: usize = 16): void {
   let c00 = startLo(c, acc), c01 = startHi(c, acc);
   let c10 = startLo(c + ld, acc), c11 = startHi(c + ld, acc);
@@ -325,7 +331,8 @@ function tileAdd(kc: i32, a: usize, b: usize, c: usize, ld: usize): void {
 /**
  * The first four rows of a 6-row panel (the relaxed build's edge tiles of 1–4 rows: 64 = 10·6 + 4,
  * 128 = 21·6 + 2) with the 4×8 body, which skips the two padding rows' multiply-adds: 8 instead of 12
- * per depth step. Written straight into C (or added) when `ld` > 0 and four rows are wanted.
+ * per depth step. Stored (or added) at `c` with row stride `ld`: C when four rows are wanted, else the
+ * spill tile.
  */
 function tileShortSet(kc: i32, a: usize, b: usize, c: usize, ld: usize): void {
   tile4x8Body(kc, a, b, c, ld, false, MR * 4);
