@@ -23,11 +23,12 @@ import { measure, rate } from '@scratchnet/peer-bench/timing';
 
 const quick = process.argv.includes('--quick');
 const matmulOnly = process.argv.includes('--matmul');
-// Twenty warm-up calls per size for every contender (the peers get the same count): with two (and
-// still with ten), the first timed calls at n = 128 paid for JIT compilation of the host-side
+// Forty warm-up calls per size for every contender (the peers get the same count): with two (and
+// still with twenty) the first timed calls at n = 128 paid for JIT compilation of the host-side
 // JavaScript and the wasm tier-up, which took 1–2 ms of the process's CPU time now and then during the
-// first ~25 calls of a process (0.15 ms is a warm call), so the n = 128 figures measured warm-up.
-const REPEATS = { warmup: quick ? 3 : 20, repeats: quick ? 3 : 5 };
+// first ~30 calls of a process: the median CPU time of a call fell 330 → 260 → 170 → 155 µs over calls
+// 1–10, 11–20, 21–30, 31–40, and stayed at 140–155 after that.
+const REPEATS = { warmup: quick ? 3 : 40, repeats: quick ? 3 : 5 };
 const SLOW = { warmup: 1, repeats: 3 }; // backend-js and whole training steps
 const SIZES = [128, 256, 512, 1024];
 const started = performance.now();
