@@ -7,15 +7,17 @@ import { at, fill, madd } from './simd';
 
 // Block sizes for the caches of the machine kind the bench runs on (lscpu, /sys/devices/system/cpu/
 // cpu0/cache: L1d 32 KiB 8-way and L2 1 MiB 8-way per core, L3 32 MiB shared): a KC×NR B micro-panel
-// (8 KiB) and a KC×MR A micro-panel (6 KiB) share L1; the MC×KC A block (96 KiB) stays in L2 while
-// every B micro-panel of the column block passes; the KC×NC B block (1 MiB) streams from L2 and L3.
+// (16 KiB) and a KC×MR A micro-panel (12 KiB) share L1; the MC×KC A block (192 KiB) stays in L2 while
+// every B micro-panel of the column block passes; the KC×NC B block (2 MiB) streams from L2 and L3.
 // Variants compared in one process per CPU-second (KC 192–384, MC 96–192, NC 512 and 1024) came within
-// ±3% of each other at n = 512 and 1024, inside the noise of a shared machine, so these stayed.
+// ±3% of each other at n = 512 and 1024. KC = 512 then beat 256 by 3–6% on the GPT step's K = 384 and
+// 512 products (one depth block: C is written once instead of stored and re-read per block), and
+// matched it elsewhere (bench/gemm-ab.mjs, n = 128..1024 and the step's shapes).
 
 /** Micro-tile rows: 6 where fused multiply-add frees registers, else 4. */
 export const MR: i32 = ASC_FEATURE_RELAXED_SIMD ? 6 : 4;
 export const NR: i32 = 8;
-export const KC: i32 = 256;
+export const KC: i32 = 512;
 export const MC: i32 = 96;
 export const NC: i32 = 1024;
 
@@ -110,6 +112,40 @@ function packA(mc: i32, kc: i32, a: usize, rsa: i32, csa: i32, pa: usize): void 
   }
 }
 
+/**
+ * Packs a full NR-column panel of column-major B (a transposed operand: depth contiguous per column)
+ * four depth steps at a time: loads four floats of each of the 8 columns and transposes them in
+ * registers as two 4×4 blocks. The scalar loop's strided stores took ~20% of an attention-sized a·bᵀ
+ * (64×32 · (64×32)ᵀ). Returns the depth steps packed (a multiple of 4).
+ */
+@inline function packPanelCols(kc: i32, src: usize, csb: i32, dest: usize): i32 {
+  let p = 0;
+  if (ASC_FEATURE_SIMD) {
+    const cs = <usize>csb << 2;
+    for (; p + 4 <= kc; p += 4) {
+      const s0 = src + (<usize>p << 2);
+      const d = dest + <usize>(p * NR) * 4;
+      for (let h = 0; h < 2; h++) {
+        const sh = s0 + <usize>(4 * h) * cs;
+        const v0 = v128.load(sh);
+        const v1 = v128.load(sh + cs);
+        const v2 = v128.load(sh + 2 * cs);
+        const v3 = v128.load(sh + 3 * cs);
+        const t0 = i32x4.shuffle(v0, v1, 0, 4, 1, 5);
+        const t1 = i32x4.shuffle(v0, v1, 2, 6, 3, 7);
+        const t2 = i32x4.shuffle(v2, v3, 0, 4, 1, 5);
+        const t3 = i32x4.shuffle(v2, v3, 2, 6, 3, 7);
+        const dh = d + <usize>(16 * h);
+        v128.store(dh, i32x4.shuffle(t0, t2, 0, 1, 4, 5));
+        v128.store(dh, i32x4.shuffle(t0, t2, 2, 3, 6, 7), NR * 4);
+        v128.store(dh, i32x4.shuffle(t1, t3, 0, 1, 4, 5), NR * 8);
+        v128.store(dh, i32x4.shuffle(t1, t3, 2, 3, 6, 7), NR * 12);
+      }
+    }
+  }
+  return p;
+}
+
 /** Packs depth [0, kc) × columns [0, nc) of B into NR-wide panels, each stored depth-major, zero-padded. */
 function packB(kc: i32, nc: i32, b: usize, rsb: i32, csb: i32, pb: usize): void {
   for (let jr = 0; jr < nc; jr += NR) {
@@ -127,9 +163,11 @@ function packB(kc: i32, nc: i32, b: usize, rsb: i32, csb: i32, pb: usize): void 
         }
       }
     } else {
+      const src = at(b, jr * csb);
+      const done = rsb == 1 && w == NR ? packPanelCols(kc, src, csb, dest) : 0;
       for (let j = 0; j < w; j++) {
-        const src = at(b, (jr + j) * csb);
-        for (let p = 0; p < kc; p++) store<f32>(at(dest, p * NR + j), load<f32>(at(src, p * rsb)));
+        const col = at(src, j * csb);
+        for (let p = done; p < kc; p++) store<f32>(at(dest, p * NR + j), load<f32>(at(col, p * rsb)));
       }
       for (let j = w; j < NR; j++) {
         for (let p = 0; p < kc; p++) store<f32>(at(dest, p * NR + j), 0);
@@ -140,49 +178,73 @@ function packB(kc: i32, nc: i32, b: usize, rsb: i32, csb: i32, pb: usize): void 
 
 /** Copies the top-left rows × cols of an MR×NR tile into C, adding to C's values when `acc`. */
 function storeEdge(tile: usize, c: usize, ldc: i32, rows: i32, cols: i32, acc: bool): void {
-  for (let r = 0; r < rows; r++) {
-    const dst = at(c, r * ldc);
-    const src = at(tile, r * NR);
-    for (let j = 0; j < cols; j++) {
-      const v = load<f32>(at(src, j));
-      store<f32>(at(dst, j), acc ? load<f32>(at(dst, j)) + v : v);
-    }
-  }
-}
-
-/** Copies a whole MR×NR tile into C (or adds it to C). */
-function storeFull(tile: usize, c: usize, ldc: i32, acc: bool): void {
-  const ld = <usize>ldc << 2;
-  for (let r = 0; r < MR; r++) {
-    if (ASC_FEATURE_SIMD) {
-      let x0 = v128.load(tile);
-      let x1 = v128.load(tile, 16);
+  if (ASC_FEATURE_SIMD && cols == NR) {
+    // Short tiles of full width (the last rows of a 64- or 128-row block): whole-vector rows.
+    for (let r = 0; r < rows; r++) {
+      const src = at(tile, r * NR);
+      const dst = at(c, r * ldc);
+      let x0 = v128.load(src);
+      let x1 = v128.load(src, 16);
       if (acc) {
-        x0 = f32x4.add(x0, v128.load(c));
-        x1 = f32x4.add(x1, v128.load(c, 16));
+        x0 = f32x4.add(x0, v128.load(dst));
+        x1 = f32x4.add(x1, v128.load(dst, 16));
       }
-      v128.store(c, x0);
-      v128.store(c, x1, 16);
-    } else {
-      for (let j = 0; j < NR; j++) {
-        const v = load<f32>(at(tile, j));
-        store<f32>(at(c, j), acc ? load<f32>(at(c, j)) + v : v);
-      }
+      v128.store(dst, x0);
+      v128.store(dst, x1, 16);
     }
-    tile += NR * 4;
-    c += ld;
+    return;
+  }
+  for (let r = 0; r < rows; r++) storeEdgeRow(at(tile, r * NR), at(c, r * ldc), cols, acc);
+}
+
+/** Copies `cols` floats of one tile row into C (or adds them). */
+@inline function storeEdgeRow(src: usize, dst: usize, cols: i32, acc: bool): void {
+  for (let j = 0; j < cols; j++) {
+    const v = load<f32>(at(src, j));
+    store<f32>(at(dst, j), acc ? load<f32>(at(dst, j)) + v : v);
   }
 }
 
-// The micro-kernels always spill their accumulators to `tile` and let a separate function move the tile
-// into C: with a branchy epilogue in the same function V8 kept the accumulators in memory inside the
-// hot loop (measured 25 instead of 57 GFLOPS).
+/** Copies a whole MR×NR tile into C (or adds it to C); the scalar build's path (SIMD tiles write C themselves). */
+function storeFull(tile: usize, c: usize, ldc: i32, acc: bool): void {
+  for (let r = 0; r < MR; r++) storeEdgeRow(at(tile, r * NR), at(c, r * ldc), NR, acc);
+}
 
-/** 6×8 tile with fused multiply-adds: 12 accumulators + 2 B vectors + 1 broadcast fit the 16 registers. */
-function tile6x8(kc: i32, a: usize, b: usize, tile: usize): void {
-  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
-  let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-  let c40 = f32x4.splat(0), c41 = f32x4.splat(0), c50 = f32x4.splat(0), c51 = f32x4.splat(0);
+// A full micro-tile keeps its accumulators in registers and writes (or adds) them straight into C:
+// the kernel body is inlined into one function per store mode, so neither copy has a branch after the
+// loop. (With the edge tile's branchy copy in the same function V8 kept the accumulators in memory
+// inside the hot loop, 25 instead of 57 GFLOPS, so edge tiles still spill to `tile` and are copied by
+// storeEdge.) Writing C directly saved the spill and the copy: 12 stores, 12–24 loads and a call per
+// tile, which at kc = 32–128 (the attention products, K = 128 layers) was 10–25% of the tile's time.
+
+/** One 8-float row of C to start the accumulators from: C's values when `acc`, else zeros. */
+@inline function startLo(c: usize, acc: bool): v128 {
+  return acc ? v128.load(c) : f32x4.splat(0);
+}
+@inline function startHi(c: usize, acc: bool): v128 {
+  return acc ? v128.load(c, 16) : f32x4.splat(0);
+}
+
+/** Stores one 8-float row of accumulators into C at `c`. */
+@inline function putRow(c: usize, x0: v128, x1: v128): void {
+  v128.store(c, x0);
+  v128.store(c, x1, 16);
+}
+
+/**
+ * 6×8 tile with fused multiply-adds: 12 accumulators + 2 B vectors + 1 broadcast fit the 16 registers.
+ * The result is stored at `c` with a row stride of `ld` bytes: C itself, or the spill tile (ld = NR·4)
+ * for an edge tile that storeEdge then copies.
+ */
+@inline function tile6x8Body(kc: i32, a: usize, b: usize, c: usize, ld: usize, acc: bool): void {
+  // Accumulating tiles start from C's values (loaded while registers are free) rather than adding C
+  // after the loop: adding at the end, with every accumulator live, ran at 34 instead of 49 GFLOPS.
+  let c00 = startLo(c, acc), c01 = startHi(c, acc);
+  let c10 = startLo(c + ld, acc), c11 = startHi(c + ld, acc);
+  let c20 = startLo(c + 2 * ld, acc), c21 = startHi(c + 2 * ld, acc);
+  let c30 = startLo(c + 3 * ld, acc), c31 = startHi(c + 3 * ld, acc);
+  let c40 = startLo(c + 4 * ld, acc), c41 = startHi(c + 4 * ld, acc);
+  let c50 = startLo(c + 5 * ld, acc), c51 = startHi(c + 5 * ld, acc);
   for (let p = 0; p < kc; p++) {
     const b0 = v128.load(b);
     const b1 = v128.load(b, 16);
@@ -207,15 +269,24 @@ function tile6x8(kc: i32, a: usize, b: usize, tile: usize): void {
     a += 24;
     b += 32;
   }
-  v128.store(tile, c00); v128.store(tile, c01, 16); v128.store(tile, c10, 32); v128.store(tile, c11, 48);
-  v128.store(tile, c20, 64); v128.store(tile, c21, 80); v128.store(tile, c30, 96); v128.store(tile, c31, 112);
-  v128.store(tile, c40, 128); v128.store(tile, c41, 144); v128.store(tile, c50, 160); v128.store(tile, c51, 176);
+  putRow(c, c00, c01);
+  putRow(c + ld, c10, c11);
+  putRow(c + 2 * ld, c20, c21);
+  putRow(c + 3 * ld, c30, c31);
+  putRow(c + 4 * ld, c40, c41);
+  putRow(c + 5 * ld, c50, c51);
 }
 
-/** 4×8 tile with separate multiply and add (each needs a temporary register, so only 8 accumulators). */
-function tile4x8(kc: i32, a: usize, b: usize, tile: usize): void {
-  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
-  let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+/**
+ * 4×8 tile: the SIMD build's tile (separate multiply and add each need a temporary register, so only 8
+ * accumulators), and the relaxed build's edge tile of up to 4 rows (fused). `as`: bytes from one depth
+ * step of the packed A panel to the next (16 for 4-row panels, 24 for 6-row ones). Stores like tile6x8Body.
+ */
+@inline function tile4x8Body(kc: i32, a: usize, b: usize, c: usize, ld: usize, acc: bool, as: usize = 16): void {
+  let c00 = startLo(c, acc), c01 = startHi(c, acc);
+  let c10 = startLo(c + ld, acc), c11 = startHi(c + ld, acc);
+  let c20 = startLo(c + 2 * ld, acc), c21 = startHi(c + 2 * ld, acc);
+  let c30 = startLo(c + 3 * ld, acc), c31 = startHi(c + 3 * ld, acc);
   for (let p = 0; p < kc; p++) {
     const b0 = v128.load(b);
     const b1 = v128.load(b, 16);
@@ -232,11 +303,42 @@ function tile4x8(kc: i32, a: usize, b: usize, tile: usize): void {
     av = i32x4.shuffle(a4, a4, 3, 3, 3, 3);
     c30 = madd(av, b0, c30);
     c31 = madd(av, b1, c31);
-    a += 16;
+    a += as;
     b += 32;
   }
-  v128.store(tile, c00); v128.store(tile, c01, 16); v128.store(tile, c10, 32); v128.store(tile, c11, 48);
-  v128.store(tile, c20, 64); v128.store(tile, c21, 80); v128.store(tile, c30, 96); v128.store(tile, c31, 112);
+  putRow(c, c00, c01);
+  putRow(c + ld, c10, c11);
+  putRow(c + 2 * ld, c20, c21);
+  putRow(c + 3 * ld, c30, c31);
+}
+
+/** The SIMD tile of this build, its result stored or added at `c` with a row stride of `ld` bytes. */
+@inline function tileSimd(kc: i32, a: usize, b: usize, c: usize, ld: usize, acc: bool): void {
+  if (ASC_FEATURE_RELAXED_SIMD) tile6x8Body(kc, a, b, c, ld, acc);
+  else tile4x8Body(kc, a, b, c, ld, acc);
+}
+
+/** A full tile written straight into C. */
+function tileSet(kc: i32, a: usize, b: usize, c: usize, ld: usize): void {
+  tileSimd(kc, a, b, c, ld, false);
+}
+
+/** A full tile added straight into C. */
+function tileAdd(kc: i32, a: usize, b: usize, c: usize, ld: usize): void {
+  tileSimd(kc, a, b, c, ld, true);
+}
+
+/**
+ * The first four rows of a 6-row panel (the relaxed build's edge tiles of 1–4 rows: 64 = 10·6 + 4,
+ * 128 = 21·6 + 2) with the 4×8 body, which skips the two padding rows' multiply-adds: 8 instead of 12
+ * per depth step. Stored (or added) at `c` with row stride `ld`: C when four rows are wanted, else the
+ * spill tile.
+ */
+function tileShortSet(kc: i32, a: usize, b: usize, c: usize, ld: usize): void {
+  tile4x8Body(kc, a, b, c, ld, false, MR * 4);
+}
+function tileShortAdd(kc: i32, a: usize, b: usize, c: usize, ld: usize): void {
+  tile4x8Body(kc, a, b, c, ld, true, MR * 4);
 }
 
 /** Portable tile for the scalar build. */
@@ -255,11 +357,30 @@ function tileScalar(kc: i32, a: usize, b: usize, tile: usize): void {
 
 /** One MR×NR micro-tile: kc rank-1 updates from packed panels, then a store (or add) into C. */
 function microKernel(kc: i32, a: usize, b: usize, c: usize, ldc: i32, rows: i32, cols: i32, acc: bool, tile: usize): void {
-  if (ASC_FEATURE_RELAXED_SIMD) tile6x8(kc, a, b, tile);
-  else if (ASC_FEATURE_SIMD) tile4x8(kc, a, b, tile);
-  else tileScalar(kc, a, b, tile);
-  if (rows == MR && cols == NR) storeFull(tile, c, ldc, acc);
-  else storeEdge(tile, c, ldc, rows, cols, acc);
+  if (ASC_FEATURE_SIMD) {
+    if (rows == MR && cols == NR) {
+      if (acc) tileAdd(kc, a, b, c, <usize>ldc << 2);
+      else tileSet(kc, a, b, c, <usize>ldc << 2);
+      return;
+    }
+    if (MR == 6 && rows <= 4) {
+      if (rows == 4 && cols == NR) {
+        if (acc) tileShortAdd(kc, a, b, c, <usize>ldc << 2);
+        else tileShortSet(kc, a, b, c, <usize>ldc << 2);
+        return;
+      }
+      tileShortSet(kc, a, b, tile, NR * 4);
+    } else {
+      tileSet(kc, a, b, tile, NR * 4);
+    }
+  } else {
+    tileScalar(kc, a, b, tile);
+    if (rows == MR && cols == NR) {
+      storeFull(tile, c, ldc, acc);
+      return;
+    }
+  }
+  storeEdge(tile, c, ldc, rows, cols, acc);
 }
 
 /**
@@ -312,22 +433,22 @@ export function gemmSharedWorkBytes(n: i32, k: i32): f64 {
  * at most `chunk` and at least one micro-tile, in whole micro-tiles. Big claims first keep the counter
  * quiet; small ones at the end leave the threads at most one micro-tile row apart when they finish.
  */
-@inline function claimSize(left: i32, chunk: i32, parts: i32): i32 {
+@inline function claimSize(left: i32, chunk: i32, parts: i32, step: i32 = MR): i32 {
   const share = (left + 2 * parts - 1) / (2 * parts);
-  return max(MR, min(chunk, (share + MR - 1) / MR * MR));
+  return max(step, min(chunk, (share + step - 1) / step * step));
 }
 
 /** Takes the next rows from a counter the threads share; returns the first row taken (≥ m: none left). */
-@inline function claim(counter: usize, m: i32, chunk: i32, parts: i32): i32 {
+@inline function claim(counter: usize, m: i32, chunk: i32, parts: i32, step: i32 = MR): i32 {
   if (ASC_FEATURE_THREADS) {
     for (;;) {
       const v = atomic.load<i32>(counter);
       if (v >= m) return v;
-      if (atomic.cmpxchg<i32>(counter, v, v + claimSize(m - v, chunk, parts)) == v) return v;
+      if (atomic.cmpxchg<i32>(counter, v, v + claimSize(m - v, chunk, parts, step)) == v) return v;
     }
   }
   const v = load<i32>(counter);
-  if (v < m) store<i32>(counter, v + claimSize(m - v, chunk, parts));
+  if (v < m) store<i32>(counter, v + claimSize(m - v, chunk, parts, step));
   return v;
 }
 
@@ -384,6 +505,58 @@ export function gemmShared(
             for (let ir = 0; ir < mc; ir += MR) {
               microKernel(kc, pa + <usize>(ir * kc) * 4, bp, at(c, (ic + ir) * ldc + jc + jr), ldc, min(MR, mc - ir), cols, acc, tile);
             }
+          }
+        }
+      }
+    }
+  }
+}
+
+/** Packed-A bytes per thread that gemmSharedCols needs: all of A (every row, the whole depth), plus gemm's scratch. */
+export function gemmSharedColsWorkBytes(m: i32, k: i32): f64 {
+  const mp = (m + MR - 1) / MR * MR;
+  return <f64>(KC * NC + MR * NR + 16) * 4 + <f64>k * <f64>mp * 4 + 128;
+}
+
+/**
+ * gemmShared's mirror for products wider than tall (n > m, e.g. a weight gradient aᵀ·b with few rows):
+ * the threads take columns from the int32 counter at `counter` (zeroed by the caller), in whole NR-wide
+ * panels, at most `chunk` at a time and fewer as they run out. Each thread packs all of A once (every
+ * row over the whole depth), so a claim costs only the packing of its own columns of B; a thread that
+ * runs slower takes fewer columns instead of holding the others up, which a fixed half per thread did.
+ * `work` is gemmSharedColsWorkBytes(m, k) of this thread's own. Requires k > 0.
+ */
+export function gemmSharedCols(
+  m: i32, n: i32, k: i32, a: usize, rsa: i32, csa: i32, b: usize, rsb: i32, csb: i32,
+  c: usize, ldc: i32, accumulate: i32, work: usize, counter: usize, chunk: i32, parts: i32,
+): void {
+  if (m <= 0 || n <= 0 || k <= 0) return;
+  parts = max(1, parts);
+  if (taken(counter) >= n) return;
+  const pb = (work + 63) & ~(<usize>63);
+  const tile = pb + <usize>(KC * NC) * 4;
+  const pa = (tile + <usize>(MR * NR) * 4 + 63) & ~(<usize>63);
+  const mp = (m + MR - 1) / MR * MR;
+  for (let pc = 0; pc < k; pc += KC) {
+    packA(m, min(KC, k - pc), at(a, pc * csa), rsa, csa, pa + <usize>(pc * mp) * 4);
+  }
+  chunk = min(chunk, NC);
+  for (;;) {
+    const j0 = claim(counter, n, chunk, parts, NR);
+    if (j0 >= n) break;
+    const nc = min(n, j0 + claimSize(n - j0, chunk, parts, NR)) - j0;
+    for (let pc = 0; pc < k; pc += KC) {
+      const kc = min(KC, k - pc);
+      const pak = pa + <usize>(pc * mp) * 4;
+      packB(kc, nc, at(b, pc * rsb + j0 * csb), rsb, csb, pb);
+      const acc = accumulate != 0 || pc > 0;
+      for (let ic = 0; ic < m; ic += MC) {
+        const mc = min(MC, m - ic);
+        for (let jr = 0; jr < nc; jr += NR) {
+          const bp = pb + <usize>(jr * kc) * 4;
+          const cols = min(NR, nc - jr);
+          for (let ir = 0; ir < mc; ir += MR) {
+            microKernel(kc, pak + <usize>((ic + ir) * kc) * 4, bp, at(c, (ic + ir) * ldc + j0 + jr), ldc, min(MR, mc - ir), cols, acc, tile);
           }
         }
       }

@@ -1,5 +1,5 @@
 // Entry point of the kernel module: every export here is called by the host (src/) or by a worker.
-export { gemm, gemmBatch, gemmWorkBytes, gemmShared, gemmSharedWorkBytes } from './gemm';
+export { gemm, gemmBatch, gemmWorkBytes, gemmShared, gemmSharedCols, gemmSharedColsWorkBytes, gemmSharedWorkBytes } from './gemm';
 export { unaryOp as unary, unaryGradOp as unaryGrad } from './generated/elementwise-dispatch';
 import { ELEMENTWISE_ABI } from './generated/elementwise-forms';
 export { binary, where4 } from './binary';

@@ -23,7 +23,12 @@ import { measure, rate } from '@scratchnet/peer-bench/timing';
 
 const quick = process.argv.includes('--quick');
 const matmulOnly = process.argv.includes('--matmul');
-const REPEATS = { warmup: quick ? 1 : 2, repeats: quick ? 3 : 5 };
+// Forty warm-up calls per size for every contender (the peers get the same count): with two (and
+// still with twenty) the first timed calls at n = 128 paid for JIT compilation of the host-side
+// JavaScript and the wasm tier-up, which took 1–2 ms of the process's CPU time now and then during the
+// first ~30 calls of a process: the median CPU time of a call fell 330 → 260 → 170 → 155 µs over calls
+// 1–10, 11–20, 21–30, 31–40, and stayed at 140–155 after that.
+const REPEATS = { warmup: quick ? 3 : 40, repeats: quick ? 3 : 5 };
 const SLOW = { warmup: 1, repeats: 3 }; // backend-js and whole training steps
 const SIZES = [128, 256, 512, 1024];
 const started = performance.now();

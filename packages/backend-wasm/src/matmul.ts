@@ -38,7 +38,9 @@ export function matmul(rt: Runtime, a: TensorRef, b: TensorRef, attrs: MatmulAtt
   };
   const parts = gemmThreads(m * n * k, rt.threads);
   const batchParts = Math.min(batch, gemmThreads(batch * m * n * k, rt.threads));
-  if (parts === 1 && batchParts > 1 && k > 0) {
+  // Items too small to split go through gemmBatch in one wasm call even on one thread: a call from
+  // JavaScript per item cost ~1–2 µs each, 10–30% of a batch of 128 attention-sized (64×32×64) items.
+  if (parts === 1 && batch > 1 && k > 0) {
     try {
       batchItems(rt, g, batchParts);
     } finally {
@@ -52,6 +54,8 @@ export function matmul(rt: Runtime, a: TensorRef, b: TensorRef, attrs: MatmulAtt
   try {
     if (usable > 1 && splitRows && k > 0 && rt.exports.gemmSharedWorkBytes(n, k) <= SHARED_GEMM_MAX_BYTES) {
       sharedRows(rt, g, usable);
+    } else if (usable > 1 && !splitRows && k > 0 && rt.exports.gemmSharedColsWorkBytes(m, k) <= SHARED_GEMM_MAX_BYTES) {
+      sharedCols(rt, g, usable);
     } else {
       fixedRanges(rt, g, usable, splitRows);
     }
@@ -96,6 +100,29 @@ function sharedRows(rt: Runtime, g: Geometry, parts: number): void {
     const lists: number[][] = [];
     for (let p = 0; p < parts; p++) lists.push([g.m, g.n, g.k, pa, g.rsa, g.csa, pb, g.rsb, g.csb, pc, g.n, 0, work + p * stride, counters, chunk, parts]);
     rt.runLists('gemmShared', lists, true);
+  }
+}
+
+/**
+ * Columns handed out through a shared counter (gemmSharedCols), for products wider than tall: the mirror
+ * of sharedRows, each thread packing all of A once. With fixed column halves (the previous split) a call
+ * lasted as long as the slower thread, so one late wake-up or a core shared with another process cost
+ * up to half the call.
+ */
+function sharedCols(rt: Runtime, g: Geometry, parts: number): void {
+  const stride = roundUp(rt.exports.gemmSharedColsWorkBytes(g.m, g.k), 4096);
+  const work = rt.scratch.acquire(stride * parts + 64);
+  const counter = work + stride * parts;
+  // Claims of about an eighth of a thread's share, in whole 8-column panels, between 16 and 64 columns;
+  // the kernel shrinks them to one panel as the columns run out.
+  const chunk = Math.min(64, Math.max(16, Math.ceil(g.n / (parts * 8) / 8) * 8));
+  const cell = new Int32Array(rt.memory.buffer, counter, 1);
+  for (let i = 0; i < g.batch; i++) {
+    const [pa, pb, pc] = item(g, i);
+    cell[0] = 0;
+    const lists: number[][] = [];
+    for (let p = 0; p < parts; p++) lists.push([g.m, g.n, g.k, pa, g.rsa, g.csa, pb, g.rsb, g.csb, pc, g.n, 0, work + p * stride, counter, chunk, parts]);
+    rt.runLists('gemmSharedCols', lists, true);
   }
 }
 

@@ -11,7 +11,7 @@ import type { ThreadPool } from './threads.js';
 export const KERNELS = [
   'gemm', 'unary', 'binary', 'where4', 'reduce', 'pool2d', 'pool2dBack', 'conv2d', 'conv2dBackInput',
   'conv2dBackFilter', 'addInto', 'copy4', 'copy1', 'gemmShared', 'argsort', 'peak', 'gemmBatch',
-  'fused', 'unaryGrad', 'layerNorm', 'layerNormGrad',
+  'fused', 'unaryGrad', 'gemmSharedCols', 'layerNorm', 'layerNormGrad',
 ] as const;
 export type KernelName = (typeof KERNELS)[number];
 
@@ -22,6 +22,8 @@ export interface KernelExports {
   gemmShared(m: number, n: number, k: number, a: number, rsa: number, csa: number, b: number, rsb: number, csb: number, c: number, ldc: number, acc: number, work: number, counters: number, chunk: number, parts: number): void;
   gemmSharedWorkBytes(n: number, k: number): number;
   gemmBatch(info: number, a: number, b: number, c: number, work: number, counter: number): void;
+  gemmSharedCols(m: number, n: number, k: number, a: number, rsa: number, csa: number, b: number, rsb: number, csb: number, c: number, ldc: number, acc: number, work: number, counter: number, chunk: number, parts: number): void;
+  gemmSharedColsWorkBytes(m: number, k: number): number;
   unary(op: number, x: number, out: number, start: number, end: number, alpha: number): void;
   unaryGrad(op: number, x: number, y: number, dy: number, out: number, start: number, end: number, alpha: number): void;
   binary(op: number, rank: number, meta: number, a: number, b: number, out: number, start: number, end: number): void;

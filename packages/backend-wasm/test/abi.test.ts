@@ -15,7 +15,7 @@ const read = (path: string): string => readFileSync(`${pkg}${path}`, 'utf8');
 
 /** Every export the host calls (a missing or extra key here is a compile error against KernelExports). */
 const HOST_EXPORTS = {
-  gemm: true, gemmWorkBytes: true, gemmShared: true, gemmSharedWorkBytes: true, gemmBatch: true, unary: true, binary: true,
+  gemm: true, gemmWorkBytes: true, gemmShared: true, gemmSharedWorkBytes: true, gemmBatch: true, gemmSharedCols: true, gemmSharedColsWorkBytes: true, unary: true, binary: true,
   where4: true, reduce: true, pool2d: true, pool2dBack: true, conv2d: true, conv2dBackInput: true,
   conv2dBackFilter: true, convWorkBytes: true, addInto: true, copy4: true, copy1: true,
   heapBase: true, isa: true, elementwiseAbi: true, peak: true, argsort: true,
