@@ -28,6 +28,9 @@ const PATTERNS: [string, InputSpec, InputSpec, boolean, boolean, number, boolean
   ['larger [33,65] × [65,17]', f32([33, 65]), f32([65, 17]), false, false, 65, true],
   ['crosses row and depth blocks [66,258] × [258,9]', f32([66, 258]), f32([258, 9]), false, false, 258, true],
   ['crosses blocks with transposes [258,66]ᵀ × [9,258]ᵀ', f32([258, 66]), f32([9, 258]), true, true, 258, true],
+  // Depth past 1024 crosses a depth block of 256 or 512 (wasm's KC) more than once.
+  ['crosses several depth blocks [13,1031] × [1031,7]', f32([13, 1031]), f32([1031, 7]), false, false, 1031, false],
+  ['crosses several depth blocks with transposes [1031,13]ᵀ × [7,1031]ᵀ', f32([1031, 13]), f32([7, 1031]), true, true, 1031, false],
   ['crosses the column block [2,5] × [5,1027]', f32([2, 5]), f32([5, 1027]), false, false, 5, true],
   ['batched, blocked [3,70,45] × [3,45,90]ᵀ', f32([3, 70, 45]), f32([3, 90, 45]), false, true, 45, true],
   ['empty inner [3,0] × [0,4] gives zeros', f32([3, 0]), f32([0, 4]), false, false, 1, false],
