@@ -270,6 +270,8 @@ export async function createWebGpuBackend(options: WebGpuBackendOptions = {}): P
           maxBufferSize: lim.maxBufferSize,
           maxComputeWorkgroupStorageSize: lim.maxComputeWorkgroupStorageSize,
           maxComputeInvocationsPerWorkgroup: lim.maxComputeInvocationsPerWorkgroup,
+          // Fused programs (an optimizer update reads 6 buffers and writes 3) run as one shader only within this.
+          maxStorageBuffersPerShaderStage: lim.maxStorageBuffersPerShaderStage,
         },
       });
     } catch (e) {
