@@ -1,5 +1,5 @@
 import {
-  BackendError, allocArray, bytesPerElement, encodeFloat16, checkFusedInputs, runFusedUnfused,
+  BackendError, allocArray, bytesPerElement, encodeFloat16, checkFusedInputs, runFusedUnfused, runEpilogueUnfused,
   type Backend, type BackendMemory, type BinaryOp, type Conv2dInfo, type DataId, type DeviceLossInfo, type DType, type Float16Kernel,
   type FusedElementwiseProgram, type MatmulAttrs,
   type PoolKind, type ReduceOp, type StridedView, type TensorRef, type TypedArray, type UnaryAttrs, type UnaryGradOp, type UnaryOp,
@@ -13,7 +13,8 @@ import type { GpuData, KernelContext } from './kernels/context.js';
 import { binary, cast, unary, unaryGrad, where } from './kernels/elementwise.js';
 import { concat, copy, gather, pad, scatterAdd } from './kernels/movement.js';
 import { reduce } from './kernels/reduce.js';
-import { conv2d, conv2dBackFilter, conv2dBackInput, matmul } from './kernels/matmul-conv.js';
+import { conv2d, conv2dBackFilter, conv2dBackInput, conv2dEpilogue, matmul, matmulEpilogue } from './kernels/matmul-conv.js';
+import { epilogueBindings } from './kernels/epilogue.js';
 import { pool2d, pool2dBack } from './kernels/pool.js';
 import { argsort } from './kernels/argsort.js';
 import { fused, fusedBindings } from './kernels/fused.js';
@@ -244,6 +245,30 @@ export class WebGpuBackend implements Backend {
     checkFusedInputs(program, inputs);
     if (fusedBindings(program) > this.maxStorageBuffers) return runFusedUnfused(this, program, inputs);
     return fused(this.ctx, program, inputs);
+  }
+
+  /**
+   * matmul with an elementwise program applied in the GEMM's store (kernels/epilogue.ts): one dispatch.
+   * A program binding more storage buffers than the device allows runs as matmul, then the program.
+   */
+  matmulEpilogue(a: TensorRef, b: TensorRef, attrs: MatmulAttrs, epilogue: FusedElementwiseProgram, extras: readonly TensorRef[]): DataId[] {
+    if (a.dtype !== 'float32' || epilogueBindings(epilogue) > this.maxStorageBuffers) return this.thenEpilogue(this.matmul(a, b, attrs), epilogue, extras);
+    return [...matmulEpilogue(this.ctx, a, b, attrs, epilogue, extras)];
+  }
+
+  /** conv2d with an elementwise program applied in the GEMM's store, as {@link WebGpuBackend.matmulEpilogue}. */
+  conv2dEpilogue(x: TensorRef, w: TensorRef, info: Conv2dInfo, epilogue: FusedElementwiseProgram, extras: readonly TensorRef[]): DataId[] {
+    if (x.dtype !== 'float32' || epilogueBindings(epilogue) > this.maxStorageBuffers) return this.thenEpilogue(this.conv2d(x, w, info), epilogue, extras);
+    return [...conv2dEpilogue(this.ctx, x, w, info, epilogue, extras)];
+  }
+
+  /** Runs `epilogue` on a product made by the plain kernel, then frees the product. */
+  private thenEpilogue(product: DataId, epilogue: FusedElementwiseProgram, extras: readonly TensorRef[]): DataId[] {
+    try {
+      return runEpilogueUnfused(this, product, epilogue, extras);
+    } finally {
+      this.dispose(product);
+    }
   }
 }
 

@@ -160,4 +160,16 @@ export interface Backend {
    * without it still runs compiled programs, one kernel per step.
    */
   fusedElementwise?(program: FusedElementwiseProgram, inputs: readonly TensorRef[]): DataId[];
+  /**
+   * Optional capability used by `compile`: {@link Backend.matmul} followed by an elementwise epilogue
+   * (bias, activation, residual add, scale) in one kernel. Means exactly
+   * `fusedElementwise(epilogue, [product, ...extras])`, where `product` is matmul's output read with
+   * the shape `epilogue.outShape` (same size; program input 0 is float32 of that shape) and `extras`
+   * are refs for the program's other inputs (the product is handed out only as a program output that
+   * names input 0). Returns one new
+   * data id per program output. A backend without it runs the two kernels one after the other.
+   */
+  matmulEpilogue?(a: TensorRef, b: TensorRef, attrs: MatmulAttrs, epilogue: FusedElementwiseProgram, extras: readonly TensorRef[]): DataId[];
+  /** {@link Backend.conv2d} followed by an elementwise epilogue in one kernel, as {@link Backend.matmulEpilogue} for matmul. */
+  conv2dEpilogue?(x: TensorRef, w: TensorRef, info: Conv2dInfo, epilogue: FusedElementwiseProgram, extras: readonly TensorRef[]): DataId[];
 }

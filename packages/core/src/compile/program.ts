@@ -74,8 +74,25 @@ export interface FusedNode {
   readonly nodes: readonly KernelNode[];
 }
 
+/**
+ * A matmul or conv2d kernel node whose output only an elementwise program reads: run as one kernel
+ * where the backend has `matmulEpilogue` / `conv2dEpilogue` (see compile/epilogue.ts), else as the
+ * kernel and then the fused node. `fused.program`'s input 0 is the kernel's output.
+ */
+export interface EpilogueNode {
+  readonly kind: 'epilogue';
+  /** The matmul or conv2d call. */
+  readonly kernel: KernelNode;
+  /** The elementwise program over the kernel's output (its `inputs[0]` is `kernel.output`). */
+  readonly fused: FusedNode;
+  /** Values read: the kernel's inputs, then the program's other inputs. */
+  readonly inputs: readonly number[];
+  /** Values made (the program's outputs; the kernel's own output stays inside). */
+  readonly outputs: readonly number[];
+}
+
 /** A step of a program. */
-export type ProgramNode = KernelNode | HostNode | EffectNode | CheckNode | FusedNode;
+export type ProgramNode = KernelNode | HostNode | EffectNode | CheckNode | FusedNode | EpilogueNode;
 
 /** The structure of a function's result with tensors replaced by `{ $value, shape }` leaves. */
 export type OutputTemplate =
@@ -109,6 +126,7 @@ export function nodeInputs(node: ProgramNode): readonly number[] {
   switch (node.kind) {
     case 'kernel':
     case 'fused':
+    case 'epilogue':
       return node.inputs;
     case 'check':
       return [node.input];
@@ -124,6 +142,7 @@ export function nodeOutputs(node: ProgramNode): readonly number[] {
     case 'host':
       return [node.output];
     case 'fused':
+    case 'epilogue':
       return node.outputs;
     default:
       return [];

@@ -17,6 +17,7 @@ import { broadcastShapes, sizeOf } from '../shape.js';
 import type { FusedElementwiseProgram } from '../backend/fused-types.js';
 import { validateFusedProgram } from '../compile/fused-validate.js';
 import { checkFusedInputs } from '../compile/fused-unfused.js';
+import { checkEpilogue, type EpilogueKernel } from '../compile/epilogue-unfused.js';
 
 /** A kernel call outside the contract. */
 export class ContractViolation extends Error {
@@ -154,6 +155,56 @@ export function checkedBackend(inner: Backend, log: ContractLog): Backend {
     return out(kernel, args.map(([, t]) => t), run, nchw(g, outRole), floatOut(args[0]![1]));
   };
 
+  /** Checks a matmul call's operands; returns its output shape. */
+  const matmulShape = (k: string, a: TensorRef, b: TensorRef, attrs: MatmulAttrs): number[] => {
+    ref(k, 'a', a, ['float32']);
+    ref(k, 'b', b, [a.dtype]);
+    need(a.shape.length === 3 && b.shape.length === 3, k, () => `operands ${fmt(a.shape)}, ${fmt(b.shape)} are not rank 3`);
+    const [ba, a1, a2] = a.shape as [number, number, number];
+    const [bb, b1, b2] = b.shape as [number, number, number];
+    const [m, ka] = attrs.transposeA ? [a2, a1] : [a1, a2];
+    const [kb, n] = attrs.transposeB ? [b2, b1] : [b1, b2];
+    need(ka === kb, k, () => `inner sizes differ: ${ka} vs ${kb}`);
+    need(ba === bb || ba === 1 || bb === 1, k, () => `batch sizes ${ba} and ${bb} do not broadcast`);
+    return [Math.max(ba, bb), m, n];
+  };
+  /**
+   * An epilogue kernel call (matmul / conv2d, then a fused program on its float32 product): a valid
+   * program whose input 0 is the product, live extras as it states, inputs left as they were, new
+   * outputs of outShape in each output's dtype.
+   */
+  const epilogueCall = (
+    k: EpilogueKernel, operands: readonly TensorRef[], productShape: readonly number[], program: FusedElementwiseProgram,
+    extras: readonly TensorRef[], run: () => DataId[],
+  ): DataId[] => {
+    need(operands.every((t) => t.dtype === 'float32'), k, () => `operands are ${operands.map((t) => t.dtype).join(', ')}; epilogues take float32 only`);
+    let infos: ReturnType<typeof checkEpilogue> = [];
+    try {
+      infos = checkEpilogue(k, program, sizeOf(productShape), extras);
+    } catch (e) {
+      fail(k, e instanceof Error ? e.message : String(e));
+    }
+    extras.forEach((t, i) => ref(k, `extra ${i}`, t, [program.inputs[i + 1]!.dtype]));
+    const all = [...operands, ...extras];
+    const before = all.map(bytesOf);
+    const ids = run();
+    need(ids.length === program.outputs.length, k, () => `returned ${ids.length} ids for ${program.outputs.length} outputs`);
+    all.forEach((t, i) => {
+      const was = before[i];
+      need(!was || bytesOf(t)!.every((b, j) => b === was[j]), k, () => `changed its input ${i} (kernels never mutate inputs)`);
+    });
+    ids.forEach((id, j) => {
+      need(!live.has(id) && ids.indexOf(id) === j, k, () => `output ${j} is not new data`);
+      live.add(id);
+      if (!inner.readSync) return;
+      const values = inner.readSync(id);
+      const dtype = infos[program.outputs[j]!]!.dtype;
+      need(values.length === sizeOf(program.outShape) && dtypeOfArray(values) === dtype, k,
+        () => `output ${j} is ${dtypeOfArray(values)} × ${values.length}, expected ${dtype} × ${sizeOf(program.outShape)}`);
+    });
+    return ids;
+  };
+
   const checked: Backend = {
     name: inner.name,
     ...(inner.float16Kernels ? { float16Kernels: inner.float16Kernels } : {}),
@@ -225,16 +276,7 @@ export function checkedBackend(inner: Backend, log: ContractLog): Backend {
       return out(k, [x], () => inner.reduce(op, x, outDtype), [x.shape[0]!, x.shape[2]!], outDtype);
     },
     matmul(a: TensorRef, b: TensorRef, attrs: MatmulAttrs): DataId {
-      ref('matmul', 'a', a, ['float32']);
-      ref('matmul', 'b', b, [a.dtype]);
-      need(a.shape.length === 3 && b.shape.length === 3, 'matmul', () => `operands ${fmt(a.shape)}, ${fmt(b.shape)} are not rank 3`);
-      const [ba, a1, a2] = a.shape as [number, number, number];
-      const [bb, b1, b2] = b.shape as [number, number, number];
-      const [m, ka] = attrs.transposeA ? [a2, a1] : [a1, a2];
-      const [kb, n] = attrs.transposeB ? [b2, b1] : [b1, b2];
-      need(ka === kb, 'matmul', () => `inner sizes differ: ${ka} vs ${kb}`);
-      need(ba === bb || ba === 1 || bb === 1, 'matmul', () => `batch sizes ${ba} and ${bb} do not broadcast`);
-      return out('matmul', [a, b], () => inner.matmul(a, b, attrs), [Math.max(ba, bb), m, n], floatOut(a));
+      return out('matmul', [a, b], () => inner.matmul(a, b, attrs), matmulShape('matmul', a, b, attrs), floatOut(a));
     },
     conv2d(x: TensorRef, w: TensorRef, info: Conv2dInfo): DataId {
       return convCall('conv2d', info, [['x', x, 'x'], ['w', w, 'w']], 'y', () => inner.conv2d(x, w, info));
@@ -355,6 +397,22 @@ export function checkedBackend(inner: Backend, log: ContractLog): Backend {
           () => `output ${j} is ${kind} × ${values.length}, expected ${dtype} × ${sizeOf(program.outShape)}`);
       });
       return ids;
+    };
+  }
+  if (inner.matmulEpilogue) {
+    const run = inner.matmulEpilogue.bind(inner);
+    checked.matmulEpilogue = (a, b, attrs, program, extras): DataId[] =>
+      epilogueCall('matmulEpilogue', [a, b], matmulShape('matmulEpilogue', a, b, attrs), program, extras, () => run(a, b, attrs, program, extras));
+  }
+  if (inner.conv2dEpilogue) {
+    const run = inner.conv2dEpilogue.bind(inner);
+    checked.conv2dEpilogue = (x, w, info, program, extras): DataId[] => {
+      const k = 'conv2dEpilogue';
+      conv(k, info);
+      shaped(k, 'x', x, nchw(info, 'x'));
+      shaped(k, 'w', w, nchw(info, 'w'));
+      for (const [name, t] of [['x', x], ['w', w]] as const) ref(k, name, t, ['float32']);
+      return epilogueCall(k, [x, w], nchw(info, 'y'), program, extras, () => run(x, w, info, program, extras));
     };
   }
   return checked;

@@ -1,0 +1,76 @@
+/**
+ * Epilogues of the GEMM kernels (matmul, conv2d): an elementwise program applied to each product
+ * element in registers as the GEMM stores it, so the product never reaches memory. The program's WGSL
+ * is the fused kernel's (kernels/fused.ts: the same step functions from core's per-op forms, the same
+ * uniform parameters), wrapped in `fn epilogue_store(i: u32, v0: f32)`, which the GEMM calls with the
+ * flat output index instead of its own store. Extras (a bias, a residual) are read at their broadcast
+ * offsets of `i`, computed as the fused kernel computes them over the merged axes.
+ */
+import { checkEpilogue, type EpilogueKernel, type FusedElementwiseProgram, type TensorRef } from '@scratchnet/core';
+import { contiguousStrides, mergeAxes, sizeOf, stridesBroadcastTo } from '../layout.js';
+import { MATH, inputDecl, outputDecl } from '../wgsl.js';
+import { stridedOffsets, type GpuData, type KernelContext } from './context.js';
+import { paramWord, paramsOf, programKey, stepsWgsl } from './fused.js';
+
+/** What a GEMM kernel needs to store through an epilogue instead of into its own output. */
+export interface GemmEpilogue {
+  /** WGSL: the extras' and outputs' bindings, the math helpers, the step functions and `epilogue_store`. */
+  readonly decls: string;
+  /** The extras' buffers, then the outputs', bound from the binding given. */
+  readonly buffers: readonly GPUBuffer[];
+  /** Uniform words, read from the word given. */
+  readonly words: readonly number[];
+  /** The cache key of the code. */
+  readonly key: string;
+  /** The program's outputs (new data of the product's size). */
+  readonly outs: readonly GpuData[];
+}
+
+/** Storage buffers a GEMM with this epilogue binds: the two operands, the extras and the outputs. */
+export function epilogueBindings(program: FusedElementwiseProgram): number {
+  return 2 + program.inputs.length - 1 + program.outputs.length;
+}
+
+/**
+ * The epilogue code of `program` for a product of `productSize` elements: extras bound from
+ * `firstBinding` on, uniform words from `firstWord` on. Checks the program and extras first (`op` names
+ * the kernel in errors).
+ */
+export function gemmEpilogue(
+  ctx: KernelContext, op: EpilogueKernel, program: FusedElementwiseProgram, extras: readonly TensorRef[], productSize: number,
+  firstBinding: number, firstWord: number,
+): GemmEpilogue {
+  const infos = checkEpilogue(op, program, productSize, extras);
+  const { outShape } = program;
+  const n = sizeOf(outShape);
+  const extraShapes = program.inputs.slice(1).map((x) => x.shape);
+  const full = extraShapes.every((s) => sizeOf(s) === n);
+  const merged = full ? { shape: [], strides: [] } : mergeAxes(outShape, [contiguousStrides(outShape), ...extraShapes.map((s) => stridesBroadcastTo(s, outShape))]);
+  const rank = merged.shape.length;
+  const words: number[] = [...merged.shape];
+  for (const strides of merged.strides.slice(1)) words.push(0, ...strides);
+  const params = paramsOf(program, infos, firstWord + words.length);
+  words.push(...params.map(paramWord));
+  const outs = program.outputs.map((o) => ctx.alloc(n, infos[o]!.dtype));
+  const nExtra = extras.length;
+  const decls = [
+    ...extras.map((t, k) => inputDecl(`e${k + 1}`, firstBinding + k, t.dtype)),
+    ...program.outputs.map((o, j) => outputDecl(`o${j}`, firstBinding + nExtra + j, infos[o]!.dtype)),
+  ];
+  const steps = stepsWgsl(program, infos, params);
+  // stridedOffsets names operand k's offset off<k>: extra k + 1 of the program reads at off<k>.
+  const lines = [
+    stridedOffsets(rank, nExtra, firstWord),
+    ...extras.map((_, k) => `  let v${k + 1} = e${k + 1}[off${k}];`),
+    ...steps.lines,
+    ...program.outputs.map((o, j) => `  o${j}[i] = v${o};`),
+  ];
+  const fn = `fn epilogue_store(i: u32, v0: f32) {\n${lines.join('\n')}\n}`;
+  return {
+    decls: `${decls.join('\n')}\n${MATH}\n${steps.fns.join('\n')}\n${fn}`,
+    buffers: [...extras.map((t) => ctx.buf(t)), ...outs.map((o) => o.buffer)],
+    words,
+    key: `epi|${programKey(program)}|r${rank}`,
+    outs,
+  };
+}
