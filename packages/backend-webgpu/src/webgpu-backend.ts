@@ -1,5 +1,5 @@
 import {
-  BackendError, allocArray, bytesPerElement, encodeFloat16, checkFusedInputs, runFusedUnfused, runEpilogueUnfused,
+  BackendError, allocArray, bytesPerElement, encodeFloat16, checkFusedInputs, runFusedUnfused, runEpilogueUnfused, validateFusedProgram,
   type Backend, type BackendMemory, type BinaryOp, type Conv2dInfo, type DataId, type DeviceLossInfo, type DType, type Float16Kernel,
   type FusedElementwiseProgram, type MatmulAttrs,
   type PoolKind, type ReduceOp, type StridedView, type TensorRef, type TypedArray, type UnaryAttrs, type UnaryGradOp, type UnaryOp,
@@ -12,7 +12,7 @@ import type { Uniforms } from './wgsl.js';
 import type { GpuData, KernelContext } from './kernels/context.js';
 import { binary, cast, unary, unaryGrad, where } from './kernels/elementwise.js';
 import { concat, copy, gather, pad, scatterAdd } from './kernels/movement.js';
-import { reduce } from './kernels/reduce.js';
+import { reduce, reduceWithPrologue } from './kernels/reduce.js';
 import { conv2d, conv2dBackFilter, conv2dBackInput, conv2dEpilogue, matmul, matmulEpilogue } from './kernels/matmul-conv.js';
 import { epilogueBindings } from './kernels/epilogue.js';
 import { pool2d, pool2dBack } from './kernels/pool.js';
@@ -260,6 +260,21 @@ export class WebGpuBackend implements Backend {
   conv2dEpilogue(x: TensorRef, w: TensorRef, info: Conv2dInfo, epilogue: FusedElementwiseProgram, extras: readonly TensorRef[]): DataId[] {
     if (x.dtype !== 'float32' || epilogueBindings(epilogue) > this.maxStorageBuffers) return this.thenEpilogue(this.conv2d(x, w, info), epilogue, extras);
     return [...conv2dEpilogue(this.ctx, x, w, info, epilogue, extras)];
+  }
+
+  /**
+   * An elementwise program computed inside the reduce kernel as it reads each element (kernels/prologue.ts):
+   * one dispatch. A program binding more storage buffers than the device allows runs, then the reduce.
+   */
+  reducePrologue(op: ReduceOp, prologue: FusedElementwiseProgram, inputs: readonly TensorRef[], shape: readonly [number, number, number], outDtype: DType): DataId {
+    if (prologue.outputs.length !== 1) throw new BackendError(`reducePrologue: the program must have one output, got ${prologue.outputs.length}`);
+    if (inputs.length + 1 <= this.maxStorageBuffers) return reduceWithPrologue(this.ctx, op, prologue, inputs, shape, outDtype);
+    const [made] = this.fusedElementwise(prologue, inputs);
+    try {
+      return this.reduce(op, { id: made!, shape, dtype: validateFusedProgram(prologue)[prologue.outputs[0]!]!.dtype }, outDtype);
+    } finally {
+      this.dispose(made!);
+    }
   }
 
   /** Runs `epilogue` on a product made by the plain kernel, then frees the product. */

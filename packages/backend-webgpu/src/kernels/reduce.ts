@@ -4,7 +4,8 @@
  * thread folds a strided share of the row and the workgroup combines the partial results as a tree in
  * workgroup memory. The combine steps, identities and arg tests are core's REDUCE_DEFS WGSL forms.
  */
-import { REDUCE_DEFS, isArgReduce, type DType, type ReduceOp, type TensorRef } from '@scratchnet/core';
+import { REDUCE_DEFS, isArgReduce, validateFusedProgram, type DType, type FusedElementwiseProgram, type ReduceOp, type TensorRef } from '@scratchnet/core';
+import { reducePrologue } from './prologue.js';
 import { MATH, Uniforms, inputDecl, outputDecl, storageType, uniformDecl } from '../wgsl.js';
 import { groupsFor, type GpuData, type KernelContext } from './context.js';
 import { HALF } from '../half.js';
@@ -31,21 +32,51 @@ function opFunctions(op: ReduceOp, t: 'f32' | 'i32'): { fn: string; identity: st
   return { fn: `fn combine(a: ${t}, b: ${t}) -> ${t} { return ${expr}; }`, identity: literal(def.identity[t === 'f32' ? 'float32' : 'int32'], t) };
 }
 
+/** Where a reduction reads its elements from: storage (x0) or a prologue program. */
+interface Source {
+  /** Declarations of the bindings before the output's. */
+  readonly decls: string;
+  readonly buffers: readonly GPUBuffer[];
+  /** Uniform words after the reduction's three. */
+  readonly words: readonly number[];
+  readonly key: string;
+  /** A WGSL expression of the element at flat index `idx` (u32), in the fold type. */
+  readonly load: (idx: string) => string;
+}
+
 /** Reduces x [outer, R, inner] (float32, float16 or int32) over R into [outer, inner] of `outDtype`; float16 folds in f32 and rounds once. */
 export function reduce(ctx: KernelContext, op: ReduceOp, x: TensorRef, outDtype: DType): GpuData {
-  const [outer, R, inner] = x.shape as [number, number, number];
+  const half = x.dtype === 'float16';
+  return reduceFrom(ctx, op, x.shape as [number, number, number], x.dtype, outDtype, {
+    decls: inputDecl('x0', 0, x.dtype), buffers: [ctx.buf(x)], words: [], key: '',
+    load: (idx) => (half ? `f32(x0[${idx}])` : `x0[${idx}]`),
+  });
+}
+
+/** Reduces the one output of `program` over `inputs`, read as `shape` [outer, R, inner], computing each element as it is read (Backend.reducePrologue). */
+export function reduceWithPrologue(
+  ctx: KernelContext, op: ReduceOp, program: FusedElementwiseProgram, inputs: readonly TensorRef[], shape: readonly [number, number, number], outDtype: DType,
+): GpuData {
+  const p = reducePrologue(ctx, program, inputs, 3);
+  const inDtype = validateFusedProgram(program)[program.outputs[0]!]!.dtype;
+  return reduceFrom(ctx, op, shape, inDtype, outDtype, { ...p, load: (idx) => `prologue_load(${idx})` });
+}
+
+function reduceFrom(ctx: KernelContext, op: ReduceOp, shape: readonly [number, number, number], inDtype: DType, outDtype: DType, src: Source): GpuData {
+  const [outer, R, inner] = shape;
   const nOut = outer * inner;
   const out = ctx.alloc(nOut, outDtype);
-  const half = x.dtype === 'float16';
-  const t = half || storageType(x.dtype) === 'f32' ? 'f32' : 'i32';
-  const load = half ? 'f32(x0[base + j * inner])' : 'x0[base + j * inner]';
+  const half = inDtype === 'float16' || outDtype === 'float16';
+  const t = inDtype === 'float16' || storageType(inDtype) === 'f32' ? 'f32' : 'i32';
+  const load = src.load('base + j * inner');
   const fin = (v: string): string => (outDtype === 'float16' ? `f2h(${v})` : v);
   const { fn, identity } = opFunctions(op, t);
   const serial = R <= SERIAL_MAX || nOut >= 4096;
   const u = new Uniforms();
-  u.push(nOut, R, inner);
+  u.push(nOut, R, inner, ...src.words);
   const rows = u.rows;
-  const header = `${inputDecl('x0', 0, x.dtype)}\n${outputDecl('o1', 1, outDtype)}\n${uniformDecl(2, rows)}\n${MATH}\n${half ? HALF : ''}\n${fn}`;
+  const nIn = src.buffers.length;
+  const header = `${src.decls}\n${outputDecl('o1', nIn, outDtype)}\n${uniformDecl(nIn + 1, rows)}\n${MATH}\n${half ? HALF : ''}\n${fn}`;
   // Element j of output o sits at base(o) + j * inner.
   const base = 'let R = u32(u(1u)); let inner = u32(u(2u)); let base = (o / inner) * R * inner + o % inner;';
   const isArg = isArgReduce(op);
@@ -55,7 +86,7 @@ export function reduce(ctx: KernelContext, op: ReduceOp, x: TensorRef, outDtype:
   const step = isArg
     ? `{ let v = ${load}; if (ai < 0 || beats(av, v)) { av = v; ai = i32(j); } }`
     : `{ acc = combine(acc, ${load}); }`;
-  const key = `reduce-${serial ? 'serial' : 'tree'}|${op}|${x.dtype}|u${rows}`;
+  const key = `reduce-${serial ? 'serial' : 'tree'}|${op}|${inDtype}|${outDtype}|u${rows}${src.key}`;
   if (serial) {
     const body = `${header}
 @compute @workgroup_size(64)
@@ -67,7 +98,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   for (var j = 0u; j < R; j++) ${step}
   o1[o] = ${isArg ? 'ai' : fin('acc')};
 }`;
-    ctx.run({ key, source: () => body }, [ctx.buf(x), out.buffer], u, groupsFor(nOut));
+    ctx.run({ key, source: () => body }, [...src.buffers, out.buffer], u, groupsFor(nOut));
     return out;
   }
   const shared = isArg
@@ -97,6 +128,6 @@ fn main(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid
   }
   if (live && lid.x == 0u) { o1[o] = ${isArg ? 'si[0]' : fin('sacc[0]')}; }
 }`;
-  ctx.run({ key, source: () => body }, [ctx.buf(x), out.buffer], u, foldGroups(nOut));
+  ctx.run({ key, source: () => body }, [...src.buffers, out.buffer], u, foldGroups(nOut));
   return out;
 }

@@ -170,6 +170,14 @@ export interface Backend {
    * data id per program output. A backend without it runs the two kernels one after the other.
    */
   matmulEpilogue?(a: TensorRef, b: TensorRef, attrs: MatmulAttrs, epilogue: FusedElementwiseProgram, extras: readonly TensorRef[]): DataId[];
+  /**
+   * Optional capability used by `compile`: an elementwise program followed by {@link Backend.reduce} of
+   * its one output in one kernel (the reduction reads each element as the program computes it). Means
+   * exactly `reduce(op, { id: fusedElementwise(prologue, inputs)[0], shape, dtype }, outDtype)`, where
+   * `shape` is [outer, r, inner] as for reduce, with as many elements as the program's outShape. A
+   * backend without it runs the two kernels one after the other.
+   */
+  reducePrologue?(op: ReduceOp, prologue: FusedElementwiseProgram, inputs: readonly TensorRef[], shape: readonly [number, number, number], outDtype: DType): DataId;
   /** {@link Backend.conv2d} followed by an elementwise epilogue in one kernel, as {@link Backend.matmulEpilogue} for matmul. */
   conv2dEpilogue?(x: TensorRef, w: TensorRef, info: Conv2dInfo, epilogue: FusedElementwiseProgram, extras: readonly TensorRef[]): DataId[];
 }

@@ -6,6 +6,7 @@ import type { Tensor } from '../tensor.js';
 import { CompileError } from './compile-error.js';
 import { eliminateDeadCode } from './dce.js';
 import { attachEpilogues } from './epilogue.js';
+import { attachReducePrologues } from './epilogue-reduce.js';
 import { programReport, type ProgramReport } from './explain.js';
 import { fuseElementwise } from './fuse.js';
 import { planBuffers, type BufferPlan } from './plan.js';
@@ -106,6 +107,7 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, options: 
     if (options.fuse !== false) {
       fuseElementwise(program);
       attachEpilogues(program);
+      attachReducePrologues(program);
     }
     entry.plan = planBuffers(program);
     entry.program = program;

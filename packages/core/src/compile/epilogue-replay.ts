@@ -4,7 +4,10 @@ import type { FusedElementwiseProgram } from '../backend/fused-types.js';
 import type { DataId, TensorRef } from '../backend/kernel-types.js';
 import { EPILOGUE_METHODS } from './epilogue.js';
 import { runEpilogueUnfused } from './epilogue-unfused.js';
-import type { EpilogueNode, KernelNode } from './program.js';
+import { runFusedUnfused } from './fused-unfused.js';
+import type { EpilogueNode, KernelNode, ReducePrologueNode } from './program.js';
+import type { DType } from '../dtype.js';
+import type { ReduceOp } from '../backend/kernel-types.js';
 
 type EpilogueMethod = (x: unknown, y: unknown, attrs: unknown, epilogue: FusedElementwiseProgram, extras: readonly TensorRef[]) => DataId[];
 
@@ -34,4 +37,30 @@ export function runEpilogueNode(
     }
   }
   fused.outputs.forEach((v, k) => (ids[v] = outs[k]));
+}
+
+/**
+ * Runs a {@link ReducePrologueNode}: one `reducePrologue` kernel where the backend has it, else the
+ * program (fused where the backend can) and then the reduce on its output.
+ */
+export function runReducePrologueNode(
+  backend: Backend, node: ReducePrologueNode, ids: (DataId | undefined)[],
+  runKernel: (backend: Backend, node: KernelNode, ids: (DataId | undefined)[]) => void,
+): void {
+  const { fused, reduce } = node;
+  const refs = fused.inputs.map((v, k): TensorRef => ({ id: ids[v]!, shape: fused.program.inputs[k]!.shape, dtype: fused.program.inputs[k]!.dtype }));
+  const [op, x, outDtype] = reduce.args as [ReduceOp, TensorRef, DType];
+  if (backend.reducePrologue) {
+    ids[reduce.output] = backend.reducePrologue(op, fused.program, refs, x.shape as [number, number, number], outDtype);
+    return;
+  }
+  const [made] = backend.fusedElementwise ? backend.fusedElementwise(fused.program, refs) : runFusedUnfused(backend, fused.program, refs);
+  const v = fused.outputs[0]!;
+  ids[v] = made;
+  try {
+    runKernel(backend, reduce, ids);
+  } finally {
+    backend.dispose(made!);
+    ids[v] = undefined;
+  }
 }

@@ -91,8 +91,24 @@ export interface EpilogueNode {
   readonly outputs: readonly number[];
 }
 
+/**
+ * An elementwise node whose one output only a reduce reads, run as one kernel where the backend has
+ * `reducePrologue` (see compile/epilogue-reduce.ts), else as the fused node and then the reduce.
+ */
+export interface ReducePrologueNode {
+  readonly kind: 'prologue';
+  /** The elementwise program (one output, which the reduce reads). */
+  readonly fused: FusedNode;
+  /** The reduce call. */
+  readonly reduce: KernelNode;
+  /** Values read: the program's inputs. */
+  readonly inputs: readonly number[];
+  /** The reduce's output. */
+  readonly outputs: readonly number[];
+}
+
 /** A step of a program. */
-export type ProgramNode = KernelNode | HostNode | EffectNode | CheckNode | FusedNode | EpilogueNode;
+export type ProgramNode = KernelNode | HostNode | EffectNode | CheckNode | FusedNode | EpilogueNode | ReducePrologueNode;
 
 /** The structure of a function's result with tensors replaced by `{ $value, shape }` leaves. */
 export type OutputTemplate =
@@ -127,6 +143,7 @@ export function nodeInputs(node: ProgramNode): readonly number[] {
     case 'kernel':
     case 'fused':
     case 'epilogue':
+    case 'prologue':
       return node.inputs;
     case 'check':
       return [node.input];
@@ -143,6 +160,7 @@ export function nodeOutputs(node: ProgramNode): readonly number[] {
       return [node.output];
     case 'fused':
     case 'epilogue':
+    case 'prologue':
       return node.outputs;
     default:
       return [];

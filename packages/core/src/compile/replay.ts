@@ -6,7 +6,7 @@ import { deferCheck } from '../engine/deferred-checks.js';
 import { adoptHandle, liveHandle, makeTensorFromData, refOn } from '../engine/engine.js';
 import type { Tensor } from '../tensor.js';
 import { CompileError } from './compile-error.js';
-import { runEpilogueNode } from './epilogue-replay.js';
+import { runEpilogueNode, runReducePrologueNode } from './epilogue-replay.js';
 import type { BufferPlan } from './plan.js';
 import type { KernelNode, OutputTemplate, Program } from './program.js';
 import { REF, type TaggedRef } from './recorder.js';
@@ -92,6 +92,9 @@ export function replayProgram(program: Program, plan: BufferPlan, backendName: s
           break;
         case 'epilogue':
           runEpilogueNode(backend, node, ids, materialize, runKernelNode);
+          break;
+        case 'prologue':
+          runReducePrologueNode(backend, node, ids, runKernelNode);
           break;
       }
       for (const v of plan.freeAfter[i]!) {

@@ -404,6 +404,27 @@ export function checkedBackend(inner: Backend, log: ContractLog): Backend {
     checked.matmulEpilogue = (a, b, attrs, program, extras): DataId[] =>
       epilogueCall('matmulEpilogue', [a, b], matmulShape('matmulEpilogue', a, b, attrs), program, extras, () => run(a, b, attrs, program, extras));
   }
+  if (inner.reducePrologue) {
+    const run = inner.reducePrologue.bind(inner);
+    checked.reducePrologue = (op, program, xs, shape, outDtype): DataId => {
+      const k = `reducePrologue ${op}`;
+      let infos: ReturnType<typeof validateFusedProgram> = [];
+      try {
+        infos = validateFusedProgram(program);
+        checkFusedInputs(program, xs);
+      } catch (e) {
+        fail(k, e instanceof Error ? e.message : String(e));
+      }
+      xs.forEach((t, i) => ref(k, `input ${i}`, t, [program.inputs[i]!.dtype]));
+      need(program.outputs.length === 1, k, () => `the program has ${program.outputs.length} outputs, expected one`);
+      const dtype = infos[program.outputs[0]!]!.dtype;
+      need(op in REDUCE_DEFS && (dtype === 'float32' || dtype === 'int32'), k, () => `reduces a ${dtype} value (float32 / int32 only)`);
+      need(shape.length === 3 && shape.every((d) => isCount(d) && d >= 1) && sizeOf(shape) === sizeOf(program.outShape), k,
+        () => `shape ${fmt(shape)} is not an [outer, r, inner] layout of the program's ${sizeOf(program.outShape)} elements`);
+      need(outDtype === reduceOutDtype(op, dtype), k, () => `outDtype ${outDtype}, the table says ${reduceOutDtype(op, dtype)} for ${dtype}`);
+      return out(k, xs, () => run(op, program, xs, shape, outDtype), [shape[0], shape[2]], outDtype);
+    };
+  }
   if (inner.conv2dEpilogue) {
     const run = inner.conv2dEpilogue.bind(inner);
     checked.conv2dEpilogue = (x, w, info, program, extras): DataId[] => {

@@ -1,5 +1,5 @@
 /**
- * The epilogue kernels (`Backend.matmulEpilogue` / `conv2dEpilogue`, issue 14) against the same
+ * The epilogue kernels (`Backend.matmulEpilogue` / `conv2dEpilogue`, issue 14; and `reducePrologue`, last) against the same
  * computation on the same backend as two steps: the plain matmul / conv2d, then the program run one
  * unfused kernel per step (core's runFusedUnfused). Each case draws random products (sizes, transposes,
  * strides, padding, groups) and random elementwise programs over them: 1–12 steps mixing dtypes, with
@@ -11,6 +11,8 @@ import type { Backend } from '../../backend/backend.js';
 import type { Conv2dInfo, DataId, MatmulAttrs, TensorRef } from '../../backend/kernel-types.js';
 import type { FusedElementwiseProgram } from '../../backend/fused-types.js';
 import { runFusedUnfused } from '../../compile/fused-unfused.js';
+import { validateFusedProgram } from '../../compile/fused-validate.js';
+import { REDUCE_OPS, reduceOutDtype } from '../../ops/defs/reduce-defs.js';
 import type { TypedArray } from '../../dtype.js';
 import * as sn from '../../index.js';
 import { conv2dInfo } from '../../ops/conv-geometry.js';
@@ -132,5 +134,50 @@ const conv2dCase: PropertyCase = {
   },
 };
 
+/**
+ * `Backend.reducePrologue`: random one-output programs (float32 or int32 result) reduced over a random
+ * [outer, r, inner] split of their output, against the program (fused where the backend can) then reduce.
+ */
+const reducePrologueCase: PropertyCase = {
+  kind: 'property', op: 'sum', name: 'prologue: a reduction of a random program matches the program then the reduce',
+  unsupported: (b) => (b.reducePrologue ? null : 'the backend has no reducePrologue kernel (compile runs the program, then the reduce)'),
+  check: async (rng: SuiteRng) => {
+    const backend = sn.getBackend();
+    const exact = backend.info?.()['fusedExact'] !== false;
+    for (let t = 0; t < PRODUCTS; ) {
+      const p = randomFusedProgram(rng, FOCI[rng.int(0, FOCI.length - 1)]!);
+      const infos = validateFusedProgram(p.program);
+      const o = p.program.outputs.find((v) => infos[v]!.dtype !== 'bool' && v >= p.program.inputs.length);
+      const n = sizeOf(p.program.outShape);
+      if (o === undefined || n === 0) continue;
+      t++;
+      const program: FusedElementwiseProgram = { ...p.program, outputs: [o] };
+      const dims = p.program.outShape;
+      const a = rng.int(0, dims.length);
+      const b = rng.int(a, dims.length);
+      const shape: [number, number, number] = [sizeOf(dims.slice(0, a)), sizeOf(dims.slice(a, b)), sizeOf(dims.slice(b))];
+      const op = REDUCE_OPS[rng.int(0, REDUCE_OPS.length - 1)]!;
+      const outDtype = reduceOutDtype(op, infos[o]!.dtype);
+      const refs: TensorRef[] = program.inputs.map((x, i) => ({ id: backend.write(p.inputs[i]!, x.dtype), shape: x.shape, dtype: x.dtype }));
+      const made: DataId[] = [];
+      try {
+        const got = backend.reducePrologue!(op, program, refs, shape, outDtype);
+        made.push(got);
+        const [values] = runFusedUnfused(backend, program, refs);
+        made.push(values!);
+        const want = backend.reduce(op, { id: values!, shape, dtype: infos[o]!.dtype }, outDtype);
+        made.push(want);
+        const g = await backend.read(got);
+        const w = await backend.read(want);
+        const i = firstDifference(g, w, exact);
+        ensure(i < 0, `reduce ${op} over ${JSON.stringify(shape)}: element ${i} is ${g[i]} through the prologue, ${w[i]} as two kernels\n  program: ${JSON.stringify(program)}`);
+      } finally {
+        for (const id of made) backend.dispose(id);
+        for (const r of refs) backend.dispose(r.id);
+      }
+    }
+  },
+};
+
 /** Every epilogue-kernel case. */
-export const epilogueCases: readonly ConformanceCase[] = [matmulCase, conv2dCase];
+export const epilogueCases: readonly ConformanceCase[] = [matmulCase, conv2dCase, reducePrologueCase];
