@@ -1,6 +1,6 @@
 /**
  * compile's epilogue fusion (a matmul / conv2d and the elementwise program that alone reads its output,
- * run as one EpilogueNode): which pairs it takes, and that replays give what eager mode gives, through a
+ * run as one EpilogueNode) and reduction prologues (an elementwise program whose output only a reduce reads): which pairs it takes, and that replays give what eager mode gives, through a
  * backend with the capability (js wrapped with matmulEpilogue / conv2dEpilogue that count their calls and
  * compute kernel + program), through one without it (plain js: the replay runs the two kernels), and on
  * webgpu (the GEMM applies the program in its store) where an adapter exists.
@@ -12,7 +12,7 @@ import * as sn from '@scratchnet/core';
 import { Adam, Conv2D, CrossEntropyLoss, Flatten, Linear, ReLU, Sequential, type Module } from '@scratchnet/layers';
 
 const gpu = await isAvailable();
-const calls = { matmul: 0, conv2d: 0 };
+const calls = { matmul: 0, conv2d: 0, reduce: 0 };
 const js = createJsBackend();
 sn.registerBackend('js-epilogue', () => ({
   ...bindAll(js),
@@ -24,6 +24,15 @@ sn.registerBackend('js-epilogue', () => ({
   conv2dEpilogue(x: sn.TensorRef, w: sn.TensorRef, info: sn.Conv2dInfo, program: sn.FusedElementwiseProgram, extras: readonly sn.TensorRef[]) {
     calls.conv2d++;
     return thenProgram(js.conv2d(x, w, info), program, extras);
+  },
+  reducePrologue(op: sn.ReduceOp, program: sn.FusedElementwiseProgram, inputs: readonly sn.TensorRef[], shape: readonly [number, number, number], outDtype: sn.DType) {
+    calls.reduce++;
+    const [values] = js.fusedElementwise(program, inputs);
+    try {
+      return js.reduce(op, { id: values!, shape, dtype: sn.validateFusedProgram(program)[program.outputs[0]!]!.dtype }, outDtype);
+    } finally {
+      js.dispose(values!);
+    }
   },
 }), { priority: -10 });
 
@@ -125,6 +134,28 @@ describe('compile: matmul / conv2d epilogues', () => {
     sn.dispose([got, want, x, w, r]);
     returned.dispose();
     fused.dispose();
+  });
+
+  it('a product summed for a gradient becomes a reduce prologue; a group with another output does not', async () => {
+    await sn.setBackend('js-epilogue');
+    const x = sn.randomNormal([6, 5], { seed: 1 });
+    const y = sn.randomNormal([6, 5], { seed: 2 });
+    const f = (a: sn.Tensor, b: sn.Tensor): sn.Tensor[] => {
+      const shared = sn.sub(a, b);
+      return [sn.sum(sn.mul(a, b), 0), sn.max(sn.exp(shared), 1), sn.add(shared, 1)];
+    };
+    const cf = sn.compile(f);
+    for (let i = 0; i < 2; i++) sn.dispose(cf(x, y));
+    calls.reduce = 0;
+    const got = cf(x, y);
+    const want = f(x, y);
+    // mul -> sum takes a prologue; exp joins sub's group, whose other output (a - b) the add reads, so max keeps its own kernel.
+    expect(cf.reports()[0]!.prologues).toBe(1);
+    expect(cf.explain()).toContain('fused[1: mul] %0 %1 -> %3 [6,5] then reduce(sum)');
+    expect(calls.reduce).toBe(1);
+    got.forEach((t, i) => expect(Array.from(t.dataSync())).toEqual(Array.from(want[i]!.dataSync())));
+    sn.dispose([got, want, x, y]);
+    cf.dispose();
   });
 
   it('a backend without the capability replays the kernel and then the program, bitwise equal to eager', async () => {
