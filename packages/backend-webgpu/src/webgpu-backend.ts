@@ -12,10 +12,10 @@ import type { Uniforms } from './wgsl.js';
 import type { GpuData, KernelContext } from './kernels/context.js';
 import { binary, cast, unary, unaryGrad, where } from './kernels/elementwise.js';
 import { concat, copy, gather, pad, scatterAdd } from './kernels/movement.js';
-import { reduce, reduceWithPrologue } from './kernels/reduce.js';
+import { reduce, reduceEpilogue, reduceWithPrologue } from './kernels/reduce.js';
 import { conv2d, conv2dBackFilter, conv2dBackInput, conv2dEpilogue, matmul, matmulEpilogue } from './kernels/matmul-conv.js';
 import { epilogueBindings } from './kernels/epilogue.js';
-import { pool2d, pool2dBack } from './kernels/pool.js';
+import { pool2d, pool2dBack, pool2dEpilogue } from './kernels/pool.js';
 import { argsort } from './kernels/argsort.js';
 import { fused, fusedBindings } from './kernels/fused.js';
 import { halfBufferBytes } from './half.js';
@@ -260,6 +260,20 @@ export class WebGpuBackend implements Backend {
   conv2dEpilogue(x: TensorRef, w: TensorRef, info: Conv2dInfo, epilogue: FusedElementwiseProgram, extras: readonly TensorRef[]): DataId[] {
     if (x.dtype !== 'float32' || epilogueBindings(epilogue) > this.maxStorageBuffers) return this.thenEpilogue(this.conv2d(x, w, info), epilogue, extras);
     return [...conv2dEpilogue(this.ctx, x, w, info, epilogue, extras)];
+  }
+
+  /** Pooling with an elementwise program applied as each float32 output is stored: one dispatch (else pool2d, then the program). */
+  pool2dEpilogue(kind: PoolKind, x: TensorRef, info: Conv2dInfo, epilogue: FusedElementwiseProgram, extras: readonly TensorRef[]): DataId[] {
+    if (x.dtype !== 'float32' || epilogueBindings(epilogue, 1) > this.maxStorageBuffers) return this.thenEpilogue(this.pool2d(kind, x, info), epilogue, extras);
+    return [...pool2dEpilogue(this.ctx, kind, x, info, epilogue, extras)];
+  }
+
+  /** A float32 reduction with an elementwise program applied as each result is stored: one dispatch (else reduce, then the program). */
+  reduceEpilogue(op: ReduceOp, x: TensorRef, outDtype: DType, epilogue: FusedElementwiseProgram, extras: readonly TensorRef[]): DataId[] {
+    if (x.dtype !== 'float32' || outDtype !== 'float32' || epilogueBindings(epilogue, 1) > this.maxStorageBuffers) {
+      return this.thenEpilogue(this.reduce(op, x, outDtype), epilogue, extras);
+    }
+    return [...reduceEpilogue(this.ctx, op, x, epilogue, extras)];
   }
 
   /**

@@ -97,9 +97,10 @@ describe('compile: matmul / conv2d epilogues', () => {
     expect(compiled.losses).toEqual(eager.losses);
     expect(compiled.weights).toEqual(eager.weights);
     // Forward: x·W1 + b1, h·W2 + b2; backward: the weight gradient of a Linear feeds its Adam update alone.
-    expect(compiled.report!.epilogues).toBeGreaterThanOrEqual(2);
-    expect(compiled.report!.text).toContain('matmul+epilogue');
-    expect(calls.matmul).toBe(compiled.report!.epilogues * 4); // 6 calls: one setup, one recording, 4 replays
+    const matmulEpilogues = compiled.report!.text.split('-- after')[1]!.split('matmul+epilogue').length - 1;
+    expect(matmulEpilogues).toBeGreaterThanOrEqual(2);
+    expect(compiled.report!.epilogues).toBeGreaterThanOrEqual(matmulEpilogues);
+    expect(calls.matmul).toBe(matmulEpilogues * 4); // 6 calls: one setup, one recording, 4 replays
   });
 
   it('a CNN step: the convolution takes its bias add, replays bitwise equal to eager', async () => {

@@ -1,8 +1,8 @@
 /**
- * Epilogues of the GEMM kernels (matmul, conv2d): an elementwise program applied to each product
- * element in registers as the GEMM stores it, so the product never reaches memory. The program's WGSL
+ * Epilogues of the GEMM kernels (matmul, conv2d), pooling and reductions: an elementwise program
+ * applied to each output element in registers as the kernel stores it, so that output never reaches memory. The program's WGSL
  * is the fused kernel's (kernels/fused.ts: the same step functions from core's per-op forms, the same
- * uniform parameters), wrapped in `fn epilogue_store(i: u32, v0: f32)`, which the GEMM calls with the
+ * uniform parameters), wrapped in `fn epilogue_store(i: u32, v0: f32)`, which the kernel calls with the
  * flat output index instead of its own store. Extras (a bias, a residual) are read at their broadcast
  * offsets of `i`, computed as the fused kernel computes them over the merged axes.
  */
@@ -12,9 +12,9 @@ import { MATH, inputDecl, outputDecl } from '../wgsl.js';
 import { stridedOffsets, type GpuData, type KernelContext } from './context.js';
 import { paramWord, paramsOf, programKey, stepsWgsl } from './fused.js';
 
-/** What a GEMM kernel needs to store through an epilogue instead of into its own output. */
-export interface GemmEpilogue {
-  /** WGSL: the extras' and outputs' bindings, the math helpers, the step functions and `epilogue_store`. */
+/** What a kernel needs to store through an epilogue instead of into its own output. */
+export interface StoreEpilogue {
+  /** WGSL: the extras' and outputs' bindings, the math helpers (unless left out), the step functions and `epilogue_store`. */
   readonly decls: string;
   /** The extras' buffers, then the outputs', bound from the binding given. */
   readonly buffers: readonly GPUBuffer[];
@@ -26,20 +26,20 @@ export interface GemmEpilogue {
   readonly outs: readonly GpuData[];
 }
 
-/** Storage buffers a GEMM with this epilogue binds: the two operands, the extras and the outputs. */
-export function epilogueBindings(program: FusedElementwiseProgram): number {
-  return 2 + program.inputs.length - 1 + program.outputs.length;
+/** Storage buffers a kernel with `operands` inputs binds with this epilogue: its operands, the extras and the outputs. */
+export function epilogueBindings(program: FusedElementwiseProgram, operands = 2): number {
+  return operands + program.inputs.length - 1 + program.outputs.length;
 }
 
 /**
- * The epilogue code of `program` for a product of `productSize` elements: extras bound from
- * `firstBinding` on, uniform words from `firstWord` on. Checks the program and extras first (`op` names
- * the kernel in errors).
+ * The epilogue code of `program` for a kernel output of `productSize` elements: extras bound from
+ * `firstBinding` on, uniform words from `firstWord` on; `math`: false where the kernel's shader has
+ * the math helpers already. Checks the program and extras first (`op` names the kernel in errors).
  */
-export function gemmEpilogue(
+export function storeEpilogue(
   ctx: KernelContext, op: EpilogueKernel, program: FusedElementwiseProgram, extras: readonly TensorRef[], productSize: number,
-  firstBinding: number, firstWord: number,
-): GemmEpilogue {
+  firstBinding: number, firstWord: number, math = true,
+): StoreEpilogue {
   const infos = checkEpilogue(op, program, productSize, extras);
   const { outShape } = program;
   const n = sizeOf(outShape);
@@ -67,7 +67,7 @@ export function gemmEpilogue(
   ];
   const fn = `fn epilogue_store(i: u32, v0: f32) {\n${lines.join('\n')}\n}`;
   return {
-    decls: `${decls.join('\n')}\n${MATH}\n${steps.fns.join('\n')}\n${fn}`,
+    decls: `${decls.join('\n')}\n${math ? MATH : ''}\n${steps.fns.join('\n')}\n${fn}`,
     buffers: [...extras.map((t) => ctx.buf(t)), ...outs.map((o) => o.buffer)],
     words,
     key: `epi|${programKey(program)}|r${rank}`,

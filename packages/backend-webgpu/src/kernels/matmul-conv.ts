@@ -7,7 +7,7 @@
 import { matmulSizes, type Conv2dInfo, type DType, type EpilogueKernel, type FusedElementwiseProgram, type MatmulAttrs, type TensorRef } from '@scratchnet/core';
 import { HALF } from '../half.js';
 import { cast } from './elementwise.js';
-import { gemmEpilogue } from './epilogue.js';
+import { storeEpilogue } from './epilogue.js';
 import { inputDecl, outputDecl } from '../wgsl.js';
 import { GEMM_USER_WORD as W } from './gemm.js';
 import { gemm } from './gemm.js';
@@ -46,7 +46,7 @@ function plainSink(out: GpuData, dtype: DType): Sink {
 function epilogueSink(
   ctx: KernelContext, op: EpilogueKernel, program: FusedElementwiseProgram, extras: readonly TensorRef[], size: number, words: number,
 ): { sink: Sink; outs: readonly GpuData[] } {
-  const e = gemmEpilogue(ctx, op, program, extras, size, 2, W + words);
+  const e = storeEpilogue(ctx, op, program, extras, size, 2, W + words);
   const sink: Sink = {
     key: e.key, decls: `${inputDecl('x0', 0, 'float32')}\n${inputDecl('x1', 1, 'float32')}\n${e.decls}`, buffers: e.buffers, words: e.words,
     store: (flat, v) => `epilogue_store(${flat}, ${v});`,

@@ -2,7 +2,8 @@
  * Pooling: one thread per output window (forward) and one thread per input pixel (backward, gathering
  * from every window that covers it, so no atomics are needed).
  */
-import type { Conv2dInfo, PoolKind, TensorRef } from '@scratchnet/core';
+import type { Conv2dInfo, FusedElementwiseProgram, PoolKind, TensorRef } from '@scratchnet/core';
+import { storeEpilogue } from './epilogue.js';
 import { MATH, Uniforms, elementwiseMain, inputDecl, outputDecl, uniformDecl } from '../wgsl.js';
 import { groupsFor, type GpuData, type KernelContext } from './context.js';
 import { HALF } from '../half.js';
@@ -46,14 +47,42 @@ fn window_argmax(base: i32, oh: i32, ow: i32) -> Best {
 /** Max or average pooling over NCHW float32 or float16 input (float16 computes in f32). */
 export function pool2d(ctx: KernelContext, kind: PoolKind, x: TensorRef, info: Conv2dInfo): GpuData {
   const n = info.batch * info.inChannels * info.outHeight * info.outWidth;
-  const half = x.dtype === 'float16';
   const out = ctx.alloc(n, x.dtype);
+  const half = x.dtype === 'float16';
+  pool2dTo(ctx, kind, x, info, {
+    key: '', decls: outputDecl('o1', 1, x.dtype), buffers: [out.buffer], words: [], store: (v) => `o1[i] = ${store(half, v)};`,
+  });
+  return out;
+}
+
+/** Pooling with `program` applied to each float32 output as it is stored (Backend.pool2dEpilogue); returns the program's outputs. */
+export function pool2dEpilogue(
+  ctx: KernelContext, kind: PoolKind, x: TensorRef, info: Conv2dInfo, program: FusedElementwiseProgram, extras: readonly TensorRef[],
+): readonly GpuData[] {
+  const n = info.batch * info.inChannels * info.outHeight * info.outWidth;
+  const e = storeEpilogue(ctx, 'pool2dEpilogue', program, extras, n, 1, 1 + words(info).length, false);
+  pool2dTo(ctx, kind, x, info, { key: e.key, decls: e.decls, buffers: e.buffers, words: e.words, store: (v) => `epilogue_store(i, ${v});` });
+  return e.outs;
+}
+
+/** Where pooling stores: bindings from 1 on, uniform words after its own, and the WGSL storing f32 `v` at output `i`. */
+interface PoolSink {
+  readonly key: string;
+  readonly decls: string;
+  readonly buffers: readonly GPUBuffer[];
+  readonly words: readonly number[];
+  readonly store: (v: string) => string;
+}
+
+function pool2dTo(ctx: KernelContext, kind: PoolKind, x: TensorRef, info: Conv2dInfo, sink: PoolSink): void {
+  const n = info.batch * info.inChannels * info.outHeight * info.outWidth;
+  const half = x.dtype === 'float16';
   const u = new Uniforms();
-  u.push(n, ...words(info));
+  u.push(n, ...words(info), ...sink.words);
   const body = kind === 'max'
     ? `  ${G}
   let plane = i32(i) / (OH * OW); let p = i32(i) % (OH * OW);
-  o1[i] = ${store(half, 'window_argmax(plane * H * Wd, p / OW, p % OW).v')};`
+  ${sink.store('window_argmax(plane * H * Wd, p / OW, p % OW).v')}`
     : `  ${G}
   let plane = i32(i) / (OH * OW); let p = i32(i) % (OH * OW); let oh = p / OW; let ow = p % OW;
   var s = 0.0; var count = 0;
@@ -66,11 +95,10 @@ export function pool2d(ctx: KernelContext, kind: PoolKind, x: TensorRef, info: C
       s = s + ${load(half, 'x0', '(plane * H + ih) * Wd + iw')}; count++;
     }
   }
-  o1[i] = ${store(half, 'select(0.0, s / f32(count), count > 0)')};`;
+  ${sink.store('select(0.0, s / f32(count), count > 0)')}`;
   const rows = u.rows;
-  const src = `${inputDecl('x0', 0, x.dtype)}\n${outputDecl('o1', 1, x.dtype)}\n${uniformDecl(2, rows)}\n${MATH}\n${half ? HALF : ''}\n${kind === 'max' ? argmax(half) : ''}\n${elementwiseMain(body)}`;
-  ctx.run({ key: `pool2d|${kind}|${x.dtype}|u${rows}`, source: () => src }, [ctx.buf(x), out.buffer], u, groupsFor(n));
-  return out;
+  const src = `${inputDecl('x0', 0, x.dtype)}\n${sink.decls}\n${uniformDecl(1 + sink.buffers.length, rows)}\n${MATH}\n${half ? HALF : ''}\n${kind === 'max' ? argmax(half) : ''}\n${elementwiseMain(body)}`;
+  ctx.run({ key: `pool2d|${kind}|${x.dtype}|u${rows}${sink.key}`, source: () => src }, [ctx.buf(x), ...sink.buffers], u, groupsFor(n));
 }
 
 /** WGSL: floor(n / d) for d > 0 and |n| < 2^22 without an integer division (scalarised, and slow, on CPU adapters). */

@@ -6,6 +6,7 @@
  */
 import { REDUCE_DEFS, isArgReduce, validateFusedProgram, type DType, type FusedElementwiseProgram, type ReduceOp, type TensorRef } from '@scratchnet/core';
 import { reducePrologue } from './prologue.js';
+import { storeEpilogue } from './epilogue.js';
 import { MATH, Uniforms, inputDecl, outputDecl, storageType, uniformDecl } from '../wgsl.js';
 import { groupsFor, type GpuData, type KernelContext } from './context.js';
 import { HALF } from '../half.js';
@@ -50,7 +51,7 @@ export function reduce(ctx: KernelContext, op: ReduceOp, x: TensorRef, outDtype:
   return reduceFrom(ctx, op, x.shape as [number, number, number], x.dtype, outDtype, {
     decls: inputDecl('x0', 0, x.dtype), buffers: [ctx.buf(x)], words: [], key: '',
     load: (idx) => (half ? `f32(x0[${idx}])` : `x0[${idx}]`),
-  });
+  })!;
 }
 
 /** Reduces the one output of `program` over `inputs`, read as `shape` [outer, R, inner], computing each element as it is read (Backend.reducePrologue). */
@@ -59,24 +60,50 @@ export function reduceWithPrologue(
 ): GpuData {
   const p = reducePrologue(ctx, program, inputs, 3);
   const inDtype = validateFusedProgram(program)[program.outputs[0]!]!.dtype;
-  return reduceFrom(ctx, op, shape, inDtype, outDtype, { ...p, load: (idx) => `prologue_load(${idx})` });
+  return reduceFrom(ctx, op, shape, inDtype, outDtype, { ...p, load: (idx) => `prologue_load(${idx})` })!;
 }
 
-function reduceFrom(ctx: KernelContext, op: ReduceOp, shape: readonly [number, number, number], inDtype: DType, outDtype: DType, src: Source): GpuData {
+/** Reduces float32 x as {@link reduce} does into float32, with `program` applied to each result as it is stored (Backend.reduceEpilogue). */
+export function reduceEpilogue(
+  ctx: KernelContext, op: ReduceOp, x: TensorRef, program: FusedElementwiseProgram, extras: readonly TensorRef[],
+): readonly GpuData[] {
+  const [outer, , inner] = x.shape as [number, number, number];
+  const e = storeEpilogue(ctx, 'reduceEpilogue', program, extras, outer * inner, 1, 3, false);
+  reduceFrom(ctx, op, x.shape as [number, number, number], x.dtype, 'float32', {
+    decls: inputDecl('x0', 0, x.dtype), buffers: [ctx.buf(x)], words: [], key: '', load: (idx) => `x0[${idx}]`,
+  }, { key: e.key, decls: e.decls, buffers: e.buffers, words: e.words, store: (o, v) => `epilogue_store(${o}, ${v});` });
+  return e.outs;
+}
+
+/** Where a reduction stores: bindings after its inputs', uniform words after the source's, and the WGSL storing result `v` at output `o`. */
+interface Sink {
+  readonly key: string;
+  readonly decls: string;
+  readonly buffers: readonly GPUBuffer[];
+  readonly words: readonly number[];
+  readonly store: (o: string, v: string) => string;
+}
+
+/** Records the reduction; returns its output, or null where `epilogue` stores the results. */
+function reduceFrom(ctx: KernelContext, op: ReduceOp, shape: readonly [number, number, number], inDtype: DType, outDtype: DType, src: Source, epilogue?: Sink): GpuData | null {
   const [outer, R, inner] = shape;
   const nOut = outer * inner;
-  const out = ctx.alloc(nOut, outDtype);
+  const fin0 = (v: string): string => (outDtype === 'float16' ? `f2h(${v})` : v);
+  let out: GpuData | null = null;
+  const sink: Sink = epilogue ?? (() => {
+    out = ctx.alloc(nOut, outDtype);
+    return { key: '', decls: outputDecl('o1', src.buffers.length, outDtype), buffers: [out.buffer], words: [], store: (o, v) => `o1[${o}] = ${fin0(v)};` };
+  })();
   const half = inDtype === 'float16' || outDtype === 'float16';
   const t = inDtype === 'float16' || storageType(inDtype) === 'f32' ? 'f32' : 'i32';
   const load = src.load('base + j * inner');
-  const fin = (v: string): string => (outDtype === 'float16' ? `f2h(${v})` : v);
   const { fn, identity } = opFunctions(op, t);
   const serial = R <= SERIAL_MAX || nOut >= 4096;
   const u = new Uniforms();
-  u.push(nOut, R, inner, ...src.words);
+  u.push(nOut, R, inner, ...src.words, ...sink.words);
   const rows = u.rows;
   const nIn = src.buffers.length;
-  const header = `${src.decls}\n${outputDecl('o1', nIn, outDtype)}\n${uniformDecl(nIn + 1, rows)}\n${MATH}\n${half ? HALF : ''}\n${fn}`;
+  const header = `${src.decls}\n${sink.decls}\n${uniformDecl(nIn + sink.buffers.length, rows)}\n${MATH}\n${half ? HALF : ''}\n${fn}`;
   // Element j of output o sits at base(o) + j * inner.
   const base = 'let R = u32(u(1u)); let inner = u32(u(2u)); let base = (o / inner) * R * inner + o % inner;';
   const isArg = isArgReduce(op);
@@ -86,7 +113,7 @@ function reduceFrom(ctx: KernelContext, op: ReduceOp, shape: readonly [number, n
   const step = isArg
     ? `{ let v = ${load}; if (ai < 0 || beats(av, v)) { av = v; ai = i32(j); } }`
     : `{ acc = combine(acc, ${load}); }`;
-  const key = `reduce-${serial ? 'serial' : 'tree'}|${op}|${inDtype}|${outDtype}|u${rows}${src.key}`;
+  const key = `reduce-${serial ? 'serial' : 'tree'}|${op}|${inDtype}|${outDtype}|u${rows}${src.key}${sink.key}`;
   if (serial) {
     const body = `${header}
 @compute @workgroup_size(64)
@@ -96,9 +123,9 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   ${base}
   ${accDecl}
   for (var j = 0u; j < R; j++) ${step}
-  o1[o] = ${isArg ? 'ai' : fin('acc')};
+  ${isArg ? sink.store('o', 'ai') : sink.store('o', 'acc')}
 }`;
-    ctx.run({ key, source: () => body }, [...src.buffers, out.buffer], u, groupsFor(nOut));
+    ctx.run({ key, source: () => body }, [...src.buffers, ...sink.buffers], u, groupsFor(nOut));
     return out;
   }
   const shared = isArg
@@ -126,8 +153,8 @@ fn main(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid
     }
     workgroupBarrier();
   }
-  if (live && lid.x == 0u) { o1[o] = ${isArg ? 'si[0]' : fin('sacc[0]')}; }
+  if (live && lid.x == 0u) { ${isArg ? sink.store('o', 'si[0]') : sink.store('o', 'sacc[0]')} }
 }`;
-  ctx.run({ key, source: () => body }, [...src.buffers, out.buffer], u, foldGroups(nOut));
+  ctx.run({ key, source: () => body }, [...src.buffers, ...sink.buffers], u, foldGroups(nOut));
   return out;
 }

@@ -180,4 +180,11 @@ export interface Backend {
   reducePrologue?(op: ReduceOp, prologue: FusedElementwiseProgram, inputs: readonly TensorRef[], shape: readonly [number, number, number], outDtype: DType): DataId;
   /** {@link Backend.conv2d} followed by an elementwise epilogue in one kernel, as {@link Backend.matmulEpilogue} for matmul. */
   conv2dEpilogue?(x: TensorRef, w: TensorRef, info: Conv2dInfo, epilogue: FusedElementwiseProgram, extras: readonly TensorRef[]): DataId[];
+  /** {@link Backend.pool2d} followed by an elementwise epilogue in one kernel, as {@link Backend.matmulEpilogue} for matmul (float32 x only). */
+  pool2dEpilogue?(kind: PoolKind, x: TensorRef, info: Conv2dInfo, epilogue: FusedElementwiseProgram, extras: readonly TensorRef[]): DataId[];
+  /**
+   * {@link Backend.reduce} followed by an elementwise epilogue in one kernel, as {@link Backend.matmulEpilogue}
+   * for matmul; only for a float32 reduce output (`outDtype` float32).
+   */
+  reduceEpilogue?(op: ReduceOp, x: TensorRef, outDtype: DType, epilogue: FusedElementwiseProgram, extras: readonly TensorRef[]): DataId[];
 }

@@ -13,7 +13,7 @@ import { validateFusedProgram, type FusedValueInfo } from './fused-validate.js';
 const sameShape = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
 
 /** The epilogue kernels' names. */
-export type EpilogueKernel = 'matmulEpilogue' | 'conv2dEpilogue';
+export type EpilogueKernel = 'matmulEpilogue' | 'conv2dEpilogue' | 'pool2dEpilogue' | 'reduceEpilogue';
 
 /**
  * Checks an epilogue program for a kernel whose output has `productSize` elements: a valid fused

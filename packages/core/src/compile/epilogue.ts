@@ -1,8 +1,9 @@
 /**
- * Epilogue fusion: a matmul or conv2d whose output only an elementwise program reads (a bias add, an
- * activation, a residual add, a scale — one kernel or a fused group) becomes one {@link EpilogueNode},
- * which a backend with `matmulEpilogue` / `conv2dEpilogue` runs as one kernel that applies the program
- * as it stores each output element, so the product never goes to memory. A backend without the
+ * Epilogue fusion: a matmul, conv2d, pool2d or reduce whose float32 output only an elementwise program
+ * reads (a bias add, an activation, a residual add, a scale, a mean's division — one kernel or a fused
+ * group) becomes one {@link EpilogueNode}, which a backend with `matmulEpilogue` / `conv2dEpilogue` /
+ * `pool2dEpilogue` / `reduceEpilogue` runs as one kernel that applies the program as it stores each
+ * output element, so the kernel's own output never goes to memory. A backend without the
  * capability runs the kernel and then the program, as before the pass.
  */
 import type { FusedElementwiseProgram, FusedInstruction } from '../backend/fused-types.js';
@@ -10,8 +11,8 @@ import { sizeOf } from '../shape.js';
 import { singleFused } from './fuse.js';
 import { nodeInputs, sinkValues, type EpilogueNode, type FusedNode, type KernelNode, type Program, type ProgramNode } from './program.js';
 
-/** Kernel methods with an epilogue capability, and its name on the Backend. */
-export const EPILOGUE_METHODS = { matmul: 'matmulEpilogue', conv2d: 'conv2dEpilogue' } as const;
+/** Kernel methods with an epilogue capability, and its name on the Backend (each takes the kernel's three arguments, then the program and extras). */
+export const EPILOGUE_METHODS = { matmul: 'matmulEpilogue', conv2d: 'conv2dEpilogue', pool2d: 'pool2dEpilogue', reduce: 'reduceEpilogue' } as const;
 
 function isProducer(node: ProgramNode, program: Program): node is KernelNode {
   return node.kind === 'kernel' && Object.hasOwn(EPILOGUE_METHODS, node.method) && program.values[node.output]!.dtype === 'float32';
@@ -57,7 +58,7 @@ function epilogueNode(kernel: KernelNode, fused: FusedNode, k: number): Epilogue
 }
 
 /**
- * Attaches to each matmul / conv2d kernel node (float32) the elementwise node (kernel or fused group)
+ * Attaches to each matmul / conv2d / pool2d / reduce kernel node (float32 output) the elementwise node (kernel or fused group)
  * that is the only reader of its output, where that output is not returned nor written to a Variable
  * and the elementwise node reads it whole (no broadcast). The pair becomes one {@link EpilogueNode} at
  * the elementwise node's place (every input of the kernel is still there then). Returns the number made.

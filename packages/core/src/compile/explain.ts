@@ -16,7 +16,7 @@ export interface ProgramReport {
   /** Fused groups and the kernels they hold. */
   readonly fusedGroups: number;
   readonly fusedKernels: number;
-  /** Matmul / conv2d kernels run with the elementwise program after them as one kernel (epilogue fusion). */
+  /** Matmul / conv2d / pool2d / reduce kernels run with the elementwise program after them as one kernel (epilogue fusion). */
   readonly epilogues: number;
   /** Reductions run with the elementwise program before them as one kernel (reduction prologues). */
   readonly prologues: number;
@@ -72,7 +72,7 @@ export function programReport(name: string, recorded: readonly ProgramNode[], pr
   const kernelsFused = kernelCount(program.nodes);
   const fusedKernels = fused.reduce((s, n) => s + n.nodes.length, 0);
   lines.push(`compiled '${name}' on ${program.backendName}: ${program.inputs.length} inputs, ${program.variableReads.length} Variables read, ${program.variableWrites.length} written, ${program.constants.length} constants`);
-  lines.push(`kernels: ${kernelsRecorded} recorded, ${deadKernels} dead, ${kernelsFused} after fusion (${fused.length} fused groups holding ${fusedKernels} kernels, ${epilogues.length} of them epilogues of a matmul or conv2d, ${prologues.length} prologues of a reduce)`);
+  lines.push(`kernels: ${kernelsRecorded} recorded, ${deadKernels} dead, ${kernelsFused} after fusion (${fused.length} fused groups holding ${fusedKernels} kernels, ${epilogues.length} of them epilogues of a matmul, conv2d, pool2d or reduce, ${prologues.length} prologues of a reduce)`);
   lines.push(`buffers per replay: ${plan.allocations} allocations, ${mib(plan.allocatedBytes)}; peak intermediates ${mib(plan.peakBytes)}; ${plan.reusable} allocations a size pool could reuse; bytes moved ${mib(plan.bytesMoved)}`);
   lines.push('-- recorded --');
   recorded.forEach((n, i) => lines.push(`${String(i).padStart(4)}  ${describeNode(n, program)}`));

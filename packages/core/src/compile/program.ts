@@ -75,13 +75,14 @@ export interface FusedNode {
 }
 
 /**
- * A matmul or conv2d kernel node whose output only an elementwise program reads: run as one kernel
- * where the backend has `matmulEpilogue` / `conv2dEpilogue` (see compile/epilogue.ts), else as the
- * kernel and then the fused node. `fused.program`'s input 0 is the kernel's output.
+ * A matmul, conv2d, pool2d or reduce kernel node whose output only an elementwise program reads: run as
+ * one kernel where the backend has the kernel's epilogue method (`matmulEpilogue`, ...; see
+ * compile/epilogue.ts), else as the kernel and then the fused node. `fused.program`'s input 0 is the
+ * kernel's output.
  */
 export interface EpilogueNode {
   readonly kind: 'epilogue';
-  /** The matmul or conv2d call. */
+  /** The matmul, conv2d, pool2d or reduce call. */
   readonly kernel: KernelNode;
   /** The elementwise program over the kernel's output (its `inputs[0]` is `kernel.output`). */
   readonly fused: FusedNode;

@@ -425,6 +425,29 @@ export function checkedBackend(inner: Backend, log: ContractLog): Backend {
       return out(k, xs, () => run(op, program, xs, shape, outDtype), [shape[0], shape[2]], outDtype);
     };
   }
+  if (inner.pool2dEpilogue) {
+    const run = inner.pool2dEpilogue.bind(inner);
+    checked.pool2dEpilogue = (kind, x, info, program, extras): DataId[] => {
+      const k = 'pool2dEpilogue';
+      need(kind === 'max' || kind === 'avg', k, () => 'unknown pooling kind');
+      conv(k, info);
+      need(info.groups === 1 && info.outChannels === info.inChannels, k, () => 'pooling info must have groups 1 and outChannels = inChannels');
+      ref(k, 'x', x, ['float32']);
+      shaped(k, 'x', x, nchw(info, 'x'));
+      return epilogueCall(k, [x], nchw(info, 'y'), program, extras, () => run(kind, x, info, program, extras));
+    };
+  }
+  if (inner.reduceEpilogue) {
+    const run = inner.reduceEpilogue.bind(inner);
+    checked.reduceEpilogue = (op, x, outDtype, program, extras): DataId[] => {
+      const k = 'reduceEpilogue';
+      need(op in REDUCE_DEFS, k, () => 'unknown reduction');
+      ref(k, 'x', x, ['float32']);
+      need(x.shape.length === 3 && x.shape.every((d) => d >= 1), k, () => `x ${fmt(x.shape)} is not the [outer, r, inner] layout with every size ≥ 1`);
+      need(outDtype === 'float32' && reduceOutDtype(op, x.dtype) === 'float32', k, () => `outDtype ${outDtype}; epilogues follow float32 reductions only`);
+      return epilogueCall(k, [x], [x.shape[0]!, x.shape[2]!], program, extras, () => run(op, x, outDtype, program, extras));
+    };
+  }
   if (inner.conv2dEpilogue) {
     const run = inner.conv2dEpilogue.bind(inner);
     checked.conv2dEpilogue = (x, w, info, program, extras): DataId[] => {

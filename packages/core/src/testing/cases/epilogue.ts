@@ -1,6 +1,7 @@
 /**
- * The epilogue kernels (`Backend.matmulEpilogue` / `conv2dEpilogue`, issue 14; and `reducePrologue`, last) against the same
- * computation on the same backend as two steps: the plain matmul / conv2d, then the program run one
+ * The epilogue kernels (`Backend.matmulEpilogue` / `conv2dEpilogue` / `pool2dEpilogue` / `reduceEpilogue`,
+ * issue 14; and `reducePrologue`, last) against the same computation on the same backend as two steps:
+ * the plain kernel, then the program run one
  * unfused kernel per step (core's runFusedUnfused). Each case draws random products (sizes, transposes,
  * strides, padding, groups) and random elementwise programs over them: 1–12 steps mixing dtypes, with
  * broadcast extras (a bias) and full-size ones (a residual) holding NaN / ±Infinity among ordinary values.
@@ -134,6 +135,40 @@ const conv2dCase: PropertyCase = {
   },
 };
 
+const pool2dCase: PropertyCase = {
+  kind: 'property', op: 'maxPool2d', name: 'epilogue: random programs on the pooled output match pool2d then the program unfused',
+  unsupported: (b) => (b.pool2dEpilogue ? null : 'the backend has no pool2dEpilogue kernel (compile runs pool2d, then the program)'),
+  check: async (rng: SuiteRng) => {
+    const backend = sn.getBackend();
+    for (let t = 0; t < PRODUCTS; t++) {
+      const kind = rng.next() < 0.5 ? 'max' : 'avg';
+      const xShape = [rng.int(1, 3), rng.int(1, 4), rng.int(3, 12), rng.int(3, 12)];
+      const k = rng.int(1, 3);
+      const info: Conv2dInfo = conv2dInfo('maxPool2d', xShape, xShape[1]!, [k, k], [rng.int(1, 3), rng.int(1, 2)], [1, 1], rng.int(0, k - 1), 1);
+      const x: TensorRef = { id: backend.write(normals(rng, sizeOf(xShape)), 'float32'), shape: xShape, dtype: 'float32' };
+      const shape = [info.batch, info.outChannels, info.outHeight, info.outWidth];
+      await checkProduct(backend, rng, `pool2d ${kind} ${JSON.stringify(info)}`, [x], shape,
+        (program, extras) => backend.pool2dEpilogue!(kind, x, info, program, extras), () => backend.pool2d(kind, x, info));
+    }
+  },
+};
+
+const reduceCase: PropertyCase = {
+  kind: 'property', op: 'sum', name: 'epilogue: random programs on a float32 reduction match reduce then the program unfused',
+  unsupported: (b) => (b.reduceEpilogue ? null : 'the backend has no reduceEpilogue kernel (compile runs reduce, then the program)'),
+  check: async (rng: SuiteRng) => {
+    const backend = sn.getBackend();
+    const ops = REDUCE_OPS.filter((op) => reduceOutDtype(op, 'float32') === 'float32');
+    for (let t = 0; t < PRODUCTS; t++) {
+      const op = ops[rng.int(0, ops.length - 1)]!;
+      const xShape = [rng.int(1, 6), rng.next() < 0.4 ? rng.int(65, 400) : rng.int(1, 20), rng.int(1, 6)];
+      const x: TensorRef = { id: backend.write(normals(rng, sizeOf(xShape)), 'float32'), shape: xShape, dtype: 'float32' };
+      await checkProduct(backend, rng, `reduce ${op} ${JSON.stringify(xShape)}`, [x], [xShape[0]!, xShape[2]!],
+        (program, extras) => backend.reduceEpilogue!(op, x, 'float32', program, extras), () => backend.reduce(op, x, 'float32'));
+    }
+  },
+};
+
 /**
  * `Backend.reducePrologue`: random one-output programs (float32 or int32 result) reduced over a random
  * [outer, r, inner] split of their output, against the program (fused where the backend can) then reduce.
@@ -180,4 +215,4 @@ const reducePrologueCase: PropertyCase = {
 };
 
 /** Every epilogue-kernel case. */
-export const epilogueCases: readonly ConformanceCase[] = [matmulCase, conv2dCase, reducePrologueCase];
+export const epilogueCases: readonly ConformanceCase[] = [matmulCase, conv2dCase, pool2dCase, reduceCase, reducePrologueCase];
