@@ -14,6 +14,13 @@ import { foldGroups } from '../runtime.js';
 
 /** Rows at most this long are folded by one thread each. */
 const SERIAL_MAX = 64;
+/**
+ * With at least this many outputs, rows up to {@link SERIAL_LONG} long are folded by one thread each
+ * too: enough threads to fill a device, and on CPU adapters (lavapipe) a tree's barriers cost far more
+ * than the loads (BatchNorm's [512, 196] sums: ~5.8 ms as trees, ~0.6 ms serial).
+ */
+const SERIAL_OUTPUTS = 256;
+const SERIAL_LONG = 1024;
 /** Threads of a tree reduction's workgroup. */
 const TREE_WG = 128;
 
@@ -98,7 +105,7 @@ function reduceFrom(ctx: KernelContext, op: ReduceOp, shape: readonly [number, n
   const t = inDtype === 'float16' || storageType(inDtype) === 'f32' ? 'f32' : 'i32';
   const load = src.load('base + j * inner');
   const { fn, identity } = opFunctions(op, t);
-  const serial = R <= SERIAL_MAX || nOut >= 4096;
+  const serial = R <= SERIAL_MAX || nOut >= 4096 || (nOut >= SERIAL_OUTPUTS && R <= SERIAL_LONG);
   const u = new Uniforms();
   u.push(nOut, R, inner, ...src.words, ...sink.words);
   const rows = u.rows;
