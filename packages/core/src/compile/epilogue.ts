@@ -14,8 +14,10 @@ import { nodeInputs, sinkValues, type EpilogueNode, type FusedNode, type KernelN
 /** Kernel methods with an epilogue capability, and its name on the Backend (each takes the kernel's three arguments, then the program and extras). */
 export const EPILOGUE_METHODS = { matmul: 'matmulEpilogue', conv2d: 'conv2dEpilogue', pool2d: 'pool2dEpilogue', reduce: 'reduceEpilogue' } as const;
 
+/** A kernel whose epilogue method a backend may have: float32 in (float16 kernels round through float32 themselves) and out. */
 function isProducer(node: ProgramNode, program: Program): node is KernelNode {
-  return node.kind === 'kernel' && Object.hasOwn(EPILOGUE_METHODS, node.method) && program.values[node.output]!.dtype === 'float32';
+  return node.kind === 'kernel' && Object.hasOwn(EPILOGUE_METHODS, node.method) && program.values[node.output]!.dtype === 'float32' &&
+    node.inputs.every((v) => program.values[v]!.dtype === 'float32');
 }
 
 /** `program` with its input `k` moved first (operand and output indices renumbered to match). */
