@@ -30,6 +30,11 @@ export function runEpilogueNode(
   } else {
     runKernel(backend, kernel, ids);
     try {
+      // A single recorded kernel runs as it was recorded; a fused group as the fused kernel (or its steps).
+      if (fused.nodes.length === 1) {
+        runKernel(backend, fused.nodes[0]!, ids);
+        return;
+      }
       outs = runEpilogueUnfused(backend, ids[kernel.output]!, fused.program, extras);
     } finally {
       backend.dispose(ids[kernel.output]!);
@@ -54,13 +59,14 @@ export function runReducePrologueNode(
     ids[reduce.output] = backend.reducePrologue(op, fused.program, refs, x.shape as [number, number, number], outDtype);
     return;
   }
-  const [made] = backend.fusedElementwise ? backend.fusedElementwise(fused.program, refs) : runFusedUnfused(backend, fused.program, refs);
   const v = fused.outputs[0]!;
-  ids[v] = made;
+  // A single recorded kernel runs as it was recorded; a fused group as the fused kernel (or its steps).
+  if (fused.nodes.length === 1) runKernel(backend, fused.nodes[0]!, ids);
+  else ids[v] = (backend.fusedElementwise ? backend.fusedElementwise(fused.program, refs) : runFusedUnfused(backend, fused.program, refs))[0];
   try {
     runKernel(backend, reduce, ids);
   } finally {
-    backend.dispose(made!);
+    backend.dispose(ids[v]!);
     ids[v] = undefined;
   }
 }

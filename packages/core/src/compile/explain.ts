@@ -65,14 +65,17 @@ function kernelCount(nodes: readonly ProgramNode[]): number {
 export function programReport(name: string, recorded: readonly ProgramNode[], program: Program, plan: BufferPlan, deadKernels: number): ProgramReport {
   const epilogues = program.nodes.filter((n) => n.kind === 'epilogue');
   const prologues = program.nodes.filter((n) => n.kind === 'prologue');
-  const fused = [...program.nodes.filter((n) => n.kind === 'fused'), ...epilogues.map((n) => n.fused), ...prologues.map((n) => n.fused)];
+  // Fused groups: elementwise fusion's (two or more kernels), also where an epilogue or prologue holds one.
+  const fused = [
+    ...program.nodes.filter((n) => n.kind === 'fused'), ...[...epilogues, ...prologues].map((n) => n.fused).filter((f) => f.nodes.length > 1),
+  ];
   const mib = (b: number): string => `${(b / 1024).toFixed(1)} KiB`;
   const lines: string[] = [];
   const kernelsRecorded = kernelCount(recorded);
   const kernelsFused = kernelCount(program.nodes);
   const fusedKernels = fused.reduce((s, n) => s + n.nodes.length, 0);
   lines.push(`compiled '${name}' on ${program.backendName}: ${program.inputs.length} inputs, ${program.variableReads.length} Variables read, ${program.variableWrites.length} written, ${program.constants.length} constants`);
-  lines.push(`kernels: ${kernelsRecorded} recorded, ${deadKernels} dead, ${kernelsFused} after fusion (${fused.length} fused groups holding ${fusedKernels} kernels, ${epilogues.length} of them epilogues of a matmul, conv2d, pool2d or reduce, ${prologues.length} prologues of a reduce)`);
+  lines.push(`kernels: ${kernelsRecorded} recorded, ${deadKernels} dead, ${kernelsFused} after fusion (${fused.length} fused groups holding ${fusedKernels} kernels; ${epilogues.length} epilogues of a matmul, conv2d, pool2d or reduce, ${prologues.length} prologues of a reduce)`);
   lines.push(`buffers per replay: ${plan.allocations} allocations, ${mib(plan.allocatedBytes)}; peak intermediates ${mib(plan.peakBytes)}; ${plan.reusable} allocations a size pool could reuse; bytes moved ${mib(plan.bytesMoved)}`);
   lines.push('-- recorded --');
   recorded.forEach((n, i) => lines.push(`${String(i).padStart(4)}  ${describeNode(n, program)}`));
