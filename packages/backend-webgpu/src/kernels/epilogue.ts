@@ -6,7 +6,7 @@
  * flat output index instead of its own store. Extras (a bias, a residual) are read at their broadcast
  * offsets of `i`, computed as the fused kernel computes them over the merged axes.
  */
-import { checkEpilogue, type EpilogueKernel, type FusedElementwiseProgram, type TensorRef } from '@scratchnet/core';
+import { checkEpilogue, type DType, type EpilogueKernel, type FusedElementwiseProgram, type TensorRef } from '@scratchnet/core';
 import { contiguousStrides, mergeAxes, sizeOf, stridesBroadcastTo } from '../layout.js';
 import { MATH, inputDecl, outputDecl } from '../wgsl.js';
 import { stridedOffsets, type GpuData, type KernelContext } from './context.js';
@@ -40,6 +40,35 @@ export function storeEpilogue(
   ctx: KernelContext, op: EpilogueKernel, program: FusedElementwiseProgram, extras: readonly TensorRef[], productSize: number,
   firstBinding: number, firstWord: number, math = true,
 ): StoreEpilogue {
+  const code = epilogueCode(op, program, extras, productSize, firstBinding, firstWord, math);
+  const n = sizeOf(program.outShape);
+  const outs = code.outDtypes.map((dtype) => ctx.alloc(n, dtype));
+  return { decls: code.decls, buffers: [...extras.map((t) => ctx.buf(t)), ...outs.map((o) => o.buffer)], words: code.words, key: code.key, outs };
+}
+
+/** What an epilogue's code depends on only through its program (and where it binds and reads uniforms). */
+interface EpilogueCode {
+  readonly decls: string;
+  readonly words: readonly number[];
+  readonly key: string;
+  readonly outDtypes: readonly DType[];
+}
+
+/** Code per program object (programs are immutable; a compiled step replays the same objects every call), then per placement. */
+const codeCache = new WeakMap<FusedElementwiseProgram, Map<string, EpilogueCode>>();
+
+const sameShape = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
+
+/** The epilogue's code, made once per program and placement; every call checks its extras and size (fully the first time). */
+function epilogueCode(
+  op: EpilogueKernel, program: FusedElementwiseProgram, extras: readonly TensorRef[], productSize: number,
+  firstBinding: number, firstWord: number, math: boolean,
+): EpilogueCode {
+  const place = `${firstBinding}|${firstWord}|${math}`;
+  const cached = codeCache.get(program)?.get(place);
+  const fits = (): boolean => sizeOf(program.outShape) === productSize && extras.length === program.inputs.length - 1 &&
+    extras.every((t, k) => t.dtype === program.inputs[k + 1]!.dtype && sameShape(t.shape, program.inputs[k + 1]!.shape));
+  if (cached && fits()) return cached;
   const infos = checkEpilogue(op, program, productSize, extras);
   const { outShape } = program;
   const n = sizeOf(outShape);
@@ -51,7 +80,6 @@ export function storeEpilogue(
   for (const strides of merged.strides.slice(1)) words.push(0, ...strides);
   const params = paramsOf(program, infos, firstWord + words.length);
   words.push(...params.map(paramWord));
-  const outs = program.outputs.map((o) => ctx.alloc(n, infos[o]!.dtype));
   const nExtra = extras.length;
   const decls = [
     ...extras.map((t, k) => inputDecl(`e${k + 1}`, firstBinding + k, t.dtype)),
@@ -66,11 +94,14 @@ export function storeEpilogue(
     ...program.outputs.map((o, j) => `  o${j}[i] = v${o};`),
   ];
   const fn = `fn epilogue_store(i: u32, v0: f32) {\n${lines.join('\n')}\n}`;
-  return {
+  const code: EpilogueCode = {
     decls: `${decls.join('\n')}\n${math ? MATH : ''}\n${steps.fns.join('\n')}\n${fn}`,
-    buffers: [...extras.map((t) => ctx.buf(t)), ...outs.map((o) => o.buffer)],
     words,
     key: `epi|${programKey(program)}|r${rank}`,
-    outs,
+    outDtypes: program.outputs.map((o) => infos[o]!.dtype),
   };
+  let byPlace = codeCache.get(program);
+  if (!byPlace) codeCache.set(program, (byPlace = new Map<string, EpilogueCode>()));
+  byPlace.set(place, code);
+  return code;
 }

@@ -119,9 +119,16 @@ export function stepsWgsl(program: FusedElementwiseProgram, infos: readonly Fuse
   return { fns, lines };
 }
 
-/** The cache key of a program's code (shapes and strides travel in the uniforms). */
+const keys = new WeakMap<FusedElementwiseProgram, string>();
+
+/** The cache key of a program's code (shapes and strides travel in the uniforms), made once per program object. */
 export function programKey(program: FusedElementwiseProgram): string {
-  return JSON.stringify([program.inputs.map((x) => x.dtype), program.instructions, program.outputs]);
+  let key = keys.get(program);
+  if (key === undefined) {
+    key = JSON.stringify([program.inputs.map((x) => x.dtype), program.instructions, program.outputs]);
+    keys.set(program, key);
+  }
+  return key;
 }
 
 /** Storage buffers a program binds: one per input and per output. */
