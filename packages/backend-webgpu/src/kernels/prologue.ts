@@ -21,10 +21,16 @@ export interface ReducePrologue {
   readonly key: string;
 }
 
-/** The prologue code of a one-output `program` over `inputs`, its uniform words from `firstWord` on. */
+/** Code per program object and first uniform word (a compiled step replays the same program objects). */
+const codeCache = new WeakMap<FusedElementwiseProgram, Map<number, Omit<ReducePrologue, 'buffers'>>>();
+
+/** The prologue code of a one-output `program` over `inputs`, its uniform words from `firstWord` on (made once per program). */
 export function reducePrologue(ctx: KernelContext, program: FusedElementwiseProgram, inputs: readonly TensorRef[], firstWord: number): ReducePrologue {
-  const infos = validateFusedProgram(program);
   checkFusedInputs(program, inputs);
+  const buffers = inputs.map((t) => ctx.buf(t));
+  const cached = codeCache.get(program)?.get(firstWord);
+  if (cached) return { ...cached, buffers };
+  const infos = validateFusedProgram(program);
   const { outShape } = program;
   const n = sizeOf(outShape);
   const shapes = program.inputs.map((x) => x.shape);
@@ -45,10 +51,13 @@ export function reducePrologue(ctx: KernelContext, program: FusedElementwiseProg
     `  return v${out};`,
   ];
   const decls = inputs.map((t, k) => inputDecl(`p${k}`, k, t.dtype));
-  return {
+  const code = {
     decls: `${decls.join('\n')}\n${steps.fns.join('\n')}\nfn prologue_load(i: u32) -> ${type} {\n${lines.join('\n')}\n}`,
-    buffers: inputs.map((t) => ctx.buf(t)),
     words,
     key: `pro|${programKey(program)}|r${rank}`,
   };
+  let byWord = codeCache.get(program);
+  if (!byWord) codeCache.set(program, (byWord = new Map<number, Omit<ReducePrologue, 'buffers'>>()));
+  byWord.set(firstWord, code);
+  return { ...code, buffers };
 }

@@ -40,6 +40,18 @@ function opFunctions(op: ReduceOp, t: 'f32' | 'i32'): { fn: string; identity: st
   return { fn: `fn combine(a: ${t}, b: ${t}) -> ${t} { return ${expr}; }`, identity: literal(def.identity[t === 'f32' ? 'float32' : 'int32'], t) };
 }
 
+const dtypes = new WeakMap<FusedElementwiseProgram, DType>();
+
+/** The dtype of a prologue program's one output (checked once per program). */
+function prologueDtype(program: FusedElementwiseProgram): DType {
+  let dtype = dtypes.get(program);
+  if (dtype === undefined) {
+    dtype = validateFusedProgram(program)[program.outputs[0]!]!.dtype;
+    dtypes.set(program, dtype);
+  }
+  return dtype;
+}
+
 /** Where a reduction reads its elements from: storage (x0) or a prologue program. */
 interface Source {
   /** Declarations of the bindings before the output's. */
@@ -66,7 +78,7 @@ export function reduceWithPrologue(
   ctx: KernelContext, op: ReduceOp, program: FusedElementwiseProgram, inputs: readonly TensorRef[], shape: readonly [number, number, number], outDtype: DType,
 ): GpuData {
   const p = reducePrologue(ctx, program, inputs, 3);
-  const inDtype = validateFusedProgram(program)[program.outputs[0]!]!.dtype;
+  const inDtype = prologueDtype(program);
   return reduceFrom(ctx, op, shape, inDtype, outDtype, { ...p, load: (idx) => `prologue_load(${idx})` })!;
 }
 
