@@ -1,5 +1,5 @@
 import {
-  BackendError, allocArray, bytesPerElement, encodeFloat16, checkFusedInputs, runFusedUnfused,
+  BackendError, allocArray, bytesPerElement, encodeFloat16, checkFusedInputs, runFusedUnfused, runEpilogueUnfused, validateFusedProgram,
   type Backend, type BackendMemory, type BinaryOp, type Conv2dInfo, type DataId, type DeviceLossInfo, type DType, type Float16Kernel,
   type FusedElementwiseProgram, type MatmulAttrs,
   type PoolKind, type ReduceOp, type StridedView, type TensorRef, type TypedArray, type UnaryAttrs, type UnaryGradOp, type UnaryOp,
@@ -12,9 +12,10 @@ import type { Uniforms } from './wgsl.js';
 import type { GpuData, KernelContext } from './kernels/context.js';
 import { binary, cast, unary, unaryGrad, where } from './kernels/elementwise.js';
 import { concat, copy, gather, pad, scatterAdd } from './kernels/movement.js';
-import { reduce } from './kernels/reduce.js';
-import { conv2d, conv2dBackFilter, conv2dBackInput, matmul } from './kernels/matmul-conv.js';
-import { pool2d, pool2dBack } from './kernels/pool.js';
+import { reduce, reduceEpilogue, reduceWithPrologue } from './kernels/reduce.js';
+import { conv2d, conv2dBackFilter, conv2dBackInput, conv2dEpilogue, matmul, matmulEpilogue } from './kernels/matmul-conv.js';
+import { epilogueBindings } from './kernels/epilogue.js';
+import { pool2d, pool2dBack, pool2dEpilogue } from './kernels/pool.js';
 import { argsort } from './kernels/argsort.js';
 import { layerNorm, layerNormGrad } from './kernels/layer-norm.js';
 import { fused, fusedBindings } from './kernels/fused.js';
@@ -252,6 +253,59 @@ export class WebGpuBackend implements Backend {
     if (fusedBindings(program) > this.maxStorageBuffers) return runFusedUnfused(this, program, inputs);
     return fused(this.ctx, program, inputs);
   }
+
+  /**
+   * matmul with an elementwise program applied in the GEMM's store (kernels/epilogue.ts): one dispatch.
+   * A program binding more storage buffers than the device allows runs as matmul, then the program.
+   */
+  matmulEpilogue(a: TensorRef, b: TensorRef, attrs: MatmulAttrs, epilogue: FusedElementwiseProgram, extras: readonly TensorRef[]): DataId[] {
+    if (a.dtype !== 'float32' || epilogueBindings(epilogue) > this.maxStorageBuffers) return this.thenEpilogue(this.matmul(a, b, attrs), epilogue, extras);
+    return [...matmulEpilogue(this.ctx, a, b, attrs, epilogue, extras)];
+  }
+
+  /** conv2d with an elementwise program applied in the GEMM's store, as {@link WebGpuBackend.matmulEpilogue}. */
+  conv2dEpilogue(x: TensorRef, w: TensorRef, info: Conv2dInfo, epilogue: FusedElementwiseProgram, extras: readonly TensorRef[]): DataId[] {
+    if (x.dtype !== 'float32' || epilogueBindings(epilogue) > this.maxStorageBuffers) return this.thenEpilogue(this.conv2d(x, w, info), epilogue, extras);
+    return [...conv2dEpilogue(this.ctx, x, w, info, epilogue, extras)];
+  }
+
+  /** Pooling with an elementwise program applied as each float32 output is stored: one dispatch (else pool2d, then the program). */
+  pool2dEpilogue(kind: PoolKind, x: TensorRef, info: Conv2dInfo, epilogue: FusedElementwiseProgram, extras: readonly TensorRef[]): DataId[] {
+    if (x.dtype !== 'float32' || epilogueBindings(epilogue, 1) > this.maxStorageBuffers) return this.thenEpilogue(this.pool2d(kind, x, info), epilogue, extras);
+    return [...pool2dEpilogue(this.ctx, kind, x, info, epilogue, extras)];
+  }
+
+  /** A float32 reduction with an elementwise program applied as each result is stored: one dispatch (else reduce, then the program). */
+  reduceEpilogue(op: ReduceOp, x: TensorRef, outDtype: DType, epilogue: FusedElementwiseProgram, extras: readonly TensorRef[]): DataId[] {
+    if (x.dtype !== 'float32' || outDtype !== 'float32' || epilogueBindings(epilogue, 1) > this.maxStorageBuffers) {
+      return this.thenEpilogue(this.reduce(op, x, outDtype), epilogue, extras);
+    }
+    return [...reduceEpilogue(this.ctx, op, x, epilogue, extras)];
+  }
+
+  /**
+   * An elementwise program computed inside the reduce kernel as it reads each element (kernels/prologue.ts):
+   * one dispatch. A program binding more storage buffers than the device allows runs, then the reduce.
+   */
+  reducePrologue(op: ReduceOp, prologue: FusedElementwiseProgram, inputs: readonly TensorRef[], shape: readonly [number, number, number], outDtype: DType): DataId {
+    if (prologue.outputs.length !== 1) throw new BackendError(`reducePrologue: the program must have one output, got ${prologue.outputs.length}`);
+    if (inputs.length + 1 <= this.maxStorageBuffers) return reduceWithPrologue(this.ctx, op, prologue, inputs, shape, outDtype);
+    const [made] = this.fusedElementwise(prologue, inputs);
+    try {
+      return this.reduce(op, { id: made!, shape, dtype: validateFusedProgram(prologue)[prologue.outputs[0]!]!.dtype }, outDtype);
+    } finally {
+      this.dispose(made!);
+    }
+  }
+
+  /** Runs `epilogue` on a product made by the plain kernel, then frees the product. */
+  private thenEpilogue(product: DataId, epilogue: FusedElementwiseProgram, extras: readonly TensorRef[]): DataId[] {
+    try {
+      return runEpilogueUnfused(this, product, epilogue, extras);
+    } finally {
+      this.dispose(product);
+    }
+  }
 }
 
 /**
@@ -277,6 +331,8 @@ export async function createWebGpuBackend(options: WebGpuBackendOptions = {}): P
           maxBufferSize: lim.maxBufferSize,
           maxComputeWorkgroupStorageSize: lim.maxComputeWorkgroupStorageSize,
           maxComputeInvocationsPerWorkgroup: lim.maxComputeInvocationsPerWorkgroup,
+          // Fused programs (an optimizer update reads 6 buffers and writes 3) run as one shader only within this.
+          maxStorageBuffersPerShaderStage: lim.maxStorageBuffersPerShaderStage,
         },
       });
     } catch (e) {

@@ -22,6 +22,8 @@ export { matmulSizes, type MatmulSizes } from './backend/matmul-sizes.js';
 // Fused elementwise programs: checking, running unfused, and the per-language forms of a step (issue 14).
 export { validateFusedProgram, unaryInputDtypes, binaryInputDtypes, type FusedValueInfo } from './compile/fused-validate.js';
 export { runFusedUnfused, checkFusedInputs, fusedUnaryAlpha } from './compile/fused-unfused.js';
+// Epilogue kernels (matmul / conv2d with an elementwise program applied on the store): checks and reference.
+export { checkEpilogue, runEpilogueUnfused, type EpilogueKernel } from './compile/epilogue-unfused.js';
 export {
   fusedScalarForm, fusedStepJs, fusedStepWgsl,
   type FusedOpStep, type FusedScalarForm, type FusedStore,

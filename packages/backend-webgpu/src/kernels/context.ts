@@ -31,7 +31,8 @@ export function groupsFor(threads: number, wg = WG): [number, number, number] {
 /**
  * WGSL that computes, from the flat output index `i`, one i32 offset `off<k>` per operand of a strided
  * walk over `rank` axes. Uniform layout from word `at`: the shape (rank words), then per operand a base
- * offset and rank strides. `rank` 0 means every operand is contiguous: `off<k> = i`.
+ * offset and rank strides. `rank` 0 means every operand is contiguous: `off<k> = i`. `i` must be below
+ * the walk's size (its outermost index is taken as what remains after the inner axes).
  */
 export function stridedOffsets(rank: number, operands: number, at: number): string {
   if (rank === 0) return Array.from({ length: operands }, (_, k) => `  let off${k} = i32(i);`).join('\n');
@@ -39,7 +40,8 @@ export function stridedOffsets(rank: number, operands: number, at: number): stri
   for (let k = 0; k < operands; k++) lines.push(`  var off${k} = u(${at + rank + k * (rank + 1)}u);`);
   lines.push('  var rem = i;');
   for (let d = rank - 1; d >= 0; d--) {
-    lines.push(`  { let dim = u32(u(${at + d}u)); let c = i32(rem % dim); rem = rem / dim;`);
+    // One division per inner axis (the remainder from it); the outermost index is what remains (i < size).
+    lines.push(d === 0 ? '  { let c = i32(rem);' : `  { let dim = u32(u(${at + d}u)); let q = rem / dim; let c = i32(rem - q * dim); rem = q;`);
     for (let k = 0; k < operands; k++) lines.push(`    off${k} = off${k} + c * u(${at + rank + k * (rank + 1) + 1 + d}u);`);
     lines.push('  }');
   }

@@ -20,7 +20,7 @@ import { convert } from './elementwise.js';
  * uniforms (as the unfused kernels receive them), never as WGSL literals, because WGSL rejects a
  * constant expression whose value is infinite or NaN and would fold a chain of literal steps.
  */
-interface Param {
+export interface Param {
   /** The instruction's value index. */
   readonly r: number;
   /** The word's index in the uniforms. */
@@ -36,7 +36,7 @@ interface Param {
  */
 
 /** The parameters of a program's steps, in instruction order, from uniform word `first` on. */
-function paramsOf(program: FusedElementwiseProgram, infos: readonly FusedValueInfo[], first: number): Param[] {
+export function paramsOf(program: FusedElementwiseProgram, infos: readonly FusedValueInfo[], first: number): Param[] {
   const nIn = program.inputs.length;
   const params: Param[] = [];
   program.instructions.forEach((ins, k) => {
@@ -49,6 +49,12 @@ function paramsOf(program: FusedElementwiseProgram, infos: readonly FusedValueIn
     }
   });
   return params;
+}
+
+/** A parameter as the int32 word the uniforms hold (a float32 by its bit pattern). */
+export function paramWord(p: Param): number {
+  if (p.dtype === 'float32') return new Int32Array(Float32Array.of(p.value).buffer)[0]!;
+  return p.dtype === 'int32' ? p.value | 0 : p.value !== 0 ? 1 : 0;
 }
 
 /** WGSL reading a parameter in its dtype's storage type. */
@@ -89,22 +95,40 @@ function shaderOf(program: FusedElementwiseProgram, infos: readonly FusedValueIn
     ...program.inputs.map((x, k) => inputDecl(`x${k}`, k, x.dtype)),
     ...program.outputs.map((o, j) => outputDecl(`o${j}`, nIn + j, infos[o]!.dtype)),
   ];
+  const steps = stepsWgsl(program, infos, params);
+  const lines = [...program.inputs.map((_, k) => `  let v${k} = x${k}[off${k}];`), ...steps.lines];
+  program.outputs.forEach((o, j) => lines.push(`  o${j}[i] = v${o};`));
+  const body = `${stridedOffsets(rank, nIn, 1)}\n${lines.join('\n')}`;
+  return `${decls.join('\n')}\n${uniformDecl(nIn + program.outputs.length, rows)}\n${MATH}\n${steps.fns.join('\n')}\n${elementwiseMain(body)}`;
+}
+
+/**
+ * The WGSL of a program's instructions, given `v<k>` for each input k: the step functions (module scope)
+ * and one `let v<r> = ...;` line per instruction.
+ */
+export function stepsWgsl(program: FusedElementwiseProgram, infos: readonly FusedValueInfo[], params: readonly Param[]): { fns: string[]; lines: string[] } {
+  const nIn = program.inputs.length;
   const fns: string[] = [];
-  const lines = program.inputs.map((_, k) => `  let v${k} = x${k}[off${k}];`);
+  const lines: string[] = [];
   program.instructions.forEach((ins, k) => {
     const r = nIn + k;
     if (ins.kind === 'unary') fns.push(fusedStepWgsl(ins, infos[ins.arg]!.dtype, `s${r}`));
     if (ins.kind === 'binary') fns.push(fusedStepWgsl(ins, infos[ins.args[0]]!.dtype, `s${r}`));
     lines.push(`  let v${r} = ${valueWgsl(ins, r, infos, params.find((p) => p.r === r))};`);
   });
-  program.outputs.forEach((o, j) => lines.push(`  o${j}[i] = v${o};`));
-  const body = `${stridedOffsets(rank, nIn, 1)}\n${lines.join('\n')}`;
-  return `${decls.join('\n')}\n${uniformDecl(nIn + program.outputs.length, rows)}\n${MATH}\n${fns.join('\n')}\n${elementwiseMain(body)}`;
+  return { fns, lines };
 }
 
-/** The cache key of a program's code (shapes and strides travel in the uniforms). */
-function programKey(program: FusedElementwiseProgram): string {
-  return JSON.stringify([program.inputs.map((x) => x.dtype), program.instructions, program.outputs]);
+const keys = new WeakMap<FusedElementwiseProgram, string>();
+
+/** The cache key of a program's code (shapes and strides travel in the uniforms), made once per program object. */
+export function programKey(program: FusedElementwiseProgram): string {
+  let key = keys.get(program);
+  if (key === undefined) {
+    key = JSON.stringify([program.inputs.map((x) => x.dtype), program.instructions, program.outputs]);
+    keys.set(program, key);
+  }
+  return key;
 }
 
 /** Storage buffers a program binds: one per input and per output. */

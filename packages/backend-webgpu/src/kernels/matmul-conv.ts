@@ -4,9 +4,10 @@
  * over (channel, kernel row, kernel column) or (image, output row, output column), so the im2col
  * addresses come from additions, no column matrix is ever stored and no division runs inside the walk.
  */
-import { matmulSizes, type Conv2dInfo, type DType, type MatmulAttrs, type TensorRef } from '@scratchnet/core';
+import { matmulSizes, type Conv2dInfo, type DType, type EpilogueKernel, type FusedElementwiseProgram, type MatmulAttrs, type TensorRef } from '@scratchnet/core';
 import { HALF } from '../half.js';
 import { cast } from './elementwise.js';
+import { storeEpilogue } from './epilogue.js';
 import { inputDecl, outputDecl } from '../wgsl.js';
 import { GEMM_USER_WORD as W } from './gemm.js';
 import { gemm } from './gemm.js';
@@ -22,23 +23,69 @@ const decls = (outBinding: number, inDtype: DType = 'float32', outDtype: DType =
   `${inputDecl('x0', 0, inDtype)}\n${inputDecl('x1', 1, inDtype)}\n${outputDecl('y', outBinding, outDtype)}\n` +
   (outDtype === 'float16' ? `${HALF}\nfn out_cast(v: f32) -> f16 { return f2h(v); }` : 'fn out_cast(v: f32) -> f32 { return v; }');
 
+/**
+ * Where a GEMM kernel's values go: into its own output (`plainSink`), or through an epilogue program
+ * (`epilogueSink`). `store` is a WGSL statement storing f32 `v` at the flat output index `flat` (u32).
+ */
+interface Sink {
+  readonly key: string;
+  /** Declarations of the bindings from 2 on (the operands are x0 and x1). */
+  readonly decls: string;
+  readonly buffers: readonly GPUBuffer[];
+  /** Uniform words after the kernel's own. */
+  readonly words: readonly number[];
+  readonly store: (flat: string, v: string) => string;
+}
+
+/** A sink storing into `out` (of the operands' dtype). */
+function plainSink(out: GpuData, dtype: DType): Sink {
+  return { key: '', decls: decls(2, dtype), buffers: [out.buffer], words: [], store: (flat, v) => `y[${flat}] = out_cast(${v});` };
+}
+
+/** A sink applying `program` to each float32 product element; `words` is the number of the kernel's own uniform words. */
+function epilogueSink(
+  ctx: KernelContext, op: EpilogueKernel, program: FusedElementwiseProgram, extras: readonly TensorRef[], size: number, words: number,
+): { sink: Sink; outs: readonly GpuData[] } {
+  const e = storeEpilogue(ctx, op, program, extras, size, 2, W + words);
+  const sink: Sink = {
+    key: e.key, decls: `${inputDecl('x0', 0, 'float32')}\n${inputDecl('x1', 1, 'float32')}\n${e.decls}`, buffers: e.buffers, words: e.words,
+    store: (flat, v) => `epilogue_store(${flat}, ${v});`,
+  };
+  return { sink, outs: e.outs };
+}
+
 /** Batched matmul of rank-3 float32 (or float16, accumulating in f32) operands (see the Backend contract). */
 export function matmul(ctx: KernelContext, a: TensorRef, b: TensorRef, attrs: MatmulAttrs): GpuData {
+  const { batch, m, n } = matmulSizes(a, b, attrs);
+  const out = ctx.alloc(batch * m * n, a.dtype);
+  matmulInto(ctx, a, b, attrs, plainSink(out, a.dtype));
+  return out;
+}
+
+/** matmul with `program` applied to its product as it is stored (Backend.matmulEpilogue); returns the program's outputs. */
+export function matmulEpilogue(
+  ctx: KernelContext, a: TensorRef, b: TensorRef, attrs: MatmulAttrs, program: FusedElementwiseProgram, extras: readonly TensorRef[],
+): readonly GpuData[] {
+  const { batch, m, n } = matmulSizes(a, b, attrs);
+  const { sink, outs } = epilogueSink(ctx, 'matmulEpilogue', program, extras, batch * m * n, 2);
+  matmulInto(ctx, a, b, attrs, sink);
+  return outs;
+}
+
+function matmulInto(ctx: KernelContext, a: TensorRef, b: TensorRef, attrs: MatmulAttrs, sink: Sink): void {
   const { ba, bb, batch, m: M, k: K, n: N } = matmulSizes(a, b, attrs);
-  const out = ctx.alloc(batch * M * N, a.dtype);
   gemm(ctx, {
-    key: `matmul|${attrs.transposeA ? 'T' : 'N'}${attrs.transposeB ? 'T' : 'N'}|${a.dtype}`,
-    decls: decls(2, a.dtype), buffers: [ctx.buf(a), ctx.buf(b), out.buffer], M, N, K, batch,
-    words: [ba === 1 ? 0 : M * K, bb === 1 ? 0 : K * N],
+    key: `matmul|${attrs.transposeA ? 'T' : 'N'}${attrs.transposeB ? 'T' : 'N'}|${a.dtype}${sink.key}`,
+    decls: sink.decls, buffers: [ctx.buf(a), ctx.buf(b), ...sink.buffers], M, N, K, batch,
+    words: [ba === 1 ? 0 : M * K, bb === 1 ? 0 : K * N, ...sink.words],
     prologue: `  let aOff = b * u32(u(${W}u)); let bOff = b * u32(u(${W + 1}u)); let yOff = b * M * N;`,
     column: (c) => attrs.transposeB ? `  let bc${c} = bOff + cc${c} * K;` : `  let bc${c} = bOff + cc${c};`,
     walkOpen: '  for (var k = 0u; k < K; k++) {',
     walkClose: '  }',
     loadA: (row) => attrs.transposeA ? `f32(x0[aOff + k * M + ${row}])` : `f32(x0[aOff + ${row} * K + k])`,
     loadB: (c) => attrs.transposeB ? `    let b${c} = f32(x1[bc${c} + k]);` : `    let b${c} = f32(x1[bc${c} + k * N]);`,
-    store: (row, col, v) => `y[yOff + ${row} * N + ${col}] = out_cast(${v});`,
+    store: (row, col, v) => sink.store(`yOff + ${row} * N + ${col}`, v),
   });
-  return out;
 }
 
 /** Conv2dInfo as uniform words, in the order the code below reads them (from word W). */
@@ -59,12 +106,28 @@ const inImage = (ih: string, iw: string): string => `${ih} >= 0 && ${ih} < H && 
 
 /** x [N, C, H, W] · w [O, C/G, kh, kw] → y [N, O, OH, OW]; GEMM per (n, group): M = O/G, K = C/G·kh·kw, N = OH·OW. */
 export function conv2d(ctx: KernelContext, x: TensorRef, w: TensorRef, info: Conv2dInfo): GpuData {
+  const out = ctx.alloc(convOutSize(info), x.dtype);
+  conv2dInto(ctx, x, w, info, plainSink(out, x.dtype));
+  return out;
+}
+
+const convOutSize = (i: Conv2dInfo): number => i.batch * i.outChannels * i.outHeight * i.outWidth;
+
+/** conv2d with `program` applied to its output as it is stored (Backend.conv2dEpilogue); returns the program's outputs. */
+export function conv2dEpilogue(
+  ctx: KernelContext, x: TensorRef, w: TensorRef, info: Conv2dInfo, program: FusedElementwiseProgram, extras: readonly TensorRef[],
+): readonly GpuData[] {
+  const { sink, outs } = epilogueSink(ctx, 'conv2dEpilogue', program, extras, convOutSize(info), geometryWords(info).length);
+  conv2dInto(ctx, x, w, info, sink);
+  return outs;
+}
+
+function conv2dInto(ctx: KernelContext, x: TensorRef, w: TensorRef, info: Conv2dInfo, sink: Sink): void {
   const i = info;
-  const out = ctx.alloc(i.batch * i.outChannels * i.outHeight * i.outWidth, x.dtype);
   gemm(ctx, {
-    key: `conv2d|${x.dtype}`, decls: decls(2, x.dtype), buffers: [ctx.buf(x), ctx.buf(w), out.buffer],
+    key: `conv2d|${x.dtype}${sink.key}`, decls: sink.decls, buffers: [ctx.buf(x), ctx.buf(w), ...sink.buffers],
     M: i.outChannels / i.groups, N: i.outHeight * i.outWidth, K: (i.inChannels / i.groups) * i.kernelHeight * i.kernelWidth,
-    batch: i.batch * i.groups, words: geometryWords(i),
+    batch: i.batch * i.groups, words: [...geometryWords(i), ...sink.words],
     prologue: `  ${GEOMETRY}
   let n = i32(b) / G; let g = i32(b) % G; let xb = (n * C + g * Cg) * H * Wd; let wb = g * Og * Cg * KK;`,
     column: (c) => `  let oh${c} = i32(cc${c}) / OW; let ihb${c} = oh${c} * SH - PT; let iwb${c} = (i32(cc${c}) - oh${c} * OW) * SW - PL;`,
@@ -75,9 +138,8 @@ export function conv2d(ctx: KernelContext, x: TensorRef, w: TensorRef, info: Con
     walkClose: '  k++; } } }',
     loadA: (row) => `f32(x1[wb + i32(${row}) * Cg * KK + k])`,
     loadB: (c) => `    var b${c} = 0.0; { let ih = ihb${c} + ki * DH; let iw = iwb${c} + kj * DW; if (${inImage('ih', 'iw')}) { b${c} = f32(x0[xc + ih * Wd + iw]); } }`,
-    store: (row, col, v) => `y[(n * O + g * Og + i32(${row})) * OH * OW + i32(${col})] = out_cast(${v});`,
+    store: (row, col, v) => sink.store(`u32((n * O + g * Og + i32(${row})) * OH * OW + i32(${col}))`, v),
   });
-  return out;
 }
 
 /**

@@ -176,4 +176,31 @@ export interface Backend {
    * without it still runs compiled programs, one kernel per step.
    */
   fusedElementwise?(program: FusedElementwiseProgram, inputs: readonly TensorRef[]): DataId[];
+  /**
+   * Optional capability used by `compile`: {@link Backend.matmul} followed by an elementwise epilogue
+   * (bias, activation, residual add, scale) in one kernel. Means exactly
+   * `fusedElementwise(epilogue, [product, ...extras])`, where `product` is matmul's output read with
+   * the shape `epilogue.outShape` (same size; program input 0 is float32 of that shape) and `extras`
+   * are refs for the program's other inputs (the product is handed out only as a program output that
+   * names input 0). Returns one new
+   * data id per program output. A backend without it runs the two kernels one after the other.
+   */
+  matmulEpilogue?(a: TensorRef, b: TensorRef, attrs: MatmulAttrs, epilogue: FusedElementwiseProgram, extras: readonly TensorRef[]): DataId[];
+  /**
+   * Optional capability used by `compile`: an elementwise program followed by {@link Backend.reduce} of
+   * its one output in one kernel (the reduction reads each element as the program computes it). Means
+   * exactly `reduce(op, { id: fusedElementwise(prologue, inputs)[0], shape, dtype }, outDtype)`, where
+   * `shape` is [outer, r, inner] as for reduce, with as many elements as the program's outShape. A
+   * backend without it runs the two kernels one after the other.
+   */
+  reducePrologue?(op: ReduceOp, prologue: FusedElementwiseProgram, inputs: readonly TensorRef[], shape: readonly [number, number, number], outDtype: DType): DataId;
+  /** {@link Backend.conv2d} followed by an elementwise epilogue in one kernel, as {@link Backend.matmulEpilogue} for matmul. */
+  conv2dEpilogue?(x: TensorRef, w: TensorRef, info: Conv2dInfo, epilogue: FusedElementwiseProgram, extras: readonly TensorRef[]): DataId[];
+  /** {@link Backend.pool2d} followed by an elementwise epilogue in one kernel, as {@link Backend.matmulEpilogue} for matmul (float32 x only). */
+  pool2dEpilogue?(kind: PoolKind, x: TensorRef, info: Conv2dInfo, epilogue: FusedElementwiseProgram, extras: readonly TensorRef[]): DataId[];
+  /**
+   * {@link Backend.reduce} followed by an elementwise epilogue in one kernel, as {@link Backend.matmulEpilogue}
+   * for matmul; only for a float32 reduce output (`outDtype` float32).
+   */
+  reduceEpilogue?(op: ReduceOp, x: TensorRef, outDtype: DType, epilogue: FusedElementwiseProgram, extras: readonly TensorRef[]): DataId[];
 }

@@ -5,6 +5,8 @@ import { ArgumentError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { CompileError } from './compile-error.js';
 import { eliminateDeadCode } from './dce.js';
+import { attachEpilogues } from './epilogue.js';
+import { attachReducePrologues } from './epilogue-reduce.js';
 import { programReport, type ProgramReport } from './explain.js';
 import { fuseElementwise } from './fuse.js';
 import { planBuffers, type BufferPlan } from './plan.js';
@@ -102,7 +104,11 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, options: 
     const program = recorder.finish(result);
     entry.recorded = [...program.nodes];
     entry.removed = eliminateDeadCode(program);
-    if (options.fuse !== false) fuseElementwise(program);
+    if (options.fuse !== false) {
+      fuseElementwise(program);
+      attachEpilogues(program);
+      attachReducePrologues(program);
+    }
     entry.plan = planBuffers(program);
     entry.program = program;
     return result;

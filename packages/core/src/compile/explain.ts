@@ -16,6 +16,10 @@ export interface ProgramReport {
   /** Fused groups and the kernels they hold. */
   readonly fusedGroups: number;
   readonly fusedKernels: number;
+  /** Matmul / conv2d / pool2d / reduce kernels run with the elementwise program after them as one kernel (epilogue fusion). */
+  readonly epilogues: number;
+  /** Reductions run with the elementwise program before them as one kernel (reduction prologues). */
+  readonly prologues: number;
   /** Host producers, effects and value checks per replay. */
   readonly hostNodes: number;
   /** Inputs, Variables read, Variables written, constants held. */
@@ -46,23 +50,32 @@ function describeNode(node: ProgramNode, program: Program): string {
       const steps = node.nodes.map((k) => (typeof k.args[0] === 'string' ? k.args[0] : k.method)).join('·');
       return `fused[${node.nodes.length}: ${steps}] ${node.inputs.map((v) => `%${v}`).join(' ')} -> ${node.outputs.map((v) => `%${v}`).join(' ')} ${fmtShape(node.program.outShape)}`;
     }
+    case 'prologue':
+      return `${describeNode(node.fused, program)} then reduce(${String(node.reduce.args[0])}) -> %${node.reduce.output} ${shapeOf(node.reduce.output)}`;
+    case 'epilogue':
+      return `${node.kernel.method}+epilogue ${node.kernel.inputs.map((v) => `%${v}`).join(' ')} (%${node.kernel.output}) then ${describeNode(node.fused, program)}`;
   }
 }
 
 function kernelCount(nodes: readonly ProgramNode[]): number {
-  return nodes.filter((n) => n.kind === 'kernel' || n.kind === 'fused').length;
+  return nodes.filter((n) => n.kind === 'kernel' || n.kind === 'fused' || n.kind === 'epilogue' || n.kind === 'prologue').length;
 }
 
 /** Builds the report (and printout) of a program: `recorded` are its nodes before dead-code elimination and fusion. */
 export function programReport(name: string, recorded: readonly ProgramNode[], program: Program, plan: BufferPlan, deadKernels: number): ProgramReport {
-  const fused = program.nodes.filter((n) => n.kind === 'fused');
+  const epilogues = program.nodes.filter((n) => n.kind === 'epilogue');
+  const prologues = program.nodes.filter((n) => n.kind === 'prologue');
+  // Fused groups: elementwise fusion's (two or more kernels), also where an epilogue or prologue holds one.
+  const fused = [
+    ...program.nodes.filter((n) => n.kind === 'fused'), ...[...epilogues, ...prologues].map((n) => n.fused).filter((f) => f.nodes.length > 1),
+  ];
   const mib = (b: number): string => `${(b / 1024).toFixed(1)} KiB`;
   const lines: string[] = [];
   const kernelsRecorded = kernelCount(recorded);
   const kernelsFused = kernelCount(program.nodes);
   const fusedKernels = fused.reduce((s, n) => s + n.nodes.length, 0);
   lines.push(`compiled '${name}' on ${program.backendName}: ${program.inputs.length} inputs, ${program.variableReads.length} Variables read, ${program.variableWrites.length} written, ${program.constants.length} constants`);
-  lines.push(`kernels: ${kernelsRecorded} recorded, ${deadKernels} dead, ${kernelsFused} after fusion (${fused.length} fused groups holding ${fusedKernels} kernels)`);
+  lines.push(`kernels: ${kernelsRecorded} recorded, ${deadKernels} dead, ${kernelsFused} after fusion (${fused.length} fused groups holding ${fusedKernels} kernels; ${epilogues.length} epilogues of a matmul, conv2d, pool2d or reduce, ${prologues.length} prologues of a reduce)`);
   lines.push(`buffers per replay: ${plan.allocations} allocations, ${mib(plan.allocatedBytes)}; peak intermediates ${mib(plan.peakBytes)}; ${plan.reusable} allocations a size pool could reuse; bytes moved ${mib(plan.bytesMoved)}`);
   lines.push('-- recorded --');
   recorded.forEach((n, i) => lines.push(`${String(i).padStart(4)}  ${describeNode(n, program)}`));
@@ -73,7 +86,7 @@ export function programReport(name: string, recorded: readonly ProgramNode[], pr
   });
   const { freeAfter: _f, owned: _o, sinks: _s, ...figures } = plan;
   return {
-    name, backend: program.backendName, kernelsRecorded, deadKernels, kernelsFused, fusedGroups: fused.length, fusedKernels,
+    name, backend: program.backendName, kernelsRecorded, deadKernels, kernelsFused, fusedGroups: fused.length, fusedKernels, epilogues: epilogues.length, prologues: prologues.length,
     hostNodes: program.nodes.filter((n) => n.kind === 'host' || n.kind === 'effect' || n.kind === 'check').length,
     inputs: program.inputs.length, variablesRead: program.variableReads.length, variablesWritten: program.variableWrites.length,
     constants: program.constants.length, plan: figures, text: lines.join('\n'),

@@ -139,6 +139,15 @@ export function fuseElementwise(program: Program, scalarConstants: ReadonlyMap<n
   return made;
 }
 
+/**
+ * One elementwise kernel node as a fused node of one step (the epilogue pass attaches single kernels
+ * too), or null where fusion would not take it (a copy, float16, not elementwise).
+ */
+export function singleFused(node: ProgramNode, scalarConstants: ReadonlyMap<number, number>): FusedNode | null {
+  if (!isFusable(node) || node.method === 'copy') return null;
+  return buildFused([node], kernelShape(node), new Map(), [0], new Set([node.output]), scalarConstants);
+}
+
 function buildFused(
   members: readonly KernelNode[], shape: readonly number[], readers: ReadonlyMap<number, number[]>, memberIndices: readonly number[],
   sinks: ReadonlySet<number>, scalarConstants: ReadonlyMap<number, number>,

@@ -74,8 +74,42 @@ export interface FusedNode {
   readonly nodes: readonly KernelNode[];
 }
 
+/**
+ * A matmul, conv2d, pool2d or reduce kernel node whose output only an elementwise program reads: run as
+ * one kernel where the backend has the kernel's epilogue method (`matmulEpilogue`, ...; see
+ * compile/epilogue.ts), else as the kernel and then the fused node. `fused.program`'s input 0 is the
+ * kernel's output.
+ */
+export interface EpilogueNode {
+  readonly kind: 'epilogue';
+  /** The matmul, conv2d, pool2d or reduce call. */
+  readonly kernel: KernelNode;
+  /** The elementwise program over the kernel's output (its `inputs[0]` is `kernel.output`). */
+  readonly fused: FusedNode;
+  /** Values read: the kernel's inputs, then the program's other inputs. */
+  readonly inputs: readonly number[];
+  /** Values made (the program's outputs; the kernel's own output stays inside). */
+  readonly outputs: readonly number[];
+}
+
+/**
+ * An elementwise node whose one output only a reduce reads, run as one kernel where the backend has
+ * `reducePrologue` (see compile/epilogue-reduce.ts), else as the fused node and then the reduce.
+ */
+export interface ReducePrologueNode {
+  readonly kind: 'prologue';
+  /** The elementwise program (one output, which the reduce reads). */
+  readonly fused: FusedNode;
+  /** The reduce call. */
+  readonly reduce: KernelNode;
+  /** Values read: the program's inputs. */
+  readonly inputs: readonly number[];
+  /** The reduce's output. */
+  readonly outputs: readonly number[];
+}
+
 /** A step of a program. */
-export type ProgramNode = KernelNode | HostNode | EffectNode | CheckNode | FusedNode;
+export type ProgramNode = KernelNode | HostNode | EffectNode | CheckNode | FusedNode | EpilogueNode | ReducePrologueNode;
 
 /** The structure of a function's result with tensors replaced by `{ $value, shape }` leaves. */
 export type OutputTemplate =
@@ -109,6 +143,8 @@ export function nodeInputs(node: ProgramNode): readonly number[] {
   switch (node.kind) {
     case 'kernel':
     case 'fused':
+    case 'epilogue':
+    case 'prologue':
       return node.inputs;
     case 'check':
       return [node.input];
@@ -124,6 +160,8 @@ export function nodeOutputs(node: ProgramNode): readonly number[] {
     case 'host':
       return [node.output];
     case 'fused':
+    case 'epilogue':
+    case 'prologue':
       return node.outputs;
     default:
       return [];

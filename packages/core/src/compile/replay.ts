@@ -7,6 +7,7 @@ import { adoptHandle, liveHandle, makeTensorFromData, refOn } from '../engine/en
 import type { Tensor } from '../tensor.js';
 import type { Variable } from '../variable.js';
 import { CompileError } from './compile-error.js';
+import { runEpilogueNode, runReducePrologueNode } from './epilogue-replay.js';
 import type { BufferPlan } from './plan.js';
 import type { KernelNode, OutputTemplate, Program } from './program.js';
 import { REF, type TaggedRef } from './recorder.js';
@@ -131,6 +132,12 @@ export function replayProgram(program: Program, plan: BufferPlan, backendName: s
               }
             }
           }
+          break;
+        case 'epilogue':
+          runEpilogueNode(backend, node, ids, materialize, runKernelNode);
+          break;
+        case 'prologue':
+          runReducePrologueNode(backend, node, ids, runKernelNode);
           break;
       }
       for (const v of plan.freeAfter[i]!) {

@@ -17,6 +17,7 @@ import { broadcastShapes, sizeOf } from '../shape.js';
 import type { FusedElementwiseProgram } from '../backend/fused-types.js';
 import { validateFusedProgram } from '../compile/fused-validate.js';
 import { checkFusedInputs } from '../compile/fused-unfused.js';
+import { checkEpilogue, type EpilogueKernel } from '../compile/epilogue-unfused.js';
 
 /** A kernel call outside the contract. */
 export class ContractViolation extends Error {
@@ -154,6 +155,56 @@ export function checkedBackend(inner: Backend, log: ContractLog): Backend {
     return out(kernel, args.map(([, t]) => t), run, nchw(g, outRole), floatOut(args[0]![1]));
   };
 
+  /** Checks a matmul call's operands; returns its output shape. */
+  const matmulShape = (k: string, a: TensorRef, b: TensorRef, attrs: MatmulAttrs): number[] => {
+    ref(k, 'a', a, ['float32']);
+    ref(k, 'b', b, [a.dtype]);
+    need(a.shape.length === 3 && b.shape.length === 3, k, () => `operands ${fmt(a.shape)}, ${fmt(b.shape)} are not rank 3`);
+    const [ba, a1, a2] = a.shape as [number, number, number];
+    const [bb, b1, b2] = b.shape as [number, number, number];
+    const [m, ka] = attrs.transposeA ? [a2, a1] : [a1, a2];
+    const [kb, n] = attrs.transposeB ? [b2, b1] : [b1, b2];
+    need(ka === kb, k, () => `inner sizes differ: ${ka} vs ${kb}`);
+    need(ba === bb || ba === 1 || bb === 1, k, () => `batch sizes ${ba} and ${bb} do not broadcast`);
+    return [Math.max(ba, bb), m, n];
+  };
+  /**
+   * An epilogue kernel call (matmul / conv2d, then a fused program on its float32 product): a valid
+   * program whose input 0 is the product, live extras as it states, inputs left as they were, new
+   * outputs of outShape in each output's dtype.
+   */
+  const epilogueCall = (
+    k: EpilogueKernel, operands: readonly TensorRef[], productShape: readonly number[], program: FusedElementwiseProgram,
+    extras: readonly TensorRef[], run: () => DataId[],
+  ): DataId[] => {
+    need(operands.every((t) => t.dtype === 'float32'), k, () => `operands are ${operands.map((t) => t.dtype).join(', ')}; epilogues take float32 only`);
+    let infos: ReturnType<typeof checkEpilogue> = [];
+    try {
+      infos = checkEpilogue(k, program, sizeOf(productShape), extras);
+    } catch (e) {
+      fail(k, e instanceof Error ? e.message : String(e));
+    }
+    extras.forEach((t, i) => ref(k, `extra ${i}`, t, [program.inputs[i + 1]!.dtype]));
+    const all = [...operands, ...extras];
+    const before = all.map(bytesOf);
+    const ids = run();
+    need(ids.length === program.outputs.length, k, () => `returned ${ids.length} ids for ${program.outputs.length} outputs`);
+    all.forEach((t, i) => {
+      const was = before[i];
+      need(!was || bytesOf(t)!.every((b, j) => b === was[j]), k, () => `changed its input ${i} (kernels never mutate inputs)`);
+    });
+    ids.forEach((id, j) => {
+      need(!live.has(id) && ids.indexOf(id) === j, k, () => `output ${j} is not new data`);
+      live.add(id);
+      if (!inner.readSync) return;
+      const values = inner.readSync(id);
+      const dtype = infos[program.outputs[j]!]!.dtype;
+      need(values.length === sizeOf(program.outShape) && dtypeOfArray(values) === dtype, k,
+        () => `output ${j} is ${dtypeOfArray(values)} × ${values.length}, expected ${dtype} × ${sizeOf(program.outShape)}`);
+    });
+    return ids;
+  };
+
   const checked: Backend = {
     name: inner.name,
     ...(inner.float16Kernels ? { float16Kernels: inner.float16Kernels } : {}),
@@ -225,16 +276,7 @@ export function checkedBackend(inner: Backend, log: ContractLog): Backend {
       return out(k, [x], () => inner.reduce(op, x, outDtype), [x.shape[0]!, x.shape[2]!], outDtype);
     },
     matmul(a: TensorRef, b: TensorRef, attrs: MatmulAttrs): DataId {
-      ref('matmul', 'a', a, ['float32']);
-      ref('matmul', 'b', b, [a.dtype]);
-      need(a.shape.length === 3 && b.shape.length === 3, 'matmul', () => `operands ${fmt(a.shape)}, ${fmt(b.shape)} are not rank 3`);
-      const [ba, a1, a2] = a.shape as [number, number, number];
-      const [bb, b1, b2] = b.shape as [number, number, number];
-      const [m, ka] = attrs.transposeA ? [a2, a1] : [a1, a2];
-      const [kb, n] = attrs.transposeB ? [b2, b1] : [b1, b2];
-      need(ka === kb, 'matmul', () => `inner sizes differ: ${ka} vs ${kb}`);
-      need(ba === bb || ba === 1 || bb === 1, 'matmul', () => `batch sizes ${ba} and ${bb} do not broadcast`);
-      return out('matmul', [a, b], () => inner.matmul(a, b, attrs), [Math.max(ba, bb), m, n], floatOut(a));
+      return out('matmul', [a, b], () => inner.matmul(a, b, attrs), matmulShape('matmul', a, b, attrs), floatOut(a));
     },
     conv2d(x: TensorRef, w: TensorRef, info: Conv2dInfo): DataId {
       return convCall('conv2d', info, [['x', x, 'x'], ['w', w, 'w']], 'y', () => inner.conv2d(x, w, info));
@@ -369,6 +411,66 @@ export function checkedBackend(inner: Backend, log: ContractLog): Backend {
           () => `output ${j} is ${kind} × ${values.length}, expected ${dtype} × ${sizeOf(program.outShape)}`);
       });
       return ids;
+    };
+  }
+  if (inner.matmulEpilogue) {
+    const run = inner.matmulEpilogue.bind(inner);
+    checked.matmulEpilogue = (a, b, attrs, program, extras): DataId[] =>
+      epilogueCall('matmulEpilogue', [a, b], matmulShape('matmulEpilogue', a, b, attrs), program, extras, () => run(a, b, attrs, program, extras));
+  }
+  if (inner.reducePrologue) {
+    const run = inner.reducePrologue.bind(inner);
+    checked.reducePrologue = (op, program, xs, shape, outDtype): DataId => {
+      const k = `reducePrologue ${op}`;
+      let infos: ReturnType<typeof validateFusedProgram> = [];
+      try {
+        infos = validateFusedProgram(program);
+        checkFusedInputs(program, xs);
+      } catch (e) {
+        fail(k, e instanceof Error ? e.message : String(e));
+      }
+      xs.forEach((t, i) => ref(k, `input ${i}`, t, [program.inputs[i]!.dtype]));
+      need(program.outputs.length === 1, k, () => `the program has ${program.outputs.length} outputs, expected one`);
+      const dtype = infos[program.outputs[0]!]!.dtype;
+      need(op in REDUCE_DEFS && (dtype === 'float32' || dtype === 'int32'), k, () => `reduces a ${dtype} value (float32 / int32 only)`);
+      need(shape.length === 3 && shape.every((d) => isCount(d) && d >= 1) && sizeOf(shape) === sizeOf(program.outShape), k,
+        () => `shape ${fmt(shape)} is not an [outer, r, inner] layout of the program's ${sizeOf(program.outShape)} elements`);
+      need(outDtype === reduceOutDtype(op, dtype), k, () => `outDtype ${outDtype}, the table says ${reduceOutDtype(op, dtype)} for ${dtype}`);
+      return out(k, xs, () => run(op, program, xs, shape, outDtype), [shape[0], shape[2]], outDtype);
+    };
+  }
+  if (inner.pool2dEpilogue) {
+    const run = inner.pool2dEpilogue.bind(inner);
+    checked.pool2dEpilogue = (kind, x, info, program, extras): DataId[] => {
+      const k = 'pool2dEpilogue';
+      need(kind === 'max' || kind === 'avg', k, () => 'unknown pooling kind');
+      conv(k, info);
+      need(info.groups === 1 && info.outChannels === info.inChannels, k, () => 'pooling info must have groups 1 and outChannels = inChannels');
+      ref(k, 'x', x, ['float32']);
+      shaped(k, 'x', x, nchw(info, 'x'));
+      return epilogueCall(k, [x], nchw(info, 'y'), program, extras, () => run(kind, x, info, program, extras));
+    };
+  }
+  if (inner.reduceEpilogue) {
+    const run = inner.reduceEpilogue.bind(inner);
+    checked.reduceEpilogue = (op, x, outDtype, program, extras): DataId[] => {
+      const k = 'reduceEpilogue';
+      need(op in REDUCE_DEFS, k, () => 'unknown reduction');
+      ref(k, 'x', x, ['float32']);
+      need(x.shape.length === 3 && x.shape.every((d) => d >= 1), k, () => `x ${fmt(x.shape)} is not the [outer, r, inner] layout with every size ≥ 1`);
+      need(outDtype === 'float32' && reduceOutDtype(op, x.dtype) === 'float32', k, () => `outDtype ${outDtype}; epilogues follow float32 reductions only`);
+      return epilogueCall(k, [x], [x.shape[0]!, x.shape[2]!], program, extras, () => run(op, x, outDtype, program, extras));
+    };
+  }
+  if (inner.conv2dEpilogue) {
+    const run = inner.conv2dEpilogue.bind(inner);
+    checked.conv2dEpilogue = (x, w, info, program, extras): DataId[] => {
+      const k = 'conv2dEpilogue';
+      conv(k, info);
+      shaped(k, 'x', x, nchw(info, 'x'));
+      shaped(k, 'w', w, nchw(info, 'w'));
+      for (const [name, t] of [['x', x], ['w', w]] as const) ref(k, name, t, ['float32']);
+      return epilogueCall(k, [x, w], nchw(info, 'y'), program, extras, () => run(x, w, info, program, extras));
     };
   }
   return checked;

@@ -130,12 +130,13 @@ class ProgramBuilder {
 /**
  * A random program with 1–12 chosen steps (plus the casts and constants made for their operands),
  * `focus` among them, over 1–4 inputs, and the inputs' values. Its outputs are the last value and up
- * to two others (an input among them now and then).
+ * to two others (an input among them now and then). With `product` (an epilogue's program), input 0 is
+ * float32 of that shape, which is also the output shape.
  */
-export function randomFusedProgram(rng: SuiteRng, focus: FusedFocus): RandomFusedProgram {
-  const outShape = randomOutShape(rng);
+export function randomFusedProgram(rng: SuiteRng, focus: FusedFocus, product?: readonly number[]): RandomFusedProgram {
+  const outShape = product ? [...product] : randomOutShape(rng);
   const nInputs = rng.int(1, 4);
-  const inputs = Array.from({ length: nInputs }, () => ({
+  const inputs = Array.from({ length: nInputs }, (_, i) => (product && i === 0 ? { shape: [...product], dtype: 'float32' as const } : {
     shape: broadcastingShape(rng, outShape),
     dtype: rng.next() < 0.7 ? 'float32' as const : pickOf(rng, DTYPES),
   }));

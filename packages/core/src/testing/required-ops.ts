@@ -94,5 +94,6 @@ export const NON_OP_EXPORTS: ReadonlySet<string> = new Set([
   'compile', 'CompileError', 'hostTensor', 'hostScalar', 'hostEffect',
   // fused elementwise programs (the backends' side of compile)
   'validateFusedProgram', 'unaryInputDtypes', 'binaryInputDtypes', 'runFusedUnfused', 'checkFusedInputs', 'fusedUnaryAlpha',
+  'checkEpilogue', 'runEpilogueUnfused',
   'fusedScalarForm', 'fusedStepJs', 'fusedStepWgsl',
 ]);

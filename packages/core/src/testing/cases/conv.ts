@@ -55,6 +55,7 @@ const POOL: [string, number[], number | [number, number], RefPoolOptions, Layout
   ['transposed input view', [1, 2, 4, 6], 2, {}, 'transposed'],
   ['sliced input view', [1, 2, 5, 5], 3, { stride: 2, padding: 1 }, 'sliced'],
   ['larger [2,5,17,19] 3×3 stride 2 padding 1', [2, 5, 17, 19], 3, { stride: 2, padding: 1 }],
+  ['2×2 stride 3 padding 1 leaves gaps between windows [1,2,8,7]', [1, 2, 8, 7], 2, { stride: 3, padding: 1 }],
 ];
 
 function pool(op: 'maxPool2d' | 'avgPool2d'): ConformanceCase[] {

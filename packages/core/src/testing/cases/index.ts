@@ -26,6 +26,7 @@ import { stridedCases } from './strided.js';
 import { scatterCases } from './scatter.js';
 import { einsumCases } from './einsum.js';
 import { fusedCases } from './fused.js';
+import { epilogueCases } from './epilogue.js';
 import { float16Cases } from './float16.js';
 import { layerNormCases } from './layer-norm.js';
 
@@ -58,6 +59,7 @@ export const conformanceCases: readonly ConformanceCase[] = [
   ...regressionCoreCases,
   ...webgpuRegressionCases,
   ...fusedCases,
+  ...epilogueCases,
   ...float16Cases,
   ...layerNormCases,
 ];
