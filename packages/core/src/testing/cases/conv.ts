@@ -56,6 +56,8 @@ const POOL: [string, number[], number | [number, number], RefPoolOptions, Layout
   ['sliced input view', [1, 2, 5, 5], 3, { stride: 2, padding: 1 }, 'sliced'],
   ['larger [2,5,17,19] 3×3 stride 2 padding 1', [2, 5, 17, 19], 3, { stride: 2, padding: 1 }],
   ['2×2 stride 3 padding 1 leaves gaps between windows [1,2,8,7]', [1, 2, 8, 7], 2, { stride: 3, padding: 1 }],
+  ['2×2 on wide rows, four windows a step and an odd edge [2,3,10,21]', [2, 3, 10, 21], 2, {}],
+  ['2×2 stride 2 padding 1 on wide rows [1,2,9,19]', [1, 2, 9, 19], 2, { stride: 2, padding: 1 }],
 ];
 
 function pool(op: 'maxPool2d' | 'avgPool2d'): ConformanceCase[] {

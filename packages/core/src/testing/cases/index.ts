@@ -2,6 +2,7 @@ import { autodiffCases } from './autodiff.js';
 import { binaryCases } from './binary.js';
 import { compositeCases } from './composites.js';
 import { convCasesAll } from './conv.js';
+import { poolTieCases } from './pool-ties.js';
 import { convenienceCases } from './conveniences.js';
 import { convFamilyCases } from './conv-family.js';
 import { creationCases } from './creation.js';
@@ -49,6 +50,7 @@ export const conformanceCases: readonly ConformanceCase[] = [
   ...scatterCases,
   ...einsumCases,
   ...convCasesAll,
+  ...poolTieCases,
   ...convFamilyCases,
   ...randomCases,
   ...convenienceCases,
