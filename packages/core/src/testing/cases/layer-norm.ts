@@ -9,6 +9,7 @@ import type { Tensor } from '../../index.js';
 import { refLayerNorm, refLayerNormInputGrad } from '../reference/layer-norm.js';
 import type { NDArray } from '../reference/ndarray.js';
 import { f32, i32, input } from './helpers.js';
+import { float16Unsupported } from './float16.js';
 import type { CompareCase, ConformanceCase, Gen } from './types.js';
 
 const OP = 'layerNorm';
@@ -112,6 +113,7 @@ const forwardCases: ConformanceCase[] = [
   {
     kind: 'compare', op: OP, name: 'float16 keeps its dtype [4,24]', inputs: [input([4, 24], 'float16')],
     run: (x: Tensor) => sn.layerNorm(x, [24]), ref: (x: NDArray) => refLayerNorm(x, 1, 1e-5), tol: { accumulate: 24 },
+    unsupported: float16Unsupported,
   },
 ];
 
@@ -138,6 +140,7 @@ const gradientCases: ConformanceCase[] = [
   {
     kind: 'compare', op: OP, name: 'float16 input gradient is float16 [3,16]', inputs: [input([3, 16], 'float16'), input([3, 16], 'float16')],
     run: (x: Tensor, c: Tensor) => inputGrad(x, c, [16]), ref: (x: NDArray, c: NDArray) => refLayerNormInputGrad(x, c, 1, 1e-5), tol: { accumulate: 64 },
+    unsupported: float16Unsupported,
   },
 ];
 
