@@ -8,7 +8,7 @@
 import type { TensorRef } from '../backend/kernel-types.js';
 import { sizeOf } from '../shape.js';
 import { singleFused } from './fuse.js';
-import { nodeInputs, sinkValues, type Program, type ProgramNode, type ReducePrologueNode } from './program.js';
+import { sinkValues, valueReaders, type Program, type ProgramNode, type ReducePrologueNode } from './program.js';
 
 /**
  * Attaches to each reduce kernel node the elementwise node that makes its input, where that is the
@@ -18,14 +18,9 @@ import { nodeInputs, sinkValues, type Program, type ProgramNode, type ReduceProl
 export function attachReducePrologues(program: Program): number {
   const nodes = program.nodes;
   const sinks = sinkValues(program);
-  const readers = new Map<number, number[]>();
+  const readers = valueReaders(nodes);
   const madeBy = new Map<number, number>();
   nodes.forEach((node, i) => {
-    for (const v of new Set(nodeInputs(node))) {
-      const list = readers.get(v);
-      if (list) list.push(i);
-      else readers.set(v, [i]);
-    }
     if (node.kind === 'kernel') madeBy.set(node.output, i);
     else if (node.kind === 'fused' && node.outputs.length === 1) madeBy.set(node.outputs[0]!, i);
   });

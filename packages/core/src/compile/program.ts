@@ -168,6 +168,19 @@ export function nodeOutputs(node: ProgramNode): readonly number[] {
   }
 }
 
+/** For each value, the indices of the nodes that read it (each reader once, in program order). */
+export function valueReaders(nodes: readonly ProgramNode[]): Map<number, number[]> {
+  const readers = new Map<number, number[]>();
+  nodes.forEach((node, i) => {
+    for (const v of new Set(nodeInputs(node))) {
+      const list = readers.get(v);
+      if (list) list.push(i);
+      else readers.set(v, [i]);
+    }
+  });
+  return readers;
+}
+
 /** Every value the program's results hold (returned tensors and Variable writes). */
 export function sinkValues(program: Program): Set<number> {
   const out = new Set<number>(program.variableWrites.map(([, v]) => v));
