@@ -15,7 +15,7 @@ import * as sn from '@scratchnet/core';
 import { createWasmBackend } from '@scratchnet/backend-wasm';
 import { Adam, GPT, scaledDotProductAttention } from '@scratchnet/layers';
 import { fmt, row } from '@scratchnet/peer-bench/format';
-import { GPT_SPEC as S, TOKENS_PER_STEP, gptBatch } from '@scratchnet/peer-bench/gpt-spec';
+import { GPT_SPEC as S, TOKENS_PER_STEP, scratchnetGptBatch, scratchnetGptOptions } from '@scratchnet/peer-bench/gpt-spec';
 import { measure } from '@scratchnet/peer-bench/timing';
 import { NextTokenLoss } from '../dist/node/shared/sequence-loss.js';
 
@@ -25,14 +25,12 @@ sn.registerBackend('wasm-profile', () => wasm, { priority: -1 });
 await sn.setBackend('wasm-profile');
 await wasm.setThreads(1);
 
-const model = new GPT(S.vocab, { contextLength: S.context, dModel: S.dModel, numLayers: S.layers, numHeads: S.heads, dimFeedforward: S.ff, dropout: 0, seed: 1 });
+const model = new GPT(S.vocab, scratchnetGptOptions());
 model.train();
 const params = model.parameters();
 const block = [...model.blocks][0];
 const loss = new NextTokenLoss();
-const batch = gptBatch();
-const ids = sn.tensor(Array.from(batch.ids), [S.batch, S.context], 'int32');
-const targets = sn.tensor(Array.from(batch.targets), [S.batch, S.context], 'int32');
+const { ids, targets } = scratchnetGptBatch(sn);
 const hd = S.dModel / S.heads;
 const input = (shape, seed) => sn.variable(sn.randomNormal(shape, { seed }));
 

@@ -22,7 +22,7 @@ import { createWasmBackend } from '@scratchnet/backend-wasm';
 import { isAvailable as webgpuAvailable, unavailableReason as webgpuUnavailableReason } from '@scratchnet/backend-webgpu';
 import { Adam, GPT } from '@scratchnet/layers';
 import { fmt, row, spread } from '@scratchnet/peer-bench/format';
-import { GPT_SPEC as S, TOKENS_PER_STEP, gptBatch, gptParameterCount } from '@scratchnet/peer-bench/gpt-spec';
+import { GPT_SPEC as S, TOKENS_PER_STEP, gptParameterCount, scratchnetGptBatch, scratchnetGptOptions } from '@scratchnet/peer-bench/gpt-spec';
 import { STANDALONE_GPT_TOKENS_PER_S, bestRates, healthWarning } from '@scratchnet/peer-bench/health';
 import { runPeer } from '@scratchnet/peer-bench/run-peer';
 import { measure, rate } from '@scratchnet/peer-bench/timing';
@@ -50,14 +50,12 @@ console.log(`GPT training step (vocab ${S.vocab}, context ${S.context}, width ${
 async function scratchnetStep(backend, threads, settings = SETTINGS, compiled = false) {
   await sn.setBackend(backend);
   if (backend === 'wasm-bench') await wasm.setThreads(threads);
-  const model = new GPT(S.vocab, { contextLength: S.context, dModel: S.dModel, numLayers: S.layers, numHeads: S.heads, dimFeedforward: S.ff, dropout: 0, seed: 1 });
+  const model = new GPT(S.vocab, scratchnetGptOptions());
   model.train();
   const params = model.parameters();
   const optimizer = new Adam(params, { lr: S.lr });
   const loss = new NextTokenLoss();
-  const batch = gptBatch();
-  const ids = sn.tensor(Array.from(batch.ids), [S.batch, S.context], 'int32');
-  const targets = sn.tensor(Array.from(batch.targets), [S.batch, S.context], 'int32');
+  const { ids, targets } = scratchnetGptBatch(sn);
   const losses = [];
   // The loss is read back after the update; asynchronously, since WebGPU has no synchronous read.
   const body = (x, y) => {

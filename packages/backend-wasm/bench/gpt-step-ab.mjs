@@ -8,7 +8,7 @@ import { loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import * as sn from '@scratchnet/core';
 import { createWasmBackend } from '@scratchnet/backend-wasm';
-import { GPT_SPEC as S, gptBatch } from '@scratchnet/peer-bench/gpt-spec';
+import { GPT_SPEC as S, scratchnetGptBatch, scratchnetGptOptions } from '@scratchnet/peer-bench/gpt-spec';
 
 const root = new URL('../../../', import.meta.url);
 const { Adam, GPT } = await import(new URL('packages/layers/dist/index.js', root).href);
@@ -28,14 +28,12 @@ for (const [i, s] of sides.entries()) {
   s.backend = await s.create({ name: s.name });
   sn.registerBackend(s.name, () => s.backend, { priority: -1 });
   await sn.setBackend(s.name);
-  const model = new GPT(S.vocab, { contextLength: S.context, dModel: S.dModel, numLayers: S.layers, numHeads: S.heads, dimFeedforward: S.ff, dropout: 0, seed: 1 });
+  const model = new GPT(S.vocab, scratchnetGptOptions());
   model.train();
   const params = model.parameters();
   const optimizer = new Adam(params, { lr: S.lr });
   const loss = new NextTokenLoss();
-  const batch = gptBatch();
-  const ids = sn.tensor(Array.from(batch.ids), [S.batch, S.context], 'int32');
-  const targets = sn.tensor(Array.from(batch.targets), [S.batch, S.context], 'int32');
+  const { ids, targets } = scratchnetGptBatch(sn);
   s.step = () => {
     const value = sn.tidy(() => {
       const { value: v, grads } = sn.variableGrads(() => loss.forward(model.forward(ids), targets), params);

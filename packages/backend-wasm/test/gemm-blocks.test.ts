@@ -7,18 +7,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createWasmBackend } from '../src/index.js';
+import { randomValues } from './random-values.js';
 
 const ISAS = ['relaxed-simd', 'simd', 'scalar'] as const;
-
-function values(n: number, seed: number): Float32Array {
-  let s = seed >>> 0;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 32 - 0.5;
-  }
-  return out;
-}
 
 describe('gemm across micro-tile edges and depth blocks', () => {
   for (const isa of ISAS) {
@@ -31,9 +22,9 @@ describe('gemm across micro-tile edges and depth blocks', () => {
       for (const m of [1, 2, 3, 4, 5, 6, 10, 12, 16, 100]) {
         for (const [k, n] of [[7, 16], [600, 9], [513, 24]] as const) {
           for (const [tA, tB, accumulate] of [[false, false, 0], [true, false, 1], [false, true, 1], [true, true, 0]] as const) {
-            const av = values(m * k, m + k);
-            const bv = values(k * n, n + 7);
-            const cv = values(m * n, 3);
+            const av = randomValues(m * k, m + k);
+            const bv = randomValues(k * n, n + 7);
+            const cv = randomValues(m * n, 3);
             const a = rt.heap.alloc(m * k * 4);
             const b = rt.heap.alloc(k * n * 4);
             const c = rt.heap.alloc(m * n * 4);

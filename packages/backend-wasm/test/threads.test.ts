@@ -7,16 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { Conv2dInfo, TensorRef } from '@scratchnet/core';
 import { createWasmBackend, type WasmBackend } from '../src/index.js';
 import { threadPair } from './thread-pair.js';
-
-function random(n: number, seed: number): Float32Array {
-  let s = seed >>> 0;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 32 - 0.5;
-  }
-  return out;
-}
+import { randomValues } from './random-values.js';
 
 describe('threaded kernels match the single-threaded ones', () => {
   const pair = threadPair();
@@ -34,7 +25,7 @@ describe('threaded kernels match the single-threaded ones', () => {
     void b.setThreads(2);
     expect(b.threads).toBe(2); // at once: no worker has to start
     const n = 300;
-    const v = random(n * n, 9);
+    const v = randomValues(n * n, 9);
     const a = upload(b, v, [1, n, n]);
     const threaded = b.readSync(b.matmul(a, a, { transposeA: false, transposeB: false }));
     const single = pair.st.readSync(pair.st.matmul(upload(pair.st, v, [1, n, n]), upload(pair.st, v, [1, n, n]), { transposeA: false, transposeB: false }));
@@ -48,8 +39,8 @@ describe('threaded kernels match the single-threaded ones', () => {
     [1100, 600, 1030, false, true], [700, 300, 513, true, false],
   ] as const) {
     it(`matmul ${m}×${k}×${n}${ta ? ' transposeA' : ''}${tb ? ' transposeB' : ''}, and a bystander tensor stays intact`, () => {
-      const av = random(m * k, 1);
-      const bv = random(k * n, 2);
+      const av = randomValues(m * k, 1);
+      const bv = randomValues(k * n, 2);
       const bystander = Float32Array.from({ length: 1000 }, (_, i) => i);
       const results = [pair.mt, pair.st].map((b) => {
         const keep = b.write(bystander, 'float32');
@@ -65,16 +56,16 @@ describe('threaded kernels match the single-threaded ones', () => {
 
   it('batched matmul with rows handed out per batch item (the shared counters are reset each time)', () => {
     const [batch, m, k, n] = [3, 260, 270, 150];
-    const av = random(batch * m * k, 3);
-    const bv = random(batch * k * n, 4);
+    const av = randomValues(batch * m * k, 3);
+    const bv = randomValues(batch * k * n, 4);
     const results = [pair.mt, pair.st].map((b) => b.readSync(b.matmul(upload(b, av, [batch, m, k]), upload(b, bv, [batch, k, n]), { transposeA: false, transposeB: false })));
     expect(Array.from(results[0]!)).toEqual(Array.from(results[1]!));
   });
 
   for (const [batch, ba, bb, m, k, n, tb] of [[64, 64, 64, 40, 50, 40, false], [96, 96, 1, 33, 70, 29, true], [64, 1, 64, 40, 64, 37, false]] as const) {
     it(`batched matmul of ${batch} small items (A batch ${ba}, B batch ${bb}${tb ? ', transposeB' : ''}): the items split across threads`, () => {
-      const av = random(ba * m * k, 5);
-      const bv = random(bb * k * n, 6);
+      const av = randomValues(ba * m * k, 5);
+      const bv = randomValues(bb * k * n, 6);
       const results = [pair.mt, pair.st].map((b) =>
         b.readSync(b.matmul(upload(b, av, [ba, m, k]), upload(b, bv, tb ? [bb, n, k] : [bb, k, n]), { transposeA: false, transposeB: tb })));
       expect(Array.from(results[0]!)).toEqual(Array.from(results[1]!));
@@ -93,9 +84,9 @@ describe('threaded kernels match the single-threaded ones', () => {
       batch: 16, inChannels: 4, inHeight: 20, inWidth: 20, outChannels: 8, outHeight: 20, outWidth: 20, kernelHeight: 3,
       kernelWidth: 3, strideHeight: 1, strideWidth: 1, dilationHeight: 1, dilationWidth: 1, padTop: 1, padLeft: 1, groups: 1,
     };
-    const xv = random(16 * 4 * 400, 3);
-    const wv = random(8 * 4 * 9, 4);
-    const dyv = random(16 * 8 * 400, 5);
+    const xv = randomValues(16 * 4 * 400, 3);
+    const wv = randomValues(8 * 4 * 9, 4);
+    const dyv = randomValues(16 * 8 * 400, 5);
     const [a, b] = [pair.mt, pair.st].map((be) => {
       const x = upload(be, xv, [16, 4, 20, 20]);
       const w = upload(be, wv, [8, 4, 3, 3]);

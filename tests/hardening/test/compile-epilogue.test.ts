@@ -9,7 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { createJsBackend } from '@scratchnet/backend-js';
 import { isAvailable } from '@scratchnet/backend-webgpu';
 import * as sn from '@scratchnet/core';
-import { Adam, Conv2D, CrossEntropyLoss, Flatten, Linear, ReLU, Sequential, type Module } from '@scratchnet/layers';
+import { Conv2D, Flatten, Linear, ReLU, Sequential, type Module } from '@scratchnet/layers';
+import { bindAll, trainRun, type TrainRun } from '../src/compile-harness.js';
 
 const gpu = await isAvailable();
 const calls = { matmul: 0, conv2d: 0, reduce: 0 };
@@ -44,48 +45,12 @@ function thenProgram(product: sn.DataId, program: sn.FusedElementwiseProgram, ex
   }
 }
 
-/** The backend's methods bound to it (so the wrapper can spread them). */
-function bindAll(b: sn.Backend): sn.Backend {
-  const out: Record<string, unknown> = {};
-  let proto: object | null = b;
-  while (proto && proto !== Object.prototype) {
-    for (const key of Object.getOwnPropertyNames(proto)) {
-      const v = (b as unknown as Record<string, unknown>)[key];
-      if (typeof v === 'function' && key !== 'constructor' && !(key in out)) out[key] = (v as (...a: unknown[]) => unknown).bind(b);
-    }
-    proto = Object.getPrototypeOf(proto) as object | null;
-  }
-  return out as unknown as sn.Backend;
-}
-
 const mlp = (): Sequential => new Sequential([new Flatten(), new Linear(36, 16, { seed: 3 }), new ReLU(), new Linear(16, 5, { seed: 4 })]);
 const cnn = (): Sequential => new Sequential([new Conv2D(2, 4, 3, { padding: 1, seed: 5 }), new ReLU(), new Flatten(), new Linear(72, 5, { seed: 6 })]);
 
 /** Trains `make()` for `steps` Adam steps (eagerly or compiled) and returns the losses, final weights and compile's report. */
-async function train(make: () => Module, compiled: boolean, steps: number): Promise<{ losses: number[]; weights: Float32Array[]; report?: sn.ProgramReport }> {
-  const model = make();
-  const opt = new Adam(model.parameters(), { lr: 0.02 });
-  const loss = new CrossEntropyLoss();
-  const step = (x: sn.Tensor, y: sn.Tensor): sn.Tensor => sn.tidy(() => {
-    const { value, grads } = sn.variableGrads(() => loss.forward(model.forward(x), y), model.parameters());
-    opt.step(grads);
-    return value;
-  });
-  const fn = compiled ? sn.compile(step) : step;
-  const losses: number[] = [];
-  for (let i = 0; i < steps; i++) {
-    const x = sn.randomNormal([8, 2, 6, 3], { seed: i });
-    const y = sn.randint(0, 5, [8], { seed: 40 + i });
-    const l = fn(x, y);
-    losses.push((await l.data())[0]!);
-    sn.dispose([l, x, y]);
-  }
-  const weights = await Promise.all(model.parameters().map(async (p) => (await p.data()) as Float32Array));
-  const report = compiled ? (fn as sn.CompiledFunction<[sn.Tensor, sn.Tensor], sn.Tensor>).reports()[0] : undefined;
-  if (compiled) (fn as sn.CompiledFunction<[sn.Tensor, sn.Tensor], sn.Tensor>).dispose();
-  opt.dispose();
-  sn.dispose(model.parameters());
-  return { losses, weights, ...(report ? { report } : {}) };
+function train(make: () => Module, compiled: boolean, steps: number): Promise<TrainRun> {
+  return trainRun(make(), { lr: 0.02 }, compiled, steps, (i) => [sn.randomNormal([8, 2, 6, 3], { seed: i }), sn.randint(0, 5, [8], { seed: 40 + i })]);
 }
 
 describe('compile: matmul / conv2d epilogues', () => {

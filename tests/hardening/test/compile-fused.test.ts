@@ -8,7 +8,8 @@
 import { describe, expect, it } from 'vitest';
 import { createJsBackend } from '@scratchnet/backend-js';
 import * as sn from '@scratchnet/core';
-import { Adam, CrossEntropyLoss, Linear, ReLU, Sequential, Tanh } from '@scratchnet/layers';
+import { Linear, ReLU, Sequential, Tanh } from '@scratchnet/layers';
+import { bindAll, trainRun, type TrainRun } from '../src/compile-harness.js';
 import { fuzz } from '../src/fuzz.js';
 
 let fusedCalls = 0;
@@ -72,52 +73,18 @@ sn.registerBackend('js-fused-ref', () => ({
   },
 }), { priority: -10 });
 
-/** The backend's methods bound to it (so the wrapper can spread them). */
-function bindAll(b: sn.Backend): sn.Backend {
-  const out: Record<string, unknown> = {};
-  let proto: object | null = b;
-  while (proto && proto !== Object.prototype) {
-    for (const key of Object.getOwnPropertyNames(proto)) {
-      const v = (b as unknown as Record<string, unknown>)[key];
-      if (typeof v === 'function' && key !== 'constructor' && !(key in out)) out[key] = (v as (...a: unknown[]) => unknown).bind(b);
-    }
-    proto = Object.getPrototypeOf(proto) as object | null;
-  }
-  return out as unknown as sn.Backend;
-}
-
-function trainLosses(compiled: boolean, steps: number): { losses: number[]; weights: number[][]; report?: sn.ProgramReport } {
+/** Trains a three-layer MLP for `steps` Adam steps with weight decay (eagerly or compiled): losses, final weights and compile's report. */
+function trainLosses(compiled: boolean, steps: number): Promise<TrainRun> {
   const model = new Sequential([new Linear(5, 12, { seed: 3 }), new ReLU(), new Linear(12, 12, { seed: 4 }), new Tanh(), new Linear(12, 4, { seed: 5 })]);
-  const opt = new Adam(model.parameters(), { lr: 0.02, weightDecay: 0.01 });
-  const loss = new CrossEntropyLoss();
-  const train = (x: sn.Tensor, y: sn.Tensor): sn.Tensor => sn.tidy(() => {
-    const { value, grads } = sn.variableGrads(() => loss.forward(model.forward(x), y), model.parameters());
-    opt.step(grads);
-    return value;
-  });
-  const fn = compiled ? sn.compile(train) : train;
-  const losses: number[] = [];
-  for (let i = 0; i < steps; i++) {
-    const x = sn.randomNormal([16, 5], { seed: i });
-    const y = sn.randint(0, 4, [16], { seed: 50 + i });
-    const l = fn(x, y);
-    losses.push(l.dataSync()[0]!);
-    sn.dispose([l, x, y]);
-  }
-  const weights = model.parameters().map((p) => Array.from(p.dataSync()));
-  const report = compiled ? (fn as sn.CompiledFunction<[sn.Tensor, sn.Tensor], sn.Tensor>).reports()[0] : undefined;
-  if (compiled) (fn as sn.CompiledFunction<[sn.Tensor, sn.Tensor], sn.Tensor>).dispose();
-  opt.dispose();
-  sn.dispose(model.parameters());
-  return { losses, weights, ...(report ? { report } : {}) };
+  return trainRun(model, { lr: 0.02, weightDecay: 0.01 }, compiled, steps, (i) => [sn.randomNormal([16, 5], { seed: i }), sn.randint(0, 4, [16], { seed: 50 + i })]);
 }
 
 describe('compile: fused programs interpreted with the unfused kernels', () => {
   it('an Adam training loop replays through fusedElementwise bitwise equal to eager', async () => {
     await sn.setBackend('js-fused-ref');
-    const eager = trainLosses(false, 15);
+    const eager = await trainLosses(false, 15);
     fusedCalls = 0;
-    const compiled = trainLosses(true, 15);
+    const compiled = await trainLosses(true, 15);
     expect(compiled.losses).toEqual(eager.losses);
     expect(compiled.weights).toEqual(eager.weights);
     expect(compiled.report!.fusedGroups).toBeGreaterThan(5);

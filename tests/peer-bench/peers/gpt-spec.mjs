@@ -36,3 +36,17 @@ export function gptBatch(s = GPT_SPEC) {
   }
   return { ids, targets };
 }
+
+/** ScratchNet's `GPT` options for the spec's model (with `new GPT(s.vocab, …)`): dropout 0, weights from seed 1. */
+export function scratchnetGptOptions(s = GPT_SPEC) {
+  return { contextLength: s.context, dModel: s.dModel, numLayers: s.layers, numHeads: s.heads, dimFeedforward: s.ff, dropout: 0, seed: 1 };
+}
+
+/** {@link gptBatch} as ScratchNet int32 tensors [batch, context], made with `sn` (the caller's @scratchnet/core). */
+export function scratchnetGptBatch(sn, s = GPT_SPEC) {
+  const batch = gptBatch(s);
+  return {
+    ids: sn.tensor(Array.from(batch.ids), [s.batch, s.context], 'int32'),
+    targets: sn.tensor(Array.from(batch.targets), [s.batch, s.context], 'int32'),
+  };
+}

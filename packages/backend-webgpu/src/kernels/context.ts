@@ -23,6 +23,18 @@ export interface KernelContext {
   readonly subgroupSize?: number;
 }
 
+/**
+ * A part of a kernel's shader that the kernel binds where it says (an epilogue, a prologue, an input
+ * source, an output sink): its WGSL declarations, the buffers bound for them, the uniform words it
+ * reads, and the cache key of its code.
+ */
+export interface ShaderPart {
+  readonly decls: string;
+  readonly buffers: readonly GPUBuffer[];
+  readonly words: readonly number[];
+  readonly key: string;
+}
+
 /** Workgroup counts for `threads` threads of a {@link WG}-wide one-thread-per-element kernel. */
 export function groupsFor(threads: number, wg = WG): [number, number, number] {
   return foldGroups(Math.ceil(threads / wg));

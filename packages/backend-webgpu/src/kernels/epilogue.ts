@@ -9,19 +9,15 @@
 import { checkEpilogue, type DType, type EpilogueKernel, type FusedElementwiseProgram, type TensorRef } from '@scratchnet/core';
 import { contiguousStrides, mergeAxes, sizeOf, stridesBroadcastTo } from '../layout.js';
 import { MATH, inputDecl, outputDecl } from '../wgsl.js';
-import { stridedOffsets, type GpuData, type KernelContext } from './context.js';
+import { stridedOffsets, type GpuData, type KernelContext, type ShaderPart } from './context.js';
 import { paramWord, paramsOf, programKey, stepsWgsl } from './fused.js';
 
-/** What a kernel needs to store through an epilogue instead of into its own output. */
-export interface StoreEpilogue {
-  /** WGSL: the extras' and outputs' bindings, the math helpers (unless left out), the step functions and `epilogue_store`. */
-  readonly decls: string;
-  /** The extras' buffers, then the outputs', bound from the binding given. */
-  readonly buffers: readonly GPUBuffer[];
-  /** Uniform words, read from the word given. */
-  readonly words: readonly number[];
-  /** The cache key of the code. */
-  readonly key: string;
+/**
+ * What a kernel needs to store through an epilogue instead of into its own output. `decls`: the extras'
+ * and outputs' bindings, the math helpers (unless left out), the step functions and `epilogue_store`;
+ * `buffers`: the extras', then the outputs', bound from the binding given; `words` read from the word given.
+ */
+export interface StoreEpilogue extends ShaderPart {
   /** The program's outputs (new data of the product's size). */
   readonly outs: readonly GpuData[];
 }

@@ -11,7 +11,7 @@ import { storeEpilogue } from './epilogue.js';
 import { inputDecl, outputDecl } from '../wgsl.js';
 import { GEMM_USER_WORD as W } from './gemm.js';
 import { gemm } from './gemm.js';
-import type { GpuData, KernelContext } from './context.js';
+import type { GpuData, KernelContext, ShaderPart } from './context.js';
 import { reduce } from './reduce.js';
 
 /**
@@ -25,15 +25,10 @@ const decls = (outBinding: number, inDtype: DType = 'float32', outDtype: DType =
 
 /**
  * Where a GEMM kernel's values go: into its own output (`plainSink`), or through an epilogue program
- * (`epilogueSink`). `store` is a WGSL statement storing f32 `v` at the flat output index `flat` (u32).
+ * (`epilogueSink`). `decls` declare the bindings from 2 on (the operands are x0 and x1), `words` come
+ * after the kernel's own; `store` is a WGSL statement storing f32 `v` at the flat output index `flat` (u32).
  */
-interface Sink {
-  readonly key: string;
-  /** Declarations of the bindings from 2 on (the operands are x0 and x1). */
-  readonly decls: string;
-  readonly buffers: readonly GPUBuffer[];
-  /** Uniform words after the kernel's own. */
-  readonly words: readonly number[];
+interface Sink extends ShaderPart {
   readonly store: (flat: string, v: string) => string;
 }
 

@@ -5,7 +5,7 @@
 import type { Conv2dInfo, FusedElementwiseProgram, PoolKind, TensorRef } from '@scratchnet/core';
 import { storeEpilogue } from './epilogue.js';
 import { MATH, Uniforms, elementwiseMain, inputDecl, outputDecl, uniformDecl } from '../wgsl.js';
-import { groupsFor, type GpuData, type KernelContext } from './context.js';
+import { groupsFor, type GpuData, type KernelContext, type ShaderPart } from './context.js';
 import { HALF } from '../half.js';
 
 const G = ['NB', 'C', 'H', 'Wd', 'OH', 'OW', 'KH', 'KW', 'SH', 'SW', 'DH', 'DW', 'PT', 'PL']
@@ -66,11 +66,7 @@ export function pool2dEpilogue(
 }
 
 /** Where pooling stores: bindings from 1 on, uniform words after its own, and the WGSL storing f32 `v` at output `i`. */
-interface PoolSink {
-  readonly key: string;
-  readonly decls: string;
-  readonly buffers: readonly GPUBuffer[];
-  readonly words: readonly number[];
+interface PoolSink extends ShaderPart {
   readonly store: (v: string) => string;
 }
 

@@ -8,18 +8,14 @@
 import { validateFusedProgram, checkFusedInputs, type FusedElementwiseProgram, type TensorRef } from '@scratchnet/core';
 import { contiguousStrides, mergeAxes, sizeOf, stridesBroadcastTo } from '../layout.js';
 import { inputDecl } from '../wgsl.js';
-import { stridedOffsets, type KernelContext } from './context.js';
+import { stridedOffsets, type KernelContext, type ShaderPart } from './context.js';
 import { paramWord, paramsOf, programKey, stepsWgsl } from './fused.js';
 
-/** What the reduce kernel needs to read through a prologue. */
-export interface ReducePrologue {
-  /** WGSL: the inputs' bindings (0..n-1), the step functions and `prologue_load`. */
-  readonly decls: string;
-  readonly buffers: readonly GPUBuffer[];
-  /** Uniform words, read from the word given. */
-  readonly words: readonly number[];
-  readonly key: string;
-}
+/**
+ * What the reduce kernel needs to read through a prologue: `decls` are the inputs' bindings (0..n-1),
+ * the step functions and `prologue_load`; `words` are read from the word given.
+ */
+export type ReducePrologue = ShaderPart;
 
 /** Code per program object and first uniform word (a compiled step replays the same program objects). */
 const codeCache = new WeakMap<FusedElementwiseProgram, Map<number, Omit<ReducePrologue, 'buffers'>>>();

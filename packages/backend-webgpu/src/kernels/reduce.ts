@@ -8,7 +8,7 @@ import { REDUCE_DEFS, isArgReduce, validateFusedProgram, type DType, type FusedE
 import { reducePrologue } from './prologue.js';
 import { storeEpilogue } from './epilogue.js';
 import { MATH, Uniforms, inputDecl, outputDecl, storageType, uniformDecl } from '../wgsl.js';
-import { groupsFor, type GpuData, type KernelContext } from './context.js';
+import { groupsFor, type GpuData, type KernelContext, type ShaderPart } from './context.js';
 import { HALF } from '../half.js';
 import { foldGroups } from '../runtime.js';
 
@@ -52,14 +52,11 @@ function prologueDtype(program: FusedElementwiseProgram): DType {
   return dtype;
 }
 
-/** Where a reduction reads its elements from: storage (x0) or a prologue program. */
-interface Source {
-  /** Declarations of the bindings before the output's. */
-  readonly decls: string;
-  readonly buffers: readonly GPUBuffer[];
-  /** Uniform words after the reduction's three. */
-  readonly words: readonly number[];
-  readonly key: string;
+/**
+ * Where a reduction reads its elements from: storage (x0) or a prologue program; `decls` declare the
+ * bindings before the output's, `words` come after the reduction's three.
+ */
+interface Source extends ShaderPart {
   /** A WGSL expression of the element at flat index `idx` (u32), in the fold type. */
   readonly load: (idx: string) => string;
 }
@@ -95,11 +92,7 @@ export function reduceEpilogue(
 }
 
 /** Where a reduction stores: bindings after its inputs', uniform words after the source's, and the WGSL storing result `v` at output `o`. */
-interface Sink {
-  readonly key: string;
-  readonly decls: string;
-  readonly buffers: readonly GPUBuffer[];
-  readonly words: readonly number[];
+interface Sink extends ShaderPart {
   readonly store: (o: string, v: string) => string;
 }
 

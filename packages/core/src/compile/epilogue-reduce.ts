@@ -8,7 +8,7 @@
 import type { TensorRef } from '../backend/kernel-types.js';
 import { sizeOf } from '../shape.js';
 import { singleFused } from './fuse.js';
-import { nodeInputs, sinkValues, type Program, type ProgramNode, type ReducePrologueNode } from './program.js';
+import { replaceNodes, sinkValues, valueReaders, type Program, type ReducePrologueNode } from './program.js';
 
 /**
  * Attaches to each reduce kernel node the elementwise node that makes its input, where that is the
@@ -18,14 +18,9 @@ import { nodeInputs, sinkValues, type Program, type ProgramNode, type ReduceProl
 export function attachReducePrologues(program: Program): number {
   const nodes = program.nodes;
   const sinks = sinkValues(program);
-  const readers = new Map<number, number[]>();
+  const readers = valueReaders(nodes);
   const madeBy = new Map<number, number>();
   nodes.forEach((node, i) => {
-    for (const v of new Set(nodeInputs(node))) {
-      const list = readers.get(v);
-      if (list) list.push(i);
-      else readers.set(v, [i]);
-    }
     if (node.kind === 'kernel') madeBy.set(node.output, i);
     else if (node.kind === 'fused' && node.outputs.length === 1) madeBy.set(node.outputs[0]!, i);
   });
@@ -42,13 +37,7 @@ export function attachReducePrologues(program: Program): number {
     replaced.set(j, { kind: 'prologue', fused, reduce: node, inputs: fused.inputs, outputs: [node.output] });
   });
   if (replaced.size === 0) return 0;
-  const out: ProgramNode[] = [];
-  nodes.forEach((node, i) => {
-    const r = replaced.get(i);
-    if (r === undefined) out.push(node);
-    else if (r) out.push(r);
-  });
-  program.nodes = out;
+  replaceNodes(program, replaced);
   return replaced.size / 2;
 }
 

@@ -9,7 +9,7 @@
 import type { FusedElementwiseProgram, FusedInstruction } from '../backend/fused-types.js';
 import { sizeOf } from '../shape.js';
 import { singleFused } from './fuse.js';
-import { nodeInputs, sinkValues, type EpilogueNode, type FusedNode, type KernelNode, type Program, type ProgramNode } from './program.js';
+import { replaceNodes, sinkValues, valueReaders, type EpilogueNode, type FusedNode, type KernelNode, type Program, type ProgramNode } from './program.js';
 
 /** Kernel methods with an epilogue capability, and its name on the Backend (each takes the kernel's three arguments, then the program and extras). */
 export const EPILOGUE_METHODS = { matmul: 'matmulEpilogue', conv2d: 'conv2dEpilogue', pool2d: 'pool2dEpilogue', reduce: 'reduceEpilogue' } as const;
@@ -68,14 +68,7 @@ function epilogueNode(kernel: KernelNode, fused: FusedNode, k: number): Epilogue
 export function attachEpilogues(program: Program): number {
   const nodes = program.nodes;
   const sinks = sinkValues(program);
-  const readers = new Map<number, number[]>();
-  nodes.forEach((node, i) => {
-    for (const v of new Set(nodeInputs(node))) {
-      const list = readers.get(v);
-      if (list) list.push(i);
-      else readers.set(v, [i]);
-    }
-  });
+  const readers = valueReaders(nodes);
   const producerAt = new Map<number, number>();
   nodes.forEach((node, i) => {
     if (isProducer(node, program)) producerAt.set(node.output, i);
@@ -98,12 +91,6 @@ export function attachEpilogues(program: Program): number {
     }
   });
   if (replaced.size === 0) return 0;
-  const out: ProgramNode[] = [];
-  nodes.forEach((node, i) => {
-    const r = replaced.get(i);
-    if (r === undefined) out.push(node);
-    else if (r) out.push(r);
-  });
-  program.nodes = out;
+  replaceNodes(program, replaced);
   return replaced.size / 2;
 }

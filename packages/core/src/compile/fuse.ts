@@ -1,6 +1,6 @@
 import type { FusedDType, FusedElementwiseProgram, FusedInstruction } from '../backend/fused-types.js';
 import type { BinaryOp, StridedView, UnaryOp } from '../backend/kernel-types.js';
-import { sinkValues, nodeInputs, type FusedNode, type KernelNode, type Program, type ProgramNode } from './program.js';
+import { sinkValues, valueReaders, type FusedNode, type KernelNode, type Program, type ProgramNode } from './program.js';
 import type { TaggedRef } from './recorder.js';
 
 const ELEMENTWISE = new Set(['unary', 'binary', 'where', 'cast']);
@@ -80,14 +80,7 @@ interface Group {
 export function fuseElementwise(program: Program, scalarConstants: ReadonlyMap<number, number> = program.scalarConstants): number {
   const nodes = program.nodes;
   const sinks = sinkValues(program);
-  const readers = new Map<number, number[]>();
-  nodes.forEach((node, i) => {
-    for (const v of new Set(nodeInputs(node))) {
-      const list = readers.get(v);
-      if (list) list.push(i);
-      else readers.set(v, [i]);
-    }
-  });
+  const readers = valueReaders(nodes);
   const groupOf = new Map<number, Group>(); // value → the group that makes it
   const groups: Group[] = [];
   nodes.forEach((node, j) => {

@@ -168,6 +168,33 @@ export function nodeOutputs(node: ProgramNode): readonly number[] {
   }
 }
 
+/** For each value, the indices of the nodes that read it (each reader once, in program order). */
+export function valueReaders(nodes: readonly ProgramNode[]): Map<number, number[]> {
+  const readers = new Map<number, number[]>();
+  nodes.forEach((node, i) => {
+    for (const v of new Set(nodeInputs(node))) {
+      const list = readers.get(v);
+      if (list) list.push(i);
+      else readers.set(v, [i]);
+    }
+  });
+  return readers;
+}
+
+/**
+ * Rewrites `program.nodes` after a pass that merged pairs of nodes: a node whose index `replaced` maps to
+ * null is dropped, one it maps to a node is replaced by that node, the rest stay in order.
+ */
+export function replaceNodes(program: Program, replaced: ReadonlyMap<number, ProgramNode | null>): void {
+  const out: ProgramNode[] = [];
+  program.nodes.forEach((node, i) => {
+    const r = replaced.get(i);
+    if (r === undefined) out.push(node);
+    else if (r) out.push(r);
+  });
+  program.nodes = out;
+}
+
 /** Every value the program's results hold (returned tensors and Variable writes). */
 export function sinkValues(program: Program): Set<number> {
   const out = new Set<number>(program.variableWrites.map(([, v]) => v));

@@ -169,6 +169,32 @@ export function checkedBackend(inner: Backend, log: ContractLog): Backend {
     return [Math.max(ba, bb), m, n];
   };
   /**
+   * Runs a kernel that computes a fused program's outputs (`infos`: the program's value types), then checks
+   * that it returned one id an output, left its inputs as they were (bit for bit), and that each output is
+   * new data of outShape in its value's dtype (read back where the backend reads synchronously).
+   */
+  const programOutputs = (
+    k: string, program: FusedElementwiseProgram, infos: ReturnType<typeof validateFusedProgram>, inputs: readonly TensorRef[], run: () => DataId[],
+  ): DataId[] => {
+    const before = inputs.map(bytesOf);
+    const ids = run();
+    need(ids.length === program.outputs.length, k, () => `returned ${ids.length} ids for ${program.outputs.length} outputs`);
+    inputs.forEach((t, i) => {
+      const was = before[i];
+      need(!was || bytesOf(t)!.every((b, j) => b === was[j]), k, () => `changed its input ${i} (kernels never mutate inputs)`);
+    });
+    ids.forEach((id, j) => {
+      need(!live.has(id) && ids.indexOf(id) === j, k, () => `output ${j} is not new data`);
+      live.add(id);
+      if (!inner.readSync) return;
+      const values = inner.readSync(id);
+      const dtype = infos[program.outputs[j]!]!.dtype;
+      need(values.length === sizeOf(program.outShape) && dtypeOfArray(values) === dtype, k,
+        () => `output ${j} is ${dtypeOfArray(values)} × ${values.length}, expected ${dtype} × ${sizeOf(program.outShape)}`);
+    });
+    return ids;
+  };
+  /**
    * An epilogue kernel call (matmul / conv2d, then a fused program on its float32 product): a valid
    * program whose input 0 is the product, live extras as it states, inputs left as they were, new
    * outputs of outShape in each output's dtype.
@@ -185,24 +211,7 @@ export function checkedBackend(inner: Backend, log: ContractLog): Backend {
       fail(k, e instanceof Error ? e.message : String(e));
     }
     extras.forEach((t, i) => ref(k, `extra ${i}`, t, [program.inputs[i + 1]!.dtype]));
-    const all = [...operands, ...extras];
-    const before = all.map(bytesOf);
-    const ids = run();
-    need(ids.length === program.outputs.length, k, () => `returned ${ids.length} ids for ${program.outputs.length} outputs`);
-    all.forEach((t, i) => {
-      const was = before[i];
-      need(!was || bytesOf(t)!.every((b, j) => b === was[j]), k, () => `changed its input ${i} (kernels never mutate inputs)`);
-    });
-    ids.forEach((id, j) => {
-      need(!live.has(id) && ids.indexOf(id) === j, k, () => `output ${j} is not new data`);
-      live.add(id);
-      if (!inner.readSync) return;
-      const values = inner.readSync(id);
-      const dtype = infos[program.outputs[j]!]!.dtype;
-      need(values.length === sizeOf(program.outShape) && dtypeOfArray(values) === dtype, k,
-        () => `output ${j} is ${dtypeOfArray(values)} × ${values.length}, expected ${dtype} × ${sizeOf(program.outShape)}`);
-    });
-    return ids;
+    return programOutputs(k, program, infos, [...operands, ...extras], run);
   };
 
   const checked: Backend = {
@@ -393,24 +402,7 @@ export function checkedBackend(inner: Backend, log: ContractLog): Backend {
       const infos = validateFusedProgram(program);
       checkFusedInputs(program, xs);
       xs.forEach((t, i) => ref(k, `input ${i}`, t, [program.inputs[i]!.dtype]));
-      const before = xs.map(bytesOf);
-      const ids = fused(program, xs);
-      need(ids.length === program.outputs.length, k, () => `returned ${ids.length} ids for ${program.outputs.length} outputs`);
-      xs.forEach((t, i) => {
-        const was = before[i];
-        need(!was || bytesOf(t)!.every((b, j) => b === was[j]), k, () => `changed its input ${i} (kernels never mutate inputs)`);
-      });
-      ids.forEach((id, j) => {
-        need(!live.has(id) && ids.indexOf(id) === j, k, () => `output ${j} is not new data`);
-        live.add(id);
-        if (!inner.readSync) return;
-        const values = inner.readSync(id);
-        const dtype = infos[program.outputs[j]!]!.dtype;
-        const kind = values instanceof Float32Array ? 'float32' : values instanceof Int32Array ? 'int32' : 'bool';
-        need(values.length === sizeOf(program.outShape) && kind === dtype, k,
-          () => `output ${j} is ${kind} × ${values.length}, expected ${dtype} × ${sizeOf(program.outShape)}`);
-      });
-      return ids;
+      return programOutputs(k, program, infos, xs, () => fused(program, xs));
     };
   }
   if (inner.matmulEpilogue) {
