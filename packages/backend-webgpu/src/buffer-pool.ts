@@ -113,6 +113,14 @@ export class BufferPool {
     }
   }
 
+  /** Destroys a buffer handed out by {@link acquire} instead of returning it (its state is unknown, e.g. a failed map). */
+  discard(buffer: GPUBuffer): void {
+    this.live -= buffer.size;
+    this.allocated -= buffer.size;
+    this.options.onDestroy?.(buffer);
+    buffer.destroy();
+  }
+
   /** Bytes in buffers handed out, idle in the pool, and allocated in all. */
   stats(): { liveBytes: number; idleBytes: number; allocatedBytes: number; idleBuffers: number; poolHits: number; poolMisses: number } {
     return { liveBytes: this.live, idleBytes: this.idle, allocatedBytes: this.allocated, idleBuffers: this.idleOrder.length, poolHits: this.hits, poolMisses: this.misses };

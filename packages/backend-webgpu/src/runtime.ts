@@ -47,6 +47,11 @@ export class GpuRuntime {
   /** Counts and host times of every device call, for info(). */
   readonly counters = new GpuCounters();
   readonly pool: BufferPool;
+  /**
+   * Read-back staging buffers (MAP_READ | COPY_DST), reused by size class once unmapped, so that a
+   * training step that reads its loss creates no buffer after the first steps.
+   */
+  private readonly staging: BufferPool;
   private readonly uniforms: UniformStore;
   private readonly bindGroups: BindGroupCache;
   private readonly pipelines = new Map<string, CachedPipeline>();
@@ -66,6 +71,7 @@ export class GpuRuntime {
     const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
     this.bindGroups = new BindGroupCache(device, this.counters);
     this.pool = new BufferPool(device, usage, 256 * 1024 * 1024, { counters: this.counters, onDestroy: (b) => this.bindGroups.forget(b), keepPeak: true });
+    this.staging = new BufferPool(device, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, 64 * 1024 * 1024, { counters: this.counters });
     this.uniforms = new UniformStore(device, this.counters, device.limits.minUniformBufferOffsetAlignment);
     device.addEventListener('uncapturederror', (e) => {
       this.firstError ??= e.error.message;
@@ -188,19 +194,24 @@ export class GpuRuntime {
   async readBytes(buffer: GPUBuffer, bytes: number): Promise<ArrayBuffer> {
     this.checkAlive('read');
     const size = Math.max(4, Math.ceil(bytes / 4) * 4);
-    const staging = this.counters.time('bufferCreate', () => this.device.createBuffer({ size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST }));
+    const staging = this.staging.acquire(size);
     this.submit((enc) => enc.copyBufferToBuffer(buffer, 0, staging, 0, size));
+    let values: ArrayBuffer;
     try {
-      await this.loss.guard('read', staging.mapAsync(GPUMapMode.READ));
-      const err = this.firstError;
-      if (err) {
-        this.firstError = null;
-        throw new Error(`webgpu: the device reported an error while computing this tensor: ${err}`);
-      }
-      return staging.getMappedRange(0, size).slice(0, bytes);
-    } finally {
-      staging.destroy();
+      await this.loss.guard('read', staging.mapAsync(GPUMapMode.READ, 0, size));
+      values = staging.getMappedRange(0, size).slice(0, bytes);
+    } catch (e) {
+      this.staging.discard(staging);
+      throw e;
     }
+    staging.unmap();
+    this.staging.release(staging);
+    const err = this.firstError;
+    if (err) {
+      this.firstError = null;
+      throw new Error(`webgpu: the device reported an error while computing this tensor: ${err}`);
+    }
+    return values;
   }
 
   /** Waits until the queue has run everything submitted so far. */
@@ -215,6 +226,7 @@ export class GpuRuntime {
     this.loss.markDestroyed('the webgpu backend was shut down');
     this.submit();
     this.pool.clear();
+    this.staging.clear();
     this.bindGroups.clear();
     this.uniforms.destroy();
     this.pipelines.clear();
