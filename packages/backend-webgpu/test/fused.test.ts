@@ -54,15 +54,28 @@ if (gpuTestsEnabled('fused elementwise: webgpu')) {
       expect(outs).toEqual([[3, 30], [6, 60], [10, 100], [15, 150]]);
     });
 
-    it('compiles one pipeline per program and broadcast rank, reused across calls and shapes', async () => {
-      const program = (len: number): FusedElementwiseProgram => ({
+    it('compiles one pipeline per program and broadcast walk: contiguous programs reuse it at every size, broadcast ones per shape', async () => {
+      const scaled = (len: number): FusedElementwiseProgram => ({
         inputs: [f32([len]), f32([1])], outShape: [len],
         instructions: [{ kind: 'binary', op: 'mul', args: [0, 1], dtype: 'float32' }, { kind: 'unary', op: 'tanh', arg: 2 }], outputs: [3],
       });
-      await run(program(5), [new Float32Array(5).fill(1), new Float32Array([2])]);
-      const before = gpu.info()['pipelines'];
-      const [out] = await run(program(7), [new Float32Array(7).fill(0.5), new Float32Array([2])]);
-      expect(gpu.info()['pipelines']).toBe(before);
+      const squared = (len: number): FusedElementwiseProgram => ({
+        inputs: [f32([len])], outShape: [len],
+        instructions: [{ kind: 'binary', op: 'mul', args: [0, 0], dtype: 'float32' }, { kind: 'unary', op: 'tanh', arg: 1 }], outputs: [2],
+      });
+      const pipelines = (): unknown => gpu.info()['pipelines'];
+      await run(squared(5), [new Float32Array(5).fill(1)]);
+      let before = pipelines();
+      const [sq] = await run(squared(7), [new Float32Array(7).fill(0.5)]);
+      expect(pipelines()).toBe(before);
+      expect(sq!.every((v) => Math.abs(v - Math.tanh(0.25)) < 1e-6)).toBe(true);
+      // A broadcast walk is baked into the shader: the same shapes reuse it, another shape compiles one more.
+      await run(scaled(5), [new Float32Array(5).fill(1), new Float32Array([2])]);
+      before = pipelines();
+      await run(scaled(5), [new Float32Array(5).fill(2), new Float32Array([3])]);
+      expect(pipelines()).toBe(before);
+      const [out] = await run(scaled(7), [new Float32Array(7).fill(0.5), new Float32Array([2])]);
+      expect(pipelines()).toBe((before as number) + 1);
       expect(out!.every((v) => Math.abs(v - Math.tanh(1)) < 1e-6)).toBe(true);
     });
   });

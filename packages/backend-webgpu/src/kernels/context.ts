@@ -60,6 +60,34 @@ export function stridedOffsets(rank: number, operands: number, at: number): stri
   return lines.join('\n');
 }
 
+/**
+ * {@link stridedOffsets} with the walk baked into the shader: the axis sizes and every operand's strides
+ * as WGSL literals (each operand's base offset 0), so the shader compiler turns each division by an
+ * axis size into a multiply and shift, and drops the terms of broadcast (stride 0) axes. The code then
+ * holds one walk, so its cache key must name `shape` and `strides` ({@link stridedKey}).
+ */
+export function stridedOffsetsConst(shape: readonly number[], strides: readonly (readonly number[])[]): string {
+  const rank = shape.length;
+  if (rank === 0) return strides.map((_, k) => `  let off${k} = i32(i);`).join('\n');
+  const terms: string[][] = strides.map(() => []);
+  const lines: string[] = ['  var rem = i;'];
+  for (let d = rank - 1; d >= 0; d--) {
+    const c = `c${d}`;
+    lines.push(d === 0 ? `  let ${c} = i32(rem);` : `  let q${d} = rem / ${shape[d]}u; let ${c} = i32(rem - q${d} * ${shape[d]}u); rem = q${d};`);
+    strides.forEach((st, k) => {
+      const s = st[d]!;
+      if (s !== 0) terms[k]!.push(s === 1 ? c : `${c} * ${s}`);
+    });
+  }
+  strides.forEach((_, k) => lines.push(`  let off${k} = ${terms[k]!.length ? terms[k]!.join(' + ') : '0'};`));
+  return lines.join('\n');
+}
+
+/** The cache-key part naming a walk baked in by {@link stridedOffsetsConst}. */
+export function stridedKey(shape: readonly number[], strides: readonly (readonly number[])[]): string {
+  return `w${shape.join('x')}:${strides.map((s) => s.join(',')).join(';')}`;
+}
+
 /** Pushes the uniforms {@link stridedOffsets} reads. */
 export function pushStrided(u: Uniforms, shape: readonly number[], operands: readonly { base: number; strides: readonly number[] }[]): void {
   u.push(...shape);

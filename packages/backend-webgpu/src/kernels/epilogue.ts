@@ -9,7 +9,7 @@
 import { checkEpilogue, type DType, type EpilogueKernel, type FusedElementwiseProgram, type TensorRef } from '@scratchnet/core';
 import { contiguousStrides, mergeAxes, sizeOf, stridesBroadcastTo } from '../layout.js';
 import { MATH, inputDecl, outputDecl } from '../wgsl.js';
-import { stridedOffsets, type GpuData, type KernelContext, type ShaderPart } from './context.js';
+import { stridedKey, stridedOffsetsConst, type GpuData, type KernelContext, type ShaderPart } from './context.js';
 import { paramWord, paramsOf, programKey, stepsWgsl } from './fused.js';
 
 /**
@@ -71,11 +71,10 @@ function epilogueCode(
   const extraShapes = program.inputs.slice(1).map((x) => x.shape);
   const full = extraShapes.every((s) => sizeOf(s) === n);
   const merged = full ? { shape: [], strides: [] } : mergeAxes(outShape, [contiguousStrides(outShape), ...extraShapes.map((s) => stridesBroadcastTo(s, outShape))]);
-  const rank = merged.shape.length;
-  const words: number[] = [...merged.shape];
-  for (const strides of merged.strides.slice(1)) words.push(0, ...strides);
-  const params = paramsOf(program, infos, firstWord + words.length);
-  words.push(...params.map(paramWord));
+  // The walk is the program's own (its shapes are fixed), so it is baked into the code.
+  const walk = { shape: merged.shape, strides: full ? extras.map(() => []) : merged.strides.slice(1) };
+  const params = paramsOf(program, infos, firstWord);
+  const words = params.map(paramWord);
   const nExtra = extras.length;
   const decls = [
     ...extras.map((t, k) => inputDecl(`e${k + 1}`, firstBinding + k, t.dtype)),
@@ -84,7 +83,7 @@ function epilogueCode(
   const steps = stepsWgsl(program, infos, params);
   // stridedOffsets names operand k's offset off<k>: extra k + 1 of the program reads at off<k>.
   const lines = [
-    stridedOffsets(rank, nExtra, firstWord),
+    stridedOffsetsConst(walk.shape, walk.strides),
     ...extras.map((_, k) => `  let v${k + 1} = e${k + 1}[off${k}];`),
     ...steps.lines,
     ...program.outputs.map((o, j) => `  o${j}[i] = v${o};`),
@@ -93,7 +92,7 @@ function epilogueCode(
   const code: EpilogueCode = {
     decls: `${decls.join('\n')}\n${math ? MATH : ''}\n${steps.fns.join('\n')}\n${fn}`,
     words,
-    key: `epi|${programKey(program)}|r${rank}`,
+    key: `epi|${programKey(program)}|${stridedKey(walk.shape, walk.strides)}`,
     outDtypes: program.outputs.map((o) => infos[o]!.dtype),
   };
   let byPlace = codeCache.get(program);

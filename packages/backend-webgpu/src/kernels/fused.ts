@@ -12,7 +12,7 @@ import {
 } from '@scratchnet/core';
 import { MATH, Uniforms, elementwiseMain, inputDecl, outputDecl, storageType, uniformDecl } from '../wgsl.js';
 import { contiguousStrides, mergeAxes, sizeOf, stridesBroadcastTo } from '../layout.js';
-import { groupsFor, pushStrided, stridedOffsets, type GpuData, type KernelContext } from './context.js';
+import { groupsFor, stridedKey, stridedOffsetsConst, type GpuData, type KernelContext } from './context.js';
 import { convert } from './elementwise.js';
 
 /**
@@ -88,8 +88,8 @@ function valueWgsl(ins: FusedInstruction, r: number, infos: readonly FusedValueI
   }
 }
 
-/** The shader of a program over a broadcast walk of `rank` merged axes (0: every input has the output's size). */
-function shaderOf(program: FusedElementwiseProgram, infos: readonly FusedValueInfo[], rank: number, params: readonly Param[], rows: number): string {
+/** The shader of a program over a broadcast walk of merged axes `shape` (empty: every input has the output's size), baked in. */
+function shaderOf(program: FusedElementwiseProgram, infos: readonly FusedValueInfo[], walk: { shape: readonly number[]; strides: readonly (readonly number[])[] }, params: readonly Param[], rows: number): string {
   const nIn = program.inputs.length;
   const decls = [
     ...program.inputs.map((x, k) => inputDecl(`x${k}`, k, x.dtype)),
@@ -98,7 +98,7 @@ function shaderOf(program: FusedElementwiseProgram, infos: readonly FusedValueIn
   const steps = stepsWgsl(program, infos, params);
   const lines = [...program.inputs.map((_, k) => `  let v${k} = x${k}[off${k}];`), ...steps.lines];
   program.outputs.forEach((o, j) => lines.push(`  o${j}[i] = v${o};`));
-  const body = `${stridedOffsets(rank, nIn, 1)}\n${lines.join('\n')}`;
+  const body = `${stridedOffsetsConst(walk.shape, walk.strides)}\n${lines.join('\n')}`;
   return `${decls.join('\n')}\n${uniformDecl(nIn + program.outputs.length, rows)}\n${MATH}\n${steps.fns.join('\n')}\n${elementwiseMain(body)}`;
 }
 
@@ -150,10 +150,9 @@ export function fused(ctx: KernelContext, program: FusedElementwiseProgram, inpu
   const shapes = program.inputs.map((x) => x.shape);
   const contiguous = shapes.every((s) => sizeOf(s) === n);
   const merged = contiguous ? { shape: [], strides: [] } : mergeAxes(outShape, [contiguousStrides(outShape), ...shapes.map((s) => stridesBroadcastTo(s, outShape))]);
-  const rank = merged.shape.length;
+  const walk = { shape: merged.shape, strides: contiguous ? program.inputs.map(() => []) : merged.strides.slice(1) };
   const u = new Uniforms();
   u.push(n);
-  pushStrided(u, merged.shape, merged.strides.slice(1).map((s) => ({ base: 0, strides: s })));
   const params = paramsOf(program, infos, u.push()); // push() of nothing: the index of the next word
   for (const p of params) {
     if (p.dtype === 'float32') u.pushFloat(p.value);
@@ -161,7 +160,7 @@ export function fused(ctx: KernelContext, program: FusedElementwiseProgram, inpu
   }
   const rows = u.rows;
   ctx.run(
-    { key: `fused|${programKey(program)}|r${rank}|u${rows}`, source: () => shaderOf(program, infos, rank, params, rows) },
+    { key: `fused|${programKey(program)}|${stridedKey(walk.shape, walk.strides)}|u${rows}`, source: () => shaderOf(program, infos, walk, params, rows) },
     [...inputs.map((t) => ctx.buf(t)), ...outs.map((o) => o.buffer)], u, groupsFor(n),
   );
   return outs;

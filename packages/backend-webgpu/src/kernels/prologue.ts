@@ -8,7 +8,7 @@
 import { validateFusedProgram, checkFusedInputs, type FusedElementwiseProgram, type TensorRef } from '@scratchnet/core';
 import { contiguousStrides, mergeAxes, sizeOf, stridesBroadcastTo } from '../layout.js';
 import { inputDecl } from '../wgsl.js';
-import { stridedOffsets, type KernelContext, type ShaderPart } from './context.js';
+import { stridedKey, stridedOffsetsConst, type KernelContext, type ShaderPart } from './context.js';
 import { paramWord, paramsOf, programKey, stepsWgsl } from './fused.js';
 
 /**
@@ -32,16 +32,15 @@ export function reducePrologue(ctx: KernelContext, program: FusedElementwiseProg
   const shapes = program.inputs.map((x) => x.shape);
   const full = shapes.every((s) => sizeOf(s) === n);
   const merged = full ? { shape: [], strides: [] } : mergeAxes(outShape, [contiguousStrides(outShape), ...shapes.map((s) => stridesBroadcastTo(s, outShape))]);
-  const rank = merged.shape.length;
-  const words: number[] = [...merged.shape];
-  for (const strides of merged.strides.slice(1)) words.push(0, ...strides);
-  const params = paramsOf(program, infos, firstWord + words.length);
-  words.push(...params.map(paramWord));
+  // The walk is the program's own (its shapes are fixed), so it is baked into the code.
+  const walk = { shape: merged.shape, strides: full ? inputs.map(() => []) : merged.strides.slice(1) };
+  const params = paramsOf(program, infos, firstWord);
+  const words = params.map(paramWord);
   const steps = stepsWgsl(program, infos, params);
   const out = program.outputs[0]!;
   const type = infos[out]!.dtype === 'float32' ? 'f32' : infos[out]!.dtype === 'int32' ? 'i32' : 'u32';
   const lines = [
-    stridedOffsets(rank, inputs.length, firstWord),
+    stridedOffsetsConst(walk.shape, walk.strides),
     ...inputs.map((_, k) => `  let v${k} = p${k}[off${k}];`),
     ...steps.lines,
     `  return v${out};`,
@@ -50,7 +49,7 @@ export function reducePrologue(ctx: KernelContext, program: FusedElementwiseProg
   const code = {
     decls: `${decls.join('\n')}\n${steps.fns.join('\n')}\nfn prologue_load(i: u32) -> ${type} {\n${lines.join('\n')}\n}`,
     words,
-    key: `pro|${programKey(program)}|r${rank}`,
+    key: `pro|${programKey(program)}|${stridedKey(walk.shape, walk.strides)}`,
   };
   let byWord = codeCache.get(program);
   if (!byWord) codeCache.set(program, (byWord = new Map<number, Omit<ReducePrologue, 'buffers'>>()));
