@@ -4,9 +4,8 @@
 // Run after a build: `node apps/mnist-demo/bench/cnn-profile.mjs [--threads N] [--model cnn|mlp|wide]`.
 import * as sn from '@scratchnet/core';
 import { createWasmBackend } from '@scratchnet/backend-wasm';
-import { Adam, CrossEntropyLoss } from '@scratchnet/layers';
 import { fmt, row } from '@scratchnet/peer-bench/format';
-import { buildModel } from '../dist/node/shared/model.js';
+import { mnistTrainStep } from './train-step.mjs';
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(name);
@@ -23,29 +22,13 @@ sn.registerBackend('wasm-profile', () => wasm, { priority: -1 });
 await sn.setBackend('wasm-profile');
 await wasm.setThreads(THREADS);
 
-/** A training step of `KIND` for one mode: returns the step function and a disposer. */
+/** A training step of `KIND` for one mode: the step (loss read back) and a disposer. */
 function makeStep(compiled) {
-  const model = buildModel(KIND, 1);
-  const params = model.parameters();
-  const optimizer = new Adam(params, { lr: 1e-3 });
-  const loss = new CrossEntropyLoss();
-  const x = sn.randomUniform([BATCH, 1, 28, 28], { seed: 99 });
-  const y = sn.tensor(Array.from({ length: BATCH }, (_, i) => i % 10), [BATCH], 'int32');
-  const train = () => sn.tidy(() => {
-    const { value, grads } = sn.variableGrads(() => loss.forward(model.forward(x), y), params);
-    optimizer.step(grads);
-    return value;
-  });
-  const fn = compiled ? sn.compile(train, { name: `${KIND} step` }) : train;
+  const { run, fn, dispose } = mnistTrainStep(KIND, { compiled, batch: BATCH });
   const step = () => {
-    const v = fn();
+    const v = run();
     v.dataSync();
     v.dispose();
-  };
-  const dispose = () => {
-    if (compiled) fn.dispose();
-    optimizer.dispose();
-    sn.dispose([...params, x, y]);
   };
   return { step, dispose, fn };
 }

@@ -9,12 +9,11 @@
 // Run with `pnpm bench` after a build; `--quick` takes fewer repeats, `--mlp` skips the CNN.
 import * as sn from '@scratchnet/core';
 import { createWasmBackend, defaultThreads } from '@scratchnet/backend-wasm';
-import { Adam, CrossEntropyLoss } from '@scratchnet/layers';
 import { fmt, row, spread } from '@scratchnet/peer-bench/format';
 import { STANDALONE_MNIST_SAMPLES_PER_S, bestRates, healthWarning } from '@scratchnet/peer-bench/health';
 import { runPeer } from '@scratchnet/peer-bench/run-peer';
 import { measure, rate } from '@scratchnet/peer-bench/timing';
-import { buildModel } from '../dist/node/shared/model.js';
+import { mnistTrainStep } from './train-step.mjs';
 
 const BATCH = 64;
 const quick = process.argv.includes('--quick');
@@ -33,28 +32,15 @@ console.log(`MNIST training step, batch ${BATCH}, Adam 1e-3: ScratchNet (@scratc
 /** ms per step of `kind` trained through layers on the wasm backend at `threads`, eagerly or through `sn.compile`. */
 async function scratchnetStep(kind, threads, compiled) {
   await wasm.setThreads(threads);
-  const model = buildModel(kind, 1);
-  const optimizer = new Adam(model.parameters(), { lr: 1e-3 });
-  const loss = new CrossEntropyLoss();
-  const params = model.parameters();
-  const x = sn.randomUniform([BATCH, 1, 28, 28], { seed: 99 });
-  const y = sn.tensor(Array.from({ length: BATCH }, (_, i) => i % 10), [BATCH], 'int32');
-  const train = () => sn.tidy(() => {
-    const { value, grads } = sn.variableGrads(() => loss.forward(model.forward(x), y), params);
-    optimizer.step(grads);
-    return value;
-  });
-  const fn = compiled ? sn.compile(train, { name: `${kind} step` }) : train;
+  const { run, fn, dispose } = mnistTrainStep(kind, { compiled, batch: BATCH });
   const step = () => {
-    const value = fn();
+    const value = run();
     value.dataSync();
     value.dispose();
   };
   const ms = await measure(step, SETTINGS);
   if (compiled && threads === 1 && process.argv.includes('--explain')) console.log(`${fn.explain()}\n`);
-  if (compiled) fn.dispose();
-  optimizer.dispose();
-  sn.dispose([...params, x, y]);
+  dispose();
   return ms;
 }
 

@@ -7,9 +7,8 @@
 process.env.VK_ICD_FILENAMES ??= '/usr/share/vulkan/icd.d/lvp_icd.json';
 import * as sn from '@scratchnet/core';
 import { isAvailable, unavailableReason } from '@scratchnet/backend-webgpu';
-import { Adam, CrossEntropyLoss } from '@scratchnet/layers';
 import { fmt, row } from '@scratchnet/peer-bench/format';
-import { buildModel } from '../dist/node/shared/model.js';
+import { mnistTrainStep } from './train-step.mjs';
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(name);
@@ -28,20 +27,9 @@ const backend = sn.getBackend();
 const rt = backend.rt;
 
 function makeStep(compiled) {
-  const model = buildModel(KIND, 1);
-  const params = model.parameters();
-  const optimizer = new Adam(params, { lr: 1e-3 });
-  const loss = new CrossEntropyLoss();
-  const x = sn.randomUniform([BATCH, 1, 28, 28], { seed: 99 });
-  const y = sn.tensor(Array.from({ length: BATCH }, (_, i) => i % 10), [BATCH], 'int32');
-  const train = () => sn.tidy(() => {
-    const { value, grads } = sn.variableGrads(() => loss.forward(model.forward(x), y), params);
-    optimizer.step(grads);
-    return value;
-  });
-  const fn = compiled ? sn.compile(train, { name: `${KIND} step` }) : train;
+  const { run } = mnistTrainStep(KIND, { compiled, batch: BATCH });
   return async () => {
-    const v = fn();
+    const v = run();
     await v.data();
     v.dispose();
   };
