@@ -2,6 +2,7 @@ import type { UnaryAttrs, UnaryGradOp, UnaryOp } from '../../backend/kernel-type
 import { add, div, greater, less, logicalAnd, mul, sub, where } from '../../ops/binary.js';
 import { cos, cosh, neg, sign, sin, sinh, sqrt } from '../../ops/unary.js';
 import { unaryGrad } from '../../ops/unary-grad.js';
+import { unaryGradForms } from '../../ops/defs/index.js';
 import type { Tensor } from '../../tensor.js';
 import type { GradRule } from '../grad-attrs.js';
 
@@ -10,8 +11,13 @@ function rule(f: (x: Tensor, y: Tensor, dy: Tensor, attrs: UnaryAttrs) => Tensor
   return (dy, { inputs: [x], output, attrs }) => [f(x!, output, dy, attrs)];
 }
 
-/** The rule of an op with a fused derivative in its definition: one `unaryGrad` kernel. */
+/**
+ * The rule of an op with a fused derivative in its definition: one `unaryGrad` kernel. A derivative
+ * written on the output alone (its forms' `fromOutput`) gets the output in x's place too, so
+ * the backward pass does not read (and a compiled step need not keep) the op's input.
+ */
 function fused(op: UnaryGradOp): GradRule<UnaryOp> {
+  if (unaryGradForms(op).fromOutput) return rule((_x, y, dy, attrs) => unaryGrad(op, y, y, dy, attrs));
   return rule((x, y, dy, attrs) => unaryGrad(op, x, y, dy, attrs));
 }
 

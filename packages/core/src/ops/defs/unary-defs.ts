@@ -38,6 +38,12 @@ export interface UnaryGradForms {
   readonly as: string;
   /** dx on four lanes: an AssemblyScript v128 expression in `x`, `y`, `dy` and `alpha: f32`. */
   readonly asVec?: string;
+  /**
+   * True when every form reads only `y` and `dy`, never `x`: the gradient rule then passes the output
+   * in x's place, so a taped or compiled step need not keep the op's input alive for its backward pass
+   * (PyTorch's relu, tanh and sigmoid likewise save only their result).
+   */
+  readonly fromOutput?: true;
 }
 
 /** The float32 forms every non-bool unary op has. */
@@ -116,19 +122,20 @@ const UNARY_TABLE = {
   cos: { input: 'float', ts: Math.cos, wgsl: 'cos_f(x)', as: '<f32>Math.cos(d)' },
   tanh: {
     input: 'float', ts: Math.tanh, wgsl: 'tanh_f(x)', as: '<f32>Math.tanh(d)',
-    grad: { ts: (_x, y, dy) => dy * (1 - y * y), wgsl: 'dy * (1.0 - y * y)', as: 'dy * (<f32>1 - y * y)', asVec: 'f32x4.mul(dy, f32x4.sub(f32x4.splat(1), f32x4.mul(y, y)))' },
+    grad: { ts: (_x, y, dy) => dy * (1 - y * y), wgsl: 'dy * (1.0 - y * y)', as: 'dy * (<f32>1 - y * y)', asVec: 'f32x4.mul(dy, f32x4.sub(f32x4.splat(1), f32x4.mul(y, y)))', fromOutput: true },
   },
   // 1 / (1 + e⁻ˣ), written per sign so that neither side overflows.
   sigmoid: {
     input: 'float', ts: (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))),
     wgsl: 'sigmoid_f(x)', as: '<f32>sigmoid(d)',
-    grad: { ts: (_x, y, dy) => dy * (y * (1 - y)), wgsl: 'dy * (y * (1.0 - y))', as: 'dy * (y * (<f32>1 - y))', asVec: 'f32x4.mul(dy, f32x4.mul(y, f32x4.sub(f32x4.splat(1), y)))' },
+    grad: { ts: (_x, y, dy) => dy * (y * (1 - y)), wgsl: 'dy * (y * (1.0 - y))', as: 'dy * (y * (<f32>1 - y))', asVec: 'f32x4.mul(dy, f32x4.mul(y, f32x4.sub(f32x4.splat(1), y)))', fromOutput: true },
   },
-  // `x <= 0 ? 0 : x` gives +0 for -0 (as NumPy and PyTorch) and lets NaN through.
+  // `x <= 0 ? 0 : x` gives +0 for -0 (as NumPy and PyTorch) and lets NaN through. Its derivative reads the
+  // output: y > 0 exactly where x > 0 (NaN and ±0 give 0 either way).
   relu: {
     input: 'numeric', ts: (x) => (x <= 0 ? 0 : x), tsInt: (x) => (x < 0 ? 0 : x), wgsl: 'select(x, 0.0, x <= 0.0)',
     wgslInt: 'max(x, 0)', as: 'x <= 0 ? <f32>0 : x', asVec: `v128.bitselect(${Z}, x, f32x4.le(x, ${Z}))`,
-    grad: { ts: (x, _y, dy) => (x > 0 ? dy : 0), wgsl: 'select(0.0, dy, x > 0.0)', as: 'x > 0 ? dy : <f32>0', asVec: `v128.bitselect(dy, ${Z}, f32x4.gt(x, ${Z}))` },
+    grad: { ts: (_x, y, dy) => (y > 0 ? dy : 0), wgsl: 'select(0.0, dy, y > 0.0)', as: 'y > 0 ? dy : <f32>0', asVec: `v128.bitselect(dy, ${Z}, f32x4.gt(y, ${Z}))`, fromOutput: true },
   },
   relu6: {
     input: 'numeric', ts: (x) => (x <= 0 ? 0 : x > 6 ? 6 : x), tsInt: (x) => (x < 0 ? 0 : x > 6 ? 6 : x),
