@@ -92,23 +92,39 @@ function operandsOf(ins: FusedInstruction): readonly number[] {
 }
 
 /**
- * `fused` with its inputs in the order the instructions first read them (then outputs, then unread
- * ones), so that the same computation keys the same however its inputs were numbered (an epilogue
- * moves the product's input first).
+ * `fused` in a canonical numbering, so that the same computation keys the same however fusion happened
+ * to number it: constants first (in the order the steps first read them), then the other steps in their
+ * order, and inputs in the order those steps first read them (then outputs, then unread ones). An
+ * epilogue moves the product's input first; a broadcast copy of a constant emits it earlier.
  */
-function canonicalInputs(fused: FusedNode): FusedNode {
+function canonical(fused: FusedNode): FusedNode {
   const { program } = fused;
   const n = program.inputs.length;
-  const order: number[] = [];
-  const see = (v: number): void => {
-    if (v < n && !order.includes(v)) order.push(v);
+  const steps = program.instructions;
+  const isConst = (v: number): boolean => v >= n && steps[v - n]!.kind === 'const';
+  const stepOrder: number[] = []; // old instruction indices, new order
+  const seeConst = (v: number): void => {
+    if (isConst(v) && !stepOrder.includes(v - n)) stepOrder.push(v - n);
   };
-  for (const ins of program.instructions) operandsOf(ins).forEach(see);
-  program.outputs.forEach(see);
-  for (let k = 0; k < n; k++) see(k);
-  if (order.every((k, i) => k === i)) return fused;
-  const at = (v: number): number => (v >= n ? v : order.indexOf(v));
-  const instructions = program.instructions.map((ins): FusedInstruction => {
+  for (const ins of steps) operandsOf(ins).forEach(seeConst);
+  program.outputs.forEach(seeConst);
+  steps.forEach((ins, r) => {
+    if (ins.kind === 'const' && !stepOrder.includes(r)) stepOrder.push(r);
+  });
+  steps.forEach((ins, r) => {
+    if (ins.kind !== 'const') stepOrder.push(r);
+  });
+  const inputOrder: number[] = [];
+  const seeInput = (v: number): void => {
+    if (v < n && !inputOrder.includes(v)) inputOrder.push(v);
+  };
+  for (const r of stepOrder) operandsOf(steps[r]!).forEach(seeInput);
+  program.outputs.forEach(seeInput);
+  for (let k = 0; k < n; k++) seeInput(k);
+  if (inputOrder.every((k, i) => k === i) && stepOrder.every((r, i) => r === i)) return fused;
+  const at = (v: number): number => (v < n ? inputOrder.indexOf(v) : n + stepOrder.indexOf(v - n));
+  const instructions = stepOrder.map((r): FusedInstruction => {
+    const ins = steps[r]!;
     switch (ins.kind) {
       case 'unary':
       case 'cast':
@@ -123,8 +139,8 @@ function canonicalInputs(fused: FusedNode): FusedNode {
   });
   return {
     ...fused,
-    program: { inputs: order.map((k) => program.inputs[k]!), outShape: program.outShape, instructions, outputs: program.outputs.map(at) },
-    inputs: order.map((k) => fused.inputs[k]!),
+    program: { inputs: inputOrder.map((k) => program.inputs[k]!), outShape: program.outShape, instructions, outputs: program.outputs.map(at) },
+    inputs: inputOrder.map((k) => fused.inputs[k]!),
   };
 }
 
@@ -139,7 +155,7 @@ function candidate(node: ProgramNode, i: number, backend: Backend | undefined): 
   } else return null;
   // A lone kernel (an epilogue's single step) keeps its own unfused path on backends without the epilogue.
   if (fused.nodes.length < 2) return null;
-  fused = canonicalInputs(fused);
+  fused = canonical(fused);
   const reads = flatReads(fused.program);
   return reads ? { at: i, fused, kernel, size: sizeOf(fused.program.outShape), reads } : null;
 }
