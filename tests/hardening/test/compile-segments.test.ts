@@ -178,4 +178,51 @@ describe('compile: an optimizer update over every parameter as one segmented lau
     sn.dispose([got, want, xs]);
     cf.dispose();
   });
+
+  // The contract itself: segment s means fusedElementwise(segmentProgram(program, size), inputs) exactly.
+  // (x·y + a) / √(y·y + 1), y·2 with x, y whole and a one element; a template of N = 7.
+  const flat: sn.FusedElementwiseProgram = {
+    inputs: [{ shape: [7], dtype: 'float32' }, { shape: [7], dtype: 'float32' }, { shape: [1], dtype: 'float32' }],
+    outShape: [7],
+    instructions: [
+      { kind: 'binary', op: 'mul', args: [0, 1], dtype: 'float32' },
+      { kind: 'binary', op: 'add', args: [3, 2], dtype: 'float32' },
+      { kind: 'binary', op: 'mul', args: [1, 1], dtype: 'float32' },
+      { kind: 'const', value: 1, dtype: 'float32' },
+      { kind: 'binary', op: 'add', args: [5, 6], dtype: 'float32' },
+      { kind: 'unary', op: 'sqrt', arg: 7 },
+      { kind: 'binary', op: 'div', args: [4, 8], dtype: 'float32' },
+      { kind: 'const', value: 2, dtype: 'float32' },
+      { kind: 'binary', op: 'mul', args: [1, 10], dtype: 'float32' },
+    ],
+    outputs: [9, 11],
+  };
+  const contractSizes = [1, 3, 1031, 7, 4, 2, 65, 9];
+
+  for (const name of ['js', 'wasm', ...(gpu ? ['webgpu'] : [])]) {
+    it(`${name}: fusedElementwiseSegments gives each segment what fusedElementwise gives its program, and names a bad segment`, async () => {
+      await sn.setBackend(name);
+      const b = sn.getBackend();
+      let seed = 12345;
+      const values = (n: number): Float32Array => Float32Array.from({ length: n }, () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 31) * 4 - 4);
+      const written = (n: number): sn.TensorRef => ({ id: b.write(values(n), 'float32'), shape: [n], dtype: 'float32' });
+      const data = contractSizes.map((n) => [written(n), written(n), written(1)]);
+      const ref = (t: sn.TensorRef): sn.TensorRef => t;
+      const segments = contractSizes.map((size, s) => ({ size, inputs: data[s]!.map(ref) }));
+      const got = b.fusedElementwiseSegments!(flat, segments);
+      const want = segments.map((seg) => b.fusedElementwise!(sn.segmentProgram(flat, seg.size), seg.inputs));
+      for (let s = 0; s < contractSizes.length; s++) {
+        expect(got[s]).toHaveLength(2);
+        for (let j = 0; j < 2; j++) {
+          const [g, w] = await Promise.all([b.read(got[s]![j]!), b.read(want[s]![j]!)]);
+          expect(g).toHaveLength(contractSizes[s]!);
+          expect(g).toEqual(w);
+        }
+      }
+      for (const ids of [...got, ...want]) for (const id of ids) b.dispose(id);
+      const bad = [{ size: 3, inputs: [ref(data[1]![0]!), ref(data[1]![1]!), ref(data[1]![0]!)] }];
+      expect(() => b.fusedElementwiseSegments!(flat, bad)).toThrow(/fusedElementwiseSegments: segment 0 input 2 is float32 \[3\], the program says float32 \[1\]/);
+      for (const t of data.flat()) b.dispose(t.id);
+    });
+  }
 });

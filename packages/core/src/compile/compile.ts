@@ -26,6 +26,11 @@ export interface CompileOptions {
   key?: () => unknown;
   /** Whether to fuse elementwise chains (default true). */
   fuse?: boolean;
+  /**
+   * Whether to batch fused nodes that run one program over independent tensors (an optimizer's update
+   * of each parameter) into one segmented launch (default true; needs `fuse`).
+   */
+  segments?: boolean;
   /** A name for messages and {@link CompiledFunction.explain}. */
   name?: string;
   /** The most signatures kept recorded (default 16); the least recently used one is dropped beyond it. */
@@ -110,7 +115,7 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, options: 
       fuseElementwise(program);
       attachEpilogues(program);
       attachReducePrologues(program);
-      batchSegments(program, backend);
+      if (options.segments !== false) batchSegments(program, backend);
     }
     entry.plan = planBuffers(program);
     entry.program = program;
