@@ -11,8 +11,8 @@ import { createJsBackend } from '@scratchnet/backend-js';
 import '@scratchnet/backend-wasm';
 import { isAvailable } from '@scratchnet/backend-webgpu';
 import * as sn from '@scratchnet/core';
-import { Adam } from '@scratchnet/layers';
-import { bindAll } from '../src/compile-harness.js';
+import { Adam, Linear, ReLU, Sequential } from '@scratchnet/layers';
+import { bindAll, trainRun } from '../src/compile-harness.js';
 
 const gpu = await isAvailable();
 const SHAPES = [[1], [3], [1031], [7, 5], [2, 3, 4], [130, 9]];
@@ -128,6 +128,22 @@ describe('compile: an optimizer update over every parameter as one segmented lau
       compiled.weights.forEach((w, i) => w.forEach((v, j) => expect(Math.abs(v - eager.weights[i]![j]!)).toBeLessThan(1e-5 + 1e-5 * Math.abs(v))));
     }
   });
+
+  // An MLP: Adam's updates are epilogues of the gradient matmuls and reduces, which a backend without
+  // epilogue methods runs as two kernels; their programs join one segmented launch, the kernels stay.
+  for (const backend of ['js-segments-counted', 'js-no-segments', 'js-unfused', 'wasm']) {
+    it(`${backend}: an MLP's updates leave their epilogues for one segmented launch, bitwise equal to eager`, async () => {
+      await sn.setBackend(backend);
+      const mlp = (): Sequential => new Sequential([new Linear(6, 9, { seed: 1 }), new ReLU(), new Linear(9, 3, { seed: 2 })]);
+      const batch = (i: number): [sn.Tensor, sn.Tensor] => [sn.randomNormal([5, 6], { seed: i }), sn.randint(0, 3, [5], { seed: 20 + i })];
+      const eager = await trainRun(mlp(), { lr: 0.03 }, false, 5, batch);
+      const compiled = await trainRun(mlp(), { lr: 0.03 }, true, 5, batch);
+      expect(compiled.report!.segmentedGroups).toBe(1);
+      expect(compiled.report!.segments).toBe(4);
+      expect(compiled.losses).toEqual(eager.losses);
+      expect(compiled.weights).toEqual(eager.weights);
+    });
+  }
 
   // √(x·x + 1) over ten independent tensors: two bindings per segment, so several segments share a dispatch.
   const SIZES = [1, 3, 1031, 8, 5, 64, 2, 700, 9, 33];
