@@ -77,18 +77,27 @@ function flatTemplate(program: FusedElementwiseProgram, reads: readonly Read[], 
   };
 }
 
-/** The operands of a step. */
-function operandsOf(ins: FusedInstruction): readonly number[] {
+/** `ins` with each operand v replaced by `at(v)` (and `at` called on each operand in order). */
+function mapOperands(ins: FusedInstruction, at: (v: number) => number): FusedInstruction {
   switch (ins.kind) {
     case 'unary':
     case 'cast':
-      return [ins.arg];
+      return { ...ins, arg: at(ins.arg) };
     case 'binary':
+      return { ...ins, args: [at(ins.args[0]), at(ins.args[1])] };
     case 'where':
-      return ins.args;
+      return { ...ins, args: [at(ins.args[0]), at(ins.args[1]), at(ins.args[2])] };
     case 'const':
-      return [];
+      return ins;
   }
+}
+
+/** Calls `see` on each operand of `ins`, in order. */
+function eachOperand(ins: FusedInstruction, see: (v: number) => void): void {
+  mapOperands(ins, (v) => {
+    see(v);
+    return v;
+  });
 }
 
 /**
@@ -106,7 +115,7 @@ function canonical(fused: FusedNode): FusedNode {
   const seeConst = (v: number): void => {
     if (isConst(v) && !stepOrder.includes(v - n)) stepOrder.push(v - n);
   };
-  for (const ins of steps) operandsOf(ins).forEach(seeConst);
+  for (const ins of steps) eachOperand(ins, seeConst);
   program.outputs.forEach(seeConst);
   steps.forEach((ins, r) => {
     if (ins.kind === 'const' && !stepOrder.includes(r)) stepOrder.push(r);
@@ -118,25 +127,12 @@ function canonical(fused: FusedNode): FusedNode {
   const seeInput = (v: number): void => {
     if (v < n && !inputOrder.includes(v)) inputOrder.push(v);
   };
-  for (const r of stepOrder) operandsOf(steps[r]!).forEach(seeInput);
+  for (const r of stepOrder) eachOperand(steps[r]!, seeInput);
   program.outputs.forEach(seeInput);
   for (let k = 0; k < n; k++) seeInput(k);
   if (inputOrder.every((k, i) => k === i) && stepOrder.every((r, i) => r === i)) return fused;
   const at = (v: number): number => (v < n ? inputOrder.indexOf(v) : n + stepOrder.indexOf(v - n));
-  const instructions = stepOrder.map((r): FusedInstruction => {
-    const ins = steps[r]!;
-    switch (ins.kind) {
-      case 'unary':
-      case 'cast':
-        return { ...ins, arg: at(ins.arg) };
-      case 'binary':
-        return { ...ins, args: [at(ins.args[0]), at(ins.args[1])] };
-      case 'where':
-        return { ...ins, args: [at(ins.args[0]), at(ins.args[1]), at(ins.args[2])] };
-      case 'const':
-        return ins;
-    }
-  });
+  const instructions = stepOrder.map((r) => mapOperands(steps[r]!, at));
   return {
     ...fused,
     program: { inputs: inputOrder.map((k) => program.inputs[k]!), outShape: program.outShape, instructions, outputs: program.outputs.map(at) },
