@@ -195,6 +195,40 @@ describe('compile: an optimizer update over every parameter as one segmented lau
     cf.dispose();
   });
 
+  // Bool values in the program: a comparison, where, and the mask itself as a second output.
+  const masked = (...xs: sn.Tensor[]): sn.Tensor[] => xs.flatMap((x) => {
+    const mask = sn.greater(sn.mul(x, x), 0.5);
+    return [sn.where(mask, sn.mul(x, 2), sn.neg(x)), mask];
+  });
+
+  for (const backend of ['js', 'wasm', ...(gpu ? ['webgpu'] : [])]) {
+    it(`${backend}: a program with bool values and two outputs over ten tensors as one segmented launch`, async () => {
+      await sn.setBackend(backend);
+      const b = sn.getBackend();
+      const xs = inputsOf();
+      const cf = sn.compile(masked);
+      sn.dispose(cf(...xs));
+      const got = cf(...xs);
+      expect(cf.reports()[0]!.segmentedGroups).toBe(1);
+      expect(cf.reports()[0]!.segments).toBe(SIZES.length);
+      b.fusedElementwiseSegments = undefined; // an own property over the class method, deleted below
+      let perSegment: sn.Tensor[];
+      try {
+        perSegment = cf(...xs);
+      } finally {
+        delete b.fusedElementwiseSegments;
+      }
+      const want = masked(...xs);
+      for (let i = 0; i < got.length; i++) {
+        expect(got[i]!.dtype).toBe(want[i]!.dtype);
+        expect(await got[i]!.data()).toEqual(await perSegment[i]!.data());
+        expect(await got[i]!.data()).toEqual(await want[i]!.data());
+      }
+      sn.dispose([got, perSegment, want, xs]);
+      cf.dispose();
+    });
+  }
+
   // The contract itself: segment s means fusedElementwise(segmentProgram(program, size), inputs) exactly.
   // (x·y + a) / √(y·y + 1), y·2 with x, y whole and a one element; a template of N = 7.
   const flat: sn.FusedElementwiseProgram = {
