@@ -48,7 +48,7 @@ function cpuTimes(step) {
 }
 
 // The backend's kernel methods: those the contract names (class methods live on the prototype).
-const KERNELS = ['write', 'dispose', 'unary', 'unaryGrad', 'binary', 'where', 'cast', 'reduce', 'matmul', 'conv2d', 'conv2dBackInput', 'conv2dBackFilter', 'pool2d', 'pool2dBack', 'copy', 'pad', 'concat', 'gather', 'scatterAdd', 'argsort', 'fusedElementwise', 'layerNorm', 'layerNormGrad', 'matmulEpilogue', 'conv2dEpilogue', 'pool2dEpilogue', 'reduceEpilogue', 'reducePrologue'];
+const KERNELS = ['write', 'dispose', 'unary', 'unaryGrad', 'binary', 'where', 'cast', 'reduce', 'matmul', 'conv2d', 'conv2dBackInput', 'conv2dBackFilter', 'pool2d', 'pool2dBack', 'copy', 'pad', 'concat', 'gather', 'scatterAdd', 'argsort', 'fusedElementwise', 'layerNorm', 'layerNormGrad', 'matmulEpilogue', 'conv2dEpilogue', 'pool2dEpilogue', 'reduceEpilogue', 'reducePrologue', 'fusedElementwiseSegments'];
 const kernelNames = KERNELS.filter((k) => typeof wasm[k] === 'function');
 
 /** Wall ms per step inside each backend method over KERNEL_STEPS steps. */

@@ -1,6 +1,6 @@
 import { checkFusedInputs } from '@scratchnet/core';
 import type {
-  Backend, BackendMemory, FusedElementwiseProgram, BinaryOp, Conv2dInfo, DataId, DType, MatmulAttrs, PoolKind, ReduceOp, StridedView,
+  Backend, BackendMemory, FusedElementwiseProgram, FusedSegment, BinaryOp, Conv2dInfo, DataId, DType, MatmulAttrs, PoolKind, ReduceOp, StridedView,
   TensorRef, TypedArray, UnaryAttrs, UnaryGradOp, UnaryOp,
 } from '@scratchnet/core';
 import { Storage, dtypeOf } from './storage.js';
@@ -16,6 +16,7 @@ import { gatherKernel, scatterAddKernel } from './kernels/indexing.js';
 import { argsortKernel } from './kernels/argsort.js';
 import { layerNormGradKernel, layerNormKernel } from './kernels/layer-norm.js';
 import { fusedKernel } from './kernels/fused.js';
+import { fusedSegmentsKernel } from './kernels/fused-segments.js';
 
 /**
  * ScratchNet's plain-TypeScript backend: data lives in typed arrays (Float32Array, Int32Array,
@@ -162,6 +163,11 @@ export class JsBackend implements Backend {
   fusedElementwise(program: FusedElementwiseProgram, inputs: readonly TensorRef[]): DataId[] {
     checkFusedInputs(program, inputs);
     return fusedKernel(program, inputs.map((t) => this.data(t))).map((values) => this.put(values));
+  }
+
+  /** Runs a flat fused program over several segments in one call (kernels/fused-segments.ts), each as {@link JsBackend.fusedElementwise} would. */
+  fusedElementwiseSegments(program: FusedElementwiseProgram, segments: readonly FusedSegment[]): DataId[][] {
+    return fusedSegmentsKernel(program, segments, (t) => this.data(t)).map((outs) => outs.map((values) => this.put(values)));
   }
 }
 

@@ -265,6 +265,7 @@ function compiledFor(rt: Runtime, program: FusedElementwiseProgram, infos: reado
 
 /** Whether programs may be compiled (the package's tests and benchmark turn it off to reach the interpreter). */
 let jitEnabled = true;
+/** Whether programs may be compiled now (fused-segments.ts asks). */ export const fusedJitEnabled = (): boolean => jitEnabled;
 
 /** Turns run-time compilation of fused programs on or off (for the package's tests and benchmark). */
 export function setFusedJit(enabled: boolean): void {

@@ -1,5 +1,5 @@
 import {
-  checkFusedInputs, runFusedUnfused, validateFusedProgram, type FusedElementwiseProgram,
+  checkFusedInputs, runFusedUnfused, validateFusedProgram, type FusedElementwiseProgram, type FusedSegment,
   BINARY_OPS, CONV2D_INFO_FIELDS, REDUCE_OPS, UNARY_OPS, around, binaryDef, dtypeOfArray, unaryDef,
   type Backend, type BackendMemory, type BinaryOp, type Conv2dInfo, type DataId, type DType, type MatmulAttrs, type PoolKind,
   type ReduceOp, type StridedView, type TensorRef, type TypedArray, type UnaryAttrs, type UnaryGradOp, type UnaryOp,
@@ -7,6 +7,7 @@ import {
 import { castInto, forEachRow, hostBinary, hostUnary, hostWhere, intReduce } from './host-kernels.js';
 import type { Isa } from './loader.js';
 import { interpreterTakes, runFused, runFusedInParts } from './fused.js';
+import { runFusedSegments } from './fused-segments.js';
 import { matmul } from './matmul.js';
 import { elementBytes, type Entry, type Runtime } from './runtime.js';
 import { broadcastStrides, contiguousStrides, mergeAxes, sizeOf } from './shapes.js';
@@ -410,6 +411,11 @@ export class WasmBackend implements Backend {
     if (sizeOf(program.outShape) === 0) return runFusedUnfused(this, program, inputs);
     if (!interpreterTakes(program, infos)) return runFusedInParts(this, this.rt, program, infos, inputs);
     return runFused(this.rt, program, infos, inputs.map((t) => this.entry(t)));
+  }
+
+  /** A flat fused program over several segments in one call into WebAssembly (fused-segments.ts), each segment as {@link WasmBackend.fusedElementwise} computes it. */
+  fusedElementwiseSegments(program: FusedElementwiseProgram, segments: readonly FusedSegment[]): DataId[][] {
+    return runFusedSegments(this, this.rt, program, segments, (t) => this.entry(t));
   }
 
   layerNorm(x: TensorRef, eps: number): DataId {

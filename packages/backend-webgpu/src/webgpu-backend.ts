@@ -1,7 +1,7 @@
 import {
-  BackendError, allocArray, bytesPerElement, encodeFloat16, checkFusedInputs, runFusedUnfused, runEpilogueUnfused, validateFusedProgram,
+  BackendError, allocArray, bytesPerElement, encodeFloat16, checkFusedInputs, checkFusedSegments, segmentProgram, runFusedUnfused, runEpilogueUnfused, validateFusedProgram,
   type Backend, type BackendMemory, type BinaryOp, type Conv2dInfo, type DataId, type DeviceLossInfo, type DType, type Float16Kernel,
-  type FusedElementwiseProgram, type MatmulAttrs,
+  type FusedElementwiseProgram, type FusedSegment, type MatmulAttrs,
   type PoolKind, type ReduceOp, type StridedView, type TensorRef, type TypedArray, type UnaryAttrs, type UnaryGradOp, type UnaryOp,
 } from '@scratchnet/core';
 import type { WebGpuDevice } from './device-type.js';
@@ -19,6 +19,7 @@ import { pool2d, pool2dBack, pool2dEpilogue } from './kernels/pool.js';
 import { argsort } from './kernels/argsort.js';
 import { layerNorm, layerNormGrad } from './kernels/layer-norm.js';
 import { fused, fusedBindings } from './kernels/fused.js';
+import { fusedSegments } from './kernels/fused-segments.js';
 import { halfBufferBytes } from './half.js';
 
 /** Options of {@link createWebGpuBackend}. */
@@ -153,7 +154,7 @@ export class WebGpuBackend implements Backend {
   /** Facts about the adapter, the device limits that matter and the runtime's counters. */
   info(): Record<string, unknown> {
     return {
-      kind: 'webgpu', ...this.rt.adapterInfo, maxStorageBufferBindingSize: this.maxBinding,
+      kind: 'webgpu', ...this.rt.adapterInfo, maxStorageBufferBindingSize: this.maxBinding, maxStorageBuffersPerShaderStage: this.maxStorageBuffers,
       pipelines: this.rt.pipelineCount, ...this.rt.counters.snapshot(), ...this.rt.poolStats(), fusedExact: false,
     };
   }
@@ -252,6 +253,18 @@ export class WebGpuBackend implements Backend {
     checkFusedInputs(program, inputs);
     if (fusedBindings(program) > this.maxStorageBuffers) return runFusedUnfused(this, program, inputs);
     return fused(this.ctx, program, inputs);
+  }
+
+  /**
+   * Runs a flat fused program over several segments in as few dispatches as the device's
+   * `maxStorageBuffersPerShaderStage` allows (kernels/fused-segments.ts): each segment binds its own
+   * inputs and outputs, so a dispatch takes as many segments as fit in that many storage bindings;
+   * a program one segment of which does not fit runs segment by segment through fusedElementwise.
+   */
+  fusedElementwiseSegments(program: FusedElementwiseProgram, segments: readonly FusedSegment[]): DataId[][] {
+    checkFusedSegments(program, segments);
+    if (fusedBindings(program) > this.maxStorageBuffers) return segments.map((s) => this.fusedElementwise(segmentProgram(program, s.size), s.inputs));
+    return fusedSegments(this.ctx, program, segments, this.maxStorageBuffers);
   }
 
   /**

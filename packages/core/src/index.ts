@@ -17,11 +17,12 @@ export { CONV2D_INFO_FIELDS } from './backend/conv-info-fields.js';
 export type {
   DataId, TensorRef, UnaryOp, UnaryAttrs, BinaryOp, ReduceOp, StridedView, Conv2dInfo, PoolKind, MatmulAttrs,
 } from './backend/kernel-types.js';
-export type { FusedDType, FusedElementwiseProgram, FusedInstruction } from './backend/fused-types.js';
+export type { FusedDType, FusedElementwiseProgram, FusedInstruction, FusedSegment } from './backend/fused-types.js';
 export { matmulSizes, type MatmulSizes } from './backend/matmul-sizes.js';
 // Fused elementwise programs: checking, running unfused, and the per-language forms of a step (issue 14).
 export { validateFusedProgram, unaryInputDtypes, binaryInputDtypes, type FusedValueInfo } from './compile/fused-validate.js';
 export { runFusedUnfused, checkFusedInputs, fusedUnaryAlpha } from './compile/fused-unfused.js';
+export { segmentProgram, checkFusedSegments } from './compile/segments-run.js';
 // Epilogue kernels (matmul / conv2d with an elementwise program applied on the store): checks and reference.
 export { checkEpilogue, runEpilogueUnfused, type EpilogueKernel } from './compile/epilogue-unfused.js';
 export {

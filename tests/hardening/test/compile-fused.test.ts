@@ -67,6 +67,7 @@ const js = createJsBackend();
 sn.registerBackend('js-fused-ref', () => ({
   ...bindAll(js),
   name: 'js-fused-ref',
+  fusedElementwiseSegments: undefined, // segmented launches run each segment's program through fusedElementwise below
   fusedElementwise(program: sn.FusedElementwiseProgram, inputs: readonly sn.TensorRef[]) {
     fusedCalls++;
     return interpret(js, program, inputs);

@@ -3,7 +3,7 @@ import type { DeviceLossInfo } from '../errors.js';
 import type {
   BinaryOp, Conv2dInfo, DataId, MatmulAttrs, PoolKind, ReduceOp, StridedView, TensorRef, UnaryAttrs, UnaryGradOp, UnaryOp,
 } from './kernel-types.js';
-import type { FusedElementwiseProgram } from './fused-types.js';
+import type { FusedElementwiseProgram, FusedSegment } from './fused-types.js';
 
 /** Memory figures a backend reports about the data it holds. */
 export interface BackendMemory {
@@ -176,6 +176,16 @@ export interface Backend {
    * without it still runs compiled programs, one kernel per step.
    */
   fusedElementwise?(program: FusedElementwiseProgram, inputs: readonly TensorRef[]): DataId[];
+  /**
+   * Optional capability used by `compile`: one flat program over several segments of different sizes
+   * (an optimizer's update of every parameter) in as few kernels as the backend can. `program` is flat:
+   * outShape [N] and each input [N] or [1]. Segment s means exactly
+   * `fusedElementwise(program with N replaced by segments[s].size, segments[s].inputs)` (core's
+   * `segmentProgram` makes that program), and returns its outputs at index s: one new data id per
+   * program output, per segment. Segments are independent (none reads another's output). A backend
+   * without it gets each segment's own fused program through `fusedElementwise` (or unfused).
+   */
+  fusedElementwiseSegments?(program: FusedElementwiseProgram, segments: readonly FusedSegment[]): DataId[][];
   /**
    * Optional capability used by `compile`: {@link Backend.matmul} followed by an elementwise epilogue
    * (bias, activation, residual add, scale) in one kernel. Means exactly

@@ -1,5 +1,5 @@
 import type { DType } from '../dtype.js';
-import type { BinaryOp, UnaryOp } from './kernel-types.js';
+import type { BinaryOp, TensorRef, UnaryOp } from './kernel-types.js';
 
 /** The dtypes a fused program computes in: float16 data runs unfused (its kernels round through float32). */
 export type FusedDType = Exclude<DType, 'float16'>;
@@ -36,4 +36,14 @@ export interface FusedElementwiseProgram {
   readonly instructions: readonly FusedInstruction[];
   /** The values written out (indices into inputs + instruction results), at least one. */
   readonly outputs: readonly number[];
+}
+
+/**
+ * One segment of a segmented fused run ({@link Backend.fusedElementwiseSegments}): `size` output
+ * elements (≥ 1) and one ref per program input, of shape [size] (read whole) or [1] (one element,
+ * read at every position) as the flat program's input is [N] or [1].
+ */
+export interface FusedSegment {
+  readonly size: number;
+  readonly inputs: readonly TensorRef[];
 }

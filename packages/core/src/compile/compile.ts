@@ -2,6 +2,7 @@ import { tapeActive } from '../autograd/tape.js';
 import { kernelBackend } from '../engine/engine.js';
 import { activeRecorder, withRecorder } from '../engine/recording.js';
 import { ArgumentError } from '../errors.js';
+import type { Backend } from '../backend/backend.js';
 import type { Tensor } from '../tensor.js';
 import { CompileError } from './compile-error.js';
 import { eliminateDeadCode } from './dce.js';
@@ -12,6 +13,7 @@ import { fuseElementwise } from './fuse.js';
 import { planBuffers, type BufferPlan } from './plan.js';
 import type { Program, ProgramNode } from './program.js';
 import { ProgramRecorder } from './recorder.js';
+import { batchSegments } from './segments.js';
 import { replayProgram } from './replay.js';
 import { argumentSignature } from './signature.js';
 
@@ -24,6 +26,11 @@ export interface CompileOptions {
   key?: () => unknown;
   /** Whether to fuse elementwise chains (default true). */
   fuse?: boolean;
+  /**
+   * Whether to batch fused nodes that run one program over independent tensors (an optimizer's update
+   * of each parameter) into one segmented launch (default true; needs `fuse`).
+   */
+  segments?: boolean;
   /** A name for messages and {@link CompiledFunction.explain}. */
   name?: string;
   /** The most signatures kept recorded (default 16); the least recently used one is dropped beyond it. */
@@ -74,7 +81,7 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, options: 
   const cache = new Map<string, Entry>();
   let warned = false;
 
-  const record = (entry: Entry, backendName: string, tensors: readonly Tensor[], args: A): R => {
+  const record = (entry: Entry, backendName: string, backend: Backend, tensors: readonly Tensor[], args: A): R => {
     const recorder = new ProgramRecorder(backendName);
     for (const t of tensors) recorder.bindInput(t);
     let result: R;
@@ -108,6 +115,7 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, options: 
       fuseElementwise(program);
       attachEpilogues(program);
       attachReducePrologues(program);
+      if (options.segments !== false) batchSegments(program, backend);
     }
     entry.plan = planBuffers(program);
     entry.program = program;
@@ -134,7 +142,7 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, options: 
     if (!entry.program || !entry.plan || entry.program.variableReads.some(([v]) => v.isDisposed) || entry.program.variableWrites.some(([v]) => v.isDisposed)) {
       if (entry.program) releaseProgram(entry.program);
       entry.program = null;
-      return record(entry, backendName, tensors, args);
+      return record(entry, backendName, backend, tensors, args);
     }
     return replayProgram(entry.program, entry.plan, backendName, backend, tensors) as R;
   };

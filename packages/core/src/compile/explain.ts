@@ -1,6 +1,6 @@
 import { fmtShape } from '../errors.js';
 import type { BufferPlan } from './plan.js';
-import type { Program, ProgramNode } from './program.js';
+import type { FusedNode, Program, ProgramNode } from './program.js';
 
 /** Facts about one recorded program. */
 export interface ProgramReport {
@@ -20,6 +20,9 @@ export interface ProgramReport {
   readonly epilogues: number;
   /** Reductions run with the elementwise program before them as one kernel (reduction prologues). */
   readonly prologues: number;
+  /** Segmented launches (one program over several segments, compile/segments.ts) and the segments they hold. */
+  readonly segmentedGroups: number;
+  readonly segments: number;
   /** Host producers, effects and value checks per replay. */
   readonly hostNodes: number;
   /** Inputs, Variables read, Variables written, constants held. */
@@ -31,6 +34,11 @@ export interface ProgramReport {
   readonly plan: Omit<BufferPlan, 'freeAfter' | 'owned' | 'sinks'>;
   /** The printout. */
   readonly text: string;
+}
+
+/** `fused[n: step·step·…]`. */
+function fusedLabel(node: FusedNode): string {
+  return `fused[${node.nodes.length}: ${node.nodes.map((k) => (typeof k.args[0] === 'string' ? k.args[0] : k.method)).join('·')}]`;
 }
 
 function describeNode(node: ProgramNode, program: Program): string {
@@ -47,27 +55,32 @@ function describeNode(node: ProgramNode, program: Program): string {
     case 'check':
       return `check(${node.op}) %${node.input}`;
     case 'fused': {
-      const steps = node.nodes.map((k) => (typeof k.args[0] === 'string' ? k.args[0] : k.method)).join('·');
-      return `fused[${node.nodes.length}: ${steps}] ${node.inputs.map((v) => `%${v}`).join(' ')} -> ${node.outputs.map((v) => `%${v}`).join(' ')} ${fmtShape(node.program.outShape)}`;
+      return `${fusedLabel(node)} ${node.inputs.map((v) => `%${v}`).join(' ')} -> ${node.outputs.map((v) => `%${v}`).join(' ')} ${fmtShape(node.program.outShape)}`;
     }
     case 'prologue':
       return `${describeNode(node.fused, program)} then reduce(${String(node.reduce.args[0])}) -> %${node.reduce.output} ${shapeOf(node.reduce.output)}`;
+    case 'segmented':
+      return `segmented ${fusedLabel(node.segments[0]!)} ×${node.segments.length} segments (${node.sizes.join(' + ')} elements) ${node.segments
+        .map((f) => `${f.inputs.map((v) => `%${v}`).join(' ')} -> ${f.outputs.map((v) => `%${v}`).join(' ')}`).join('; ')}`;
     case 'epilogue':
       return `${node.kernel.method}+epilogue ${node.kernel.inputs.map((v) => `%${v}`).join(' ')} (%${node.kernel.output}) then ${describeNode(node.fused, program)}`;
   }
 }
 
 function kernelCount(nodes: readonly ProgramNode[]): number {
-  return nodes.filter((n) => n.kind === 'kernel' || n.kind === 'fused' || n.kind === 'epilogue' || n.kind === 'prologue').length;
+  return nodes.filter((n) => n.kind === 'kernel' || n.kind === 'fused' || n.kind === 'epilogue' || n.kind === 'prologue' || n.kind === 'segmented').length;
 }
 
 /** Builds the report (and printout) of a program: `recorded` are its nodes before dead-code elimination and fusion. */
 export function programReport(name: string, recorded: readonly ProgramNode[], program: Program, plan: BufferPlan, deadKernels: number): ProgramReport {
   const epilogues = program.nodes.filter((n) => n.kind === 'epilogue');
   const prologues = program.nodes.filter((n) => n.kind === 'prologue');
+  const segmented = program.nodes.filter((n) => n.kind === 'segmented');
+  const segments = segmented.reduce((s, n) => s + n.segments.length, 0);
   // Fused groups: elementwise fusion's (two or more kernels), also where an epilogue or prologue holds one.
   const fused = [
-    ...program.nodes.filter((n) => n.kind === 'fused'), ...[...epilogues, ...prologues].map((n) => n.fused).filter((f) => f.nodes.length > 1),
+    ...program.nodes.filter((n) => n.kind === 'fused'), ...segmented.flatMap((n) => n.segments).filter((f) => f.nodes.length > 1),
+    ...[...epilogues, ...prologues].map((n) => n.fused).filter((f) => f.nodes.length > 1),
   ];
   const mib = (b: number): string => `${(b / 1024).toFixed(1)} KiB`;
   const lines: string[] = [];
@@ -75,7 +88,7 @@ export function programReport(name: string, recorded: readonly ProgramNode[], pr
   const kernelsFused = kernelCount(program.nodes);
   const fusedKernels = fused.reduce((s, n) => s + n.nodes.length, 0);
   lines.push(`compiled '${name}' on ${program.backendName}: ${program.inputs.length} inputs, ${program.variableReads.length} Variables read, ${program.variableWrites.length} written, ${program.constants.length} constants`);
-  lines.push(`kernels: ${kernelsRecorded} recorded, ${deadKernels} dead, ${kernelsFused} after fusion (${fused.length} fused groups holding ${fusedKernels} kernels; ${epilogues.length} epilogues of a matmul, conv2d, pool2d or reduce, ${prologues.length} prologues of a reduce)`);
+  lines.push(`kernels: ${kernelsRecorded} recorded, ${deadKernels} dead, ${kernelsFused} after fusion (${fused.length} fused groups holding ${fusedKernels} kernels; ${epilogues.length} epilogues of a matmul, conv2d, pool2d or reduce, ${prologues.length} prologues of a reduce; ${segmented.length} segmented launches holding ${segments} segments)`);
   lines.push(`buffers per replay: ${plan.allocations} allocations, ${mib(plan.allocatedBytes)}; peak intermediates ${mib(plan.peakBytes)}; ${plan.reusable} allocations a size pool could reuse; bytes moved ${mib(plan.bytesMoved)}`);
   lines.push('-- recorded --');
   recorded.forEach((n, i) => lines.push(`${String(i).padStart(4)}  ${describeNode(n, program)}`));
@@ -87,6 +100,7 @@ export function programReport(name: string, recorded: readonly ProgramNode[], pr
   const { freeAfter: _f, owned: _o, sinks: _s, ...figures } = plan;
   return {
     name, backend: program.backendName, kernelsRecorded, deadKernels, kernelsFused, fusedGroups: fused.length, fusedKernels, epilogues: epilogues.length, prologues: prologues.length,
+    segmentedGroups: segmented.length, segments,
     hostNodes: program.nodes.filter((n) => n.kind === 'host' || n.kind === 'effect' || n.kind === 'check').length,
     inputs: program.inputs.length, variablesRead: program.variableReads.length, variablesWritten: program.variableWrites.length,
     constants: program.constants.length, plan: figures, text: lines.join('\n'),

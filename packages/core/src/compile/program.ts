@@ -108,8 +108,27 @@ export interface ReducePrologueNode {
   readonly outputs: readonly number[];
 }
 
+/**
+ * Fused nodes that run one instruction list over different tensors, batched (compile/segments.ts): one
+ * kernel over several flat segments where the backend has `fusedElementwiseSegments`, else each
+ * segment's own fused node in turn. Runs where its last segment's node ran.
+ */
+export interface SegmentedNode {
+  readonly kind: 'segmented';
+  /** The flat template: outShape [N] (the largest segment), each input [N] (read whole) or [1] (one element). */
+  readonly program: FusedElementwiseProgram;
+  /** Each segment's own fused node (its inputs, outputs and shapes as recorded). */
+  readonly segments: readonly FusedNode[];
+  /** Elements per segment (each ≥ 1). */
+  readonly sizes: readonly number[];
+  /** Values read: every segment's inputs, in segment order. */
+  readonly inputs: readonly number[];
+  /** Values made: every segment's outputs, in segment order. */
+  readonly outputs: readonly number[];
+}
+
 /** A step of a program. */
-export type ProgramNode = KernelNode | HostNode | EffectNode | CheckNode | FusedNode | EpilogueNode | ReducePrologueNode;
+export type ProgramNode = KernelNode | HostNode | EffectNode | CheckNode | FusedNode | EpilogueNode | ReducePrologueNode | SegmentedNode;
 
 /** The structure of a function's result with tensors replaced by `{ $value, shape }` leaves. */
 export type OutputTemplate =
@@ -145,6 +164,7 @@ export function nodeInputs(node: ProgramNode): readonly number[] {
     case 'fused':
     case 'epilogue':
     case 'prologue':
+    case 'segmented':
       return node.inputs;
     case 'check':
       return [node.input];
@@ -162,6 +182,7 @@ export function nodeOutputs(node: ProgramNode): readonly number[] {
     case 'fused':
     case 'epilogue':
     case 'prologue':
+    case 'segmented':
       return node.outputs;
     default:
       return [];

@@ -9,7 +9,8 @@ import type { Variable } from '../variable.js';
 import { CompileError } from './compile-error.js';
 import { runEpilogueNode, runReducePrologueNode } from './epilogue-replay.js';
 import type { BufferPlan } from './plan.js';
-import type { KernelNode, OutputTemplate, Program } from './program.js';
+import type { FusedNode, KernelNode, OutputTemplate, Program } from './program.js';
+import { runSegmentedNode } from './segments-run.js';
 import { REF, type TaggedRef } from './recorder.js';
 
 function isTagged(x: unknown): x is TaggedRef {
@@ -58,6 +59,26 @@ function runKernelNode(backend: Backend, node: KernelNode, ids: (DataId | undefi
   for (const [k, m] of refs) args[k] = { id: ids[m.value]!, shape: m.shape, dtype: m.dtype } satisfies TensorRef;
   for (const k of lists) args[k] = materialize(args[k], ids);
   ids[node.output] = method.apply(backend, args);
+}
+
+/** Runs a fused node: one fused kernel where the backend has `fusedElementwise`, else its recorded kernels one by one. */
+function runFusedNode(backend: Backend, node: FusedNode, ids: (DataId | undefined)[]): void {
+  if (backend.fusedElementwise) {
+    const specs = node.program.inputs;
+    const refs = new Array<TensorRef>(specs.length);
+    for (let k = 0; k < specs.length; k++) refs[k] = { id: ids[node.inputs[k]!]!, shape: specs[k]!.shape, dtype: specs[k]!.dtype };
+    const outs = backend.fusedElementwise(node.program, refs);
+    for (let k = 0; k < node.outputs.length; k++) ids[node.outputs[k]!] = outs[k];
+  } else {
+    const keep = new Set(node.outputs);
+    for (const k of node.nodes) runKernelNode(backend, k, ids);
+    for (const k of node.nodes) {
+      if (!keep.has(k.output)) {
+        backend.dispose(ids[k.output]!);
+        ids[k.output] = undefined;
+      }
+    }
+  }
 }
 
 const variableLabels = new WeakMap<Variable, string>();
@@ -116,22 +137,10 @@ export function replayProgram(program: Program, plan: BufferPlan, backendName: s
           runCheck(backend, ids[node.input]!, node.check);
           break;
         case 'fused':
-          if (backend.fusedElementwise) {
-            const specs = node.program.inputs;
-            const refs = new Array<TensorRef>(specs.length);
-            for (let k = 0; k < specs.length; k++) refs[k] = { id: ids[node.inputs[k]!]!, shape: specs[k]!.shape, dtype: specs[k]!.dtype };
-            const outs = backend.fusedElementwise(node.program, refs);
-            for (let k = 0; k < node.outputs.length; k++) ids[node.outputs[k]!] = outs[k];
-          } else {
-            const keep = new Set(node.outputs);
-            for (const k of node.nodes) runKernelNode(backend, k, ids);
-            for (const k of node.nodes) {
-              if (!keep.has(k.output)) {
-                backend.dispose(ids[k.output]!);
-                ids[k.output] = undefined;
-              }
-            }
-          }
+          runFusedNode(backend, node, ids);
+          break;
+        case 'segmented':
+          runSegmentedNode(backend, node, ids, runFusedNode);
           break;
         case 'epilogue':
           runEpilogueNode(backend, node, ids, materialize, runKernelNode);

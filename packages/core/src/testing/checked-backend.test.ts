@@ -89,4 +89,24 @@ describe('checkedBackend', () => {
     expect(() => b.argsort(t(4, [2, 2]), 'yes' as unknown as boolean)).toThrow(/not a boolean/);
     expect(log.violations).toHaveLength(3);
   });
+
+  it('checks fusedElementwiseSegments: a flat program, live refs, and per segment new outputs of its size', () => {
+    const log: ContractLog = { violations: [] };
+    const inner = fakeBackend(() => 1);
+    let shortBy = 0;
+    inner.fusedElementwiseSegments = (_program, segments) => segments.map((s) => [inner.write(new Float32Array(s.size - shortBy), 'float32')]);
+    const b = checkedBackend(inner, log);
+    const program = {
+      inputs: [{ shape: [5], dtype: 'float32' as const }, { shape: [1], dtype: 'float32' as const }],
+      outShape: [5], instructions: [{ kind: 'binary' as const, op: 'mul' as const, args: [0, 1] as const, dtype: 'float32' as const }], outputs: [2],
+    };
+    const ref = (n: number): TensorRef => ({ id: b.write(new Float32Array(n), 'float32'), shape: [n], dtype: 'float32' });
+    const segments = [{ size: 3, inputs: [ref(3), ref(1)] }, { size: 7, inputs: [ref(7), ref(1)] }];
+    const out = b.fusedElementwiseSegments!(program, segments);
+    expect(out.map((ids) => b.readSync!(ids[0]!).length)).toEqual([3, 7]);
+    expect(log.violations).toEqual([]);
+    shortBy = 1;
+    expect(() => b.fusedElementwiseSegments!(program, segments)).toThrow(/fusedElementwiseSegments: output 0 is float32 × 2, expected float32 × 3/);
+    expect(() => b.fusedElementwiseSegments!(program, [{ size: 3, inputs: [ref(3), ref(3)] }])).toThrow(/segment 0 input 1 is float32 \[3\]/);
+  });
 });

@@ -14,9 +14,10 @@ import { binaryDef, binaryOutDtype } from '../ops/defs/binary-defs.js';
 import { REDUCE_DEFS, reduceOutDtype } from '../ops/defs/reduce-defs.js';
 import { unaryDef } from '../ops/defs/unary-defs.js';
 import { broadcastShapes, sizeOf } from '../shape.js';
-import type { FusedElementwiseProgram } from '../backend/fused-types.js';
+import type { FusedElementwiseProgram, FusedSegment } from '../backend/fused-types.js';
 import { validateFusedProgram } from '../compile/fused-validate.js';
 import { checkFusedInputs } from '../compile/fused-unfused.js';
+import { checkFusedSegments, segmentProgram } from '../compile/segments-run.js';
 import { checkEpilogue, type EpilogueKernel } from '../compile/epilogue-unfused.js';
 
 /** A kernel call outside the contract. */
@@ -403,6 +404,22 @@ export function checkedBackend(inner: Backend, log: ContractLog): Backend {
       checkFusedInputs(program, xs);
       xs.forEach((t, i) => ref(k, `input ${i}`, t, [program.inputs[i]!.dtype]));
       return programOutputs(k, program, infos, xs, () => fused(program, xs));
+    };
+  }
+  if (inner.fusedElementwiseSegments) {
+    // Segments: a flat program, each segment's refs live as its program states, new outputs of each segment's size.
+    const run = inner.fusedElementwiseSegments.bind(inner);
+    checked.fusedElementwiseSegments = (program: FusedElementwiseProgram, segments: readonly FusedSegment[]): DataId[][] => {
+      const k = 'fusedElementwiseSegments';
+      const infos = validateFusedProgram(program);
+      checkFusedSegments(program, segments);
+      segments.forEach((s, i) => s.inputs.forEach((t, j) => ref(k, `segment ${i} input ${j}`, t, [program.inputs[j]!.dtype])));
+      const inputs = segments.flatMap((s) => s.inputs);
+      const before = inputs.map(bytesOf);
+      const results = run(program, segments);
+      need(results.length === segments.length, k, () => `returned ${results.length} lists for ${segments.length} segments`);
+      inputs.forEach((t, i) => need(!before[i] || bytesOf(t)!.every((b, j) => b === before[i]![j]), k, () => 'changed an input (kernels never mutate inputs)'));
+      return results.map((ids, s) => programOutputs(k, segmentProgram(program, segments[s]!.size), infos, [], () => ids));
     };
   }
   if (inner.matmulEpilogue) {

@@ -93,7 +93,7 @@ export const NON_OP_EXPORTS: ReadonlySet<string> = new Set([
   // compile (issue 14)
   'compile', 'CompileError', 'hostTensor', 'hostScalar', 'hostEffect',
   // fused elementwise programs (the backends' side of compile)
-  'validateFusedProgram', 'unaryInputDtypes', 'binaryInputDtypes', 'runFusedUnfused', 'checkFusedInputs', 'fusedUnaryAlpha',
+  'validateFusedProgram', 'unaryInputDtypes', 'binaryInputDtypes', 'runFusedUnfused', 'checkFusedInputs', 'fusedUnaryAlpha', 'segmentProgram', 'checkFusedSegments',
   'checkEpilogue', 'runEpilogueUnfused',
   'fusedScalarForm', 'fusedStepJs', 'fusedStepWgsl',
 ]);
