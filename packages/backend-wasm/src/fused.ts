@@ -251,7 +251,7 @@ function layout(program: FusedElementwiseProgram, infos: readonly FusedValueInfo
 const compiledPrograms = new WeakMap<WebAssembly.Memory, WeakMap<FusedElementwiseProgram, CompiledFused | null>>();
 
 /** The program compiled against the runtime's memory ({@link compileFused}), or null: run it in the interpreter. */
-function compiledFor(rt: Runtime, program: FusedElementwiseProgram, infos: readonly FusedValueInfo[]): CompiledFused | null {
+export function compiledProgram(rt: Runtime, program: FusedElementwiseProgram, infos: readonly FusedValueInfo[]): CompiledFused | null {
   if (!jitEnabled) return null;
   let programs = compiledPrograms.get(rt.memory);
   if (!programs) compiledPrograms.set(rt.memory, (programs = new WeakMap()));
@@ -279,7 +279,7 @@ const GRAIN = 1 << 16;
  * output ids (outShape is not empty).
  */
 export function runFused(rt: Runtime, program: FusedElementwiseProgram, infos: readonly FusedValueInfo[], inputs: readonly Entry[]): DataId[] {
-  const compiled = compiledFor(rt, program, infos);
+  const compiled = compiledProgram(rt, program, infos);
   if (compiled) {
     const n = sizeOf(program.outShape);
     const ids = program.outputs.map((v) => rt.create(infos[v]!.dtype, n));
