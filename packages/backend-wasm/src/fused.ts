@@ -13,7 +13,8 @@
  * per step plus a call per step and tile); the same program emitted as one SIMD loop at run time
  * (fused-jit.ts, every step in registers) 110–170 µs, bounded by the 2.8 MB it reads and writes. So
  * programs the run-time compiler takes run compiled, and the interpreter keeps the rest (bool values,
- * where, casts, transcendental ops, broadcasts with a size-1 axis inside the input's own axes) and every host that refuses run-time compiling.
+ * where, casts, transcendental ops, broadcasts with a size-1 axis inside the input's own axes) and
+ * every host that refuses run-time compiling.
  */
 import {
   BINARY_OPS, UNARY_OPS, binaryDef, fusedScalarForm, runFusedUnfused, unaryDef,
