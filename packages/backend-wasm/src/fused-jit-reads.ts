@@ -38,18 +38,19 @@ export function inputRead(shape: readonly number[], outShape: readonly number[])
 }
 
 /**
- * The loop over a program's elements: `block` null for one flat loop (every period a multiple of 4, so
- * that four lanes never straddle a repeat), or the elements per block of a two-level loop: an outer loop
- * over blocks that reads each 'block' input once (all of them share this inner size), and within each
- * block a SIMD loop and a scalar tail for the block's last (block mod 4) elements; there a 'period'
- * input restarts at each block (its size divides the block and is a multiple of 4 or the block itself).
+ * The loop over a program's elements: an outer loop over blocks of `block` consecutive elements that
+ * reads each 'block' input once per block (all of them share this inner size), and within each block
+ * a SIMD loop and a scalar tail for the block's last (block mod 4) elements; a 'period' input restarts
+ * at each block (its size divides the block and is a multiple of 4, so that four lanes never straddle
+ * a repeat, or is the block itself). Without block inputs and with every period a multiple of 4, the
+ * whole output is one block.
  */
 export interface JitLoop {
   readonly reads: readonly InputRead[];
-  readonly block: number | null;
+  readonly block: number;
 }
 
-/** The loop for `program` ({@link JitLoop}), or null where some input is read in a way neither loop takes. */
+/** The loop for `program` ({@link JitLoop}), or null where some input is read in a way it does not take. */
 export function jitLoop(program: FusedElementwiseProgram): JitLoop | null {
   const reads: InputRead[] = [];
   for (const x of program.inputs) {
@@ -59,8 +60,7 @@ export function jitLoop(program: FusedElementwiseProgram): JitLoop | null {
   }
   const inners = new Set(reads.flatMap((r) => (r.kind === 'block' ? [r.inner] : [])));
   const periods = reads.flatMap((r) => (r.kind === 'period' ? [r.size] : []));
-  if (inners.size === 0 && periods.every((p) => p % 4 === 0)) return { reads, block: null };
   if (inners.size > 1) return null;
-  const block = inners.size === 1 ? [...inners][0]! : Math.max(...periods);
+  const block = inners.size === 1 ? [...inners][0]! : periods.every((p) => p % 4 === 0) ? sizeOf(program.outShape) : Math.max(...periods);
   return periods.every((p) => block % p === 0 && (p % 4 === 0 || p === block)) ? { reads, block } : null;
 }

@@ -72,7 +72,7 @@ function f64Bytes(value: number): number[] {
 
 /**
  * The module's bytes: one exported function `run(p0, …, pk, o0, …, om, n)` taking each input's and each
- * output's byte address and the element count. The loop is {@link jitLoop}'s: flat, or over blocks.
+ * output's byte address and the element count (the program's own). The loop is {@link jitLoop}'s.
  */
 export function emitModule(program: FusedElementwiseProgram, shared: boolean): Uint8Array<ArrayBuffer> {
   const { reads, block } = jitLoop(program)!;
@@ -110,8 +110,7 @@ export function emitModule(program: FusedElementwiseProgram, shared: boolean): U
   const body: number[] = [];
   // One-element inputs and constants, splat once.
   program.inputs.forEach((_, k) => {
-    if (reads[k]!.kind !== 'one') return;
-    body.push(...get(k), 0x2a, ...memarg(2), ...set(sca(k)), ...get(sca(k)), ...simd(0x13), ...set(vec(k)));
+    if (reads[k]!.kind === 'one') body.push(...loadSplat(k, iLocal)); // i is 0 until the loop
   });
   program.instructions.forEach((ins, r) => {
     if (ins.kind !== 'const') return;
@@ -162,25 +161,18 @@ export function emitModule(program: FusedElementwiseProgram, shared: boolean): U
       default: return [...x, ...pick(UNARY_CODES[ins.op]!)];
     }
   };
-  body.push(...i32c(0), ...set(iLocal));
-  if (block === null) {
-    // end = (n & ~3)·4; vector loop; end = n·4; scalar loop.
-    body.push(...get(nLocal), ...i32c(-4), 0x71, ...i32c(2), 0x74, ...set(endLocal), ...loop(4));
-    body.push(...get(nLocal), ...i32c(2), 0x74, ...set(endLocal), ...loop(1));
-  } else {
-    // last = n·4; per block: read the block inputs, restart the periods, vector loop, scalar tail, next block.
-    body.push(...get(nLocal), ...i32c(2), 0x74, ...set(lastLocal));
-    body.push(0x02, 0x40, 0x03, 0x40, ...get(iLocal), ...get(lastLocal), 0x4f, 0x0d, 1);
-    program.inputs.forEach((_, k) => {
-      const read = reads[k]!;
-      if (read.kind === 'block') body.push(...loadSplat(k, blockLocal(read.size)));
-    });
-    for (const p of periods) body.push(...i32c(0), ...set(periodLocal(p)));
-    body.push(...get(iLocal), ...i32c(4 * (block & ~3)), 0x6a, ...set(endLocal), ...loop(4));
-    body.push(...get(iLocal), ...i32c(4 * (block & 3)), 0x6a, ...set(endLocal), ...loop(1));
-    for (const size of blockSizes) body.push(...advance(blockLocal(size), 4, 4 * size));
-    body.push(0x0c, 0, 0x0b, 0x0b);
-  }
+  // last = n·4; per block: read the block inputs, restart the periods, vector loop, scalar tail, next block.
+  body.push(...get(nLocal), ...i32c(2), 0x74, ...set(lastLocal));
+  body.push(0x02, 0x40, 0x03, 0x40, ...get(iLocal), ...get(lastLocal), 0x4f, 0x0d, 1);
+  program.inputs.forEach((_, k) => {
+    const read = reads[k]!;
+    if (read.kind === 'block') body.push(...loadSplat(k, blockLocal(read.size)));
+  });
+  for (const p of periods) body.push(...i32c(0), ...set(periodLocal(p)));
+  body.push(...get(iLocal), ...i32c(4 * (block & ~3)), 0x6a, ...set(endLocal), ...loop(4));
+  body.push(...get(iLocal), ...i32c(4 * (block & 3)), 0x6a, ...set(endLocal), ...loop(1));
+  for (const size of blockSizes) body.push(...advance(blockLocal(size), 4, 4 * size));
+  body.push(0x0c, 0, 0x0b, 0x0b);
   body.push(0x0b);
   const locals = [3, ...leb(nI32), I32, ...leb(nValues), V128, ...leb(nValues), F32];
   const func = [...locals, ...body];

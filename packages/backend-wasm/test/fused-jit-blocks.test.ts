@@ -88,12 +88,12 @@ describe('run-time compiled fused programs: block broadcasts (wasm)', () => {
     expect(inputRead([1, 3, 1], [8, 3, 7])).toEqual({ kind: 'block', inner: 7, size: 3 });
   });
 
-  it('picks a flat loop, a block loop, or none', () => {
-    const loop = (out: number[], ...shapes: number[][]): number | null | 'none' => {
+  it('picks the block: the whole output, the inner size of the block inputs, or a period; or none', () => {
+    const loop = (out: number[], ...shapes: number[][]): number | 'none' => {
       const plan = jitLoop({ inputs: shapes.map((shape) => ({ shape, dtype: 'float32' })), outShape: out, instructions: [], outputs: [0] });
       return plan === null ? 'none' : plan.block;
     };
-    expect(loop([64, 8], [64, 8], [8], [])).toBeNull();
+    expect(loop([64, 8], [64, 8], [8], [])).toBe(512); // one block: the whole output
     expect(loop([64, 10], [64, 10], [10])).toBe(10); // a period not a multiple of 4: blocks of one period
     expect(loop([64, 8, 7, 7], [64, 8, 7, 7], [1, 8, 1, 1], [8, 1, 1])).toBe(49);
     expect(loop([64, 8, 7, 7], [1, 8, 1, 1], [1, 1, 7, 7])).toBe(49); // the period restarts each block
@@ -170,7 +170,7 @@ describe('run-time compiled fused programs: block broadcasts (wasm)', () => {
       const { program, inputs } = randomFusedProgram(rng, foci[tries % foci.length]!);
       if (!jitTakes(program, validateFusedProgram(program))) continue;
       compiled++;
-      if (jitLoop(program)!.block !== null) blocks++;
+      if (jitLoop(program)!.block !== size(program.outShape)) blocks++;
       const { fused, plain } = both(pair.st, program, inputs);
       expect(differences({ fused, plain }), JSON.stringify(program)).toEqual(fused.map(() => -1));
     }
