@@ -2,14 +2,17 @@
  * Fused elementwise programs compiled to WebAssembly at run time: one SIMD loop per program, every
  * step in registers, for programs of float32 steps whose unfused kernels are single WebAssembly
  * instructions (add, sub, mul, div, maximum, minimum; neg, abs, sqrt, square, reciprocal, relu, floor,
- * ceil, trunc, round) over inputs that are either whole (read in place) or one element (read once and
- * splat). The loop applies the same instruction per lane (and the same scalar instruction to the last
- * few elements) as the unfused kernels' generated forms do, so results are bit-identical to them; the
- * tile interpreter (fused.ts) takes every other program. The module imports the backend's memory and
- * is compiled once per program; where compiling is refused (no SIMD, a Content Security Policy without
- * 'wasm-unsafe-eval'), the interpreter runs the program instead.
+ * ceil, trunc, round) or a scalar form applied lane by lane (rsqrt), over inputs read whole, as one
+ * element, repeated along leading axes, or one value per block of trailing axes (a per-channel
+ * [1, C, 1, 1] over [N, C, H, W]; see fused-jit-reads.ts for the loops). The loop applies the same
+ * instruction per lane (and the same scalar instruction to the last few elements) as the unfused
+ * kernels' generated forms do, so results are bit-identical to them; the tile interpreter (fused.ts)
+ * takes every other program. The module imports the backend's memory and is compiled once per
+ * program; where compiling is refused (no SIMD, a Content Security Policy without 'wasm-unsafe-eval'),
+ * the interpreter runs the program instead.
  */
 import type { BINARY_OPS, UNARY_OPS, FusedElementwiseProgram, FusedInstruction, FusedValueInfo } from '@scratchnet/core';
+import { jitLoop } from './fused-jit-reads.js';
 import { sizeOf } from './shapes.js';
 
 /** SIMD (0xfd-prefixed) and scalar opcodes of the steps a compiled program may hold. */
@@ -21,32 +24,22 @@ const UNARY_CODES: Partial<Record<(typeof UNARY_OPS)[number], readonly [simd: nu
 };
 /** Unary steps written with other instructions (square: x·x, reciprocal: 1 / x, relu: x ≤ 0 ? 0 : x, as their generated forms). */
 const COMPOSED_UNARY = new Set(['square', 'reciprocal', 'relu']);
-
 /**
- * How the loop reads an input: 'whole' (element i), 'one' (its single element, splat), or the period p
- * of an input repeated along the leading axes (a bias [C] over [N, C]: element i mod p, p a multiple of
- * 4 so that four lanes never straddle a repeat), or null: the compiler does not take it.
+ * Unary steps the unfused kernel computes with its scalar form only (no vector form): the scalar code
+ * given the code that pushes x, run lane by lane in the vector loop. rsqrt: (f32) (1 / √(f64) x).
  */
-export function inputRead(shape: readonly number[], outShape: readonly number[]): 'whole' | 'one' | number | null {
-  const size = sizeOf(shape);
-  const n = sizeOf(outShape);
-  if (size === n) return 'whole';
-  if (size === 1) return 'one';
-  let lead = 0;
-  while (lead < shape.length && shape[lead] === 1) lead++;
-  const own = shape.slice(lead);
-  const tail = outShape.slice(outShape.length - own.length);
-  return own.length <= outShape.length && own.every((d, i) => d === tail[i]) && size % 4 === 0 ? size : null;
-}
+const PER_LANE_UNARY: Partial<Record<(typeof UNARY_OPS)[number], (x: number[]) => number[]>> = {
+  rsqrt: (x) => [0x44, ...f64Bytes(1), ...x, 0xbb, 0x9f, 0xa3, 0xb6],
+};
 
-/** Whether the compiler takes a program: float32 throughout, inputs it can read ({@link inputRead}), steps it knows. */
+/** Whether the compiler takes a program: float32 throughout, inputs it can read ({@link jitLoop}), steps it knows. */
 export function jitTakes(program: FusedElementwiseProgram, infos: readonly FusedValueInfo[]): boolean {
   if (infos.some((v) => v.dtype !== 'float32')) return false;
-  if (program.inputs.some((x) => inputRead(x.shape, program.outShape) === null)) return false;
+  if (jitLoop(program) === null) return false;
   return program.instructions.every((ins) => {
     switch (ins.kind) {
       case 'binary': return ins.op in BINARY_CODES;
-      case 'unary': return ins.op in UNARY_CODES || COMPOSED_UNARY.has(ins.op);
+      case 'unary': return ins.op in UNARY_CODES || COMPOSED_UNARY.has(ins.op) || ins.op in PER_LANE_UNARY;
       case 'const': return true;
       default: return false;
     }
@@ -73,34 +66,52 @@ const I32 = 0x7f;
 const F32 = 0x7d;
 const V128 = 0x7b;
 
+/** f64.const's bytes. */
+function f64Bytes(value: number): number[] {
+  return [...new Uint8Array(new Float64Array([value]).buffer)];
+}
+
 /**
  * The module's bytes: one exported function `run(p0, …, pk, o0, …, om, n)` taking each input's and each
- * output's byte address (a one-element input's own address) and the element count.
+ * output's byte address and the element count (the program's own). The loop is {@link jitLoop}'s.
  */
 export function emitModule(program: FusedElementwiseProgram, shared: boolean): Uint8Array<ArrayBuffer> {
+  const { reads, block } = jitLoop(program)!;
   const nIn = program.inputs.length;
   const nOut = program.outputs.length;
   const nValues = nIn + program.instructions.length;
-  const reads = program.inputs.map((x) => inputRead(x.shape, program.outShape)!);
-  const periods = [...new Set(reads.filter((r): r is number => typeof r === 'number'))];
-  // Locals: params [inputs, outputs, n], then i, end, one offset per period (i32), one v128 and one f32 per value.
+  const sizesOf = (kind: 'period' | 'block'): number[] => [...new Set(reads.flatMap((r) => (r.kind === kind ? [r.size] : [])))];
+  const periods = sizesOf('period');
+  const blockSizes = sizesOf('block');
+  // Locals: params [inputs, outputs, n], then i, end, last (byte offsets), one offset per period and one per
+  // block input size (i32), then one v128 and one f32 per value.
   const nParams = nIn + nOut + 1;
+  const nLocal = nParams - 1;
   const iLocal = nParams;
   const endLocal = nParams + 1;
-  const periodLocal = (p: number): number => nParams + 2 + periods.indexOf(p);
-  const nI32 = 2 + periods.length;
+  const lastLocal = nParams + 2;
+  const periodLocal = (p: number): number => nParams + 3 + periods.indexOf(p);
+  const blockLocal = (size: number): number => nParams + 3 + periods.length + blockSizes.indexOf(size);
+  const nI32 = 3 + periods.length + blockSizes.length;
   const vec = (v: number): number => nParams + nI32 + v;
   const sca = (v: number): number => nParams + nI32 + nValues + v;
   const get = (l: number): number[] => [0x20, ...leb(l)];
   const set = (l: number): number[] => [0x21, ...leb(l)];
+  const i32c = (value: number): number[] => [0x41, ...sleb(value)];
   const simd = (op: number): number[] => [0xfd, ...leb(op)];
   const memarg = (align: number): number[] => [align, 0];
+  /** Loads value k's scalar at byte address (base k) + (local at), and its splat. */
+  const loadSplat = (k: number, at: number): number[] => [
+    ...get(k), ...get(at), 0x6a, 0x2a, ...memarg(2), ...set(sca(k)), ...get(sca(k)), ...simd(0x13), ...set(vec(k)),
+  ];
+  /** local += step, back to 0 where it reaches `wrap`: select(0, local, local == wrap). */
+  const advance = (local: number, step: number, wrap: number): number[] => [
+    ...get(local), ...i32c(step), 0x6a, ...set(local), ...i32c(0), ...get(local), ...get(local), ...i32c(wrap), 0x46, 0x1b, ...set(local),
+  ];
   const body: number[] = [];
   // One-element inputs and constants, splat once.
   program.inputs.forEach((_, k) => {
-    if (reads[k] !== 'one') return;
-    body.push(...get(k), 0x2a, ...memarg(2), ...set(sca(k)));
-    body.push(...get(sca(k)), ...simd(0x13), ...set(vec(k)));
+    if (reads[k]!.kind === 'one') body.push(...loadSplat(k, iLocal)); // i is 0 until the loop
   });
   program.instructions.forEach((ins, r) => {
     if (ins.kind !== 'const') return;
@@ -113,8 +124,9 @@ export function emitModule(program: FusedElementwiseProgram, shared: boolean): U
     const local = lanes === 4 ? vec : sca;
     program.inputs.forEach((_, k) => {
       const read = reads[k]!;
-      if (read === 'one') return;
-      code.push(...get(k), ...get(read === 'whole' ? iLocal : periodLocal(read)), 0x6a, ...(lanes === 4 ? [...simd(0x00), ...memarg(2)] : [0x2a, ...memarg(2)]), ...set(local(k)));
+      if (read.kind === 'one' || read.kind === 'block') return;
+      const at = read.kind === 'whole' ? iLocal : periodLocal(read.size);
+      code.push(...get(k), ...get(at), 0x6a, ...(lanes === 4 ? [...simd(0x00), ...memarg(2)] : [0x2a, ...memarg(2)]), ...set(local(k)));
     });
     program.instructions.forEach((ins, r) => {
       if (ins.kind === 'const') return;
@@ -123,13 +135,8 @@ export function emitModule(program: FusedElementwiseProgram, shared: boolean): U
     program.outputs.forEach((v, j) => {
       code.push(...get(nIn + j), ...get(iLocal), 0x6a, ...get(local(v)), ...(lanes === 4 ? [...simd(0x0b), ...memarg(2)] : [0x38, ...memarg(2)]));
     });
-    code.push(...get(iLocal), 0x41, lanes * 4, 0x6a, ...set(iLocal)); // i += 4·lanes
-    for (const p of periods) {
-      // j += 4·lanes, back to 0 at the period's end: select(0, j, j == 4p).
-      const j = periodLocal(p);
-      code.push(...get(j), 0x41, lanes * 4, 0x6a, ...set(j));
-      code.push(0x41, 0, ...get(j), ...get(j), 0x41, ...sleb(4 * p), 0x46, 0x1b, ...set(j));
-    }
+    code.push(...get(iLocal), ...i32c(lanes * 4), 0x6a, ...set(iLocal)); // i += 4·lanes
+    for (const p of periods) code.push(...advance(periodLocal(p), lanes * 4, 4 * p));
     code.push(0x0c, 0, 0x0b, 0x0b); // br loop, end, end
     return code;
   };
@@ -139,6 +146,14 @@ export function emitModule(program: FusedElementwiseProgram, shared: boolean): U
     if (ins.kind === 'binary') return [...get(local(ins.args[0])), ...get(local(ins.args[1])), ...pick(BINARY_CODES[ins.op]!)];
     if (ins.kind !== 'unary') throw new Error(`wasm backend: internal error: no compiled form of a ${ins.kind} step`);
     const x = get(local(ins.arg));
+    const perLane = PER_LANE_UNARY[ins.op];
+    if (perLane) {
+      if (lanes === 1) return perLane(x);
+      // Lane by lane with the scalar form (the unfused kernel has no vector form): x, then each lane replaced.
+      const code = [...x];
+      for (let lane = 0; lane < 4; lane++) code.push(...perLane([...x, ...simd(0x1f), lane]), ...simd(0x20), lane);
+      return code;
+    }
     switch (ins.op) {
       case 'square': return [...x, ...x, ...pick([0xe6, 0x94])];
       case 'reciprocal': return [0x43, ...f32Bytes(1), ...(lanes === 4 ? simd(0x13) : []), ...x, ...pick([0xe7, 0x95])];
@@ -147,10 +162,25 @@ export function emitModule(program: FusedElementwiseProgram, shared: boolean): U
       default: return [...x, ...pick(UNARY_CODES[ins.op]!)];
     }
   };
-  // i = 0; end = (n & ~3)·4; vector loop; end = n·4; scalar loop.
-  body.push(0x41, 0, ...set(iLocal));
-  body.push(...get(nParams - 1), 0x41, ...sleb(-4), 0x71, 0x41, 2, 0x74, ...set(endLocal), ...loop(4));
-  body.push(...get(nParams - 1), 0x41, 2, 0x74, ...set(endLocal), ...loop(1));
+  // last = n·4; per block: read the block inputs, restart the periods, vector loop, scalar tail, next block.
+  body.push(...get(nLocal), ...i32c(2), 0x74, ...set(lastLocal));
+  body.push(0x02, 0x40, 0x03, 0x40, ...get(iLocal), ...get(lastLocal), 0x4f, 0x0d, 1);
+  program.inputs.forEach((_, k) => {
+    const read = reads[k]!;
+    if (read.kind === 'block') body.push(...loadSplat(k, blockLocal(read.size)));
+  });
+  for (const p of periods) body.push(...i32c(0), ...set(periodLocal(p)));
+  if (blockSizes.length === 0 && block === sizeOf(program.outShape)) {
+    // One block over the whole output: its size is the call's n, not the program's (a segmented launch,
+    // fused-segments.ts, runs the same code over flat segments of other sizes).
+    body.push(...get(iLocal), ...get(nLocal), ...i32c(-4), 0x71, ...i32c(2), 0x74, 0x6a, ...set(endLocal), ...loop(4));
+    body.push(...get(lastLocal), ...set(endLocal), ...loop(1));
+  } else {
+    body.push(...get(iLocal), ...i32c(4 * (block & ~3)), 0x6a, ...set(endLocal), ...loop(4));
+    body.push(...get(iLocal), ...i32c(4 * (block & 3)), 0x6a, ...set(endLocal), ...loop(1));
+  }
+  for (const size of blockSizes) body.push(...advance(blockLocal(size), 4, 4 * size));
+  body.push(0x0c, 0, 0x0b, 0x0b);
   body.push(0x0b);
   const locals = [3, ...leb(nI32), I32, ...leb(nValues), V128, ...leb(nValues), F32];
   const func = [...locals, ...body];

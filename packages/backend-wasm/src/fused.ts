@@ -13,7 +13,8 @@
  * per step plus a call per step and tile); the same program emitted as one SIMD loop at run time
  * (fused-jit.ts, every step in registers) 110–170 µs, bounded by the 2.8 MB it reads and writes. So
  * programs the run-time compiler takes run compiled, and the interpreter keeps the rest (bool values,
- * where, casts, transcendental ops, other broadcasts) and every host that refuses run-time compiling.
+ * where, casts, transcendental ops, broadcasts with a size-1 axis inside the input's own axes) and
+ * every host that refuses run-time compiling.
  */
 import {
   BINARY_OPS, UNARY_OPS, binaryDef, fusedScalarForm, runFusedUnfused, unaryDef,
@@ -251,7 +252,7 @@ function layout(program: FusedElementwiseProgram, infos: readonly FusedValueInfo
 const compiledPrograms = new WeakMap<WebAssembly.Memory, WeakMap<FusedElementwiseProgram, CompiledFused | null>>();
 
 /** The program compiled against the runtime's memory ({@link compileFused}), or null: run it in the interpreter. */
-function compiledFor(rt: Runtime, program: FusedElementwiseProgram, infos: readonly FusedValueInfo[]): CompiledFused | null {
+export function compiledProgram(rt: Runtime, program: FusedElementwiseProgram, infos: readonly FusedValueInfo[]): CompiledFused | null {
   if (!jitEnabled) return null;
   let programs = compiledPrograms.get(rt.memory);
   if (!programs) compiledPrograms.set(rt.memory, (programs = new WeakMap()));
@@ -280,7 +281,7 @@ const GRAIN = 1 << 16;
  * output ids (outShape is not empty).
  */
 export function runFused(rt: Runtime, program: FusedElementwiseProgram, infos: readonly FusedValueInfo[], inputs: readonly Entry[]): DataId[] {
-  const compiled = compiledFor(rt, program, infos);
+  const compiled = compiledProgram(rt, program, infos);
   if (compiled) {
     const n = sizeOf(program.outShape);
     const ids = program.outputs.map((v) => rt.create(infos[v]!.dtype, n));

@@ -6,6 +6,7 @@ import {
 } from '@scratchnet/core';
 import { castInto, forEachRow, hostBinary, hostUnary, hostWhere, intReduce } from './host-kernels.js';
 import type { Isa } from './loader.js';
+import { runEpilogue } from './epilogues.js';
 import { interpreterTakes, runFused, runFusedInParts } from './fused.js';
 import { runFusedSegments } from './fused-segments.js';
 import { matmul } from './matmul.js';
@@ -416,6 +417,26 @@ export class WasmBackend implements Backend {
   /** A flat fused program over several segments in one call into WebAssembly (fused-segments.ts), each segment as {@link WasmBackend.fusedElementwise} computes it. */
   fusedElementwiseSegments(program: FusedElementwiseProgram, segments: readonly FusedSegment[]): DataId[][] {
     return runFusedSegments(this, this.rt, program, segments, (t) => this.entry(t));
+  }
+
+  /** {@link WasmBackend.matmul}, then its elementwise epilogue in the same call (src/epilogues.ts: in place where it compiles). */
+  matmulEpilogue(a: TensorRef, b: TensorRef, attrs: MatmulAttrs, epilogue: FusedElementwiseProgram, extras: readonly TensorRef[]): DataId[] {
+    return runEpilogue(this, this.rt, 'matmulEpilogue', this.matmul(a, b, attrs), epilogue, extras);
+  }
+
+  /** {@link WasmBackend.conv2d}, then its elementwise epilogue, as {@link WasmBackend.matmulEpilogue}. */
+  conv2dEpilogue(x: TensorRef, w: TensorRef, info: Conv2dInfo, epilogue: FusedElementwiseProgram, extras: readonly TensorRef[]): DataId[] {
+    return runEpilogue(this, this.rt, 'conv2dEpilogue', this.conv2d(x, w, info), epilogue, extras);
+  }
+
+  /** {@link WasmBackend.pool2d}, then its elementwise epilogue, as {@link WasmBackend.matmulEpilogue}. */
+  pool2dEpilogue(kind: PoolKind, x: TensorRef, info: Conv2dInfo, epilogue: FusedElementwiseProgram, extras: readonly TensorRef[]): DataId[] {
+    return runEpilogue(this, this.rt, 'pool2dEpilogue', this.pool2d(kind, x, info), epilogue, extras);
+  }
+
+  /** {@link WasmBackend.reduce}, then its elementwise epilogue, as {@link WasmBackend.matmulEpilogue}. */
+  reduceEpilogue(op: ReduceOp, x: TensorRef, outDtype: DType, epilogue: FusedElementwiseProgram, extras: readonly TensorRef[]): DataId[] {
+    return runEpilogue(this, this.rt, 'reduceEpilogue', this.reduce(op, x, outDtype), epilogue, extras);
   }
 
   layerNorm(x: TensorRef, eps: number): DataId {

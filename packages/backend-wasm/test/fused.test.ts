@@ -112,8 +112,8 @@ describe('fused elementwise interpreter (wasm)', () => {
     }
   });
 
-  it('compiles a bias add and relu with the bias repeated along leading axes, and leaves a period not a multiple of 4 to the interpreter', () => {
-    const cases: [number[], number[], boolean][] = [[[6, 8], [8], true], [[3, 2, 12], [1, 2, 12], true], [[4, 5], [5], false], [[64, 128], [128], true]];
+  it('compiles a bias add and relu with the bias repeated along leading axes, and leaves a bias with an inner size-1 axis to the interpreter', () => {
+    const cases: [number[], number[], boolean][] = [[[6, 8], [8], true], [[3, 2, 12], [1, 2, 12], true], [[4, 5], [5], true], [[64, 128], [128], true], [[2, 3, 4], [2, 1, 4], false]];
     for (const [outShape, bias, compiles] of cases) {
       const program: FusedElementwiseProgram = {
         inputs: [{ shape: outShape, dtype: 'float32' }, { shape: bias, dtype: 'float32' }, { shape: [], dtype: 'float32' }],

@@ -8,6 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { createJsBackend } from '@scratchnet/backend-js';
 import { isAvailable } from '@scratchnet/backend-webgpu';
+import { createWasmBackend } from '@scratchnet/backend-wasm';
 import * as sn from '@scratchnet/core';
 import { Conv2D, Flatten, Linear, ReLU, Sequential, type Module } from '@scratchnet/layers';
 import { bindAll, trainRun, type TrainRun } from '../src/compile-harness.js';
@@ -131,6 +132,29 @@ describe('compile: matmul / conv2d epilogues', () => {
     expect(compiled.report!.epilogues).toBeGreaterThan(0);
     expect(compiled.losses).toEqual(eager.losses);
     expect(compiled.weights).toEqual(eager.weights);
+  });
+
+  it('wasm: MLP and CNN steps run their epilogues in the backend (the program in place over the product), bitwise equal to eager', async () => {
+    const wasm = await createWasmBackend({ name: 'wasm-epilogue', threads: 1 });
+    const epilogueCalls = { matmul: 0, conv2d: 0 };
+    const matmulEpilogue = wasm.matmulEpilogue.bind(wasm);
+    const conv2dEpilogue = wasm.conv2dEpilogue.bind(wasm);
+    wasm.matmulEpilogue = (...a) => (epilogueCalls.matmul++, matmulEpilogue(...a));
+    wasm.conv2dEpilogue = (...a) => (epilogueCalls.conv2d++, conv2dEpilogue(...a));
+    sn.registerBackend('wasm-epilogue', () => wasm, { priority: -10 });
+    try {
+      await sn.setBackend('wasm-epilogue');
+      for (const [make, kernel] of [[mlp, 'matmul'], [cnn, 'conv2d']] as const) {
+        const eager = await train(make, false, 4);
+        const compiled = await train(make, true, 4);
+        expect(compiled.report!.epilogues).toBeGreaterThan(0);
+        expect(epilogueCalls[kernel]).toBeGreaterThan(0);
+        expect(compiled.losses).toEqual(eager.losses);
+        expect(compiled.weights).toEqual(eager.weights);
+      }
+    } finally {
+      await sn.removeBackend('wasm-epilogue'); // shuts the backend down
+    }
   });
 
   it.runIf(gpu)('webgpu: MLP and CNN steps with epilogues in the GEMM store agree with eager', async () => {
