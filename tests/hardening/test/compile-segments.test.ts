@@ -36,6 +36,10 @@ wasm.fusedElementwise = (program, inputs) => {
   if (program.instructions.length >= 13) bigPrograms++;
   return wasmFused(program, inputs);
 };
+sn.registerBackend('wasm-no-epilogues', () => ({
+  ...bindAll(wasm), name: 'wasm-no-epilogues',
+  matmulEpilogue: undefined, conv2dEpilogue: undefined, pool2dEpilogue: undefined, reduceEpilogue: undefined, reducePrologue: undefined,
+}), { priority: -10 });
 sn.registerBackend('js-no-segments', () => ({ ...bindAll(js), name: 'js-no-segments', fusedElementwiseSegments: undefined }), { priority: -10 });
 sn.registerBackend('js-unfused', () => ({ ...bindAll(js), name: 'js-unfused', fusedElementwiseSegments: undefined, fusedElementwise: undefined }), { priority: -10 });
 
@@ -131,7 +135,7 @@ describe('compile: an optimizer update over every parameter as one segmented lau
 
   // An MLP: Adam's updates are epilogues of the gradient matmuls and reduces, which a backend without
   // epilogue methods runs as two kernels; their programs join one segmented launch, the kernels stay.
-  for (const backend of ['js-segments-counted', 'js-no-segments', 'js-unfused', 'wasm']) {
+  for (const backend of ['js-segments-counted', 'js-no-segments', 'js-unfused', 'wasm-no-epilogues']) {
     it(`${backend}: an MLP's updates leave their epilogues for one segmented launch, bitwise equal to eager`, async () => {
       await sn.setBackend(backend);
       const mlp = (): Sequential => new Sequential([new Linear(6, 9, { seed: 1 }), new ReLU(), new Linear(9, 3, { seed: 2 })]);
@@ -144,6 +148,19 @@ describe('compile: an optimizer update over every parameter as one segmented lau
       expect(compiled.weights).toEqual(eager.weights);
     });
   }
+
+  // wasm itself has the epilogue methods: there each update stays with its matmul or reduce (one call each), none is left to batch.
+  it('wasm: an MLP\'s updates stay epilogues of their gradient kernels, bitwise equal to eager', async () => {
+    await sn.setBackend('wasm');
+    const mlp = (): Sequential => new Sequential([new Linear(6, 9, { seed: 1 }), new ReLU(), new Linear(9, 3, { seed: 2 })]);
+    const batch = (i: number): [sn.Tensor, sn.Tensor] => [sn.randomNormal([5, 6], { seed: i }), sn.randint(0, 3, [5], { seed: 20 + i })];
+    const eager = await trainRun(mlp(), { lr: 0.03 }, false, 5, batch);
+    const compiled = await trainRun(mlp(), { lr: 0.03 }, true, 5, batch);
+    expect(compiled.report!.segmentedGroups).toBe(0);
+    expect(compiled.report!.epilogues).toBeGreaterThanOrEqual(4);
+    expect(compiled.losses).toEqual(eager.losses);
+    expect(compiled.weights).toEqual(eager.weights);
+  });
 
   // √(x·x + 1) over ten independent tensors: two bindings per segment, so several segments share a dispatch.
   const SIZES = [1, 3, 1031, 8, 5, 64, 2, 700, 9, 33];
