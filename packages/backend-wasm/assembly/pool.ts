@@ -52,6 +52,14 @@ function maxRow2x2(xp: usize, W: i32, r0: i32, iwBase: i32, op: usize, o0: i32, 
       v128.store(at(op, o), f32x4.max(even, odd));
     }
   }
+  // The row's last outputs (or all of them without SIMD): the same max, one window at a time.
+  const rowTop = r0 * W + iwBase;
+  const rowBottom = rowTop + W;
+  for (; o < o1; o++) {
+    const c = o * 2;
+    const m = max(max(load<f32>(at(xp, rowTop + c)), load<f32>(at(xp, rowTop + c + 1))), max(load<f32>(at(xp, rowBottom + c)), load<f32>(at(xp, rowBottom + c + 1))));
+    store<f32>(at(op, o), m);
+  }
   return o;
 }
 
@@ -88,6 +96,17 @@ function maxBackRow2x2(xp: usize, dxp: usize, W: i32, r0: i32, iwBase: i32, dyRo
       v128.store(at(dxp, bottom + c), v128.shuffle<f32>(gc, gd, 0, 4, 1, 5));
       v128.store(at(dxp, bottom + c + 4), v128.shuffle<f32>(gc, gd, 2, 6, 3, 7));
     }
+  }
+  // The row's last windows (or all of them without SIMD), by the same rule one at a time; dx is zero
+  // already, and the windows do not overlap, so only the winning cell is stored.
+  const rowTop = r0 * W + iwBase;
+  for (; o < o1; o++) {
+    const c = rowTop + o * 2;
+    const a = load<f32>(at(xp, c)), b = load<f32>(at(xp, c + 1));
+    const e = load<f32>(at(xp, c + W)), f = load<f32>(at(xp, c + W + 1));
+    const m = max(max(a, b), max(e, f));
+    const cell = a == m || a != a ? c : b == m || b != b ? c + 1 : e == m || e != e ? c + W : c + W + 1;
+    store<f32>(at(dxp, cell), load<f32>(at(dyRow, o)));
   }
   return o;
 }
