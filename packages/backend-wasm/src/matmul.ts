@@ -6,13 +6,14 @@ import { matmulSizes, type DataId, type MatmulAttrs, type TensorRef } from '@scr
 import type { Runtime } from './runtime.js';
 
 /**
- * Multiply-adds a thread's share must reach before another thread is woken for a matmul. Waking a
- * worker and hearing back costs 7–15 µs at the median and 30–60 µs at the 99th percentile
- * (bench/gemm-spread.mjs `wake`); 2^21 multiply-adds take about 80 µs on one core at 50 GFLOPS, so a
- * split below that gained little and lost to one thread whenever a wake-up was late (n = 128 ran at
- * 8.8 GFLOPS on 2 threads against 16.8 on 1).
+ * Multiply-adds a thread's share must reach before another thread is used for a matmul. A worker polls
+ * for the next call for a while after each one (worker-source.ts), so back-to-back calls hand work over
+ * within a microsecond; a worker that sleeps and wakes late has its call withdrawn (the calling thread
+ * then does the work alone, as on one thread). Measured with bench/gemm-threads.mjs (least time of 300
+ * calls each, result read back): two threads won from n = 96 (2 × 2^18.8 multiply-adds; 0.64× the
+ * one-thread time) and n = 128 (0.59×), were even at n = 80 and 64.
  */
-export const MIN_MACS_PER_THREAD = 1 << 21;
+export const MIN_MACS_PER_THREAD = 1 << 18;
 
 /** Per-thread packed-B scratch above which a threaded matmul falls back to fixed ranges with plain gemm. */
 const SHARED_GEMM_MAX_BYTES = 32 << 20;

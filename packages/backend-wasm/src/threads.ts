@@ -6,11 +6,19 @@
  */
 import type * as NodeWorkerThreads from 'node:worker_threads';
 import {
-  CALL_IDLE, CALL_POSTED, CALL_WITHDRAWN, CTRL_ERROR, CTRL_HEADER, CTRL_PENDING, CTRL_SLOT, MAX_ARGS, WORKER_SOURCE,
+  CALL_IDLE, CALL_POSTED, CALL_WITHDRAWN, CTRL_ERROR, CTRL_HEADER, CTRL_HOST_SLEEPING, CTRL_PENDING, CTRL_SLOT, MAX_ARGS,
+  WORKER_SOURCE,
 } from './worker-source.js';
 
 /** The most workers a pool will start (the control block is sized for it). */
 export const MAX_WORKERS = 63;
+
+/**
+ * Milliseconds the calling thread polls for the workers to finish before it sleeps in Atomics.wait:
+ * the threads of a call whose work is shared through counters finish within a few microseconds of each
+ * other, and a futex sleep and wake-up cost more than that.
+ */
+const HOST_SPIN_MS = 0.05;
 
 interface Handle {
   readonly slot: number;
@@ -111,7 +119,8 @@ export class ThreadPool {
       ctrl[seqAt + 1] = fn;
       Atomics.store(ctrl, seqAt + 2, CALL_POSTED);
       Atomics.add(ctrl, seqAt, 1);
-      Atomics.notify(ctrl, seqAt, 1);
+      // A worker still polling after its last call sees the new sequence number by itself.
+      if (Atomics.load(ctrl, seqAt + 3) !== 0) Atomics.notify(ctrl, seqAt, 1);
     }
     let failure: unknown = null;
     try {
@@ -128,13 +137,25 @@ export class ThreadPool {
         }
       }
     }
-    for (;;) {
-      const left = Atomics.load(ctrl, CTRL_PENDING);
-      if (left === 0) break;
-      if (this.blocking) Atomics.wait(ctrl, CTRL_PENDING, left);
-    }
+    if (Atomics.load(ctrl, CTRL_PENDING) !== 0) this.awaitWorkers();
     if (failure !== null) throw failure instanceof Error ? failure : new Error('wasm backend: kernel failed');
     if (Atomics.load(ctrl, CTRL_ERROR) !== 0) throw new Error(`wasm backend: kernel '${this.names[fn]}' failed in a worker thread`);
+  }
+
+  /** Returns once every worker has reported back: polls for HOST_SPIN_MS, then sleeps (where this thread may). */
+  private awaitWorkers(): void {
+    const ctrl = this.ctrl;
+    const until = performance.now() + HOST_SPIN_MS;
+    while (Atomics.load(ctrl, CTRL_PENDING) !== 0) {
+      if (!this.blocking || performance.now() < until) continue;
+      Atomics.store(ctrl, CTRL_HOST_SLEEPING, 1);
+      for (;;) {
+        const left = Atomics.load(ctrl, CTRL_PENDING);
+        if (left === 0) break;
+        Atomics.wait(ctrl, CTRL_PENDING, left);
+      }
+      Atomics.store(ctrl, CTRL_HOST_SLEEPING, 0);
+    }
   }
 
   /** Stops every worker. */
@@ -169,6 +190,7 @@ export class ThreadPool {
     const seqAt = CTRL_HEADER + slot * CTRL_SLOT;
     Atomics.store(this.ctrl, seqAt, 0);
     Atomics.store(this.ctrl, seqAt + 2, CALL_IDLE);
+    Atomics.store(this.ctrl, seqAt + 3, 0);
     const message = {
       module: this.module, memory: this.memory, ctrl: this.ctrl.buffer, args: this.args.buffer, slot, names: this.names,
     };

@@ -79,6 +79,30 @@ describe('threaded kernels match the single-threaded ones', () => {
     });
   }
 
+  it('hands calls over both to a worker still polling after its last call and to one asleep after a pause', async () => {
+    const rt = pair.mt.runtime;
+    const len = 4096;
+    const dst = rt.heap.alloc(len * 4);
+    const src = rt.heap.alloc(len * 4);
+    new Float32Array(rt.memory.buffer, dst, len).fill(0);
+    new Float32Array(rt.memory.buffer, src, len).fill(1);
+    // Not shared: the call returns only after the worker has added its half (len/2..len).
+    const add = (): void => rt.runLists('addInto', [[dst, src, 0, len / 2], [dst, src, len / 2, len]]);
+    let calls = 0;
+    for (let round = 0; round < 4; round++) {
+      for (let i = 0; i < 50; i++, calls++) add(); // back to back: the worker is still polling
+      // Longer than the worker polls, so it sleeps and must be woken for the next call.
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      add();
+      calls++;
+      const out = new Float32Array(rt.memory.buffer, dst, len);
+      expect(out[0]).toBe(calls);
+      expect(out.every((v) => v === calls)).toBe(true);
+    }
+    rt.heap.release(dst);
+    rt.heap.release(src);
+  });
+
   it('conv2d and both gradients over a batch split across threads', () => {
     const info: Conv2dInfo = {
       batch: 16, inChannels: 4, inHeight: 20, inWidth: 20, outChannels: 8, outHeight: 20, outWidth: 20, kernelHeight: 3,
