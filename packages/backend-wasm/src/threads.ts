@@ -7,7 +7,7 @@
 import type * as NodeWorkerThreads from 'node:worker_threads';
 import {
   CALL_IDLE, CALL_POSTED, CALL_WITHDRAWN, CTRL_ERROR, CTRL_HEADER, CTRL_HOST_SLEEPING, CTRL_PENDING, CTRL_SLOT, MAX_ARGS,
-  WORKER_SOURCE,
+  PREEMPTED_US, WORKER_SOURCE,
 } from './worker-source.js';
 
 /** The most workers a pool will start (the control block is sized for it). */
@@ -145,9 +145,16 @@ export class ThreadPool {
   /** Returns once every worker has reported back: polls for HOST_SPIN_MS, then sleeps (where this thread may). */
   private awaitWorkers(): void {
     const ctrl = this.ctrl;
-    const until = performance.now() + HOST_SPIN_MS;
+    let last = performance.now();
+    const until = last + HOST_SPIN_MS;
     while (Atomics.load(ctrl, CTRL_PENDING) !== 0) {
-      if (!this.blocking || performance.now() < until) continue;
+      if (!this.blocking) continue;
+      const now = performance.now();
+      // Stop polling early if this thread lost its core meanwhile (see PREEMPTED_US).
+      if (now < until && now - last < PREEMPTED_US / 1000) {
+        last = now;
+        continue;
+      }
       Atomics.store(ctrl, CTRL_HOST_SLEEPING, 1);
       for (;;) {
         const left = Atomics.load(ctrl, CTRL_PENDING);

@@ -17,7 +17,8 @@
  * Atomics.notify only then; the host does the same while it waits for the workers (CTRL_HOST_SLEEPING).
  * Either side sets its flag before its last look at the value it waits on, and the other side changes
  * that value before it reads the flag (both sequentially consistent), so no wake-up is lost. The polling
- * is bounded so an idle process burns no CPU.
+ * is bounded so an idle process burns no CPU, and stops early when the poller finds it lost its core
+ * (PREEMPTED_US): with more runnable threads than cores a poller only delays the thread it waits for.
  */
 
 /** Control block layout (Int32Array indices). */
@@ -37,6 +38,12 @@ export const CALL_WITHDRAWN = 3;
 export const MAX_ARGS = 16;
 /** Microseconds a worker polls for the next call after finishing one, before it sleeps. */
 export const WORKER_SPIN_US = 100;
+/**
+ * A gap this long (µs) between two looks of a polling thread (a look takes well under a microsecond)
+ * means the thread was descheduled: the machine has more runnable threads than cores, and a poller
+ * would take a core from the thread it waits for, so it sleeps instead.
+ */
+export const PREEMPTED_US = 20;
 
 export const WORKER_SOURCE = `
 'use strict';
@@ -59,13 +66,18 @@ function start(data, send) {
     let seq = Atomics.load(ctrl, seqAt);
     if (seq === seen) {
       // Poll a little for the next call, then sleep (announced first, so the host knows to notify).
-      const until = clock.now() + ${WORKER_SPIN_US / 1000};
+      let last = clock.now();
+      const until = last + ${WORKER_SPIN_US / 1000};
       poll: for (;;) {
         for (let i = 0; i < 256; i++) {
           seq = Atomics.load(ctrl, seqAt);
           if (seq !== seen) break poll;
         }
-        if (clock.now() > until) break;
+        const now = clock.now();
+        // A long gap between two looks means this thread lost its core: another thread (maybe the host)
+        // wants it, so stop polling.
+        if (now > until || now - last > ${PREEMPTED_US / 1000}) break;
+        last = now;
       }
       if (seq === seen) {
         Atomics.store(ctrl, sleepAt, 1);
