@@ -58,6 +58,7 @@ for (const n of SIZES) {
   console.log(`${String(n).padEnd(6)} ${l1.toFixed(0).padStart(8)} / ${m1.toFixed(0).padEnd(10)} ${l2.toFixed(0).padStart(8)} / ${m2.toFixed(0).padEnd(10)} ${g(l1).padStart(8)} / ${g(l2).padEnd(14)} ${(l2 / l1).toFixed(2).padStart(8)}  ${(m2 / m1).toFixed(2).padStart(6)}   ${`${(pool?.withdrawn ?? 0) - withdrawn0} of ${calls2}`.padEnd(11)}  ${(cpu[1] / times[1].length).toFixed(0)} / ${(cpu[2] / times[2].length).toFixed(0)}`);
   sn.dispose([a, b]);
 }
+console.log(`polling turned off ${pool?.pollMisses ?? '—'} times (missed hand-offs); on at the end: ${pool?.polling ?? '—'}`);
 console.log(`load average at end ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 wasm.shutdown();
 process.exit(0);

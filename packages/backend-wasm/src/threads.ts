@@ -6,19 +6,39 @@
  */
 import type * as NodeWorkerThreads from 'node:worker_threads';
 import {
-  CALL_IDLE, CALL_POSTED, CALL_WITHDRAWN, CTRL_ERROR, CTRL_HEADER, CTRL_HOST_SLEEPING, CTRL_PENDING, CTRL_SLOT, MAX_ARGS,
-  PREEMPTED_US, WORKER_SOURCE,
+  CALL_IDLE, CALL_POSTED, CALL_WITHDRAWN, CTRL_ERROR, CTRL_HEADER, CTRL_HOST_SLEEPING, CTRL_PENDING, CTRL_POLL_US, CTRL_SLOT,
+  MAX_ARGS, WORKER_SOURCE,
 } from './worker-source.js';
 
 /** The most workers a pool will start (the control block is sized for it). */
 export const MAX_WORKERS = 63;
 
 /**
+ * Microseconds a worker polls for the next call after finishing one before it sleeps: long enough to
+ * span what a loop of small matmuls does between two calls (read-back, core's dispatch: 20–60 µs at
+ * n = 128), short enough that an idle process stops burning CPU at once.
+ */
+export const WORKER_POLL_US = 100;
+
+/**
  * Milliseconds the calling thread polls for the workers to finish before it sleeps in Atomics.wait:
  * the threads of a call whose work is shared through counters finish within a few microseconds of each
  * other, and a futex sleep and wake-up cost more than that.
  */
-const HOST_SPIN_MS = 0.05;
+const HOST_POLL_MS = 0.05;
+
+/**
+ * A polling worker takes a posted call within a microsecond when it has a core, and a sleeping one wakes
+ * in 7–15 µs at the median and ~40 µs at the 99th percentile on a quiet machine. If a worker had not
+ * taken its call after the calling thread spent this long (ms) on its own part, the machine has more
+ * runnable threads than cores: there a poller only holds off the thread it waits for (two threads on
+ * one core: an empty call's round trip went from 11 to 158 µs at the median) and small splits lose to
+ * one thread. Polling then stays off for POLL_BACKOFF_MS (matmul asks for more work per thread
+ * meanwhile) and is tried again after.
+ */
+const MISSED_POLLING_MS = 0.005;
+const MISSED_SLEEPING_MS = 0.04;
+const POLL_BACKOFF_MS = 50;
 
 interface Handle {
   readonly slot: number;
@@ -54,6 +74,10 @@ export class ThreadPool {
   private readonly blocking: boolean;
   private wanted = 1;
   private closed = false;
+  /** performance.now() until which polling stays off (0: on). */
+  private pollOffUntil = 0;
+  /** Times polling was turned off because a polling worker missed its call. */
+  pollMisses = 0;
   private spawnChain: Promise<void> = Promise.resolve();
 
   constructor(
@@ -66,6 +90,12 @@ export class ThreadPool {
     this.ctrl = new Int32Array(ctrlBuf);
     this.args = new Float64Array(new SharedArrayBuffer(MAX_WORKERS * MAX_ARGS * 8));
     this.blocking = canBlock(new Int32Array(new SharedArrayBuffer(4)));
+    Atomics.store(this.ctrl, CTRL_POLL_US, WORKER_POLL_US);
+  }
+
+  /** Whether workers poll for the next call after one (off for a while after a missed hand-off). */
+  get polling(): boolean {
+    return this.pollOffUntil === 0;
   }
 
   /** Threads a parallel call uses now: the calling thread plus the workers that are ready. */
@@ -108,8 +138,16 @@ export class ThreadPool {
     if (workers > this.ready.length) throw new Error('wasm backend: more parallel tasks than threads');
     if (lists.some((l) => l.length > MAX_ARGS)) throw new Error(`wasm backend: a kernel call has more than ${MAX_ARGS} arguments`);
     const ctrl = this.ctrl;
+    const start = performance.now();
+    if (this.pollOffUntil !== 0 && start >= this.pollOffUntil) {
+      this.pollOffUntil = 0;
+      Atomics.store(ctrl, CTRL_POLL_US, WORKER_POLL_US);
+    }
     Atomics.store(ctrl, CTRL_ERROR, 0);
     Atomics.store(ctrl, CTRL_PENDING, workers);
+    // Workers found polling (not asleep) when their call was posted, one bit each (the first 31).
+    let polled = 0;
+    let slept = false;
     for (let w = 0; w < workers; w++) {
       const slot = this.ready[w]!.slot;
       const list = lists[w + 1]!;
@@ -120,13 +158,20 @@ export class ThreadPool {
       Atomics.store(ctrl, seqAt + 2, CALL_POSTED);
       Atomics.add(ctrl, seqAt, 1);
       // A worker still polling after its last call sees the new sequence number by itself.
-      if (Atomics.load(ctrl, seqAt + 3) !== 0) Atomics.notify(ctrl, seqAt, 1);
+      if (Atomics.load(ctrl, seqAt + 3) !== 0) {
+        Atomics.notify(ctrl, seqAt, 1);
+        slept = true;
+      } else if (w < 31) polled |= 1 << w;
     }
     let failure: unknown = null;
     try {
       this.local[fn]!(...lists[0]!);
     } catch (e) {
       failure = e;
+    }
+    if (this.pollOffUntil === 0 && workers > 0) {
+      const spent = performance.now() - start;
+      if (spent >= MISSED_POLLING_MS) this.checkMissed(workers, spent >= MISSED_SLEEPING_MS || !slept ? -1 : polled);
     }
     if (shared) {
       for (let w = 0; w < workers; w++) {
@@ -142,19 +187,29 @@ export class ThreadPool {
     if (Atomics.load(ctrl, CTRL_ERROR) !== 0) throw new Error(`wasm backend: kernel '${this.names[fn]}' failed in a worker thread`);
   }
 
-  /** Returns once every worker has reported back: polls for HOST_SPIN_MS, then sleeps (where this thread may). */
+  /**
+   * Turns polling off for a while if a worker has still not taken its call: any of the first `workers`
+   * when `which` is −1, else only those with their bit set in `which` (the workers that were polling).
+   */
+  private checkMissed(workers: number, which: number): void {
+    for (let w = 0; w < workers; w++) {
+      if (which !== -1 && (w >= 31 || (which & (1 << w)) === 0)) continue;
+      const stateAt = CTRL_HEADER + this.ready[w]!.slot * CTRL_SLOT + 2;
+      if (Atomics.load(this.ctrl, stateAt) === CALL_POSTED) {
+        this.pollMisses++;
+        this.pollOffUntil = performance.now() + POLL_BACKOFF_MS;
+        Atomics.store(this.ctrl, CTRL_POLL_US, 0);
+        return;
+      }
+    }
+  }
+
+  /** Returns once every worker has reported back: polls for HOST_POLL_MS while polling is on, then sleeps (where it may). */
   private awaitWorkers(): void {
     const ctrl = this.ctrl;
-    let last = performance.now();
-    const until = last + HOST_SPIN_MS;
+    const until = this.pollOffUntil === 0 ? performance.now() + HOST_POLL_MS : 0;
     while (Atomics.load(ctrl, CTRL_PENDING) !== 0) {
-      if (!this.blocking) continue;
-      const now = performance.now();
-      // Stop polling early if this thread lost its core meanwhile (see PREEMPTED_US).
-      if (now < until && now - last < PREEMPTED_US / 1000) {
-        last = now;
-        continue;
-      }
+      if (!this.blocking || performance.now() < until) continue;
       Atomics.store(ctrl, CTRL_HOST_SLEEPING, 1);
       for (;;) {
         const left = Atomics.load(ctrl, CTRL_PENDING);

@@ -10,15 +10,16 @@
  * host withdraws a call no worker has taken yet (posted → withdrawn) instead of waiting for a late
  * wake-up. A negative function index ends the loop.
  *
- * Waiting: after a call a worker polls its sequence number for WORKER_SPIN_US before it sleeps in
- * Atomics.wait, so a call that follows soon after (the next matmul of a loop, ~20–60 µs later) is seen
- * within a microsecond instead of through a futex wake-up and a reschedule (7–15 µs at the median, 40 µs
- * and more at the tail here). A worker says when it sleeps (the slot's sleeping flag), and the host calls
- * Atomics.notify only then; the host does the same while it waits for the workers (CTRL_HOST_SLEEPING).
- * Either side sets its flag before its last look at the value it waits on, and the other side changes
- * that value before it reads the flag (both sequentially consistent), so no wake-up is lost. The polling
- * is bounded so an idle process burns no CPU, and stops early when the poller finds it lost its core
- * (PREEMPTED_US): with more runnable threads than cores a poller only delays the thread it waits for.
+ * Waiting: after a call a worker polls its sequence number for CTRL_POLL_US microseconds (set by the
+ * host) before it sleeps in Atomics.wait, so a call that follows soon after (the next matmul of a loop,
+ * ~20–60 µs later) is seen within a microsecond instead of through a futex wake-up and a reschedule
+ * (7–15 µs at the median, 40 µs and more at the tail here). A worker says when it sleeps (the slot's
+ * sleeping flag), and the host calls Atomics.notify only then; the host does the same while it waits
+ * for the workers (CTRL_HOST_SLEEPING). Either side sets its flag before its last look at the value it
+ * waits on, and the other side changes that value before it reads the flag (both sequentially
+ * consistent), so no wake-up is lost. The polling is bounded so an idle process burns no CPU, and the
+ * host turns it off for a while when a polling worker missed a call (see ThreadPool): with more runnable
+ * threads than cores a poller only holds off the thread it waits for.
  */
 
 /** Control block layout (Int32Array indices). */
@@ -26,6 +27,8 @@ export const CTRL_PENDING = 0;
 export const CTRL_ERROR = 1;
 /** Non-zero while the host sleeps in Atomics.wait on CTRL_PENDING (workers notify only then). */
 export const CTRL_HOST_SLEEPING = 2;
+/** Microseconds a worker polls for the next call after finishing one before it sleeps (0: sleep at once). */
+export const CTRL_POLL_US = 3;
 export const CTRL_HEADER = 4;
 /** Int32 entries per worker slot: sequence number, function index, call state (CALL_*), sleeping flag. */
 export const CTRL_SLOT = 4;
@@ -36,15 +39,6 @@ export const CALL_TAKEN = 2;
 export const CALL_WITHDRAWN = 3;
 /** Float64 arguments per worker slot. */
 export const MAX_ARGS = 16;
-/** Microseconds a worker polls for the next call after finishing one, before it sleeps. */
-export const WORKER_SPIN_US = 100;
-/**
- * A gap this long (µs) between two looks of a polling thread (a look takes well under a microsecond)
- * means the thread was descheduled: the machine has more runnable threads than cores, and a poller
- * would take a core from the thread it waits for, so it sleeps instead.
- */
-export const PREEMPTED_US = 20;
-
 export const WORKER_SOURCE = `
 'use strict';
 function start(data, send) {
@@ -66,19 +60,13 @@ function start(data, send) {
     let seq = Atomics.load(ctrl, seqAt);
     if (seq === seen) {
       // Poll a little for the next call, then sleep (announced first, so the host knows to notify).
-      let last = clock.now();
-      const until = last + ${WORKER_SPIN_US / 1000};
-      poll: for (;;) {
+      const until = clock.now() + Atomics.load(ctrl, ${CTRL_POLL_US}) / 1000;
+      poll: do {
         for (let i = 0; i < 256; i++) {
           seq = Atomics.load(ctrl, seqAt);
           if (seq !== seen) break poll;
         }
-        const now = clock.now();
-        // A long gap between two looks means this thread lost its core: another thread (maybe the host)
-        // wants it, so stop polling.
-        if (now > until || now - last > ${PREEMPTED_US / 1000}) break;
-        last = now;
-      }
+      } while (clock.now() < until);
       if (seq === seen) {
         Atomics.store(ctrl, sleepAt, 1);
         Atomics.wait(ctrl, seqAt, seen);
