@@ -94,9 +94,9 @@ export class ThreadPool {
     Atomics.store(this.ctrl, CTRL_POLL_US, WORKER_POLL_US);
   }
 
-  /** Whether workers poll for the next call after one (off for a while after a missed hand-off). */
+  /** Whether workers poll for calls from the next call on (off for a while after a missed hand-off). */
   get polling(): boolean {
-    return this.pollOffUntil === 0;
+    return this.pollOffUntil === 0 || performance.now() >= this.pollOffUntil;
   }
 
   /** Threads a parallel call uses now: the calling thread plus the workers that are ready. */

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Conv2dInfo, TensorRef } from '@scratchnet/core';
 import { createWasmBackend, type WasmBackend } from '../src/index.js';
+import { CTRL_HEADER, CTRL_SLOT } from '../src/worker-source.js';
 import { threadPair } from './thread-pair.js';
 import { randomValues } from './random-values.js';
 
@@ -101,6 +102,44 @@ describe('threaded kernels match the single-threaded ones', () => {
     }
     rt.heap.release(dst);
     rt.heap.release(src);
+  });
+
+  it('turns polling off for a while when a worker it believed polling misses its call, and back on later', async () => {
+    const b = await createWasmBackend({ threads: 2 });
+    const rt = b.runtime;
+    const pool = rt.pool!;
+    expect(pool.polling).toBe(true);
+    const n = 96;
+    const stride = Math.ceil(rt.exports.gemmSharedWorkBytes(n, n) / 4096) * 4096;
+    const [a, bb, c, work, counter] = [n * n * 4, n * n * 4, n * n * 4, stride * 2, 64].map((bytes) => rt.heap.alloc(bytes));
+    new Float32Array(rt.memory.buffer, a, n * n).fill(1);
+    new Float32Array(rt.memory.buffer, bb, n * n).fill(0.5);
+    const product = (): boolean => {
+      new Int32Array(rt.memory.buffer, counter, 1)[0] = 0;
+      new Float32Array(rt.memory.buffer, c, n * n).fill(0);
+      const list = (w: number): number[] => [n, n, n, a!, n, 1, bb!, n, 1, c!, n, 0, work! + w * stride, counter!, 12, 2];
+      rt.runLists('gemmShared', [list(0), list(1)], true);
+      return new Float32Array(rt.memory.buffer, c, n * n).every((v) => v === n / 2);
+    };
+    // Let the worker finish polling and fall asleep, then make the pool believe it still polls (its
+    // sleeping flag, the 4th entry of its slot in the private control block, cleared): it is not
+    // notified, so it cannot take the call, as a polling worker without a core would not.
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const ctrl = (pool as unknown as { ctrl: Int32Array }).ctrl;
+    const sleepingAt = CTRL_HEADER + 0 * CTRL_SLOT + 3;
+    expect(Atomics.load(ctrl, sleepingAt)).toBe(1);
+    Atomics.store(ctrl, sleepingAt, 0);
+    const misses = pool.pollMisses;
+    expect(product()).toBe(true); // the calling thread did every row; the worker's call was withdrawn
+    expect(pool.pollMisses).toBe(misses + 1);
+    expect(pool.polling).toBe(false);
+    Atomics.store(ctrl, sleepingAt, 1); // the truth again: the next call notifies it
+    expect(product()).toBe(true);
+    // Tried again once the back-off is over.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(pool.polling).toBe(true);
+    expect(product()).toBe(true);
+    b.shutdown();
   });
 
   it('conv2d and both gradients over a batch split across threads', () => {
