@@ -30,8 +30,8 @@ const HOST_POLL_MS = 0.05;
 /**
  * A polling worker takes a posted call within a microsecond when it has a core, and a sleeping one wakes
  * in 7–15 µs at the median and rarely after 40–70 µs. If a worker had not taken its call after the
- * calling thread spent MISSED_POLLING_MS (it was polling) or MISSED_SLEEPING_MS (it slept) on its own
- * part, the machine has more runnable threads than cores: there a poller only holds off the thread it
+ * calling thread spent MISSED_POLLING_MS (every worker was polling) or MISSED_SLEEPING_MS (one slept) on
+ * its own part, the machine has more runnable threads than cores: there a poller only holds off the thread it
  * waits for (two threads on one core: an empty call's round trip went from 11 to 158 µs at the median)
  * and small splits lose to one thread. Polling then stays off for POLL_BACKOFF_MS (matmul asks for more
  * work per thread meanwhile) and is tried again after: on a loaded machine one call in ~10 ms pays for
@@ -77,8 +77,6 @@ export class ThreadPool {
   private closed = false;
   /** performance.now() until which polling stays off (0: on). */
   private pollOffUntil = 0;
-  /** Times polling was turned off because a polling worker missed its call. */
-  pollMisses = 0;
   private spawnChain: Promise<void> = Promise.resolve();
 
   constructor(
@@ -146,8 +144,7 @@ export class ThreadPool {
     }
     Atomics.store(ctrl, CTRL_ERROR, 0);
     Atomics.store(ctrl, CTRL_PENDING, workers);
-    // Workers found polling (not asleep) when their call was posted, one bit each (the first 31).
-    let polled = 0;
+    // Whether any worker was asleep when its call was posted (it then takes longer to get there).
     let slept = false;
     for (let w = 0; w < workers; w++) {
       const slot = this.ready[w]!.slot;
@@ -162,7 +159,7 @@ export class ThreadPool {
       if (Atomics.load(ctrl, seqAt + 3) !== 0) {
         Atomics.notify(ctrl, seqAt, 1);
         slept = true;
-      } else if (w < 31) polled |= 1 << w;
+      }
     }
     let failure: unknown = null;
     try {
@@ -170,10 +167,7 @@ export class ThreadPool {
     } catch (e) {
       failure = e;
     }
-    if (this.pollOffUntil === 0 && workers > 0) {
-      const spent = performance.now() - start;
-      if (spent >= MISSED_POLLING_MS) this.checkMissed(workers, spent >= MISSED_SLEEPING_MS || !slept ? -1 : polled);
-    }
+    if (this.pollOffUntil === 0 && performance.now() - start >= (slept ? MISSED_SLEEPING_MS : MISSED_POLLING_MS)) this.checkMissed(workers);
     if (shared) {
       for (let w = 0; w < workers; w++) {
         const stateAt = CTRL_HEADER + this.ready[w]!.slot * CTRL_SLOT + 2;
@@ -188,16 +182,10 @@ export class ThreadPool {
     if (Atomics.load(ctrl, CTRL_ERROR) !== 0) throw new Error(`wasm backend: kernel '${this.names[fn]}' failed in a worker thread`);
   }
 
-  /**
-   * Turns polling off for a while if a worker has still not taken its call: any of the first `workers`
-   * when `which` is −1, else only those with their bit set in `which` (the workers that were polling).
-   */
-  private checkMissed(workers: number, which: number): void {
+  /** Turns polling off for a while if one of the first `workers` workers has still not taken its call. */
+  private checkMissed(workers: number): void {
     for (let w = 0; w < workers; w++) {
-      if (which !== -1 && (w >= 31 || (which & (1 << w)) === 0)) continue;
-      const stateAt = CTRL_HEADER + this.ready[w]!.slot * CTRL_SLOT + 2;
-      if (Atomics.load(this.ctrl, stateAt) === CALL_POSTED) {
-        this.pollMisses++;
+      if (Atomics.load(this.ctrl, CTRL_HEADER + this.ready[w]!.slot * CTRL_SLOT + 2) === CALL_POSTED) {
         this.pollOffUntil = performance.now() + POLL_BACKOFF_MS;
         Atomics.store(this.ctrl, CTRL_POLL_US, 0);
         return;
@@ -209,14 +197,11 @@ export class ThreadPool {
   private awaitWorkers(): void {
     const ctrl = this.ctrl;
     const until = this.pollOffUntil === 0 ? performance.now() + HOST_POLL_MS : 0;
-    while (Atomics.load(ctrl, CTRL_PENDING) !== 0) {
+    for (let left; (left = Atomics.load(ctrl, CTRL_PENDING)) !== 0; ) {
       if (!this.blocking || performance.now() < until) continue;
+      // Announced before Atomics.wait looks at the count again, so the last worker to finish notifies.
       Atomics.store(ctrl, CTRL_HOST_SLEEPING, 1);
-      for (;;) {
-        const left = Atomics.load(ctrl, CTRL_PENDING);
-        if (left === 0) break;
-        Atomics.wait(ctrl, CTRL_PENDING, left);
-      }
+      Atomics.wait(ctrl, CTRL_PENDING, left);
       Atomics.store(ctrl, CTRL_HOST_SLEEPING, 0);
     }
   }

@@ -20,6 +20,10 @@
  * consistent), so no wake-up is lost. The polling is bounded so an idle process burns no CPU, and the
  * host turns it off for a while when a polling worker missed a call (see ThreadPool): with more runnable
  * threads than cores a poller only holds off the thread it waits for.
+ *
+ * (No comments inside the source text: it ships as is.) A call the worker cannot take (posted → taken
+ * fails) was withdrawn by the host or is an old wake-up. Node loads worker_threads with a dynamic
+ * import, which works whether it evaluates the text as a script or as a module (--input-type).
  */
 
 /** Control block layout (Int32Array indices). */
@@ -53,30 +57,20 @@ function start(data, send) {
   const stateAt = seqAt + 2;
   const sleepAt = seqAt + 3;
   const a = data.slot * ${MAX_ARGS};
-  const clock = typeof performance === 'object' ? performance : Date;
   let seen = Atomics.load(ctrl, seqAt);
   send('ready');
   for (;;) {
-    let seq = Atomics.load(ctrl, seqAt);
+    const until = performance.now() + Atomics.load(ctrl, ${CTRL_POLL_US}) / 1000;
+    let seq;
+    while ((seq = Atomics.load(ctrl, seqAt)) === seen && performance.now() < until);
     if (seq === seen) {
-      // Poll a little for the next call, then sleep (announced first, so the host knows to notify).
-      const until = clock.now() + Atomics.load(ctrl, ${CTRL_POLL_US}) / 1000;
-      poll: do {
-        for (let i = 0; i < 256; i++) {
-          seq = Atomics.load(ctrl, seqAt);
-          if (seq !== seen) break poll;
-        }
-      } while (clock.now() < until);
-      if (seq === seen) {
-        Atomics.store(ctrl, sleepAt, 1);
-        Atomics.wait(ctrl, seqAt, seen);
-        Atomics.store(ctrl, sleepAt, 0);
-        continue;
-      }
+      Atomics.store(ctrl, sleepAt, 1);
+      Atomics.wait(ctrl, seqAt, seen);
+      Atomics.store(ctrl, sleepAt, 0);
+      continue;
     }
     seen = seq;
     if (ctrl[fnAt] < 0) break;
-    // The host may have withdrawn the call (its own part did the work), or this is an old wake-up.
     if (Atomics.compareExchange(ctrl, stateAt, ${CALL_POSTED}, ${CALL_TAKEN}) !== ${CALL_POSTED}) continue;
     const fn = ctrl[fnAt];
     try {
@@ -92,7 +86,6 @@ function start(data, send) {
   }
 }
 if (typeof process === 'object' && process.versions && process.versions.node) {
-  // A dynamic import works whether Node evaluates this as a script or as a module (--input-type).
   import('node:worker_threads').then(function (wt) {
     wt.parentPort.once('message', function (data) {
       start(data, function (m) { wt.parentPort.postMessage(m); });
