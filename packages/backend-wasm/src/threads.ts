@@ -29,16 +29,18 @@ const HOST_POLL_MS = 0.05;
 
 /**
  * A polling worker takes a posted call within a microsecond when it has a core, and a sleeping one wakes
- * in 7–15 µs at the median and rarely after 40–70 µs. If a worker had not taken its call after the
- * calling thread spent MISSED_POLLING_MS (every worker was polling) or MISSED_SLEEPING_MS (one slept) on
- * its own part, the machine has more runnable threads than cores: there a poller only holds off the thread it
- * waits for (two threads on one core: an empty call's round trip went from 11 to 158 µs at the median)
- * and small splits lose to one thread. Polling then stays off for POLL_BACKOFF_MS (matmul asks for more
- * work per thread meanwhile) and is tried again after: on a loaded machine one call in ~10 ms pays for
- * the try, on a quiet one a rare false alarm costs 10 ms of calls at the one-thread speed.
+ * in 7–15 µs at the median, rarely after 20–70 µs (measured with the machine loaded). If a worker had
+ * not taken its call after the calling thread spent MISSED_POLLING_MS (every worker was polling) or
+ * MISSED_SLEEPING_MS (one slept) on its own part, the machine has more runnable threads than cores:
+ * there a poller only holds off the thread it waits for (two threads on one core: an empty call's round
+ * trip went from 11 to 158 µs at the median) and small splits lose to one thread. Polling then stays
+ * off for POLL_BACKOFF_MS (matmul asks for more work per thread meanwhile) and is tried again after:
+ * on a loaded machine one call in ~10 ms pays for the try, on a quiet one a rare false alarm costs 10 ms
+ * of calls at the one-thread speed (in a loop of calls the workers poll, and a false alarm needs a
+ * polling worker that has not run for 5 µs).
  */
 const MISSED_POLLING_MS = 0.005;
-const MISSED_SLEEPING_MS = 0.1;
+const MISSED_SLEEPING_MS = 0.05;
 const POLL_BACKOFF_MS = 10;
 
 interface Handle {
