@@ -30,7 +30,7 @@ const SHARED_GEMM_MAX_BYTES = 32 << 20;
  * Threads worth using for a matmul of `macs` multiply-adds with `available` threads; `polling`: whether
  * the workers poll for calls (else each call wakes one from sleep).
  */
-export function gemmThreads(macs: number, available: number, polling = true): number {
+export function gemmThreads(macs: number, available: number, polling: boolean): number {
   const min = polling ? MIN_MACS_PER_THREAD : MIN_MACS_PER_THREAD_WAKING;
   return Math.max(1, Math.min(available, Math.floor(macs / min)));
 }

@@ -39,14 +39,14 @@ describe('GEMM scratch region', () => {
 
 describe('matmul threads from the work size', () => {
   it('keeps work under two threads’ worth on one thread and never asks for more than there are', () => {
-    expect(gemmThreads(64 ** 3, 2)).toBe(1);
-    expect(gemmThreads(96 ** 3, 2)).toBe(2);
-    expect(gemmThreads(2 * MIN_MACS_PER_THREAD - 1, 2)).toBe(1);
-    expect(gemmThreads(2 * MIN_MACS_PER_THREAD, 2)).toBe(2);
-    expect(gemmThreads(256 ** 3, 2)).toBe(2);
-    expect(gemmThreads(1024 ** 3, 4)).toBe(4);
-    expect(gemmThreads(1024 ** 3, 1)).toBe(1);
-    expect(gemmThreads(0, 8)).toBe(1);
+    expect(gemmThreads(64 ** 3, 2, true)).toBe(1);
+    expect(gemmThreads(96 ** 3, 2, true)).toBe(2);
+    expect(gemmThreads(2 * MIN_MACS_PER_THREAD - 1, 2, true)).toBe(1);
+    expect(gemmThreads(2 * MIN_MACS_PER_THREAD, 2, true)).toBe(2);
+    expect(gemmThreads(256 ** 3, 2, true)).toBe(2);
+    expect(gemmThreads(1024 ** 3, 4, true)).toBe(4);
+    expect(gemmThreads(1024 ** 3, 1, true)).toBe(1);
+    expect(gemmThreads(0, 8, true)).toBe(1);
   });
 
   it('asks for more work per thread while the workers sleep between calls (each call then pays a wake-up)', () => {

@@ -34,14 +34,16 @@ const HOST_POLL_MS = 0.05;
  * MISSED_SLEEPING_MS (one slept) on its own part, the machine has more runnable threads than cores:
  * there a poller only holds off the thread it waits for (two threads on one core: an empty call's round
  * trip went from 11 to 158 µs at the median) and small splits lose to one thread. Polling then stays
- * off for POLL_BACKOFF_MS (matmul asks for more work per thread meanwhile) and is tried again after:
- * on a loaded machine one call in ~10 ms pays for the try, on a quiet one a rare false alarm costs 10 ms
- * of calls at the one-thread speed (in a loop of calls the workers poll, and a false alarm needs a
- * polling worker that has not run for 5 µs).
+ * off (matmul asks for more work per thread meanwhile) and is tried again after a back-off that starts
+ * at POLL_BACKOFF_MS, doubles with each miss up to MAX_POLL_BACKOFF_MS (1.28 s) and starts again after a call
+ * whose workers came in time: on a quiet machine a rare false alarm costs 10 ms of calls at the
+ * one-thread speed, on a lastingly loaded one the tries (each a call that waits for a worker without a
+ * core) soon come a second apart (at 10 ms they cost 7–12% of the median 2-thread call at n = 192–256).
  */
 const MISSED_POLLING_MS = 0.005;
 const MISSED_SLEEPING_MS = 0.05;
 const POLL_BACKOFF_MS = 10;
+const MAX_POLL_BACKOFF_MS = 1280;
 
 interface Handle {
   readonly slot: number;
@@ -77,8 +79,9 @@ export class ThreadPool {
   private readonly blocking: boolean;
   private wanted = 1;
   private closed = false;
-  /** performance.now() until which polling stays off (0: on). */
+  /** performance.now() until which polling stays off. */
   private pollOffUntil = 0;
+  private backoff = POLL_BACKOFF_MS;
   private spawnChain: Promise<void> = Promise.resolve();
 
   constructor(
@@ -91,12 +94,11 @@ export class ThreadPool {
     this.ctrl = new Int32Array(ctrlBuf);
     this.args = new Float64Array(new SharedArrayBuffer(MAX_WORKERS * MAX_ARGS * 8));
     this.blocking = canBlock(new Int32Array(new SharedArrayBuffer(4)));
-    Atomics.store(this.ctrl, CTRL_POLL_US, WORKER_POLL_US);
   }
 
   /** Whether workers poll for calls from the next call on (off for a while after a missed hand-off). */
   get polling(): boolean {
-    return this.pollOffUntil === 0 || performance.now() >= this.pollOffUntil;
+    return performance.now() >= this.pollOffUntil;
   }
 
   /** Threads a parallel call uses now: the calling thread plus the workers that are ready. */
@@ -140,10 +142,8 @@ export class ThreadPool {
     if (lists.some((l) => l.length > MAX_ARGS)) throw new Error(`wasm backend: a kernel call has more than ${MAX_ARGS} arguments`);
     const ctrl = this.ctrl;
     const start = performance.now();
-    if (this.pollOffUntil !== 0 && start >= this.pollOffUntil) {
-      this.pollOffUntil = 0;
-      Atomics.store(ctrl, CTRL_POLL_US, WORKER_POLL_US);
-    }
+    const polling = start >= this.pollOffUntil;
+    Atomics.store(ctrl, CTRL_POLL_US, polling ? WORKER_POLL_US : 0);
     Atomics.store(ctrl, CTRL_ERROR, 0);
     Atomics.store(ctrl, CTRL_PENDING, workers);
     // Whether any worker was asleep when its call was posted (it then takes longer to get there).
@@ -169,7 +169,7 @@ export class ThreadPool {
     } catch (e) {
       failure = e;
     }
-    if (this.pollOffUntil === 0 && performance.now() - start >= (slept ? MISSED_SLEEPING_MS : MISSED_POLLING_MS)) this.checkMissed(workers);
+    if (polling && performance.now() - start >= (slept ? MISSED_SLEEPING_MS : MISSED_POLLING_MS)) this.checkMissed(workers);
     if (shared) {
       for (let w = 0; w < workers; w++) {
         const stateAt = CTRL_HEADER + this.ready[w]!.slot * CTRL_SLOT + 2;
@@ -179,26 +179,28 @@ export class ThreadPool {
         }
       }
     }
-    if (Atomics.load(ctrl, CTRL_PENDING) !== 0) this.awaitWorkers();
+    if (Atomics.load(ctrl, CTRL_PENDING) !== 0) this.awaitWorkers(polling);
     if (failure !== null) throw failure instanceof Error ? failure : new Error('wasm backend: kernel failed');
     if (Atomics.load(ctrl, CTRL_ERROR) !== 0) throw new Error(`wasm backend: kernel '${this.names[fn]}' failed in a worker thread`);
   }
 
-  /** Turns polling off for a while if one of the first `workers` workers has still not taken its call. */
+  /** Turns polling off for a while if one of the first `workers` workers has still not taken its call (see MISSED_POLLING_MS). */
   private checkMissed(workers: number): void {
     for (let w = 0; w < workers; w++) {
       if (Atomics.load(this.ctrl, CTRL_HEADER + this.ready[w]!.slot * CTRL_SLOT + 2) === CALL_POSTED) {
-        this.pollOffUntil = performance.now() + POLL_BACKOFF_MS;
+        this.pollOffUntil = performance.now() + this.backoff;
+        if (this.backoff < MAX_POLL_BACKOFF_MS) this.backoff *= 2;
         Atomics.store(this.ctrl, CTRL_POLL_US, 0);
         return;
       }
     }
+    this.backoff = POLL_BACKOFF_MS;
   }
 
   /** Returns once every worker has reported back: polls for HOST_POLL_MS while polling is on, then sleeps (where it may). */
-  private awaitWorkers(): void {
+  private awaitWorkers(polling: boolean): void {
     const ctrl = this.ctrl;
-    const until = this.pollOffUntil === 0 ? performance.now() + HOST_POLL_MS : 0;
+    const until = polling ? performance.now() + HOST_POLL_MS : 0;
     for (let left; (left = Atomics.load(ctrl, CTRL_PENDING)) !== 0; ) {
       if (!this.blocking || performance.now() < until) continue;
       // Announced before Atomics.wait looks at the count again, so the last worker to finish notifies.
@@ -240,7 +242,6 @@ export class ThreadPool {
     const seqAt = CTRL_HEADER + slot * CTRL_SLOT;
     Atomics.store(this.ctrl, seqAt, 0);
     Atomics.store(this.ctrl, seqAt + 2, CALL_IDLE);
-    Atomics.store(this.ctrl, seqAt + 3, 0);
     const message = {
       module: this.module, memory: this.memory, ctrl: this.ctrl.buffer, args: this.args.buffer, slot, names: this.names,
     };

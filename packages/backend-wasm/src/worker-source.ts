@@ -55,18 +55,17 @@ function start(data, send) {
   const seqAt = ${CTRL_HEADER} + data.slot * ${CTRL_SLOT};
   const fnAt = seqAt + 1;
   const stateAt = seqAt + 2;
-  const sleepAt = seqAt + 3;
   const a = data.slot * ${MAX_ARGS};
   let seen = Atomics.load(ctrl, seqAt);
   send('ready');
   for (;;) {
-    const until = performance.now() + Atomics.load(ctrl, ${CTRL_POLL_US}) / 1000;
+    const until = performance.now() + Atomics.load(ctrl, ${CTRL_POLL_US}) / 1e3;
     let seq;
     while ((seq = Atomics.load(ctrl, seqAt)) === seen && performance.now() < until);
     if (seq === seen) {
-      Atomics.store(ctrl, sleepAt, 1);
+      Atomics.store(ctrl, seqAt + 3, 1);
       Atomics.wait(ctrl, seqAt, seen);
-      Atomics.store(ctrl, sleepAt, 0);
+      Atomics.store(ctrl, seqAt + 3, 0);
       continue;
     }
     seen = seq;
