@@ -2,8 +2,10 @@
 // result read back), in one process: blocks of back-to-back calls on 1 thread, then on 2, for ROUNDS
 // rounds per size, so machine load hits both alike and the 2-thread calls follow each other as in
 // `run.mjs` (a worker still awake from the previous call). With AGAINST=<dist folder of another build of
-// this package, beside wasm/> the two builds take turns too (e.g. `git worktree`'s or a saved dist,
-// copied to packages/backend-wasm/dist-base).
+// this package, beside wasm/> the two builds take turns too. For a build of other host-side sources
+// (the same .wasm), from packages/backend-wasm: `git checkout <commit> -- src && npx tsc -p
+// tsconfig.build.json && cp -r dist dist-base && git checkout HEAD -- src && npx tsc -p
+// tsconfig.build.json`, then AGAINST=dist-base (delete dist-base after).
 // Prints per size, build and thread count the least and the median wall time of a call (µs) and GFLOPS
 // at both; per build the ratio of 2 threads' least and median times over 1 thread's (below 1: two won),
 // how many worker calls were withdrawn (the calling thread had done all the work before the worker
