@@ -35,8 +35,8 @@ const HOST_POLL_MS = 0.05;
  * there a poller only holds off the thread it waits for (two threads on one core: an empty call's round
  * trip went from 11 to 158 µs at the median) and small splits lose to one thread. Polling then stays
  * off (matmul asks for more work per thread meanwhile) and is tried again after a back-off that starts
- * at POLL_BACKOFF_MS, doubles with each miss up to MAX_POLL_BACKOFF_MS (1.28 s) and starts again after a call
- * whose workers came in time: on a quiet machine a rare false alarm costs 10 ms of calls at the
+ * at POLL_BACKOFF_MS, doubles with each miss up to MAX_POLL_BACKOFF_MS (1.28 s) and starts again after
+ * a call whose workers came in time: on a quiet machine a rare false alarm costs 10 ms of calls at the
  * one-thread speed, on a lastingly loaded one the tries (each a call that waits for a worker without a
  * core) soon come a second apart (at 10 ms they cost 7–12% of the median 2-thread call at n = 192–256).
  */
