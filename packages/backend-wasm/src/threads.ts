@@ -29,19 +29,22 @@ const HOST_POLL_MS = 0.05;
 
 /**
  * A polling worker takes a posted call within a microsecond when it has a core, and a sleeping one wakes
- * in 7–15 µs at the median, rarely after 20–70 µs (measured with the machine loaded). If a worker had
- * not taken its call after the calling thread spent MISSED_POLLING_MS (every worker was polling) or
- * MISSED_SLEEPING_MS (one slept) on its own part, the machine has more runnable threads than cores:
- * there a poller only holds off the thread it waits for (two threads on one core: an empty call's round
- * trip went from 11 to 158 µs at the median) and small splits lose to one thread. Polling then stays
- * off (matmul asks for more work per thread meanwhile) and is tried again after a back-off that starts
- * at POLL_BACKOFF_MS, doubles with each miss up to MAX_POLL_BACKOFF_MS (1.28 s) and starts again after
- * a call whose workers came in time: on a quiet machine a rare false alarm costs 10 ms of calls at the
- * one-thread speed, on a lastingly loaded one the tries (each a call that waits for a worker without a
- * core) soon come a second apart (at 10 ms they cost 7–12% of the median 2-thread call at n = 192–256).
+ * in 7–15 µs at the median, rarely after 20–70 µs (measured with the machine loaded). A shared call
+ * whose worker had not come by the time the calling thread had done all the work (its call withdrawn),
+ * after a part of at least MISSED_MS, means the machine has more runnable threads than cores: there a
+ * poller only holds off the thread it waits for (two threads on one core: an empty call's round trip
+ * went from 11 to 158 µs at the median) and small splits lose to one thread. Polling then stays off
+ * (matmul asks for more work per thread meanwhile) and is tried again after a back-off that starts at
+ * POLL_BACKOFF_MS, doubles with each miss up to MAX_POLL_BACKOFF_MS (1.28 s) and starts again after a
+ * shared call whose workers came in time: on a quiet machine a rare false alarm costs 10 ms of calls at
+ * the one-thread speed, on a lastingly loaded one the tries (each a call that waits for a worker without
+ * a core) soon come a second apart (at 10 ms they cost 7–12% of the median 2-thread call at n = 192–256).
+ * The first call after IDLE_MS without calls is not judged: its workers sleep, maybe on an idle core (a
+ * virtual machine's halted virtual CPU) that takes longer to wake than a busy one, and a false alarm
+ * there would put the start of a burst of calls (the bench's, a training loop's) on one thread.
  */
-const MISSED_POLLING_MS = 0.005;
-const MISSED_SLEEPING_MS = 0.05;
+const MISSED_MS = 0.005;
+const IDLE_MS = 1;
 const POLL_BACKOFF_MS = 10;
 const MAX_POLL_BACKOFF_MS = 1280;
 
@@ -82,6 +85,7 @@ export class ThreadPool {
   /** performance.now() until which polling stays off. */
   private pollOffUntil = 0;
   private backoff = POLL_BACKOFF_MS;
+  private lastRun = 0;
   private spawnChain: Promise<void> = Promise.resolve();
 
   constructor(
@@ -142,12 +146,12 @@ export class ThreadPool {
     if (lists.some((l) => l.length > MAX_ARGS)) throw new Error(`wasm backend: a kernel call has more than ${MAX_ARGS} arguments`);
     const ctrl = this.ctrl;
     const start = performance.now();
+    const idle = start - this.lastRun > IDLE_MS;
+    this.lastRun = start;
     const polling = start >= this.pollOffUntil;
     Atomics.store(ctrl, CTRL_POLL_US, polling ? WORKER_POLL_US : 0);
     Atomics.store(ctrl, CTRL_ERROR, 0);
     Atomics.store(ctrl, CTRL_PENDING, workers);
-    // Whether any worker was asleep when its call was posted (it then takes longer to get there).
-    let slept = false;
     for (let w = 0; w < workers; w++) {
       const slot = this.ready[w]!.slot;
       const list = lists[w + 1]!;
@@ -158,10 +162,7 @@ export class ThreadPool {
       Atomics.store(ctrl, seqAt + 2, CALL_POSTED);
       Atomics.add(ctrl, seqAt, 1);
       // A worker still polling after its last call sees the new sequence number by itself.
-      if (Atomics.load(ctrl, seqAt + 3) !== 0) {
-        Atomics.notify(ctrl, seqAt, 1);
-        slept = true;
-      }
+      if (Atomics.load(ctrl, seqAt + 3) !== 0) Atomics.notify(ctrl, seqAt, 1);
     }
     let failure: unknown = null;
     try {
@@ -169,32 +170,32 @@ export class ThreadPool {
     } catch (e) {
       failure = e;
     }
-    if (polling && performance.now() - start >= (slept ? MISSED_SLEEPING_MS : MISSED_POLLING_MS)) this.checkMissed(workers);
     if (shared) {
+      let missed = false;
       for (let w = 0; w < workers; w++) {
         const stateAt = CTRL_HEADER + this.ready[w]!.slot * CTRL_SLOT + 2;
         if (Atomics.compareExchange(ctrl, stateAt, CALL_POSTED, CALL_WITHDRAWN) === CALL_POSTED) {
           this.withdrawn++;
           Atomics.sub(ctrl, CTRL_PENDING, 1);
+          missed = true;
         }
       }
+      if (polling && !idle && performance.now() - start >= MISSED_MS) this.judge(missed);
     }
     if (Atomics.load(ctrl, CTRL_PENDING) !== 0) this.awaitWorkers(polling);
     if (failure !== null) throw failure instanceof Error ? failure : new Error('wasm backend: kernel failed');
     if (Atomics.load(ctrl, CTRL_ERROR) !== 0) throw new Error(`wasm backend: kernel '${this.names[fn]}' failed in a worker thread`);
   }
 
-  /** Turns polling off for a while if one of the first `workers` workers has still not taken its call (see MISSED_POLLING_MS). */
-  private checkMissed(workers: number): void {
-    for (let w = 0; w < workers; w++) {
-      if (Atomics.load(this.ctrl, CTRL_HEADER + this.ready[w]!.slot * CTRL_SLOT + 2) === CALL_POSTED) {
-        this.pollOffUntil = performance.now() + this.backoff;
-        if (this.backoff < MAX_POLL_BACKOFF_MS) this.backoff *= 2;
-        Atomics.store(this.ctrl, CTRL_POLL_US, 0);
-        return;
-      }
+  /** Turns polling off for a while after a missed hand-off; a hand-off in time resets the back-off. */
+  private judge(missed: boolean): void {
+    if (!missed) {
+      this.backoff = POLL_BACKOFF_MS;
+      return;
     }
-    this.backoff = POLL_BACKOFF_MS;
+    this.pollOffUntil = performance.now() + this.backoff;
+    if (this.backoff < MAX_POLL_BACKOFF_MS) this.backoff *= 2;
+    Atomics.store(this.ctrl, CTRL_POLL_US, 0);
   }
 
   /** Returns once every worker has reported back: polls for HOST_POLL_MS while polling is on, then sleeps (where it may). */
