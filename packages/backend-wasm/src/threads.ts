@@ -29,11 +29,14 @@ const HOST_POLL_MS = 0.05;
 
 /**
  * A polling worker takes a posted call within a microsecond when it has a core, and a sleeping one wakes
- * in 7–15 µs at the median, rarely after 20–70 µs (measured with the machine loaded). A shared call
- * whose worker had not come by the time the calling thread had done all the work (its call withdrawn),
- * after a part of at least MISSED_MS, means the machine has more runnable threads than cores: there a
- * poller only holds off the thread it waits for (two threads on one core: an empty call's round trip
- * went from 11 to 158 µs at the median) and small splits lose to one thread. Polling then stays off
+ * in 7–15 µs at the median, rarely after 20–70 µs (measured with the machine loaded); the threads of a
+ * shared call finish within one small claim of each other. A shared call whose worker had not come by
+ * the time the calling thread had done all the work (its call withdrawn), or finished more than
+ * HOST_POLL_MS after it (it lost its core mid-claim), after a part of at least MISSED_MS, means the
+ * machine has more runnable threads than cores (a false alarm on a large call costs little: it uses
+ * every thread either way): there a poller only holds off the thread it waits for (two threads on one
+ * core: an empty call's round trip went from 11 to 158 µs at the median) and small splits lose to one
+ * thread (2t ÷ 1t median 1.18–1.28 at n = 96–128 with the worker often preempted). Polling then stays off
  * (matmul asks for more work per thread meanwhile) and is tried again after a back-off that starts at
  * POLL_BACKOFF_MS, doubles with each miss up to MAX_POLL_BACKOFF_MS (1.28 s) and starts again after a
  * shared call whose workers came in time: on a quiet machine a rare false alarm costs 10 ms of calls at
@@ -170,8 +173,9 @@ export class ThreadPool {
     } catch (e) {
       failure = e;
     }
+    const part = performance.now() - start;
+    let missed = false;
     if (shared) {
-      let missed = false;
       for (let w = 0; w < workers; w++) {
         const stateAt = CTRL_HEADER + this.ready[w]!.slot * CTRL_SLOT + 2;
         if (Atomics.compareExchange(ctrl, stateAt, CALL_POSTED, CALL_WITHDRAWN) === CALL_POSTED) {
@@ -180,35 +184,36 @@ export class ThreadPool {
           missed = true;
         }
       }
-      if (polling && !idle && performance.now() - start >= MISSED_MS) this.judge(missed);
     }
-    if (Atomics.load(ctrl, CTRL_PENDING) !== 0) this.awaitWorkers(polling);
+    if (Atomics.load(ctrl, CTRL_PENDING) !== 0) missed = this.awaitWorkers(polling) || missed;
+    if (shared && polling && !idle && part >= MISSED_MS) {
+      if (missed) {
+        this.pollOffUntil = performance.now() + this.backoff;
+        if (this.backoff < MAX_POLL_BACKOFF_MS) this.backoff *= 2;
+        Atomics.store(ctrl, CTRL_POLL_US, 0);
+      } else this.backoff = POLL_BACKOFF_MS;
+    }
     if (failure !== null) throw failure instanceof Error ? failure : new Error('wasm backend: kernel failed');
     if (Atomics.load(ctrl, CTRL_ERROR) !== 0) throw new Error(`wasm backend: kernel '${this.names[fn]}' failed in a worker thread`);
   }
 
-  /** Turns polling off for a while after a missed hand-off; a hand-off in time resets the back-off. */
-  private judge(missed: boolean): void {
-    if (!missed) {
-      this.backoff = POLL_BACKOFF_MS;
-      return;
-    }
-    this.pollOffUntil = performance.now() + this.backoff;
-    if (this.backoff < MAX_POLL_BACKOFF_MS) this.backoff *= 2;
-    Atomics.store(this.ctrl, CTRL_POLL_US, 0);
-  }
-
-  /** Returns once every worker has reported back: polls for HOST_POLL_MS while polling is on, then sleeps (where it may). */
-  private awaitWorkers(polling: boolean): void {
+  /**
+   * Returns once every worker has reported back: polls for HOST_POLL_MS while polling is on, then sleeps
+   * (where it may). Returns whether it slept.
+   */
+  private awaitWorkers(polling: boolean): boolean {
     const ctrl = this.ctrl;
     const until = polling ? performance.now() + HOST_POLL_MS : 0;
+    let slept = false;
     for (let left; (left = Atomics.load(ctrl, CTRL_PENDING)) !== 0; ) {
       if (!this.blocking || performance.now() < until) continue;
       // Announced before Atomics.wait looks at the count again, so the last worker to finish notifies.
       Atomics.store(ctrl, CTRL_HOST_SLEEPING, 1);
       Atomics.wait(ctrl, CTRL_PENDING, left);
       Atomics.store(ctrl, CTRL_HOST_SLEEPING, 0);
+      slept = true;
     }
+    return slept;
   }
 
   /** Stops every worker. */
