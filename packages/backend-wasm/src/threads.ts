@@ -38,18 +38,20 @@ const HOST_POLL_MS = 0.05;
  * core: an empty call's round trip went from 11 to 158 µs at the median) and small splits lose to one
  * thread (2t ÷ 1t median 1.18–1.28 at n = 96–128 with the worker often preempted). Polling then stays off
  * (matmul asks for more work per thread meanwhile) and is tried again after a back-off that starts at
- * POLL_BACKOFF_MS, doubles with each miss up to MAX_POLL_BACKOFF_MS (1.28 s) and starts again after a
- * shared call whose workers came in time: on a quiet machine a rare false alarm costs 10 ms of calls at
- * the one-thread speed, on a lastingly loaded one the tries (each a call that waits for a worker without
- * a core) soon come a second apart (at 10 ms they cost 7–12% of the median 2-thread call at n = 192–256).
+ * POLL_BACKOFF_MS, doubles with each miss up to MAX_POLL_BACKOFF_MS (~2 s) and starts again after a
+ * shared call whose workers came in time: on a quiet machine a rare false alarm (a worker preempted once
+ * by another process) costs 2 ms of calls at the one-thread speed (with 10 ms one miss in the bench's
+ * warm-up put its timed calls at n = 128 on one thread), on a lastingly loaded one the tries (each a
+ * call that waits for a worker without a core) soon come a second or two apart (every 10 ms they cost
+ * 7–12% of the median 2-thread call at n = 192–256).
  * The first call after IDLE_MS without calls is not judged: its workers sleep, maybe on an idle core (a
  * virtual machine's halted virtual CPU) that takes longer to wake than a busy one, and a false alarm
  * there would put the start of a burst of calls (the bench's, a training loop's) on one thread.
  */
 const MISSED_MS = 0.005;
 const IDLE_MS = 1;
-const POLL_BACKOFF_MS = 10;
-const MAX_POLL_BACKOFF_MS = 1280;
+const POLL_BACKOFF_MS = 2;
+const MAX_POLL_BACKOFF_MS = 1024;
 
 interface Handle {
   readonly slot: number;
