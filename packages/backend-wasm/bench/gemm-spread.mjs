@@ -184,7 +184,8 @@ if (which === 'wake' || which === 'all') {
     }
     ts.sort((x, y) => x - y);
     const q = (f) => (ts[Math.floor(f * (ts.length - 1))] * 1e3).toFixed(0);
-    console.log(`\nwake round trip (empty call on 2 threads), µs: min ${q(0)} p50 ${q(0.5)} p90 ${q(0.9)} p99 ${q(0.99)} max ${q(1)}`);
+    console.log(`\nwake round trip (empty call on 2 threads), µs: min ${q(0)} p50 ${q(0.5)} p90 ${q(0.9)} p99 ${q(0.99)} max ${q(1)}` +
+      `; workers polling at the end: ${rt.pool.polling ?? '—'}`);
   }
 }
 if (which === 'split' || which === 'all') {

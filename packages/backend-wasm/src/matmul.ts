@@ -6,20 +6,33 @@ import { matmulSizes, type DataId, type MatmulAttrs, type TensorRef } from '@scr
 import type { Runtime } from './runtime.js';
 
 /**
- * Multiply-adds a thread's share must reach before another thread is woken for a matmul. Waking a
- * worker and hearing back costs 7–15 µs at the median and 30–60 µs at the 99th percentile
- * (bench/gemm-spread.mjs `wake`); 2^21 multiply-adds take about 80 µs on one core at 50 GFLOPS, so a
- * split below that gained little and lost to one thread whenever a wake-up was late (n = 128 ran at
- * 8.8 GFLOPS on 2 threads against 16.8 on 1).
+ * Multiply-adds a thread's share must reach before another thread is used for a matmul, while the
+ * workers poll for calls (ThreadPool.polling): back-to-back calls then hand work over within a
+ * microsecond, and a worker that wakes late has its call withdrawn (the calling thread does the work
+ * alone, as on one thread). bench/gemm-threads.mjs, least time of 300 calls with the result read back
+ * (load 3.4–4 on 2 cores): two threads took 0.64× the one-thread time at n = 96 (2 × 2^18.8
+ * multiply-adds), 0.59× at n = 128, and were even at n = 80 and 64.
  */
-export const MIN_MACS_PER_THREAD = 1 << 21;
+export const MIN_MACS_PER_THREAD = 1 << 18;
+
+/**
+ * The same while the pool has turned polling off (it found the machine had more runnable threads than
+ * cores): every call then wakes a sleeping worker, 7–15 µs at the median and milliseconds when its core
+ * runs another process, and below this a split lost to one thread (n = 128: 8.8 GFLOPS on 2 threads
+ * against 16.8 on 1, bench/gemm-spread.mjs `wake`).
+ */
+export const MIN_MACS_PER_THREAD_WAKING = 1 << 21;
 
 /** Per-thread packed-B scratch above which a threaded matmul falls back to fixed ranges with plain gemm. */
 const SHARED_GEMM_MAX_BYTES = 32 << 20;
 
-/** Threads worth using for a matmul of `macs` multiply-adds with `available` threads. */
-export function gemmThreads(macs: number, available: number): number {
-  return Math.max(1, Math.min(available, Math.floor(macs / MIN_MACS_PER_THREAD)));
+/**
+ * Threads worth using for a matmul of `macs` multiply-adds with `available` threads; `polling`: whether
+ * the workers poll for calls (else each call wakes one from sleep).
+ */
+export function gemmThreads(macs: number, available: number, polling: boolean): number {
+  const min = polling ? MIN_MACS_PER_THREAD : MIN_MACS_PER_THREAD_WAKING;
+  return Math.max(1, Math.min(available, Math.floor(macs / min)));
 }
 
 const roundUp = (n: number, to: number): number => Math.ceil(n / to) * to;
@@ -36,8 +49,9 @@ export function matmul(rt: Runtime, a: TensorRef, b: TensorRef, attrs: MatmulAtt
     m, n, k, batch, ba, bb, a: ap, b: bp, out,
     rsa: attrs.transposeA ? 1 : k, csa: attrs.transposeA ? m : 1, rsb: attrs.transposeB ? 1 : n, csb: attrs.transposeB ? k : 1,
   };
-  const parts = gemmThreads(m * n * k, rt.threads);
-  const batchParts = Math.min(batch, gemmThreads(batch * m * n * k, rt.threads));
+  const polling = rt.pool?.polling ?? true;
+  const parts = gemmThreads(m * n * k, rt.threads, polling);
+  const batchParts = Math.min(batch, gemmThreads(batch * m * n * k, rt.threads, polling));
   // Items too small to split go through gemmBatch in one wasm call even on one thread: a call from
   // JavaScript per item cost ~1–2 µs each, 10–30% of a batch of 128 attention-sized (64×32×64) items.
   if (parts === 1 && batch > 1 && k > 0) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Allocator } from './allocator.js';
 import { createWasmBackend } from './create.js';
-import { gemmThreads, MIN_MACS_PER_THREAD } from './matmul.js';
+import { gemmThreads, MIN_MACS_PER_THREAD, MIN_MACS_PER_THREAD_WAKING } from './matmul.js';
 import { ScratchRegion } from './scratch.js';
 
 describe('GEMM scratch region', () => {
@@ -39,13 +39,21 @@ describe('GEMM scratch region', () => {
 
 describe('matmul threads from the work size', () => {
   it('keeps work under two threads’ worth on one thread and never asks for more than there are', () => {
-    expect(gemmThreads(128 ** 3, 2)).toBe(1);
-    expect(gemmThreads(2 * MIN_MACS_PER_THREAD - 1, 2)).toBe(1);
-    expect(gemmThreads(2 * MIN_MACS_PER_THREAD, 2)).toBe(2);
-    expect(gemmThreads(256 ** 3, 2)).toBe(2);
-    expect(gemmThreads(1024 ** 3, 4)).toBe(4);
-    expect(gemmThreads(1024 ** 3, 1)).toBe(1);
-    expect(gemmThreads(0, 8)).toBe(1);
+    expect(gemmThreads(64 ** 3, 2, true)).toBe(1);
+    expect(gemmThreads(96 ** 3, 2, true)).toBe(2);
+    expect(gemmThreads(2 * MIN_MACS_PER_THREAD - 1, 2, true)).toBe(1);
+    expect(gemmThreads(2 * MIN_MACS_PER_THREAD, 2, true)).toBe(2);
+    expect(gemmThreads(256 ** 3, 2, true)).toBe(2);
+    expect(gemmThreads(1024 ** 3, 4, true)).toBe(4);
+    expect(gemmThreads(1024 ** 3, 1, true)).toBe(1);
+    expect(gemmThreads(0, 8, true)).toBe(1);
+  });
+
+  it('asks for more work per thread while the workers sleep between calls (each call then pays a wake-up)', () => {
+    expect(gemmThreads(128 ** 3, 2, true)).toBe(2);
+    expect(gemmThreads(128 ** 3, 2, false)).toBe(1);
+    expect(gemmThreads(2 * MIN_MACS_PER_THREAD_WAKING - 1, 2, false)).toBe(1);
+    expect(gemmThreads(2 * MIN_MACS_PER_THREAD_WAKING, 2, false)).toBe(2);
   });
 });
 

@@ -6,11 +6,52 @@
  */
 import type * as NodeWorkerThreads from 'node:worker_threads';
 import {
-  CALL_IDLE, CALL_POSTED, CALL_WITHDRAWN, CTRL_ERROR, CTRL_HEADER, CTRL_PENDING, CTRL_SLOT, MAX_ARGS, WORKER_SOURCE,
+  CALL_IDLE, CALL_POSTED, CALL_WITHDRAWN, CTRL_ERROR, CTRL_HEADER, CTRL_HOST_SLEEPING, CTRL_PENDING, CTRL_POLL_US, CTRL_SLOT,
+  MAX_ARGS, WORKER_SOURCE,
 } from './worker-source.js';
 
 /** The most workers a pool will start (the control block is sized for it). */
 export const MAX_WORKERS = 63;
+
+/**
+ * Microseconds a worker polls for the next call after finishing one before it sleeps: long enough to
+ * span what a loop of small matmuls does between two calls (read-back, core's dispatch: 20–60 µs at
+ * n = 128), short enough that an idle process stops burning CPU at once.
+ */
+export const WORKER_POLL_US = 100;
+
+/**
+ * Milliseconds the calling thread polls for the workers to finish before it sleeps in Atomics.wait:
+ * the threads of a call whose work is shared through counters finish within a few microseconds of each
+ * other, and a futex sleep and wake-up cost more than that.
+ */
+const HOST_POLL_MS = 0.05;
+
+/**
+ * A polling worker takes a posted call within a microsecond when it has a core, and a sleeping one wakes
+ * in 7–15 µs at the median, rarely after 20–70 µs (measured with the machine loaded); the threads of a
+ * shared call finish within one small claim of each other. A shared call whose worker had not come by
+ * the time the calling thread had done all the work (its call withdrawn), or finished more than
+ * HOST_POLL_MS after it (it lost its core mid-claim), after a part of at least MISSED_MS, means the
+ * machine has more runnable threads than cores (a false alarm on a large call costs little: it uses
+ * every thread either way): there a poller only holds off the thread it waits for (two threads on one
+ * core: an empty call's round trip went from 11 to 158 µs at the median) and small splits lose to one
+ * thread (2t ÷ 1t median 1.18–1.28 at n = 96–128 with the worker often preempted). Polling then stays off
+ * (matmul asks for more work per thread meanwhile) and is tried again after a back-off that starts at
+ * POLL_BACKOFF_MS, doubles with each miss up to MAX_POLL_BACKOFF_MS (~2 s) and starts again after a
+ * shared call whose workers came in time: on a quiet machine a rare false alarm (a worker preempted once
+ * by another process) costs 2 ms of calls at the one-thread speed (with 10 ms one miss in the bench's
+ * warm-up put its timed calls at n = 128 on one thread), on a lastingly loaded one the tries (each a
+ * call that waits for a worker without a core) soon come a second or two apart (every 10 ms they cost
+ * 7–12% of the median 2-thread call at n = 192–256).
+ * The first call after IDLE_MS without calls is not judged: its workers sleep, maybe on an idle core (a
+ * virtual machine's halted virtual CPU) that takes longer to wake than a busy one, and a false alarm
+ * there would put the start of a burst of calls (the bench's, a training loop's) on one thread.
+ */
+const MISSED_MS = 0.005;
+const IDLE_MS = 1;
+const POLL_BACKOFF_MS = 2;
+const MAX_POLL_BACKOFF_MS = 1024;
 
 interface Handle {
   readonly slot: number;
@@ -46,6 +87,10 @@ export class ThreadPool {
   private readonly blocking: boolean;
   private wanted = 1;
   private closed = false;
+  /** performance.now() until which polling stays off. */
+  private pollOffUntil = 0;
+  private backoff = POLL_BACKOFF_MS;
+  private lastRun = 0;
   private spawnChain: Promise<void> = Promise.resolve();
 
   constructor(
@@ -58,6 +103,11 @@ export class ThreadPool {
     this.ctrl = new Int32Array(ctrlBuf);
     this.args = new Float64Array(new SharedArrayBuffer(MAX_WORKERS * MAX_ARGS * 8));
     this.blocking = canBlock(new Int32Array(new SharedArrayBuffer(4)));
+  }
+
+  /** Whether workers poll for calls from the next call on (off for a while after a missed hand-off). */
+  get polling(): boolean {
+    return performance.now() >= this.pollOffUntil;
   }
 
   /** Threads a parallel call uses now: the calling thread plus the workers that are ready. */
@@ -100,6 +150,11 @@ export class ThreadPool {
     if (workers > this.ready.length) throw new Error('wasm backend: more parallel tasks than threads');
     if (lists.some((l) => l.length > MAX_ARGS)) throw new Error(`wasm backend: a kernel call has more than ${MAX_ARGS} arguments`);
     const ctrl = this.ctrl;
+    const start = performance.now();
+    const idle = start - this.lastRun > IDLE_MS;
+    this.lastRun = start;
+    const polling = start >= this.pollOffUntil;
+    Atomics.store(ctrl, CTRL_POLL_US, polling ? WORKER_POLL_US : 0);
     Atomics.store(ctrl, CTRL_ERROR, 0);
     Atomics.store(ctrl, CTRL_PENDING, workers);
     for (let w = 0; w < workers; w++) {
@@ -111,7 +166,8 @@ export class ThreadPool {
       ctrl[seqAt + 1] = fn;
       Atomics.store(ctrl, seqAt + 2, CALL_POSTED);
       Atomics.add(ctrl, seqAt, 1);
-      Atomics.notify(ctrl, seqAt, 1);
+      // A worker still polling after its last call sees the new sequence number by itself.
+      if (Atomics.load(ctrl, seqAt + 3) !== 0) Atomics.notify(ctrl, seqAt, 1);
     }
     let failure: unknown = null;
     try {
@@ -119,22 +175,47 @@ export class ThreadPool {
     } catch (e) {
       failure = e;
     }
+    const part = performance.now() - start;
+    let missed = false;
     if (shared) {
       for (let w = 0; w < workers; w++) {
         const stateAt = CTRL_HEADER + this.ready[w]!.slot * CTRL_SLOT + 2;
         if (Atomics.compareExchange(ctrl, stateAt, CALL_POSTED, CALL_WITHDRAWN) === CALL_POSTED) {
           this.withdrawn++;
           Atomics.sub(ctrl, CTRL_PENDING, 1);
+          missed = true;
         }
       }
     }
-    for (;;) {
-      const left = Atomics.load(ctrl, CTRL_PENDING);
-      if (left === 0) break;
-      if (this.blocking) Atomics.wait(ctrl, CTRL_PENDING, left);
+    if (Atomics.load(ctrl, CTRL_PENDING) !== 0) missed = this.awaitWorkers(polling) || missed;
+    if (shared && polling && !idle && part >= MISSED_MS) {
+      if (missed) {
+        this.pollOffUntil = performance.now() + this.backoff;
+        if (this.backoff < MAX_POLL_BACKOFF_MS) this.backoff *= 2;
+        Atomics.store(ctrl, CTRL_POLL_US, 0);
+      } else this.backoff = POLL_BACKOFF_MS;
     }
     if (failure !== null) throw failure instanceof Error ? failure : new Error('wasm backend: kernel failed');
     if (Atomics.load(ctrl, CTRL_ERROR) !== 0) throw new Error(`wasm backend: kernel '${this.names[fn]}' failed in a worker thread`);
+  }
+
+  /**
+   * Returns once every worker has reported back: polls for HOST_POLL_MS while polling is on, then sleeps
+   * (where it may). Returns whether it slept.
+   */
+  private awaitWorkers(polling: boolean): boolean {
+    const ctrl = this.ctrl;
+    const until = polling ? performance.now() + HOST_POLL_MS : 0;
+    let slept = false;
+    for (let left; (left = Atomics.load(ctrl, CTRL_PENDING)) !== 0; ) {
+      if (!this.blocking || performance.now() < until) continue;
+      // Announced before Atomics.wait looks at the count again, so the last worker to finish notifies.
+      Atomics.store(ctrl, CTRL_HOST_SLEEPING, 1);
+      Atomics.wait(ctrl, CTRL_PENDING, left);
+      Atomics.store(ctrl, CTRL_HOST_SLEEPING, 0);
+      slept = true;
+    }
+    return slept;
   }
 
   /** Stops every worker. */

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Conv2dInfo, TensorRef } from '@scratchnet/core';
 import { createWasmBackend, type WasmBackend } from '../src/index.js';
+import { CTRL_HEADER, CTRL_SLOT } from '../src/worker-source.js';
 import { threadPair } from './thread-pair.js';
 import { randomValues } from './random-values.js';
 
@@ -78,6 +79,72 @@ describe('threaded kernels match the single-threaded ones', () => {
       expect(results[0]![i * m * n + row * n + col]).toBeCloseTo(s, 4);
     });
   }
+
+  it('hands calls over both to a worker still polling after its last call and to one asleep after a pause', async () => {
+    const rt = pair.mt.runtime;
+    const len = 4096;
+    const dst = rt.heap.alloc(len * 4);
+    const src = rt.heap.alloc(len * 4);
+    new Float32Array(rt.memory.buffer, dst, len).fill(0);
+    new Float32Array(rt.memory.buffer, src, len).fill(1);
+    // Not shared: the call returns only after the worker has added its half (len/2..len).
+    const add = (): void => rt.runLists('addInto', [[dst, src, 0, len / 2], [dst, src, len / 2, len]]);
+    let calls = 0;
+    for (let round = 0; round < 4; round++) {
+      for (let i = 0; i < 50; i++, calls++) add(); // back to back: the worker is still polling
+      // Longer than the worker polls, so it sleeps and must be woken for the next call.
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      add();
+      calls++;
+      const out = new Float32Array(rt.memory.buffer, dst, len);
+      expect(out[0]).toBe(calls);
+      expect(out.every((v) => v === calls)).toBe(true);
+    }
+    rt.heap.release(dst);
+    rt.heap.release(src);
+  });
+
+  it('turns polling off for a while when a worker it believed polling misses its call (not on the first call after a pause), and back on later', async () => {
+    const b = await createWasmBackend({ threads: 2 });
+    const rt = b.runtime;
+    const pool = rt.pool!;
+    expect(pool.polling).toBe(true);
+    const n = 96;
+    const stride = Math.ceil(rt.exports.gemmSharedWorkBytes(n, n) / 4096) * 4096;
+    const [a, bb, c, work, counter] = [n * n * 4, n * n * 4, n * n * 4, stride * 2, 64].map((bytes) => rt.heap.alloc(bytes));
+    new Float32Array(rt.memory.buffer, a, n * n).fill(1);
+    new Float32Array(rt.memory.buffer, bb, n * n).fill(0.5);
+    const product = (): boolean => {
+      new Int32Array(rt.memory.buffer, counter, 1)[0] = 0;
+      new Float32Array(rt.memory.buffer, c, n * n).fill(0);
+      const list = (w: number): number[] => [n, n, n, a!, n, 1, bb!, n, 1, c!, n, 0, work! + w * stride, counter!, 12, 2];
+      rt.runLists('gemmShared', [list(0), list(1)], true);
+      return new Float32Array(rt.memory.buffer, c, n * n).every((v) => v === n / 2);
+    };
+    // Let the worker finish polling and fall asleep, then make the pool believe it still polls (its
+    // sleeping flag, the 4th entry of its slot in the private control block, cleared): it is not
+    // notified, so it cannot take the call, as a polling worker without a core would not.
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const internals = pool as unknown as { ctrl: Int32Array; lastRun: number };
+    const ctrl = internals.ctrl;
+    const sleepingAt = CTRL_HEADER + 0 * CTRL_SLOT + 3;
+    expect(Atomics.load(ctrl, sleepingAt)).toBe(1);
+    Atomics.store(ctrl, sleepingAt, 0);
+    // The first call after a pause is not judged (its workers may sit on a halted core).
+    expect(product()).toBe(true); // the calling thread did every row; the worker's call was withdrawn
+    expect(pool.polling).toBe(true);
+    // A call soon after another is (lastRun set here, so that a loaded machine's pause cannot intervene).
+    internals.lastRun = performance.now();
+    expect(product()).toBe(true);
+    expect(pool.polling).toBe(false);
+    Atomics.store(ctrl, sleepingAt, 1); // the truth again: the next call notifies it
+    expect(product()).toBe(true);
+    // Tried again once the back-off is over.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(pool.polling).toBe(true);
+    expect(product()).toBe(true);
+    b.shutdown();
+  });
 
   it('conv2d and both gradients over a batch split across threads', () => {
     const info: Conv2dInfo = {
