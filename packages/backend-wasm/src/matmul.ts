@@ -9,11 +9,13 @@ import type { Runtime } from './runtime.js';
  * Multiply-adds a thread's share must reach before another thread is used for a matmul, while the
  * workers poll for calls (ThreadPool.polling): back-to-back calls then hand work over within a
  * microsecond, and a worker that wakes late has its call withdrawn (the calling thread does the work
- * alone, as on one thread). bench/gemm-threads.mjs, least time of 300 calls with the result read back
- * (load 3.4–4 on 2 cores): two threads took 0.64× the one-thread time at n = 96 (2 × 2^18.8
- * multiply-adds), 0.59× at n = 128, and were even at n = 80 and 64.
+ * alone, as on one thread). bench/gemm-threads.mjs, this rule's host code against the one before in the
+ * same process (quiet machine, least / median time of 300 calls with the result read back): two threads
+ * took 0.81 / 0.91× the one-thread time at n = 128 (2 × 2^20 multiply-adds), 0.68 / 0.91× at 192, but
+ * 0.99 / 1.22× at n = 96, where a worker that misses a call costs more than the split saves; so the
+ * split starts at n = 128.
  */
-export const MIN_MACS_PER_THREAD = 1 << 18;
+export const MIN_MACS_PER_THREAD = 1 << 20;
 
 /**
  * The same while the pool has turned polling off (it found the machine had more runnable threads than

@@ -40,7 +40,8 @@ describe('GEMM scratch region', () => {
 describe('matmul threads from the work size', () => {
   it('keeps work under two threads’ worth on one thread and never asks for more than there are', () => {
     expect(gemmThreads(64 ** 3, 2, true)).toBe(1);
-    expect(gemmThreads(96 ** 3, 2, true)).toBe(2);
+    expect(gemmThreads(96 ** 3, 2, true)).toBe(1);
+    expect(gemmThreads(128 ** 3, 2, true)).toBe(2);
     expect(gemmThreads(2 * MIN_MACS_PER_THREAD - 1, 2, true)).toBe(1);
     expect(gemmThreads(2 * MIN_MACS_PER_THREAD, 2, true)).toBe(2);
     expect(gemmThreads(256 ** 3, 2, true)).toBe(2);
