@@ -14,6 +14,7 @@
 import type { BINARY_OPS, UNARY_OPS, FusedElementwiseProgram, FusedInstruction, FusedValueInfo } from '@scratchnet/core';
 import { jitLoop } from './fused-jit-reads.js';
 import { sizeOf } from './shapes.js';
+import { leb, sleb, wasmName as name, wasmSection as section } from './wasm-bytes.js';
 
 /** SIMD (0xfd-prefixed) and scalar opcodes of the steps a compiled program may hold. */
 const BINARY_CODES: Partial<Record<(typeof BINARY_OPS)[number], readonly [simd: number, scalar: number]>> = {
@@ -44,18 +45,6 @@ export function jitTakes(program: FusedElementwiseProgram, infos: readonly Fused
       default: return false;
     }
   });
-}
-
-/** Unsigned LEB128. */
-function leb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
 }
 
 function f32Bytes(value: number): number[] {
@@ -184,8 +173,6 @@ export function emitModule(program: FusedElementwiseProgram, shared: boolean): U
   body.push(0x0b);
   const locals = [3, ...leb(nI32), I32, ...leb(nValues), V128, ...leb(nValues), F32];
   const func = [...locals, ...body];
-  const section = (id: number, content: number[]): number[] => [id, ...leb(content.length), ...content];
-  const name = (s: string): number[] => [...leb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
   const limits = shared ? [0x03, 0, ...leb(65536)] : [0x00, 0];
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
@@ -195,20 +182,6 @@ export function emitModule(program: FusedElementwiseProgram, shared: boolean): U
     ...section(7, [1, ...name('run'), 0x00, 0]), // export it
     ...section(10, [1, ...leb(func.length), ...func]),
   ]);
-}
-
-/** Signed LEB128 of a small negative or positive number. */
-function sleb(n: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const b = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
-      out.push(b);
-      return out;
-    }
-    out.push(b | 0x80);
-  }
 }
 
 /** A compiled program's entry: `run(...inputAddresses, ...outputAddresses, n)`. */

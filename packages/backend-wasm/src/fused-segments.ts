@@ -13,40 +13,12 @@ import {
   type Backend, type DataId, type FusedElementwiseProgram, type FusedSegment, type TensorRef,
 } from '@scratchnet/core';
 import { compileFused, jitTakes } from './fused-jit.js';
+import { leb, sleb, wasmName as name, wasmSection as section } from './wasm-bytes.js';
 import { fusedJitEnabled } from './fused.js';
 import type { Entry, Runtime } from './runtime.js';
 
 /** `drive(table, count)`: calls the program's `run` once per table row of `arity` i32 arguments. */
 type Driver = (table: number, count: number) => void;
-
-/** Unsigned LEB128. */
-function leb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
-
-/** Signed LEB128 of a non-negative number below 2^31. */
-function sleb(n: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const b = n & 0x7f;
-    n >>= 7;
-    if (n === 0 && (b & 0x40) === 0) {
-      out.push(b);
-      return out;
-    }
-    out.push(b | 0x80);
-  }
-}
-
-const name = (s: string): number[] => [...leb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
-const section = (id: number, content: number[]): number[] => [id, ...leb(content.length), ...content];
 
 /**
  * The driver module's bytes: imports env.memory and env.run (i32 × arity → ()), exports

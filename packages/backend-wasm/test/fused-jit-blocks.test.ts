@@ -5,32 +5,16 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  runFusedUnfused, validateFusedProgram,
-  type BinaryOp, type DataId, type FusedElementwiseProgram, type TensorRef, type TypedArray, type UnaryOp,
+  validateFusedProgram,
+  type BinaryOp, type FusedElementwiseProgram, type UnaryOp,
 } from '@scratchnet/core';
 import { SuiteRng, randomFusedProgram, type FusedFocus } from '@scratchnet/core/testing';
-import type { WasmBackend } from '../src/index.js';
 import { compileFused, jitTakes } from '../src/fused-jit.js';
 import { inputRead, jitLoop } from '../src/fused-jit-reads.js';
 import { threadPair } from './thread-pair.js';
+import { both } from './fused-bits.js';
 
-/** Each element's bits, every NaN as one value. */
-const bits = (a: TypedArray): number[] =>
-  a instanceof Float32Array ? Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length), (b, i) => (Number.isNaN(a[i]) ? -1 : b)) : Array.from(a);
 
-/** Runs `program` fused and unfused on `backend` and returns both outputs' bits. */
-function both(backend: WasmBackend, program: FusedElementwiseProgram, values: readonly TypedArray[]): { fused: number[][]; plain: number[][] } {
-  const refs: TensorRef[] = program.inputs.map((x, i) => ({ id: backend.write(values[i]!, x.dtype), shape: x.shape, dtype: x.dtype }));
-  const read = (ids: DataId[]): number[][] => ids.map((id) => {
-    const out = bits(backend.readSync(id));
-    backend.dispose(id);
-    return out;
-  });
-  const fused = read(backend.fusedElementwise(program, refs));
-  const plain = read(runFusedUnfused(backend, program, refs));
-  for (const r of refs) backend.dispose(r.id);
-  return { fused, plain };
-}
 
 /** Per output, the first index where the fused and unfused bits differ (or their lengths do), else -1: a failure diff of 100k elements would take minutes. */
 const differences = ({ fused, plain }: { fused: number[][]; plain: number[][] }): number[] =>

@@ -5,36 +5,20 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  BINARY_OPS, UNARY_OPS, binaryDef, runFusedUnfused, unaryDef, validateFusedProgram,
-  type BinaryOp, type DataId, type FusedElementwiseProgram, type TensorRef, type TypedArray, type UnaryOp,
+  BINARY_OPS, UNARY_OPS, binaryDef, unaryDef, validateFusedProgram,
+  type BinaryOp, type FusedElementwiseProgram, type UnaryOp,
 } from '@scratchnet/core';
 import { SuiteRng, randomFusedProgram, type FusedFocus } from '@scratchnet/core/testing';
-import type { WasmBackend } from '../src/index.js';
 import { fusedTile, interpreterTakes, setFusedJit } from '../src/fused.js';
 import { compileFused, jitTakes } from '../src/fused-jit.js';
 import { threadPair } from './thread-pair.js';
+import { both } from './fused-bits.js';
 
-/** Each element's bits, every NaN as one value. */
-const bits = (a: TypedArray): number[] =>
-  a instanceof Float32Array ? Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length), (b, i) => (Number.isNaN(a[i]) ? -1 : b)) : Array.from(a);
 
 /** The first index where two bit lists differ (or their lengths do), else -1 (deep equality is slow on 200k elements). */
 const firstDifference = (a: readonly number[], b: readonly number[]): number =>
   a.length !== b.length ? Math.min(a.length, b.length) : a.findIndex((v, i) => v !== b[i]);
 
-/** Runs `program` fused and unfused on `backend` and returns both outputs' bits. */
-function both(backend: WasmBackend, program: FusedElementwiseProgram, values: readonly TypedArray[]): { fused: number[][]; plain: number[][] } {
-  const refs: TensorRef[] = program.inputs.map((x, i) => ({ id: backend.write(values[i]!, x.dtype), shape: x.shape, dtype: x.dtype }));
-  const read = (ids: DataId[]): number[][] => ids.map((id) => {
-    const out = bits(backend.readSync(id));
-    backend.dispose(id);
-    return out;
-  });
-  const fused = read(backend.fusedElementwise(program, refs));
-  const plain = read(runFusedUnfused(backend, program, refs));
-  for (const r of refs) backend.dispose(r.id);
-  return { fused, plain };
-}
 
 /** The steps the interpreter computes itself: float32 unary ops, arithmetic and comparisons. */
 const FOCI: FusedFocus[] = [

@@ -6,7 +6,8 @@
  * output element, so the kernel's own output never goes to memory. A backend without the
  * capability runs the kernel and then the program, as before the pass.
  */
-import type { FusedElementwiseProgram, FusedInstruction } from '../backend/fused-types.js';
+import { mapOperands } from './map-operands.js';
+import type { FusedElementwiseProgram } from '../backend/fused-types.js';
 import { sizeOf } from '../shape.js';
 import { singleFused } from './fuse.js';
 import { replaceNodes, sinkValues, valueReaders, type EpilogueNode, type FusedNode, type KernelNode, type Program, type ProgramNode } from './program.js';
@@ -24,19 +25,7 @@ function isProducer(node: ProgramNode, program: Program): node is KernelNode {
 export function moveInputFirst(program: FusedElementwiseProgram, k: number): FusedElementwiseProgram {
   const n = program.inputs.length;
   const at = (i: number): number => (i >= n || i > k ? i : i === k ? 0 : i + 1);
-  const instructions = program.instructions.map((ins): FusedInstruction => {
-    switch (ins.kind) {
-      case 'unary':
-      case 'cast':
-        return { ...ins, arg: at(ins.arg) };
-      case 'binary':
-        return { ...ins, args: [at(ins.args[0]), at(ins.args[1])] };
-      case 'where':
-        return { ...ins, args: [at(ins.args[0]), at(ins.args[1]), at(ins.args[2])] };
-      case 'const':
-        return ins;
-    }
-  });
+  const instructions = program.instructions.map((ins) => mapOperands(ins, at));
   return {
     inputs: [program.inputs[k]!, ...program.inputs.filter((_, i) => i !== k)],
     outShape: program.outShape,

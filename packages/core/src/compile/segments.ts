@@ -5,6 +5,7 @@
  * backend with `fusedElementwiseSegments` runs in one kernel (or as few as its limits allow) and any
  * other backend runs member by member as before. Runs after fusion and epilogue attachment.
  */
+import { mapOperands } from './map-operands.js';
 import type { Backend } from '../backend/backend.js';
 import type { FusedElementwiseProgram, FusedInstruction } from '../backend/fused-types.js';
 import { sizeOf } from '../shape.js';
@@ -77,20 +78,6 @@ function flatTemplate(program: FusedElementwiseProgram, reads: readonly Read[], 
   };
 }
 
-/** `ins` with each operand v replaced by `at(v)` (and `at` called on each operand in order). */
-function mapOperands(ins: FusedInstruction, at: (v: number) => number): FusedInstruction {
-  switch (ins.kind) {
-    case 'unary':
-    case 'cast':
-      return { ...ins, arg: at(ins.arg) };
-    case 'binary':
-      return { ...ins, args: [at(ins.args[0]), at(ins.args[1])] };
-    case 'where':
-      return { ...ins, args: [at(ins.args[0]), at(ins.args[1]), at(ins.args[2])] };
-    case 'const':
-      return ins;
-  }
-}
 
 /** Calls `see` on each operand of `ins`, in order. */
 function eachOperand(ins: FusedInstruction, see: (v: number) => void): void {
