@@ -9,10 +9,8 @@ process.env.VK_ICD_FILENAMES ??= '/usr/share/vulkan/icd.d/lvp_icd.json';
 import * as sn from '@scratchnet/core';
 import { createWasmBackend } from '@scratchnet/backend-wasm';
 import { isAvailable } from '@scratchnet/backend-webgpu';
-import { Adam, CrossEntropyLoss, GPT } from '@scratchnet/layers';
 import { fmt, row } from '@scratchnet/peer-bench/format';
-import { GPT_SPEC as S, gptBatch } from '@scratchnet/peer-bench/gpt-spec';
-import { buildModel } from '../dist/node/shared/model.js';
+import { trainParts } from './train-step.mjs';
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(name);
@@ -28,36 +26,10 @@ const KERNELS = ['unary', 'unaryGrad', 'binary', 'where', 'cast', 'reduce', 'mat
 const wasm = await createWasmBackend({ name: 'wasm-segments', threads: 1 });
 sn.registerBackend('wasm-segments', () => wasm, { priority: -1 });
 
-/** A training step of `kind` (model, Adam, loss, one batch): `body(x, y)` and the batch. */
+/** A training step of `kind` (model, Adam, loss, one batch): `body()` and a disposer. */
 function makeCase(kind) {
-  if (kind === 'gpt') {
-    const model = new GPT(S.vocab, { contextLength: S.context, dModel: S.dModel, numLayers: S.layers, numHeads: S.heads, dimFeedforward: S.ff, dropout: 0, seed: 1 });
-    model.train();
-    const params = model.parameters();
-    const optimizer = new Adam(params, { lr: S.lr });
-    const loss = new CrossEntropyLoss();
-    const batch = gptBatch();
-    const x = sn.tensor(Array.from(batch.ids), [S.batch, S.context], 'int32');
-    const y = sn.tensor(Array.from(batch.targets), [S.batch * S.context], 'int32');
-    const body = () => sn.tidy(() => {
-      const { value, grads } = sn.variableGrads(() => loss.forward(model.forward(x).reshape([S.batch * S.context, S.vocab]), y), params);
-      optimizer.step(grads);
-      return value;
-    });
-    return { body, free: () => { optimizer.dispose(); sn.dispose([...params, x, y]); } };
-  }
-  const model = buildModel(kind, 1);
-  const params = model.parameters();
-  const optimizer = new Adam(params, { lr: 1e-3 });
-  const loss = new CrossEntropyLoss();
-  const x = sn.randomUniform([64, 1, 28, 28], { seed: 99 });
-  const y = sn.tensor(Array.from({ length: 64 }, (_, i) => i % 10), [64], 'int32');
-  const body = () => sn.tidy(() => {
-    const { value, grads } = sn.variableGrads(() => loss.forward(model.forward(x), y), params);
-    optimizer.step(grads);
-    return value;
-  });
-  return { body, free: () => { optimizer.dispose(); sn.dispose([...params, x, y]); } };
+  const p = trainParts(kind);
+  return { body: () => sn.tidy(() => p.step(p.x, p.y)), free: p.dispose };
 }
 
 /** Backend kernel calls (and webgpu dispatches) of one replay of `fn`. */

@@ -11,10 +11,9 @@
 process.env.VK_ICD_FILENAMES ??= '/usr/share/vulkan/icd.d/lvp_icd.json';
 import * as sn from '@scratchnet/core';
 import { isAvailable, unavailableReason } from '@scratchnet/backend-webgpu';
-import { Adam, CrossEntropyLoss, GPT } from '@scratchnet/layers';
 import { fmt, row } from '@scratchnet/peer-bench/format';
-import { GPT_SPEC as S, gptBatch } from '@scratchnet/peer-bench/gpt-spec';
-import { buildModel } from '../dist/node/shared/model.js';
+import { GPT_SPEC as S } from '@scratchnet/peer-bench/gpt-spec';
+import { trainParts } from './train-step.mjs';
 
 const quick = process.argv.includes('--quick');
 const withGpt = process.argv.includes('--gpt');
@@ -35,39 +34,16 @@ console.log(`Training step on ScratchNet backend-webgpu (${info0.vendor} ${info0
 const COUNTS = ['dispatches', 'submits', 'encoders', 'bufferCreates', 'bindGroups', 'bindGroupHits', 'writeBuffers', 'uniformHits'];
 const TIMES = ['dispatchesMs', 'submitsMs', 'bindGroupsMs', 'writeBuffersMs', 'bufferCreatesMs'];
 
-/** The CNN: model, loss, optimizer and one batch; `step()` queues one training step and returns the loss. */
+/** The CNN: its training step (`body(x, y)` queues one step and returns the loss) and one batch. */
 function cnnCase() {
-  const model = buildModel('cnn', 1);
-  model.train();
-  const params = model.parameters();
-  const optimizer = new Adam(params, { lr: 1e-3 });
-  const loss = new CrossEntropyLoss();
-  const x = sn.randomUniform([BATCH, 1, 28, 28], { seed: 99 });
-  const y = sn.tensor(Array.from({ length: BATCH }, (_, i) => i % 10), [BATCH], 'int32');
-  const body = (xb, yb) => {
-    const { value, grads } = sn.variableGrads(() => loss.forward(model.forward(xb), yb), params);
-    optimizer.step(grads);
-    return value;
-  };
-  return { name: 'MNIST CNN, batch 64', body, args: [x, y], free: () => { optimizer.dispose(); sn.dispose([...params, x, y]); } };
+  const p = trainParts('cnn', { batch: BATCH });
+  return { name: 'MNIST CNN, batch 64', body: p.step, args: [p.x, p.y], free: p.dispose };
 }
 
 /** The default GPT with the loss averaged over every position. */
 function gptCase() {
-  const model = new GPT(S.vocab, { contextLength: S.context, dModel: S.dModel, numLayers: S.layers, numHeads: S.heads, dimFeedforward: S.ff, dropout: 0, seed: 1 });
-  model.train();
-  const params = model.parameters();
-  const optimizer = new Adam(params, { lr: S.lr });
-  const loss = new CrossEntropyLoss();
-  const batch = gptBatch();
-  const ids = sn.tensor(Array.from(batch.ids), [S.batch, S.context], 'int32');
-  const targets = sn.tensor(Array.from(batch.targets), [S.batch * S.context], 'int32');
-  const body = (xb, yb) => {
-    const { value, grads } = sn.variableGrads(() => loss.forward(model.forward(xb).reshape([S.batch * S.context, S.vocab]), yb), params);
-    optimizer.step(grads);
-    return value;
-  };
-  return { name: `default GPT, ${S.batch} × ${S.context} tokens`, body, args: [ids, targets], free: () => { optimizer.dispose(); sn.dispose([...params, ids, targets]); } };
+  const p = trainParts('gpt');
+  return { name: `default GPT, ${S.batch} × ${S.context} tokens`, body: p.step, args: [p.x, p.y], free: p.dispose };
 }
 
 /** Counter deltas and times per step of `steps` steps after `warmup`, each step's loss read back. */
