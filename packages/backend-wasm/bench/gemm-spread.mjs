@@ -170,22 +170,25 @@ if (which === 'wake' || which === 'all') {
   if (rt.pool === null || rt.threads < 2) {
     console.log('\nwake: needs THREADS=2');
   } else {
-    // Sleeping in Atomics.wait and being woken costs a futex round trip each way. (Polling before
-    // sleeping was tried at 20 and 50 µs: on this 2-core machine shared with other processes the two
-    // threads often share one core, and the poller then holds off the thread it waits for — p50 rose
-    // from 12 to 51 and 112 µs; commit 873b23f has that variant.)
-    const idx = 10; // addInto with an empty range
-    const lists = [[0, 0, 0, 0], [0, 0, 0, 0]];
-    const ts = [];
-    for (let i = 0; i < 2000; i++) {
-      const t0 = performance.now();
-      rt.pool.run(idx, lists);
-      ts.push(performance.now() - t0);
+    // The round trip after a gap of each length: a worker polls for a while after a call (the window
+    // the pool sizes from the gaps it sees), then sleeps in Atomics.wait, and a sleeping worker's
+    // virtual CPU halts within a millisecond; waking it costs a futex and an interrupt to that CPU.
+    const busyWait = (ms) => { const until = performance.now() + ms; while (performance.now() < until); };
+    const lists = [[1, 1], [1, 2]]; // the peak loop for one iteration: an empty call
+    for (const gapMs of [0, 0.02, 0.2, 1, 5, 20]) {
+      const ts = [];
+      for (let i = 0; i < (gapMs >= 1 ? 200 : 2000); i++) {
+        if (gapMs >= 1) await new Promise((r) => setTimeout(r, gapMs));
+        else busyWait(gapMs);
+        const t0 = performance.now();
+        rt.runLists('peak', lists);
+        ts.push(performance.now() - t0);
+      }
+      ts.sort((x, y) => x - y);
+      const q = (f) => (ts[Math.floor(f * (ts.length - 1))] * 1e3).toFixed(0);
+      console.log(`${gapMs === 0 ? '\n' : ''}wake round trip (empty call on 2 threads) ${gapMs} ms after the last, µs: min ${q(0)} p50 ${q(0.5)} p90 ${q(0.9)} p99 ${q(0.99)} max ${q(1)}` +
+        `; polling at the end: ${rt.pool.polling}`);
     }
-    ts.sort((x, y) => x - y);
-    const q = (f) => (ts[Math.floor(f * (ts.length - 1))] * 1e3).toFixed(0);
-    console.log(`\nwake round trip (empty call on 2 threads), µs: min ${q(0)} p50 ${q(0.5)} p90 ${q(0.9)} p99 ${q(0.99)} max ${q(1)}` +
-      `; workers polling at the end: ${rt.pool.polling ?? '—'}`);
   }
 }
 if (which === 'split' || which === 'all') {

@@ -14,44 +14,64 @@ import {
 export const MAX_WORKERS = 63;
 
 /**
- * Microseconds a worker polls for the next call after finishing one before it sleeps: long enough to
- * span what a loop of small matmuls does between two calls (read-back, core's dispatch: 20–60 µs at
- * n = 128), short enough that an idle process stops burning CPU at once.
+ * Microseconds a worker polls for the next call after finishing one before it sleeps, at least and at
+ * most. A sleeping worker is expensive to wake on a virtual machine: its virtual CPU halts within a
+ * millisecond of idling, and an empty 2-thread call then took 165–215 µs at the median against 1–2 µs
+ * with the worker polling and 25 µs 0.2 ms after its last call (`bench/gemm-spread.mjs wake`,
+ * 2026-12-01). A loop of matmuls with their results read back leaves 40–60 µs between
+ * calls at n = 128, 0.2–0.3 ms at 256 and ~1 ms at 512 (the read-back's page faults), so a fixed 100 µs
+ * window put a 200 µs wake-up into most 2-thread calls from n = 256. The pool sizes the window from the
+ * gaps it sees (see pollWindowUs); gaps longer than the longest window are not bridged (the worker
+ * sleeps, so an idle process stops burning CPU within MAX_WORKER_POLL_US).
  */
 export const WORKER_POLL_US = 100;
+export const MAX_WORKER_POLL_US = 3000;
 
 /**
- * Milliseconds the calling thread polls for the workers to finish before it sleeps in Atomics.wait:
- * the threads of a call whose work is shared through counters finish within a few microseconds of each
- * other, and a futex sleep and wake-up cost more than that.
+ * The poll window after a call from the pool's estimate of the gap before the next one (ms): twice the
+ * estimate plus 50 µs, within [WORKER_POLL_US, MAX_WORKER_POLL_US].
  */
-const HOST_POLL_MS = 0.05;
+export function pollWindowUs(gapMs: number): number {
+  return Math.round(Math.min(MAX_WORKER_POLL_US, Math.max(WORKER_POLL_US, 2000 * gapMs + 50)));
+}
 
 /**
- * A polling worker takes a posted call within a microsecond when it has a core, and a sleeping one wakes
- * in 7–15 µs at the median, rarely after 20–70 µs (measured with the machine loaded); the threads of a
- * shared call finish within one small claim of each other. A shared call whose worker had not come by
- * the time the calling thread had done all the work (its call withdrawn), or finished more than
- * HOST_POLL_MS after it (it lost its core mid-claim), after a part of at least MISSED_MS, means the
- * machine has more runnable threads than cores (a false alarm on a large call costs little: it uses
- * every thread either way): there a poller only holds off the thread it waits for (two threads on one
- * core: an empty call's round trip went from 11 to 158 µs at the median) and small splits lose to one
- * thread (2t ÷ 1t median 1.18–1.28 at n = 96–128 with the worker often preempted). Polling then stays off
- * (matmul asks for more work per thread meanwhile) and is tried again after a back-off that starts at
- * POLL_BACKOFF_MS, doubles with each miss up to MAX_POLL_BACKOFF_MS (~2 s) and starts again after a
- * shared call whose workers came in time: on a quiet machine a rare false alarm (a worker preempted once
- * by another process) costs 2 ms of calls at the one-thread speed (with 10 ms one miss in the bench's
- * warm-up put its timed calls at n = 128 on one thread), on a lastingly loaded one the tries (each a
- * call that waits for a worker without a core) soon come a second or two apart (every 10 ms they cost
- * 7–12% of the median 2-thread call at n = 192–256).
- * The first call after IDLE_MS without calls is not judged: its workers sleep, maybe on an idle core (a
- * virtual machine's halted virtual CPU) that takes longer to wake than a busy one, and a false alarm
- * there would put the start of a burst of calls (the bench's, a training loop's) on one thread.
+ * Milliseconds the calling thread polls for the workers to finish before it sleeps in Atomics.wait: the
+ * threads of a call whose work is shared through counters finish within a small claim of each other,
+ * and a futex sleep costs a wake-up of up to 0.2 ms on a halted virtual CPU.
+ */
+const HOST_POLL_MS = 0.5;
+
+/**
+ * A polling worker takes a posted call within a microsecond when it has a core. A shared call whose
+ * worker was polling when the call was posted (not asleep: waking a sleeper is slow on an idle core and
+ * says nothing of the load) but had not come by the time the calling thread had done all the work (its
+ * call withdrawn), or finished more than HOST_POLL_MS after it, after a part of at least MISSED_MS, is
+ * a miss: the worker had no core. MISSES_TO_STOP misses among the last JUDGED_CALLS judged calls mean
+ * the machine has more runnable threads than cores (single misses are a hypervisor's or another
+ * process's moment: on this 2-core virtual machine, quiet, they came every few hundred calls, and
+ * when one, later two in a row, turned polling off, the bench's 2-thread calls at n = 128 ran on one
+ * thread a third of the time). There a poller only holds off the thread it waits for (two threads on
+ * one core: an empty call's round trip went from 11 to 158 µs at the median) and small splits lose to
+ * one thread, and nearly every call misses. Polling then stays off (matmul asks for more work per
+ * thread meanwhile) and is tried again after a back-off that starts at POLL_BACKOFF_MS, doubles with
+ * each stop up to MAX_POLL_BACKOFF_MS (~1 s) and starts again once JUDGED_CALLS judged calls have gone
+ * by with at most one miss; on a lastingly loaded machine the tries soon come a second apart.
  */
 const MISSED_MS = 0.005;
-const IDLE_MS = 1;
+const MISSES_TO_STOP = 4;
+const JUDGED_CALLS = 8;
 const POLL_BACKOFF_MS = 2;
 const MAX_POLL_BACKOFF_MS = 1024;
+/** The gap estimate's decay per call: it follows the longest recent gap, so alternating short and long gaps keep the longer window. */
+const GAP_DECAY = 0.5;
+
+/** Set bits of a small non-negative integer. */
+function bitCount(bits: number): number {
+  let count = 0;
+  for (let b = bits; b !== 0; b &= b - 1) count++;
+  return count;
+}
 
 interface Handle {
   readonly slot: number;
@@ -90,7 +110,12 @@ export class ThreadPool {
   /** performance.now() until which polling stays off. */
   private pollOffUntil = 0;
   private backoff = POLL_BACKOFF_MS;
-  private lastRun = 0;
+  /** The last JUDGED_CALLS judged calls, one bit each (1: a miss), and how many were judged since polling last resumed. */
+  private history = 0;
+  private judged = 0;
+  /** performance.now() at the end of the last call, and the estimate of the gap between calls (ms). */
+  private lastEnd = -Infinity;
+  private gap = 0;
   private spawnChain: Promise<void> = Promise.resolve();
 
   constructor(
@@ -151,12 +176,15 @@ export class ThreadPool {
     if (lists.some((l) => l.length > MAX_ARGS)) throw new Error(`wasm backend: a kernel call has more than ${MAX_ARGS} arguments`);
     const ctrl = this.ctrl;
     const start = performance.now();
-    const idle = start - this.lastRun > IDLE_MS;
-    this.lastRun = start;
+    const gap = start - this.lastEnd;
+    // A gap no window bridges does not count (the worker slept whatever the window), so an idle moment
+    // does not shorten the window of the calls that follow it.
+    this.gap = Math.max(gap * 1000 <= MAX_WORKER_POLL_US ? gap : 0, this.gap * GAP_DECAY);
     const polling = start >= this.pollOffUntil;
-    Atomics.store(ctrl, CTRL_POLL_US, polling ? WORKER_POLL_US : 0);
+    Atomics.store(ctrl, CTRL_POLL_US, polling ? pollWindowUs(this.gap) : 0);
     Atomics.store(ctrl, CTRL_ERROR, 0);
     Atomics.store(ctrl, CTRL_PENDING, workers);
+    let asleep = false;
     for (let w = 0; w < workers; w++) {
       const slot = this.ready[w]!.slot;
       const list = lists[w + 1]!;
@@ -167,7 +195,10 @@ export class ThreadPool {
       Atomics.store(ctrl, seqAt + 2, CALL_POSTED);
       Atomics.add(ctrl, seqAt, 1);
       // A worker still polling after its last call sees the new sequence number by itself.
-      if (Atomics.load(ctrl, seqAt + 3) !== 0) Atomics.notify(ctrl, seqAt, 1);
+      if (Atomics.load(ctrl, seqAt + 3) !== 0) {
+        Atomics.notify(ctrl, seqAt, 1);
+        asleep = true;
+      }
     }
     let failure: unknown = null;
     try {
@@ -188,13 +219,19 @@ export class ThreadPool {
       }
     }
     if (Atomics.load(ctrl, CTRL_PENDING) !== 0) missed = this.awaitWorkers(polling) || missed;
-    if (shared && polling && !idle && part >= MISSED_MS) {
-      if (missed) {
+    if (shared && polling && !asleep && part >= MISSED_MS) {
+      this.history = ((this.history << 1) | (missed ? 1 : 0)) & ((1 << JUDGED_CALLS) - 1);
+      this.judged = Math.min(JUDGED_CALLS, this.judged + 1);
+      const misses = bitCount(this.history);
+      if (misses >= MISSES_TO_STOP) {
+        this.history = 0;
+        this.judged = 0;
         this.pollOffUntil = performance.now() + this.backoff;
         if (this.backoff < MAX_POLL_BACKOFF_MS) this.backoff *= 2;
         Atomics.store(ctrl, CTRL_POLL_US, 0);
-      } else this.backoff = POLL_BACKOFF_MS;
+      } else if (this.judged === JUDGED_CALLS && misses <= 1) this.backoff = POLL_BACKOFF_MS;
     }
+    this.lastEnd = performance.now();
     if (failure !== null) throw failure instanceof Error ? failure : new Error('wasm backend: kernel failed');
     if (Atomics.load(ctrl, CTRL_ERROR) !== 0) throw new Error(`wasm backend: kernel '${this.names[fn]}' failed in a worker thread`);
   }

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { Conv2dInfo, TensorRef } from '@scratchnet/core';
 import { createWasmBackend, type WasmBackend } from '../src/index.js';
 import { CTRL_HEADER, CTRL_SLOT } from '../src/worker-source.js';
+import { MAX_WORKER_POLL_US, WORKER_POLL_US, pollWindowUs } from '../src/threads.js';
 import { threadPair } from './thread-pair.js';
 import { randomValues } from './random-values.js';
 
@@ -104,7 +105,7 @@ describe('threaded kernels match the single-threaded ones', () => {
     rt.heap.release(src);
   });
 
-  it('turns polling off for a while when a worker it believed polling misses its call (not on the first call after a pause), and back on later', async () => {
+  it('turns polling off for a while when a worker it believed polling missed 4 of the last 8 judged calls (a sleeping worker\'s call is not judged), and back on later', async () => {
     const b = await createWasmBackend({ threads: 2 });
     const rt = b.runtime;
     const pool = rt.pool!;
@@ -121,29 +122,38 @@ describe('threaded kernels match the single-threaded ones', () => {
       rt.runLists('gemmShared', [list(0), list(1)], true);
       return new Float32Array(rt.memory.buffer, c, n * n).every((v) => v === n / 2);
     };
+    const ctrl = (pool as unknown as { ctrl: Int32Array }).ctrl;
+    const sleepingAt = CTRL_HEADER + 0 * CTRL_SLOT + 3;
     // Let the worker finish polling and fall asleep, then make the pool believe it still polls (its
     // sleeping flag, the 4th entry of its slot in the private control block, cleared): it is not
     // notified, so it cannot take the call, as a polling worker without a core would not.
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    const internals = pool as unknown as { ctrl: Int32Array; lastRun: number };
-    const ctrl = internals.ctrl;
-    const sleepingAt = CTRL_HEADER + 0 * CTRL_SLOT + 3;
-    expect(Atomics.load(ctrl, sleepingAt)).toBe(1);
-    Atomics.store(ctrl, sleepingAt, 0);
-    // The first call after a pause is not judged (its workers may sit on a halted core).
-    expect(product()).toBe(true); // the calling thread did every row; the worker's call was withdrawn
+    const missedCall = async (): Promise<void> => {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(Atomics.load(ctrl, sleepingAt)).toBe(1);
+      Atomics.store(ctrl, sleepingAt, 0);
+      expect(product()).toBe(true); // the calling thread did every row; the worker's call was withdrawn
+      Atomics.store(ctrl, sleepingAt, 1); // the truth again
+    };
+    for (let i = 0; i < 3; i++) await missedCall();
+    expect(pool.polling).toBe(true); // a few misses are moments, not a loaded machine
+    // A call to a worker that really sleeps is not judged: it neither counts as a miss nor clears one.
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(product()).toBe(true);
     expect(pool.polling).toBe(true);
-    // A call soon after another is (lastRun set here, so that a loaded machine's pause cannot intervene).
-    internals.lastRun = performance.now();
-    expect(product()).toBe(true);
+    await missedCall(); // the 4th of the last 8 judged calls
     expect(pool.polling).toBe(false);
-    Atomics.store(ctrl, sleepingAt, 1); // the truth again: the next call notifies it
-    expect(product()).toBe(true);
+    expect(product()).toBe(true); // the next call notifies the worker
     // Tried again once the back-off is over.
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(pool.polling).toBe(true);
     expect(product()).toBe(true);
     b.shutdown();
+  });
+
+  it('sizes the workers\' poll window from the gaps between calls', () => {
+    expect(pollWindowUs(0)).toBe(WORKER_POLL_US);
+    expect(pollWindowUs(0.3)).toBe(650);
+    expect(pollWindowUs(50)).toBe(MAX_WORKER_POLL_US);
   });
 
   it('conv2d and both gradients over a batch split across threads', () => {
