@@ -8,7 +8,8 @@
 // n = 128..1024 on 1 thread and all threads — every repeat listed, min / median / max, the spread
 // (max ÷ min) and the ratio against each peer of the same run — then the MNIST-shaped conv layers and a
 // CNN training step against backend-js, and the targets of issue 16. Every figure is from warm-up calls
-// then timed repeats (5 for matmul), results read back.
+// then timed repeats (5 for matmul, each of 2^28 / n^3 back-to-back calls, 4 to 128, for every
+// contender alike: tests/peer-bench/timing.mjs), results read back.
 // Run with `pnpm bench` after a build; `--quick` takes fewer repeats, `--matmul` stops after the matmul
 // table and its targets.
 import { loadavg } from 'node:os';
@@ -19,7 +20,7 @@ import { CONV_LAYERS } from '@scratchnet/peer-bench/conv-layers';
 import { fmt, row, spread } from '@scratchnet/peer-bench/format';
 import { IDLE_PEAK_FMA, STANDALONE_MATMUL_GFLOPS, bestRates, healthWarning } from '@scratchnet/peer-bench/health';
 import { runPeer } from '@scratchnet/peer-bench/run-peer';
-import { measure, rate } from '@scratchnet/peer-bench/timing';
+import { matmulCallsPerRepeat, measure, rate } from '@scratchnet/peer-bench/timing';
 
 const quick = process.argv.includes('--quick');
 const matmulOnly = process.argv.includes('--matmul');
@@ -107,7 +108,7 @@ for (const n of SIZES) {
       if (threads > 1 && wasm.runtime.pool?.polling === false) pollingOff++;
       readBack(sn.matmul(a, b));
     };
-    const t = await measure(call, REPEATS);
+    const t = await measure(call, { ...REPEATS, calls: matmulCallsPerRepeat(n) });
     ours[threads][n] = { ...rate(t, flops), cpuBest: flops / t.cpuMin, samples: t.samples.map((ms) => flops / ms), pollingOff };
   }
   sn.dispose([a, b]);
@@ -155,8 +156,9 @@ const warnings = [];
 const healthRows = [];
 const matmulRows = [];
 console.log(`\n${loadLine('after the matmul measurements')}`);
-console.log(`\nmatmul (float32, n×n by n×n), GFLOPS, ScratchNet wasm: ${REPEATS.repeats} timed calls after ${REPEATS.warmup} warm-up calls, each with its result read back`);
-console.log('repeats = every timed call in order; spread = max ÷ min − 1; %peak = median ÷ the peak on as many threads;');
+console.log(`\nmatmul (float32, n×n by n×n), GFLOPS, ScratchNet wasm: ${REPEATS.repeats} timed repeats after ${REPEATS.warmup} warm-up calls, every call's result read back; ` +
+  `a repeat is ${SIZES.map((n) => `${matmulCallsPerRepeat(n)} calls at n = ${n}`).join(', ')} (the same for every peer), timed as a whole`);
+console.log('repeats = every timed repeat in order, GFLOPS of its calls; spread = max ÷ min − 1; %peak = median ÷ the peak on as many threads;');
 console.log('GFLOPS per CPU-s = best of the repeats per CPU-second of the whole process (all threads), which other processes on the machine barely change');
 const W = [5, 3, 34, 6, 7, 6, 7, 6, 16, 17];
 row(['n', 'thr', 'repeats', 'min', 'median', 'max', 'spread', '%peak', 'GFLOPS per CPU-s', 'backend-js'], W);
@@ -172,8 +174,8 @@ for (const threads of [1, cores]) {
 }
 
 console.log(`${cores}-thread calls (warm-up included) made with the workers' polling off, which the pool does for a while after a worker ` +
-  `missed a call (the machine had more runnable threads than cores; matmul then uses ${cores} threads only from 2^21 multiply-adds per thread): ` +
-  SIZES.map((n) => `n = ${n}: ${ours[cores][n].pollingOff} of ${REPEATS.warmup + REPEATS.repeats}`).join(', '));
+  `missed 4 of its last 8 judged calls (the machine had more runnable threads than cores; matmul then uses ${cores} threads only from 2^21 multiply-adds per thread): ` +
+  SIZES.map((n) => `n = ${n}: ${ours[cores][n].pollingOff} of ${REPEATS.warmup + REPEATS.repeats * matmulCallsPerRepeat(n)}`).join(', '));
 
 console.log('\nthe wasm peers in the same run, GFLOPS: median (min–max) of their repeats, then ScratchNet\'s median ÷ theirs;');
 console.log("ratio/CPU (1 thread) = ScratchNet's best GFLOPS per CPU-second ÷ the best peer's, the load-proof comparison");

@@ -2,7 +2,7 @@
 // Every timed call reads the product back (`await data()`), as the other contenders do.
 //
 //   node peers/jax-wasm.mjs [--threads 1|2] [--matmul 128,256] [--warmup 2] [--repeats 5]
-import { measure } from '../timing.mjs';
+import { matmulCallsPerRepeat, measure } from '../timing.mjs';
 import { startJax } from './jax-setup.mjs';
 import { emit, fail, parseArgs, say } from './protocol.mjs';
 
@@ -23,7 +23,7 @@ try {
     for (const [name, f] of [['eager', eager], ['jit', jitted]]) {
       row[name] = await measure(async () => {
         await f(a.ref, b.ref).data();
-      }, args);
+      }, { ...args, calls: matmulCallsPerRepeat(n) });
       say(`  matmul ${n} ${name}: median ${row[name].median.toFixed(2)} ms = ${((2 * n ** 3) / row[name].median / 1e6).toFixed(1)} GFLOPS`);
     }
     a.dispose();

@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as ort from 'onnxruntime-web';
-import { measure } from '../timing.mjs';
+import { matmulCallsPerRepeat, measure } from '../timing.mjs';
 import { CONV_LAYERS } from './conv-layers.mjs';
 import { intsAttr, oneNodeModel } from './onnx-model.mjs';
 import { emit, fail, parseArgs, say } from './protocol.mjs';
@@ -27,7 +27,7 @@ try {
   for (const n of args.matmul) {
     const s = await session(oneNodeModel('MatMul', [['A', [n, n]], ['B', [n, n]]], ['C', [n, n]]));
     const feeds = { A: new ort.Tensor('float32', random(n * n), [n, n]), B: new ort.Tensor('float32', random(n * n), [n, n]) };
-    const ms = await measure(async () => (await s.run(feeds)).C.data, args);
+    const ms = await measure(async () => (await s.run(feeds)).C.data, { ...args, calls: matmulCallsPerRepeat(n) });
     await s.release();
     matmul.push({ n, ms });
     say(`  matmul ${n}: median ${ms.median.toFixed(2)} ms = ${((2 * n ** 3) / ms.median / 1e6).toFixed(1)} GFLOPS`);

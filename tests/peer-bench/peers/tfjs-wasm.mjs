@@ -9,7 +9,7 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { measure } from '../timing.mjs';
+import { matmulCallsPerRepeat, measure } from '../timing.mjs';
 import { CONV_LAYERS } from './conv-layers.mjs';
 import { emit, fail, parseArgs, say } from './protocol.mjs';
 import { forceTfjsThreads } from './tfjs-threads.mjs';
@@ -49,7 +49,7 @@ try {
   for (const n of args.matmul) {
     const a = tf.randomNormal([n, n], 0, 1, 'float32', 1);
     const b = tf.randomNormal([n, n], 0, 1, 'float32', 2);
-    const ms = await measure(run(() => tf.matMul(a, b)), args);
+    const ms = await measure(run(() => tf.matMul(a, b)), { ...args, calls: matmulCallsPerRepeat(n) });
     tf.dispose([a, b]);
     matmul.push({ n, ms });
     say(`  matmul ${n}: median ${ms.median.toFixed(2)} ms = ${((2 * n ** 3) / ms.median / 1e6).toFixed(1)} GFLOPS`);
