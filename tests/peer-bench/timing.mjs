@@ -12,17 +12,20 @@
 
 /**
  * Times `fn` (sync or async; it must finish its work, results read back, before it returns): `warmup`
- * calls, then `repeats` timed repeats of `calls` back-to-back calls each (as Python's timeit takes
+ * calls (and more until `warmupMs` have passed), then `repeats` timed repeats of `calls` back-to-back
+ * calls each (as Python's timeit takes
  * `repeat` rounds of `number` loops). A sample is a repeat's time divided by its calls, so a repeat of
  * many calls measures the throughput of a loop of them rather than one call's brush with the
  * scheduler or a collection.
  * @param {() => unknown} fn
- * @param {{ warmup?: number, repeats?: number, calls?: number }} [options] warm-up calls (default 2),
- *   timed repeats (default 5) and calls per repeat (default 1)
+ * @param {{ warmup?: number, warmupMs?: number, repeats?: number, calls?: number }} [options] warm-up
+ *   calls (default 2) and least warm-up time (default 0), timed repeats (default 5) and calls per
+ *   repeat (default 1)
  * @returns {Promise<Timing>}
  */
-export async function measure(fn, { warmup = 2, repeats = 5, calls = 1 } = {}) {
-  for (let i = 0; i < warmup; i++) await fn();
+export async function measure(fn, { warmup = 2, warmupMs = 0, repeats = 5, calls = 1 } = {}) {
+  const warmStart = performance.now();
+  for (let i = 0; i < warmup || performance.now() - warmStart < warmupMs; i++) await fn();
   const samples = [];
   let cpuMin = Infinity;
   for (let i = 0; i < repeats; i++) {

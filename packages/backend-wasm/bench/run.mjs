@@ -29,7 +29,11 @@ const matmulOnly = process.argv.includes('--matmul');
 // JavaScript and the wasm tier-up, which took 1–2 ms of the process's CPU time now and then during the
 // first ~30 calls of a process: the median CPU time of a call fell 330 → 260 → 170 → 155 µs over calls
 // 1–10, 11–20, 21–30, 31–40, and stayed at 140–155 after that.
-const REPEATS = { warmup: quick ? 3 : 40, repeats: quick ? 3 : 5 };
+// And at least half a second of them: for the first ~0.3 s of a process V8's helper threads (optimizing
+// compilers, the wasm tier-up, the collector) took ~120 ms of CPU on this 2-core machine, the worker's
+// core: 2-thread calls at n = 128 missed their worker 300–390 times in their first 2000 against 6–64
+// later, at 141–156 µs a call against 66–86 (every contender's process starts the same way).
+const REPEATS = { warmup: quick ? 3 : 40, warmupMs: quick ? 0 : 500, repeats: quick ? 3 : 5 };
 const SLOW = { warmup: 1, repeats: 3 }; // backend-js and whole training steps
 const SIZES = [128, 256, 512, 1024];
 const started = performance.now();
@@ -104,12 +108,14 @@ for (const n of SIZES) {
     await wasm.setThreads(threads);
     // Calls made while the pool had switched its workers' polling off (it found a worker without a core).
     let pollingOff = 0;
+    let made = 0;
     const call = () => {
+      made++;
       if (threads > 1 && wasm.runtime.pool?.polling === false) pollingOff++;
       readBack(sn.matmul(a, b));
     };
     const t = await measure(call, { ...REPEATS, calls: matmulCallsPerRepeat(n) });
-    ours[threads][n] = { ...rate(t, flops), cpuBest: flops / t.cpuMin, samples: t.samples.map((ms) => flops / ms), pollingOff };
+    ours[threads][n] = { ...rate(t, flops), cpuBest: flops / t.cpuMin, samples: t.samples.map((ms) => flops / ms), pollingOff, made };
   }
   sn.dispose([a, b]);
   await sn.setBackend('js');
@@ -121,7 +127,7 @@ for (const n of SIZES) {
 }
 
 // ---------------------------------------------------------------- peers, one process each
-const peerArgs = (threads, conv) => ['--threads', String(threads), '--matmul', SIZES.join(','), '--warmup', String(REPEATS.warmup), '--repeats', String(REPEATS.repeats), ...(conv ? ['--conv'] : [])];
+const peerArgs = (threads, conv) => ['--threads', String(threads), '--matmul', SIZES.join(','), '--warmup', String(REPEATS.warmup), '--warmup-ms', String(REPEATS.warmupMs), '--repeats', String(REPEATS.repeats), ...(conv ? ['--conv'] : [])];
 const peers = {};
 for (const threads of [1, cores]) {
   peers[threads] = {
@@ -156,7 +162,7 @@ const warnings = [];
 const healthRows = [];
 const matmulRows = [];
 console.log(`\n${loadLine('after the matmul measurements')}`);
-console.log(`\nmatmul (float32, n×n by n×n), GFLOPS, ScratchNet wasm: ${REPEATS.repeats} timed repeats after ${REPEATS.warmup} warm-up calls, every call's result read back; ` +
+console.log(`\nmatmul (float32, n×n by n×n), GFLOPS, ScratchNet wasm: ${REPEATS.repeats} timed repeats after ${REPEATS.warmup} warm-up calls (and more until ${REPEATS.warmupMs} ms had passed), every call's result read back; ` +
   `a repeat is ${SIZES.map((n) => `${matmulCallsPerRepeat(n)} calls at n = ${n}`).join(', ')} (the same for every peer), timed as a whole`);
 console.log('repeats = every timed repeat in order, GFLOPS of its calls; spread = max ÷ min − 1; %peak = median ÷ the peak on as many threads;');
 console.log('GFLOPS per CPU-s = best of the repeats per CPU-second of the whole process (all threads), which other processes on the machine barely change');
@@ -175,7 +181,7 @@ for (const threads of [1, cores]) {
 
 console.log(`${cores}-thread calls (warm-up included) made with the workers' polling off, which the pool does for a while after a worker ` +
   `missed 4 of its last 8 judged calls (the machine had more runnable threads than cores; matmul then uses ${cores} threads only from 2^21 multiply-adds per thread): ` +
-  SIZES.map((n) => `n = ${n}: ${ours[cores][n].pollingOff} of ${REPEATS.warmup + REPEATS.repeats * matmulCallsPerRepeat(n)}`).join(', '));
+  SIZES.map((n) => `n = ${n}: ${ours[cores][n].pollingOff} of ${ours[cores][n].made}`).join(', '));
 
 console.log('\nthe wasm peers in the same run, GFLOPS: median (min–max) of their repeats, then ScratchNet\'s median ÷ theirs;');
 console.log("ratio/CPU (1 thread) = ScratchNet's best GFLOPS per CPU-second ÷ the best peer's, the load-proof comparison");

@@ -6,7 +6,7 @@ export const RESULT_PREFIX = 'PEER-RESULT ';
 
 /**
  * Parses `--name value` pairs and bare `--flag`s.
- * @returns {{ threads: number, matmul: number[], conv: boolean, warmup: number, repeats: number, steps: string[] }}
+ * @returns {{ threads: number, matmul: number[], conv: boolean, warmup: number, warmupMs: number, repeats: number, steps: string[] }}
  */
 export function parseArgs(argv = process.argv.slice(2)) {
   const get = (name, fallback) => {
@@ -19,6 +19,7 @@ export function parseArgs(argv = process.argv.slice(2)) {
     matmul: list(get('matmul', '128,256,512,1024')).map(Number),
     conv: argv.includes('--conv'),
     warmup: Number(get('warmup', '2')),
+    warmupMs: Number(get('warmup-ms', '0')),
     repeats: Number(get('repeats', '5')),
     steps: list(get('steps', '')),
   };
