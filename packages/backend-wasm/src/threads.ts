@@ -16,11 +16,11 @@ export const MAX_WORKERS = 63;
 /**
  * Microseconds a worker polls for the next call after finishing one before it sleeps, at least and at
  * most. A sleeping worker is expensive to wake on a virtual machine: its virtual CPU halts within a
- * millisecond of idling, and an empty 2-thread call then took 165–215 µs at the median against 1–2 µs
- * with the worker polling and 25 µs 0.2 ms after its last call (`bench/gemm-spread.mjs wake`,
- * 2026-12-01). A loop of matmuls with their results read back leaves 40–60 µs between
- * calls at n = 128, 0.2–0.3 ms at 256 and ~1 ms at 512 (the read-back's page faults), so a fixed 100 µs
- * window put a 200 µs wake-up into most 2-thread calls from n = 256. The pool sizes the window from the
+ * millisecond of idling: an empty 2-thread call took 165–215 µs at the median 1–20 ms after the last
+ * call, 25 µs 0.2 ms after it, and 1–2 µs with the worker still polling (`bench/gemm-spread.mjs wake`,
+ * 2026-12-01). A loop of matmuls with their results read back leaves 40–60 µs between calls at
+ * n = 128, 0.2–0.3 ms at 256 and ~1 ms at 512 (the read-back's page faults), so a fixed 100 µs window
+ * put a 0.2 ms wake-up into most 2-thread calls from n = 256. The pool sizes the window from the
  * gaps it sees (see pollWindowUs); gaps longer than the longest window are not bridged (the worker
  * sleeps, so an idle process stops burning CPU within MAX_WORKER_POLL_US).
  */
@@ -63,7 +63,10 @@ const MISSES_TO_STOP = 4;
 const JUDGED_CALLS = 8;
 const POLL_BACKOFF_MS = 2;
 const MAX_POLL_BACKOFF_MS = 1024;
-/** The gap estimate's decay per call: it follows the longest recent gap, so alternating short and long gaps keep the longer window. */
+/**
+ * The gap estimate's decay per call: it follows the longest recent gap, so alternating short and long
+ * gaps keep the longer window.
+ */
 const GAP_DECAY = 0.5;
 
 /** Set bits of a small non-negative integer. */
@@ -110,7 +113,7 @@ export class ThreadPool {
   /** performance.now() until which polling stays off. */
   private pollOffUntil = 0;
   private backoff = POLL_BACKOFF_MS;
-  /** The last JUDGED_CALLS judged calls, one bit each (1: a miss), and how many were judged since polling last resumed. */
+  /** The last JUDGED_CALLS judged calls, one bit each (1: a miss), and how many were judged since polling resumed. */
   private history = 0;
   private judged = 0;
   /** performance.now() at the end of the last call, and the estimate of the gap between calls (ms). */

@@ -18,8 +18,8 @@
  * for the workers (CTRL_HOST_SLEEPING). Either side sets its flag before its last look at the value it
  * waits on, and the other side changes that value before it reads the flag (both sequentially
  * consistent), so no wake-up is lost. The polling is bounded so an idle process burns no CPU, and the
- * host turns it off for a while when a polling worker missed a call (see ThreadPool): with more runnable
- * threads than cores a poller only holds off the thread it waits for.
+ * host turns it off for a while when polling workers keep missing calls (see ThreadPool): with more
+ * runnable threads than cores a poller only holds off the thread it waits for.
  *
  * The poll reads the clock once per 512 looks at the sequence number: performance.now() in a tight
  * loop made the worker's isolate collect garbage every ~30 ms (a 0.1–0.2 ms scavenge that a call
